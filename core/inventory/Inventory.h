@@ -1,0 +1,85 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/inventory/Target.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QUuid>
+
+#include <optional>
+
+namespace aio {
+
+// The user's targets, kept in one versioned JSON file (see InventoryFile). Lives on the GUI
+// thread; the UI shows it and listens to its signals, the CLI uses it directly.
+//
+// Every change (add/update/remove) is validated, then written to the file atomically before it
+// takes effect in memory; when the write fails nothing changes and the error is returned.
+// When the file is corrupt or was written by a newer version, load() returns that error, the file
+// is left untouched and the inventory becomes read-only: every change returns readOnlyReason().
+class Inventory : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Inventory(QObject* parent = nullptr);
+    ~Inventory() override;
+
+    // The default file: <Profile::configDir()>/inventory.json.
+    static QString defaultFilePath();
+
+    // Reads the file at path (a missing file is an empty inventory) and remembers the path for
+    // saving. Emits reset(). On Corrupt / UnsupportedVersion / Io errors the inventory is empty
+    // and read-only.
+    Status load(const QString& path = defaultFilePath());
+    // An in-memory inventory with no file (tests, previews). Changes are not written anywhere.
+    void loadFromList(const QList<Target>& targets);
+    // Writes the current list to the file (changes already save themselves; this is for callers
+    // that want to rewrite the file, e.g. after a migration). Refused when read-only.
+    Status save();
+
+    QString filePath() const { return m_path; }
+    bool isReadOnly() const { return m_readOnlyReason.has_value(); }
+    // Why changes are refused (kind Corrupt / UnsupportedVersion / Io); only when isReadOnly().
+    Error readOnlyReason() const;
+
+    const QList<Target>& targets() const { return m_targets; }
+    QList<Target> targets(TargetKind kind) const;
+    int count() const { return int(m_targets.size()); }
+    std::optional<Target> findById(const QUuid& id) const;
+    std::optional<Target> findByName(const QString& name) const;
+    // NotFound with a clear message when there is no target of that name.
+    Result<Target> get(const QString& name) const;
+
+    // Validates target and checks its name is unique among the others (a target with the same
+    // id is the one being edited and does not count). Use it for inline validation.
+    Status check(const Target& target) const;
+    // A name not used yet, based on base: "web", "web (2)", "web (3)" … (for duplicate / import).
+    QString uniqueName(const QString& base) const;
+
+    // Adds a target (a null id gets a fresh one). AlreadyExists when the name is taken.
+    Result<Target> add(Target target);
+    // Replaces the target with the same id. NotFound when there is none.
+    Status update(const Target& target);
+    // Removes by id / by name. NotFound when there is none.
+    Status remove(const QUuid& id);
+    Status removeByName(const QString& name);
+
+signals:
+    void targetAdded(const aio::Target& target);
+    void targetChanged(const aio::Target& target);
+    void targetRemoved(const QUuid& id, const QString& name);
+    // The whole list was replaced (load / loadFromList).
+    void reset();
+
+private:
+    Status persist(const QList<Target>& next);
+
+    QString m_path;
+    QList<Target> m_targets;
+    std::optional<Error> m_readOnlyReason;
+};
+
+} // namespace aio

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/inventory/Target.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace aio {
+
+// The inventory file format: {"format": "aio-sandbox-manager/inventory", "version": 1,
+// "targets": [...]}. Pure functions, safe to call from any thread. Writes are atomic (QSaveFile)
+// and the file is made readable by its owner only.
+class InventoryFile
+{
+public:
+    static constexpr int currentVersion = 1;
+    static QString formatName(); // "aio-sandbox-manager/inventory"
+
+    // A missing file is an empty list. Corrupt: not JSON, wrong format, or an invalid entry
+    // (the error names it). UnsupportedVersion: written by a newer version of the app.
+    static Result<QList<Target>> read(const QString& path);
+    static Result<QList<Target>> parse(const QByteArray& json);
+    // Refuses to replace a file that read() cannot read (Corrupt / UnsupportedVersion): the
+    // user's data in it is never overwritten. Creates the folder when needed.
+    static Status write(const QString& path, const QList<Target>& targets);
+    static QByteArray serialize(const QList<Target>& targets);
+};
+
+} // namespace aio

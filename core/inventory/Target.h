@@ -1,0 +1,89 @@
+#pragma once
+
+#include "core/common/HostName.h"
+#include "core/common/Result.h"
+#include "core/inventory/JumpHost.h"
+
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+#include <QUuid>
+
+namespace aio {
+
+enum class TargetKind { Vm, Cluster };
+
+// How the app logs in to a VM over SSH. Passwords and key passphrases live in SecretStore.
+enum class SshAuthMethod { Agent, KeyFile, Password };
+
+// A cloud VM reached over SSH, where the sandbox runs in Docker behind nginx.
+struct VmSettings
+{
+    HostName host; // DNS name or IP literal the SSH client connects to
+    Port port{22};
+    QString user; // empty: the local user name, as ssh does
+    SshAuthMethod auth = SshAuthMethod::Agent;
+    QString keyPath; // private key file; required when auth == KeyFile
+    JumpHost jumpHost; // empty: connect directly
+    bool sudo = false; // commands that need root run through sudo
+    HostName publicHost; // the name the sandbox will be served on (TLS certificate); may be empty
+
+    friend bool operator==(const VmSettings&, const VmSettings&) = default;
+};
+
+// A Kubernetes cluster reached through a kubeconfig, where the sandbox runs behind an ingress.
+struct ClusterSettings
+{
+    QString kubeconfigPath; // absolute path of the kubeconfig file
+    QString context; // empty: the kubeconfig's current-context
+    QString kubeNamespace; // empty: the context's namespace, else "default"
+    HostName ingressHost; // the name the ingress serves the sandbox on; may be empty
+
+    friend bool operator==(const ClusterSettings&, const ClusterSettings&) = default;
+};
+
+// One place the sandbox can be deployed to: a VM or a cluster. A value type; the Inventory owns
+// the list. `id` never changes (secrets are keyed by it); `name` is what users type and see.
+struct Target
+{
+    QUuid id;
+    QString name;
+    TargetKind kind = TargetKind::Vm;
+    QString notes;
+    VmSettings vm; // used when kind == Vm
+    ClusterSettings cluster; // used when kind == Cluster
+
+    bool isVm() const { return kind == TargetKind::Vm; }
+    bool isCluster() const { return kind == TargetKind::Cluster; }
+
+    // A new target with a fresh id.
+    static Target makeVm(const QString& name, const VmSettings& settings);
+    static Target makeCluster(const QString& name, const ClusterSettings& settings);
+
+    // Checks the whole target (not name uniqueness: that is Inventory::check()). Messages are
+    // translated, name the field, and say what to do.
+    Status validate() const;
+
+    // Field checks for dialogs that validate as the user types. Host names and ports are
+    // checked by HostName::parse / Port::parse / JumpHost::parse.
+    static Status checkName(const QString& name);
+    static Status checkUser(const QString& user);
+    static Status checkKeyPath(const QString& path); // non-empty when auth is KeyFile
+    static Status checkKubeconfig(const QString& path); // exists, is a file, is readable
+    static Status checkNamespace(const QString& kubeNamespace); // empty or an RFC 1123 label
+
+    // The JSON object stored in the inventory file (never holds a secret).
+    QJsonObject toJson() const;
+    // Parses and validates one stored object; the error names the field.
+    static Result<Target> fromJson(const QJsonObject& object);
+
+    static QString kindName(TargetKind kind); // "vm" / "cluster"
+    static QString authName(SshAuthMethod auth); // "agent" / "key" / "password"
+    static Result<SshAuthMethod> parseAuth(const QString& text);
+
+    friend bool operator==(const Target&, const Target&) = default;
+};
+
+} // namespace aio
+
+Q_DECLARE_METATYPE(aio::Target)
