@@ -18,7 +18,7 @@ struct JumpHost
     bool isEmpty() const { return host.isEmpty(); }
     // Accepts "bastion.example.com", "ops@bastion", "ops@198.18.0.5:2222", "ops@[::1]:22".
     static Result<JumpHost> parse(const QString& text);
-    // The canonical "user@host:port" text (user and port left out when not set / 22).
+    // The canonical "user@host:port" text (user left out when not set).
     QString toString() const;
 
     friend bool operator==(const JumpHost& a, const JumpHost& b)
