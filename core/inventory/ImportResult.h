@@ -1,0 +1,29 @@
+#pragma once
+
+#include "core/inventory/Target.h"
+
+#include <QList>
+#include <QString>
+
+namespace aio {
+
+// One line or entry an importer did not turn into a target, and why.
+struct ImportIssue
+{
+    QString file; // the file the line is in (an Include may point to another file)
+    int line = 0; // 1-based; 0 when the issue is not about one line
+    QString entry; // the Host alias or context name concerned; may be empty
+    QString reason; // translated, says why it was skipped
+    // "file:line: entry: reason" (parts left out when empty).
+    QString toString() const;
+};
+
+// What an importer found: targets ready to add (new ids, validated except for name clashes with
+// the inventory) and everything it skipped.
+struct ImportResult
+{
+    QList<Target> targets;
+    QList<ImportIssue> skipped;
+};
+
+} // namespace aio

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/inventory/ImportResult.h"
+
+#include <QString>
+
+namespace aio {
+
+// Turns the contexts of a kubeconfig into cluster targets (context name, namespace, the
+// kubeconfig's absolute path). A context is skipped, with its line and the reason, when it has
+// no name, refers to a cluster or user the file does not define, or names an invalid namespace.
+class KubeconfigImporter
+{
+public:
+    // $KUBECONFIG's first file, else ~/.kube/config.
+    static QString defaultPath();
+
+    // NotFound / Io when the file cannot be read, Corrupt when it is not YAML or has no contexts
+    // list; otherwise whatever could be imported.
+    static Result<ImportResult> importFile(const QString& path);
+};
+
+} // namespace aio

@@ -1,0 +1,451 @@
+#include "core/inventory/SshConfigImporter.h"
+
+#include "core/inventory/InventoryLog.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+
+#include <memory>
+
+namespace aio {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("aio::SshConfigImporter", text);
+}
+
+constexpr int maxIncludeDepth = 16; // as OpenSSH's READCONF_MAX_DEPTH
+constexpr qint64 maxFileSize = 4 * 1024 * 1024;
+
+// A Host or Match section; the implicit one before the first Host matches every host.
+struct Block
+{
+    QStringList positive;
+    QStringList negative;
+    bool isMatch = false; // never applies: Match criteria are not evaluated here
+    bool global = false;
+};
+
+struct Option
+{
+    QString file;
+    int line = 0;
+    QString keyword; // lower case
+    QStringList args;
+    std::shared_ptr<Block> block;
+};
+
+struct Parser
+{
+    QString sshDir;
+    QList<Option> options; // in the order ssh reads them
+    QList<QPair<QString, std::pair<QString, int>>> aliases; // alias, (file, line) of its first Host line
+    ImportResult result;
+
+    void issue(const QString& file, int line, const QString& entry, const QString& reason)
+    {
+        result.skipped.append(ImportIssue{file, line, entry, reason});
+    }
+
+    void parseText(const QByteArray& text, const QString& fileName, int depth, std::shared_ptr<Block> outer);
+    void include(const QStringList& patterns, const QString& fileName, int line, int depth,
+                 std::shared_ptr<Block> current);
+};
+
+bool isWildcard(const QString& pattern)
+{
+    return pattern.contains(QLatin1Char('*')) || pattern.contains(QLatin1Char('?'));
+}
+
+// ssh's match_pattern(): '*' any run, '?' one character; host names compare without case.
+bool matchPattern(QStringView text, QStringView pattern)
+{
+    qsizetype t = 0;
+    qsizetype p = 0;
+    qsizetype starP = -1;
+    qsizetype starT = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && (pattern[p] == QLatin1Char('?') || pattern[p].toLower() == text[t].toLower())) {
+            ++t;
+            ++p;
+        } else if (p < pattern.size() && pattern[p] == QLatin1Char('*')) {
+            starP = p++;
+            starT = t;
+        } else if (starP >= 0) {
+            p = starP + 1;
+            t = ++starT;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == QLatin1Char('*'))
+        ++p;
+    return p == pattern.size();
+}
+
+bool blockMatches(const Block& block, const QString& host)
+{
+    if (block.isMatch)
+        return false;
+    if (block.global)
+        return true;
+    for (const QString& negative : block.negative) {
+        if (matchPattern(host, negative))
+            return false;
+    }
+    for (const QString& positive : block.positive) {
+        if (matchPattern(host, positive))
+            return true;
+    }
+    return false;
+}
+
+// Splits "Keyword args" / "Keyword=args" with ssh's double-quote rules. Returns false with a
+// reason on an unterminated quote.
+bool splitLine(const QString& raw, QString& keyword, QStringList& args, QString& problem)
+{
+    const QString line = raw.trimmed();
+    qsizetype i = 0;
+    while (i < line.size() && !line[i].isSpace() && line[i] != QLatin1Char('='))
+        ++i;
+    keyword = line.left(i).toLower();
+    while (i < line.size() && line[i].isSpace())
+        ++i;
+    if (i < line.size() && line[i] == QLatin1Char('='))
+        ++i;
+    QString current;
+    bool inQuote = false;
+    bool haveWord = false;
+    for (; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (c == QLatin1Char('"')) {
+            inQuote = !inQuote;
+            haveWord = true;
+        } else if (c.isSpace() && !inQuote) {
+            if (haveWord)
+                args.append(current);
+            current.clear();
+            haveWord = false;
+        } else if (c == QLatin1Char('#') && !inQuote && !haveWord) {
+            break; // a trailing comment
+        } else {
+            current += c;
+            haveWord = true;
+        }
+    }
+    if (inQuote) {
+        problem = tr("the line has an unterminated quote");
+        return false;
+    }
+    if (haveWord)
+        args.append(current);
+    return true;
+}
+
+QString expandTilde(const QString& path)
+{
+    if (path == QLatin1String("~"))
+        return QDir::homePath();
+    if (path.startsWith(QLatin1String("~/")))
+        return QDir::homePath() + path.mid(1);
+    return path;
+}
+
+void Parser::parseText(const QByteArray& text, const QString& fileName, int depth, std::shared_ptr<Block> outer)
+{
+    std::shared_ptr<Block> current = std::move(outer);
+    const QList<QByteArray> lines = text.split('\n');
+    for (qsizetype n = 0; n < lines.size(); ++n) {
+        const int lineNo = int(n + 1);
+        QString raw = QString::fromUtf8(lines.at(n));
+        if (raw.endsWith(QLatin1Char('\r')))
+            raw.chop(1);
+        const QString trimmed = raw.trimmed();
+        if (trimmed.isEmpty() || trimmed.startsWith(QLatin1Char('#')))
+            continue;
+        QString keyword;
+        QStringList args;
+        QString problem;
+        if (!splitLine(trimmed, keyword, args, problem)) {
+            issue(fileName, lineNo, {}, tr("%1; the line is ignored.").arg(problem));
+            continue;
+        }
+        if (keyword == QLatin1String("host")) {
+            auto block = std::make_shared<Block>();
+            if (args.isEmpty())
+                issue(fileName, lineNo, {}, tr("\"Host\" has no patterns; the section is ignored."));
+            for (const QString& pattern : args) {
+                if (pattern.startsWith(QLatin1Char('!'))) {
+                    block->negative.append(pattern.mid(1));
+                    issue(fileName, lineNo, pattern, tr("a negated pattern, not a host; it is not imported."));
+                } else {
+                    block->positive.append(pattern);
+                    if (isWildcard(pattern)) {
+                        issue(fileName, lineNo, pattern,
+                              tr("a wildcard pattern, not a host; its settings apply to the hosts it matches."));
+                    } else {
+                        bool known = false;
+                        for (const auto& a : aliases)
+                            known = known || a.first == pattern;
+                        if (!known)
+                            aliases.append({pattern, {fileName, lineNo}});
+                    }
+                }
+            }
+            current = block;
+            continue;
+        }
+        if (keyword == QLatin1String("match")) {
+            auto block = std::make_shared<Block>();
+            block->isMatch = true;
+            issue(fileName, lineNo, {},
+                  tr("\"Match %1\" cannot be evaluated when importing; the settings in this section are ignored.")
+                      .arg(args.join(QLatin1Char(' '))));
+            current = block;
+            continue;
+        }
+        if (args.isEmpty()) {
+            issue(fileName, lineNo, {}, tr("\"%1\" has no value; the line is ignored.").arg(keyword));
+            continue;
+        }
+        if (keyword == QLatin1String("include")) {
+            include(args, fileName, lineNo, depth, current);
+            continue;
+        }
+        options.append(Option{fileName, lineNo, keyword, args, current});
+    }
+}
+
+void Parser::include(const QStringList& patterns, const QString& fileName, int line, int depth,
+                     std::shared_ptr<Block> current)
+{
+    if (depth + 1 > maxIncludeDepth) {
+        issue(fileName, line, {},
+              tr("Include is nested more than %1 levels deep (a loop?); it is not followed.").arg(maxIncludeDepth));
+        return;
+    }
+    for (const QString& pattern : patterns) {
+        QString path = expandTilde(pattern);
+        if (QFileInfo(path).isRelative())
+            path = sshDir + QLatin1Char('/') + path;
+        const QFileInfo info(path);
+        QStringList files;
+        if (isWildcard(info.fileName())) {
+            const QDir dir(info.absolutePath());
+            const QStringList names = dir.entryList({info.fileName()}, QDir::Files | QDir::Readable, QDir::Name);
+            for (const QString& name : names)
+                files.append(dir.filePath(name));
+        } else if (info.isFile()) {
+            files.append(info.absoluteFilePath());
+        }
+        if (files.isEmpty()) {
+            issue(fileName, line, {}, tr("Include \"%1\": no such file; nothing is included.").arg(pattern));
+            continue;
+        }
+        for (const QString& file : files) {
+            QFile f(file);
+            if (f.size() > maxFileSize || !f.open(QIODevice::ReadOnly)) {
+                issue(fileName, line, {}, tr("Include \"%1\": cannot read it (%2).").arg(file, f.errorString()));
+                continue;
+            }
+            // As in ssh, Host and Match lines inside the included file end at its end.
+            parseText(f.readAll(), file, depth + 1, current);
+        }
+    }
+}
+
+struct Value
+{
+    QString text;
+    QStringList args;
+    QString file;
+    int line = 0;
+    bool found = false;
+};
+
+Value firstValue(const QList<Option>& options, const QString& host, const QString& keyword)
+{
+    for (const Option& o : options) {
+        if (o.keyword == keyword && blockMatches(*o.block, host))
+            return Value{o.args.first(), o.args, o.file, o.line, true};
+    }
+    return {};
+}
+
+// Expands the % tokens ssh allows; returns false on one we cannot know here.
+bool expandTokens(QString& text, const QHash<QChar, QString>& tokens, QString& problem)
+{
+    QString out;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text[i] != QLatin1Char('%')) {
+            out += text[i];
+            continue;
+        }
+        if (i + 1 >= text.size()) {
+            problem = tr("\"%1\" ends with a lone \"%\"").arg(text);
+            return false;
+        }
+        const QChar token = text[++i];
+        if (token == QLatin1Char('%')) {
+            out += token;
+        } else if (tokens.contains(token)) {
+            out += tokens.value(token);
+        } else {
+            problem = tr("\"%1\" uses the token %%2, which cannot be expanded when importing").arg(text, token);
+            return false;
+        }
+    }
+    text = out;
+    return true;
+}
+} // namespace
+
+QString SshConfigImporter::defaultPath()
+{
+    return QDir::homePath() + QStringLiteral("/.ssh/config");
+}
+
+Result<ImportResult> SshConfigImporter::importFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.exists())
+        return Error(ErrorKind::NotFound, tr("The SSH configuration \"%1\" does not exist.").arg(path));
+    if (file.size() > maxFileSize)
+        return Error(ErrorKind::InvalidInput, tr("The SSH configuration \"%1\" is larger than 4 MiB.").arg(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return Error(ErrorKind::Io, tr("Cannot read the SSH configuration \"%1\".").arg(path), file.errorString());
+    return parse(file.readAll(), path, QDir::homePath() + QStringLiteral("/.ssh"));
+}
+
+ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fileName, const QString& sshDir)
+{
+    Parser parser;
+    parser.sshDir = sshDir;
+    auto global = std::make_shared<Block>();
+    global->global = true;
+    parser.parseText(text, fileName, 0, global);
+
+    const QString localUser = qEnvironmentVariable("USER");
+    for (const auto& [alias, where] : parser.aliases) {
+        const auto& [aliasFile, aliasLine] = where;
+        auto skip = [&](const QString& file, int line, const QString& reason) {
+            parser.issue(file, line, alias, reason + QLatin1Char(' ') + tr("The host is not imported."));
+        };
+        if (Status s = Target::checkName(alias); !s) {
+            skip(aliasFile, aliasLine, s.error().message);
+            continue;
+        }
+        VmSettings vm;
+        QString problem;
+
+        Value hostName = firstValue(parser.options, alias, QStringLiteral("hostname"));
+        QString hostText = hostName.found ? hostName.text : alias;
+        if (hostName.found && !expandTokens(hostText, {{QLatin1Char('h'), alias}}, problem)) {
+            skip(hostName.file, hostName.line, problem + QLatin1Char('.'));
+            continue;
+        }
+        auto host = HostName::parse(hostText);
+        if (!host) {
+            skip(hostName.found ? hostName.file : aliasFile, hostName.found ? hostName.line : aliasLine,
+                 host.error().message);
+            continue;
+        }
+        vm.host = *host;
+
+        Value port = firstValue(parser.options, alias, QStringLiteral("port"));
+        if (port.found) {
+            auto p = Port::parse(port.text);
+            if (!p) {
+                skip(port.file, port.line, p.error().message);
+                continue;
+            }
+            vm.port = *p;
+        }
+
+        Value user = firstValue(parser.options, alias, QStringLiteral("user"));
+        if (user.found) {
+            QString userText = user.text;
+            if (!expandTokens(userText, {{QLatin1Char('u'), localUser}}, problem)) {
+                skip(user.file, user.line, problem + QLatin1Char('.'));
+                continue;
+            }
+            if (Status s = Target::checkUser(userText); !s) {
+                skip(user.file, user.line, s.error().message);
+                continue;
+            }
+            vm.user = userText;
+        }
+
+        Value identity = firstValue(parser.options, alias, QStringLiteral("identityfile"));
+        if (identity.found && identity.text.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
+            QString key = expandTilde(identity.text);
+            const QHash<QChar, QString> tokens{{QLatin1Char('d'), QDir::homePath()},
+                                               {QLatin1Char('h'), vm.host.toString()},
+                                               {QLatin1Char('n'), alias},
+                                               {QLatin1Char('r'), vm.user.isEmpty() ? localUser : vm.user},
+                                               {QLatin1Char('u'), localUser},
+                                               {QLatin1Char('p'), QString::number(vm.port.value())}};
+            if (!expandTokens(key, tokens, problem)) {
+                skip(identity.file, identity.line, problem + QLatin1Char('.'));
+                continue;
+            }
+            if (QFileInfo(key).isRelative())
+                key = sshDir + QLatin1Char('/') + key;
+            vm.auth = SshAuthMethod::KeyFile;
+            vm.keyPath = key;
+        }
+
+        Value jump = firstValue(parser.options, alias, QStringLiteral("proxyjump"));
+        if (jump.found && jump.text.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
+            QString jumpText = jump.text;
+            if (jumpText.startsWith(QLatin1String("ssh://")))
+                jumpText = jumpText.mid(6);
+            auto parsed = JumpHost::parse(jumpText);
+            // "ProxyJump bastion" usually names another Host alias: use its settings.
+            QString jumpUser;
+            QString jumpAlias = jumpText;
+            if (const qsizetype at = jumpAlias.lastIndexOf(QLatin1Char('@')); at >= 0) {
+                jumpUser = jumpAlias.left(at);
+                jumpAlias = jumpAlias.mid(at + 1);
+            }
+            bool aliasKnown = false;
+            for (const auto& a : parser.aliases)
+                aliasKnown = aliasKnown || a.first == jumpAlias;
+            if (aliasKnown && jumpAlias != alias) {
+                const Value jHost = firstValue(parser.options, jumpAlias, QStringLiteral("hostname"));
+                const Value jPort = firstValue(parser.options, jumpAlias, QStringLiteral("port"));
+                const Value jUser = firstValue(parser.options, jumpAlias, QStringLiteral("user"));
+                QString spec = jumpUser.isEmpty() ? (jUser.found ? jUser.text : QString()) : jumpUser;
+                if (!spec.isEmpty())
+                    spec += QLatin1Char('@');
+                QString h = jHost.found ? jHost.text : jumpAlias;
+                h.replace(QStringLiteral("%h"), jumpAlias);
+                spec += h.contains(QLatin1Char(':')) ? QLatin1Char('[') + h + QLatin1Char(']') : h;
+                if (jPort.found)
+                    spec += QLatin1Char(':') + jPort.text;
+                parsed = JumpHost::parse(spec);
+            }
+            if (!parsed) {
+                skip(jump.file, jump.line, parsed.error().message);
+                continue;
+            }
+            vm.jumpHost = *parsed;
+        }
+
+        Target target = Target::makeVm(alias, vm);
+        if (Status s = target.validate(); !s) {
+            skip(aliasFile, aliasLine, s.error().message);
+            continue;
+        }
+        parser.result.targets.append(target);
+    }
+    qCDebug(lcInventory) << "ssh config import:" << parser.result.targets.size() << "hosts,"
+                         << parser.result.skipped.size() << "skipped";
+    return parser.result;
+}
+
+} // namespace aio

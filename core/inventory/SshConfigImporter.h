@@ -1,0 +1,26 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/inventory/ImportResult.h"
+
+#include <QString>
+
+namespace aio {
+
+// Turns OpenSSH client configuration (~/.ssh/config) into VM targets: one per concrete Host
+// alias, with HostName, User, Port, IdentityFile and ProxyJump resolved the way ssh does (the
+// first value obtained wins, Host * defaults apply). Wildcard and negated patterns are not
+// targets; Include is followed (relative to ~/.ssh, at most 16 levels); Match blocks cannot be
+// evaluated here and are skipped with a report. Everything skipped is reported with its line.
+class SshConfigImporter
+{
+public:
+    static QString defaultPath(); // ~/.ssh/config
+
+    // Io / NotFound when the file itself cannot be read; otherwise whatever could be imported.
+    static Result<ImportResult> importFile(const QString& path);
+    // Parses text as if read from fileName. Includes are resolved against sshDir (~/.ssh).
+    static ImportResult parse(const QByteArray& text, const QString& fileName, const QString& sshDir);
+};
+
+} // namespace aio
