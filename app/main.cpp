@@ -1,9 +1,56 @@
+// The aio-sandbox-manager executable: a command (see app/cli/) runs on QCoreApplication and needs
+// no display; without one, the desktop app starts.
+
+#include "app/ProcessHardening.h"
+#include "app/cli/Cli.h"
+#include "core/inventory/Profile.h"
+
 #include <QCoreApplication>
-#include <cstdio>
+#include <QTextStream>
+
+#ifdef AIO_HAVE_GUI
+#include "ui/main/GuiMain.h"
+#include <QApplication>
+#endif
+
+namespace {
+void setApplicationNames()
+{
+    // AppConfigLocation is then ~/.config/aio-sandbox-manager on Linux.
+    QCoreApplication::setApplicationName(QStringLiteral("aio-sandbox-manager"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(AIO_VERSION));
+}
+} // namespace
 
 int main(int argc, char** argv)
 {
+    aio::app::hardenProcess();
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const aio::cli::Invocation invocation = aio::cli::Invocation::parse(arguments);
+
+    if (invocation.isCli) {
+        QCoreApplication app(argc, argv);
+        setApplicationNames();
+        return aio::cli::run(invocation);
+    }
+#ifdef AIO_HAVE_GUI
+    QApplication app(argc, argv);
+    setApplicationNames();
+    if (!invocation.profileDir.isEmpty())
+        aio::Profile::setDirectory(invocation.profileDir);
+    aio::ui::GuiOptions options;
+    options.profileDir = aio::Profile::directory();
+    options.arguments = invocation.rest;
+    return aio::ui::runGui(app, options);
+#else
     QCoreApplication app(argc, argv);
-    std::puts("aio-sandbox-manager " AIO_VERSION);
-    return 0;
+    setApplicationNames();
+    QTextStream err(stderr);
+    err << QCoreApplication::translate("aio::cli", "This build has no desktop app (AIO_BUILD_GUI=OFF); use a command.")
+        << Qt::endl
+        << aio::cli::globalHelp();
+    return 2;
+#endif
 }

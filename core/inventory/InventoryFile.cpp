@@ -11,7 +11,7 @@
 #include <QSaveFile>
 #include <QSet>
 
-Q_LOGGING_CATEGORY(lcInventory, "aio.inventory")
+Q_LOGGING_CATEGORY(lcInventory, "aio.inventory", QtInfoMsg)
 
 namespace aio {
 

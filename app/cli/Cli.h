@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace aio::cli {
+
+// The command line, split into the global options and the rest. Decides whether this run is a
+// command-line run (QCoreApplication, no display) or the GUI.
+struct Invocation
+{
+    QString profileDir; // --profile DIR / --profile=DIR; empty when not given
+    QStringList rest; // everything else, in order, without the program name
+    bool isCli = false; // a command, --help or --version: no display is needed
+    QString usageError; // set when the global options themselves are wrong (e.g. --profile without DIR)
+
+    // arguments as in argv, program name first.
+    static Invocation parse(const QStringList& arguments);
+};
+
+// Runs a command-line invocation; needs a QCoreApplication. Returns the process exit code.
+int run(const Invocation& invocation);
+
+// The global --help text.
+QString globalHelp();
+
+} // namespace aio::cli
