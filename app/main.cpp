@@ -42,7 +42,6 @@ int main(int argc, char** argv)
         aio::Profile::setDirectory(invocation.profileDir);
     aio::ui::GuiOptions options;
     options.profileDir = aio::Profile::directory();
-    options.arguments = invocation.rest;
     return aio::ui::runGui(app, options);
 #else
     QCoreApplication app(argc, argv);
