@@ -1,0 +1,53 @@
+#pragma once
+
+#include "core/net/HttpResponseReader.h"
+#include "core/net/ProbeEndpoint.h"
+#include "core/net/TlsPeerInfo.h"
+#include "core/ssh/RemoteHost.h"
+
+#include <QFuture>
+
+namespace aio {
+
+struct HttpProbeRequest
+{
+    ProbeEndpoint endpoint;
+    QByteArray method = "GET";
+    QByteArray path = "/"; // origin-form, e.g. "/v1/ping?x=1"
+    HttpHeaders headers; // extra headers (Authorization…); Host and Connection are set by the probe
+    QByteArray body;
+    qsizetype maxBodyBytes = 64 * 1024;
+    // Send the request even when the certificate did not verify (never with credentials you
+    // care about); by default the probe stops after the handshake and reports the chain.
+    bool sendWhenUnverified = false;
+};
+
+struct HttpProbeResult
+{
+    TlsPeerInfo tls; // empty for plain HTTP
+    bool requestSent = false; // false: stopped after an unverified handshake
+    int status = 0;
+    QByteArray reason;
+    HttpHeaders headers;
+    QByteArray bodyPrefix;
+    bool bodyTruncated = false;
+
+    QByteArray header(const QByteArray& name) const;
+    // "HTTP 200 OK from https://sandbox.test via 198.18.0.2; certificate verified …"
+    QString evidence() const;
+};
+
+// An HTTP(S) request from the workstation to an address while presenting a chosen host name
+// (like `curl --resolve host:443:addr`), trusting extra CAs (pebble's root, the admin's own CA).
+// Used by the deployment's verify step and the checklist. run() blocks the calling worker
+// thread, bounded by the endpoint's timeout per phase; start() runs it on the global pool.
+class HttpsProbe
+{
+public:
+    static Result<HttpProbeResult> run(const HttpProbeRequest& request, const CancelToken& cancel = {});
+    static QFuture<Result<HttpProbeResult>> start(const HttpProbeRequest& request, const CancelToken& cancel = {});
+    // The request as it goes on the wire (exposed for tests and previews).
+    static QByteArray serialize(const HttpProbeRequest& request);
+};
+
+} // namespace aio

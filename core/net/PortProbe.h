@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/common/HostName.h"
+#include "core/ssh/RemoteHost.h"
+
+#include <QFuture>
+#include <QString>
+
+namespace aio {
+
+// What a TCP connect from the workstation found.
+enum class PortState {
+    Open, // the handshake completed
+    Refused, // RST: nothing listens, or a firewall rejects
+    Filtered, // no answer before the timeout: a firewall drops the packets
+    Unreachable, // no route / host unreachable (ICMP)
+};
+
+struct PortProbeResult
+{
+    PortState state = PortState::Filtered;
+    QString detail; // the socket's own message
+    QString evidence() const; // "198.18.0.2:8080 refused (Connection refused)"
+    HostName address;
+    Port port;
+};
+
+// A TCP connect with a timeout, reporting open/refused/filtered. Used by the deployment's
+// verify step (port 8080 must be closed from outside) and the checklist.
+class PortProbe
+{
+public:
+    static PortProbeResult run(const HostName& address, Port port, int timeoutMs = 3000);
+    static QFuture<PortProbeResult> start(const HostName& address, Port port, int timeoutMs = 3000);
+    static QString stateName(PortState state);
+};
+
+} // namespace aio

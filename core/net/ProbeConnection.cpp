@@ -1,0 +1,173 @@
+#include "core/net/ProbeConnection.h"
+
+#include "core/net/NetLogging.h"
+
+#include <QCoreApplication>
+#include <QSslCipher>
+#include <QSslConfiguration>
+#include <QSslSocket>
+
+namespace aio {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("aio::ProbeConnection", text);
+}
+constexpr int kSliceMs = 200; // cancellation is polled this often while waiting for data
+} // namespace
+
+ProbeConnection::ProbeConnection(ProbeEndpoint endpoint, CancelToken cancel)
+    : m_endpoint(std::move(endpoint))
+    , m_cancel(std::move(cancel))
+{ }
+
+ProbeConnection::~ProbeConnection()
+{
+    close();
+}
+
+Error ProbeConnection::socketError(const QString& phase) const
+{
+    const QString where = m_endpoint.describe();
+    const QString detail = m_socket ? m_socket->errorString() : QString();
+    const auto code = m_socket ? m_socket->error() : QAbstractSocket::UnknownSocketError;
+    switch (code) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return Error(ErrorKind::ConnectionRefused, tr("%1: connection refused while %2.").arg(where, phase), detail,
+                     tr("Check that the service listens on that port and that no firewall rejects it."));
+    case QAbstractSocket::SocketTimeoutError:
+        return Error(ErrorKind::Timeout,
+                     tr("%1: no answer within %2 ms while %3.").arg(where).arg(m_endpoint.timeoutMs).arg(phase), detail,
+                     tr("A firewall may drop the packets, or the host is down."));
+    case QAbstractSocket::HostNotFoundError:
+        return Error(ErrorKind::HostNotFound, tr("%1: the address does not resolve.").arg(where), detail);
+    case QAbstractSocket::NetworkError:
+        return Error(ErrorKind::HostUnreachable, tr("%1: network error while %2.").arg(where, phase), detail);
+    case QAbstractSocket::RemoteHostClosedError:
+        return Error(ErrorKind::ConnectionLost, tr("%1: the peer closed the connection while %2.").arg(where, phase),
+                     detail);
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        return Error(ErrorKind::Tls, tr("%1: TLS handshake failed.").arg(where), detail);
+    default:
+        return Error(ErrorKind::HostUnreachable, tr("%1: socket error while %2.").arg(where, phase), detail);
+    }
+}
+
+Status ProbeConnection::waitFor(const std::function<bool(int)>& wait, const QString& phase)
+{
+    QDeadlineTimer deadline(m_endpoint.timeoutMs);
+    while (true) {
+        if (m_cancel.isCancelled())
+            return Error(ErrorKind::Cancelled, tr("%1: cancelled while %2.").arg(m_endpoint.describe(), phase));
+        const int slice = int(std::min<qint64>(kSliceMs, std::max<qint64>(1, deadline.remainingTime())));
+        if (wait(slice))
+            return {};
+        if (m_socket->error() != QAbstractSocket::SocketTimeoutError
+            || m_socket->state() == QAbstractSocket::UnconnectedState)
+            return socketError(phase);
+        if (deadline.hasExpired())
+            return socketError(phase);
+    }
+}
+
+Status ProbeConnection::open()
+{
+    m_socket = std::make_unique<QSslSocket>();
+    m_tls = {};
+    if (m_cancel.isCancelled())
+        return Error(ErrorKind::Cancelled, tr("%1: cancelled.").arg(m_endpoint.describe()));
+
+    const QString address = m_endpoint.address.toString();
+    const quint16 port = m_endpoint.port.value();
+    if (!m_endpoint.tls) {
+        m_socket->connectToHost(address, port);
+        // One wait: Qt aborts a connection attempt whose wait times out, so it cannot be sliced.
+        if (!m_socket->waitForConnected(m_endpoint.timeoutMs))
+            return socketError(tr("connecting"));
+        return {};
+    }
+
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    QList<QSslCertificate> cas = m_endpoint.extraCaCertificates;
+    if (m_endpoint.useSystemCaCertificates)
+        cas += QSslConfiguration::systemCaCertificates();
+    config.setCaCertificates(cas);
+    config.setProtocol(QSsl::TlsV1_2OrLater);
+    config.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_socket->setSslConfiguration(config);
+    // Keep the handshake going on verification errors so the chain can be shown as evidence;
+    // the verdict is recorded and the callers decide whether to send anything.
+    QObject::connect(
+        m_socket.get(), &QSslSocket::sslErrors, m_socket.get(),
+        [this](const QList<QSslError>&) { m_socket->ignoreSslErrors(); }, Qt::DirectConnection);
+
+    m_socket->connectToHostEncrypted(address, port, m_endpoint.presentedName().toString());
+    if (!m_socket->waitForConnected(m_endpoint.timeoutMs))
+        return socketError(tr("connecting"));
+    const Status handshake = waitFor([this](int ms) { return m_socket->waitForEncrypted(ms); }, tr("negotiating TLS"));
+
+    for (const QSslCertificate& c : m_socket->peerCertificateChain())
+        m_tls.chain << CertificateSummary::fromCertificate(c);
+    for (const QSslError& e : m_socket->sslHandshakeErrors()) {
+        m_tls.verificationErrors << e.errorString();
+        m_tls.errorCodes << e.error();
+    }
+    if (!handshake)
+        return handshake;
+    m_tls.encrypted = m_socket->isEncrypted();
+    m_tls.verified = m_tls.encrypted && m_tls.errorCodes.isEmpty();
+    m_tls.protocol = m_socket->sessionProtocol() == QSsl::TlsV1_3 ? QStringLiteral("TLSv1.3")
+        : m_socket->sessionProtocol() == QSsl::TlsV1_2            ? QStringLiteral("TLSv1.2")
+                                                                  : QStringLiteral("TLS");
+    m_tls.cipher = m_socket->sessionCipher().name();
+    qCDebug(lcNet) << "TLS to" << m_endpoint.describe() << "verified:" << m_tls.verified;
+    return {};
+}
+
+Status ProbeConnection::writeAll(const QByteArray& data)
+{
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return Error(ErrorKind::ConnectionLost, tr("%1: not connected.").arg(m_endpoint.describe()));
+    if (m_socket->write(data) != data.size())
+        return socketError(tr("sending"));
+    while (m_socket->bytesToWrite() > 0) {
+        const Status s = waitFor([this](int ms) { return m_socket->waitForBytesWritten(ms); }, tr("sending"));
+        if (!s)
+            return s;
+    }
+    return {};
+}
+
+Result<QByteArray> ProbeConnection::readSome()
+{
+    if (!m_socket)
+        return Error(ErrorKind::ConnectionLost, tr("%1: not connected.").arg(m_endpoint.describe()));
+    if (m_socket->bytesAvailable() > 0)
+        return m_socket->readAll();
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return QByteArray();
+    const Status s = waitFor([this](int ms) { return m_socket->waitForReadyRead(ms); }, tr("waiting for the answer"));
+    if (m_socket->bytesAvailable() > 0)
+        return m_socket->readAll();
+    if (!s && s.error().kind != ErrorKind::ConnectionLost)
+        return s.error();
+    return QByteArray(); // closed by the peer
+}
+
+bool ProbeConnection::peerClosed() const
+{
+    return !m_socket || (m_socket->state() != QAbstractSocket::ConnectedState && m_socket->bytesAvailable() == 0);
+}
+
+void ProbeConnection::close()
+{
+    if (m_socket) {
+        m_socket->abort();
+        m_socket.reset();
+    }
+}
+
+} // namespace aio

@@ -1,0 +1,152 @@
+#include "core/net/WebSocketProbe.h"
+
+#include "core/net/HttpsProbe.h"
+#include "core/net/ProbeConnection.h"
+#include "core/net/WebSocketFrame.h"
+
+#include <QCoreApplication>
+#include <QRandomGenerator>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace aio {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("aio::WebSocketProbe", text);
+}
+} // namespace
+
+QString WebSocketProbeResult::evidence() const
+{
+    QStringList parts;
+    if (!requestSent)
+        parts << tr("handshake not sent");
+    else if (upgraded())
+        parts << tr("HTTP 101, upgraded; first bytes: %1").arg(QString::fromLatin1(firstBytes.toPercentEncoding(" .")));
+    else if (status == 101)
+        parts << tr("HTTP 101 but Sec-WebSocket-Accept is wrong");
+    else
+        parts << tr("upgrade refused: HTTP %1").arg(status);
+    if (tls.encrypted || !tls.chain.isEmpty())
+        parts << tls.toString();
+    return parts.join(QStringLiteral("; "));
+}
+
+Result<WebSocketProbeResult> WebSocketProbe::run(const WebSocketProbeRequest& request, const CancelToken& cancel)
+{
+    QByteArray keyBytes(16, Qt::Uninitialized);
+    for (char& c : keyBytes)
+        c = char(QRandomGenerator::system()->bounded(256));
+    const QByteArray key = keyBytes.toBase64();
+
+    HttpProbeRequest http;
+    http.endpoint = request.endpoint;
+    http.path = request.path;
+    http.headers = request.headers;
+    http.headers.emplaceBack("Upgrade", "websocket");
+    http.headers.emplaceBack("Sec-WebSocket-Version", "13");
+    http.headers.emplaceBack("Sec-WebSocket-Key", key);
+    if (!request.protocols.isEmpty())
+        http.headers.emplaceBack("Sec-WebSocket-Protocol", request.protocols.join(", "));
+    const QByteArray origin = request.origin.isEmpty()
+        ? (request.endpoint.tls ? QByteArray("https://") : QByteArray("http://")) + request.endpoint.hostHeader()
+        : request.origin;
+    http.headers.emplaceBack("Origin", origin);
+    QByteArray wire = HttpsProbe::serialize(http);
+    // serialize() ends with "Connection: close"; an upgrade needs "Connection: Upgrade".
+    wire.replace("Connection: close\r\n", "Connection: Upgrade\r\n");
+    for (const auto& [name, value] : request.headers) {
+        if (name.contains('\n') || name.contains('\r') || value.contains('\n') || value.contains('\r'))
+            return Error(ErrorKind::InvalidInput, tr("A probe header contains a line break."));
+    }
+    if (!request.path.startsWith('/') || request.path.contains(' ') || request.path.contains('\n')
+        || request.path.contains('\r'))
+        return Error(ErrorKind::InvalidInput, tr("The WebSocket path is malformed."),
+                     QString::fromLatin1(request.path));
+
+    ProbeConnection connection(request.endpoint, cancel);
+    WebSocketProbeResult result;
+    const Status opened = connection.open();
+    result.tls = connection.tls();
+    if (!opened)
+        return opened.error();
+    if (request.endpoint.tls && !result.tls.verified && !request.sendWhenUnverified)
+        return result;
+    if (const Status s = connection.writeAll(wire); !s)
+        return s.error();
+    result.requestSent = true;
+
+    HttpResponseReader reader(4096, true);
+    for (int reads = 0; !reader.headersComplete(); ++reads) {
+        if (reads > 10'000)
+            return Error(ErrorKind::Protocol,
+                         tr("%1: the handshake answer never ended.").arg(request.endpoint.describe()));
+        Result<QByteArray> chunk = connection.readSome();
+        if (!chunk)
+            return chunk.error();
+        if (chunk->isEmpty()) {
+            if (const Status s = reader.finish(); !s)
+                return s.error();
+            break;
+        }
+        if (const Status s = reader.feed(*chunk); !s)
+            return s.error();
+    }
+    result.status = reader.statusCode();
+    result.headers = reader.headers();
+    result.protocol = reader.header("Sec-WebSocket-Protocol");
+    result.acceptValid = reader.header("Sec-WebSocket-Accept") == WebSocketFrame::acceptFor(key);
+    QByteArray buffer = reader.rest();
+    if (result.status != 101) {
+        // Read the start of the refusal page for evidence (bounded by size and reads).
+        for (int reads = 0; buffer.size() < 2048 && reads < 50; ++reads) {
+            Result<QByteArray> chunk = connection.readSome();
+            if (!chunk || chunk->isEmpty())
+                break;
+            buffer += *chunk;
+        }
+        result.bodyPrefix = buffer.left(2048);
+        return result;
+    }
+    if (!result.acceptValid)
+        return result;
+
+    for (int reads = 0; result.firstBytes.size() < request.firstBytes; ++reads) {
+        qsizetype consumed = 0;
+        Result<std::optional<WebSocketFrame>> frame = WebSocketFrame::parse(buffer, &consumed);
+        if (!frame)
+            return frame.error();
+        if (frame->has_value()) {
+            buffer.remove(0, consumed);
+            const WebSocketFrame& f = **frame;
+            if (f.opcode == WebSocketFrame::Close)
+                break;
+            if (f.opcode == WebSocketFrame::Text || f.opcode == WebSocketFrame::Binary
+                || f.opcode == WebSocketFrame::Continuation)
+                result.firstBytes += f.payload;
+            continue;
+        }
+        if (reads > 10'000)
+            break;
+        Result<QByteArray> chunk = connection.readSome();
+        if (!chunk)
+            return chunk.error();
+        if (chunk->isEmpty())
+            break;
+        buffer += *chunk;
+    }
+    // Say goodbye properly so the server does not log an abnormal closure.
+    const QByteArray closePayload("\x03\xe8", 2); // 1000 normal closure
+    (void)connection.writeAll(
+        WebSocketFrame::encodeMasked(WebSocketFrame::Close, closePayload, QRandomGenerator::system()->generate()));
+    return result;
+}
+
+QFuture<Result<WebSocketProbeResult>> WebSocketProbe::start(const WebSocketProbeRequest& request,
+                                                            const CancelToken& cancel)
+{
+    return QtConcurrent::run([request, cancel]() { return run(request, cancel); });
+}
+
+} // namespace aio

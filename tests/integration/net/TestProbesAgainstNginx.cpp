@@ -1,0 +1,351 @@
+// The workstation probes against a real nginx on 127.0.0.1 with certificates made by openssl here,
+// and a real WebSocket server behind it (as the sandbox's /websockify is behind nginx on a VM).
+#include "LocalNginx.h"
+
+#include "core/net/HttpsProbe.h"
+#include "core/net/PortProbe.h"
+#include "core/net/WebSocketProbe.h"
+
+#include <QFile>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace aio;
+
+class TestProbesAgainstNginx : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void rightNameAndTrustedCaVerifies();
+    void wrongNameFailsVerificationAndSendsNothing();
+    void untrustedCaFailsVerification();
+    void unverifiedRequestIsSentOnlyWhenAsked();
+    void plainHttpRedirectIsReported();
+    void authorizationHeaderReachesTheServer();
+    void webSocketUpgradeThroughNginxReadsTheRfbBanner();
+    void webSocketOnPlainRouteIsNotUpgraded();
+    void closedPortIsRefused();
+    void openPortIsOpen();
+    void fullBacklogPortLooksFiltered();
+    void cancelledProbeStops();
+
+private:
+    template <typename T>
+    T await(QFuture<T> future)
+    {
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 30'000);
+        }();
+        return future.result();
+    }
+    ProbeEndpoint endpoint(const QString& name, bool trustCa = true) const;
+    QSslCertificate loadCert(const QString& file) const;
+
+    LocalNginx m_nginx;
+    QWebSocketServer m_ws{QStringLiteral("probe-test"), QWebSocketServer::NonSecureMode};
+    quint16 m_tlsPort = 0;
+    quint16 m_httpPort = 0;
+    QSslCertificate m_ca;
+    QSslCertificate m_otherCa;
+};
+
+QSslCertificate TestProbesAgainstNginx::loadCert(const QString& file) const
+{
+    QFile f(m_nginx.dir() + QLatin1Char('/') + file);
+    if (!f.open(QIODevice::ReadOnly))
+        return QSslCertificate();
+    return QSslCertificate(f.readAll(), QSsl::Pem);
+}
+
+ProbeEndpoint TestProbesAgainstNginx::endpoint(const QString& name, bool trustCa) const
+{
+    ProbeEndpoint e;
+    e.address = *HostName::parse(QStringLiteral("127.0.0.1"));
+    e.port = Port(m_tlsPort);
+    e.hostName = *HostName::parse(name);
+    e.extraCaCertificates = {trustCa ? m_ca : m_otherCa};
+    e.useSystemCaCertificates = false;
+    e.timeoutMs = 10'000;
+    return e;
+}
+
+void TestProbesAgainstNginx::initTestCase()
+{
+    const QString d = m_nginx.dir();
+    QString error;
+    const QString openssl = QStringLiteral("openssl");
+    auto makeCa = [&](const QString& base, const QString& cn) {
+        return LocalNginx::runTool(openssl,
+                                   {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                                    QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                                    QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                                    QStringLiteral("-keyout"), base + QStringLiteral(".key"), QStringLiteral("-out"),
+                                    base + QStringLiteral(".pem"), QStringLiteral("-days"), QStringLiteral("2"),
+                                    QStringLiteral("-subj"), QStringLiteral("/CN=") + cn},
+                                   &error, d);
+    };
+    QVERIFY2(makeCa(QStringLiteral("ca"), QStringLiteral("Probe Test CA")), qPrintable(error));
+    QVERIFY2(makeCa(QStringLiteral("other-ca"), QStringLiteral("Other CA")), qPrintable(error));
+    QFile ext(d + QStringLiteral("/ext.cnf"));
+    QVERIFY(ext.open(QIODevice::WriteOnly));
+    ext.write("subjectAltName=DNS:probe.test\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+    ext.close();
+    QVERIFY2(LocalNginx::runTool(openssl,
+                                 {QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                                  QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"),
+                                  QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("server.key"),
+                                  QStringLiteral("-out"), QStringLiteral("server.csr"), QStringLiteral("-subj"),
+                                  QStringLiteral("/CN=probe.test")},
+                                 &error, d),
+             qPrintable(error));
+    QVERIFY2(LocalNginx::runTool(openssl,
+                                 {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
+                                  QStringLiteral("server.csr"), QStringLiteral("-CA"), QStringLiteral("ca.pem"),
+                                  QStringLiteral("-CAkey"), QStringLiteral("ca.key"), QStringLiteral("-CAcreateserial"),
+                                  QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-out"),
+                                  QStringLiteral("server.pem"), QStringLiteral("-extfile"), QStringLiteral("ext.cnf")},
+                                 &error, d),
+             qPrintable(error));
+    m_ca = loadCert(QStringLiteral("ca.pem"));
+    m_otherCa = loadCert(QStringLiteral("other-ca.pem"));
+    QVERIFY(!m_ca.isNull() && !m_otherCa.isNull());
+
+    QVERIFY(m_ws.listen(QHostAddress::LocalHost, 0));
+    connect(&m_ws, &QWebSocketServer::newConnection, this, [this] {
+        while (QWebSocket* socket = m_ws.nextPendingConnection()) {
+            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            socket->sendBinaryMessage(QByteArray("RFB 003.008\n"));
+        }
+    });
+
+    m_tlsPort = LocalNginx::freePort();
+    m_httpPort = LocalNginx::freePort();
+    QVERIFY(m_tlsPort && m_httpPort && m_tlsPort != m_httpPort);
+    const QString servers = QStringLiteral(R"(
+    server {
+        listen 127.0.0.1:%1 ssl;
+        server_name probe.test;
+        ssl_certificate %3/server.pem;
+        ssl_certificate_key %3/server.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        location = /v1/ping { default_type application/json; return 200 '{"status":"ok"}'; }
+        location = /whoami { default_type text/plain; return 200 "auth=$http_authorization"; }
+        location /websockify {
+            proxy_pass http://127.0.0.1:%4;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+        }
+        location / { return 401; }
+    }
+    server {
+        listen 127.0.0.1:%2;
+        location / { return 301 https://$host$request_uri; }
+    }
+)")
+                                .arg(m_tlsPort)
+                                .arg(m_httpPort)
+                                .arg(d)
+                                .arg(m_ws.serverPort());
+    QVERIFY2(m_nginx.start(servers, m_tlsPort, &error), qPrintable(error));
+}
+
+void TestProbesAgainstNginx::cleanupTestCase()
+{
+    m_nginx.stop();
+}
+
+void TestProbesAgainstNginx::rightNameAndTrustedCaVerifies()
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("probe.test"));
+    r.path = "/v1/ping";
+    auto result = await(HttpsProbe::start(r));
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+    QVERIFY2(result->tls.verified, qPrintable(result->tls.toString()));
+    QVERIFY(result->requestSent);
+    QCOMPARE(result->status, 200);
+    QCOMPARE(result->bodyPrefix, QByteArray(R"({"status":"ok"})"));
+    QCOMPARE(result->header("Content-Type"), QByteArray("application/json"));
+    QVERIFY(!result->tls.chain.isEmpty());
+    QCOMPARE(result->tls.chain.first().issuer, QStringLiteral("Probe Test CA"));
+    QVERIFY(result->tls.chain.first().subjectAltNames.contains(QStringLiteral("DNS:probe.test")));
+    QVERIFY(result->tls.chain.first().notAfter > QDateTime::currentDateTimeUtc());
+    QVERIFY(result->evidence().contains(QStringLiteral("HTTP 200")));
+}
+
+void TestProbesAgainstNginx::wrongNameFailsVerificationAndSendsNothing()
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("wrong.test"));
+    r.path = "/v1/ping";
+    auto result = await(HttpsProbe::start(r));
+    QVERIFY(result.ok());
+    QVERIFY(result->tls.encrypted == false || !result->tls.verified);
+    QVERIFY(!result->tls.verified);
+    QVERIFY2(result->tls.hasError(QSslError::HostNameMismatch), qPrintable(result->tls.toString()));
+    QVERIFY(!result->requestSent);
+    QCOMPARE(result->status, 0);
+    QVERIFY(!result->tls.chain.isEmpty()); // evidence is still there
+}
+
+void TestProbesAgainstNginx::untrustedCaFailsVerification()
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("probe.test"), false);
+    auto result = await(HttpsProbe::start(r));
+    QVERIFY(result.ok());
+    QVERIFY(!result->tls.verified);
+    QVERIFY(!result->tls.hasError(QSslError::HostNameMismatch));
+    QVERIFY2(result->tls.hasError(QSslError::UnableToGetLocalIssuerCertificate)
+                 || result->tls.hasError(QSslError::UnableToVerifyFirstCertificate)
+                 || result->tls.hasError(QSslError::CertificateUntrusted),
+             qPrintable(result->tls.toString()));
+    QVERIFY(!result->requestSent);
+}
+
+void TestProbesAgainstNginx::unverifiedRequestIsSentOnlyWhenAsked()
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("probe.test"), false);
+    r.path = "/v1/ping";
+    r.sendWhenUnverified = true;
+    auto result = await(HttpsProbe::start(r));
+    QVERIFY(result.ok());
+    QVERIFY(!result->tls.verified);
+    QVERIFY(result->requestSent);
+    QCOMPARE(result->status, 200);
+}
+
+void TestProbesAgainstNginx::plainHttpRedirectIsReported()
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("probe.test"));
+    r.endpoint.tls = false;
+    r.endpoint.port = Port(m_httpPort);
+    r.path = "/vnc/index.html?x=1";
+    auto result = await(HttpsProbe::start(r));
+    QVERIFY(result.ok());
+    QVERIFY(result->requestSent);
+    QCOMPARE(result->status, 301);
+    // nginx builds the redirect from the Host header we presented, not the address.
+    QCOMPARE(result->header("Location"), QByteArray("https://probe.test/vnc/index.html?x=1"));
+}
+
+void TestProbesAgainstNginx::authorizationHeaderReachesTheServer()
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("probe.test"));
+    r.path = "/whoami";
+    r.headers.append({QByteArray("Authorization"), QByteArray("Bearer abc.def")});
+    auto result = await(HttpsProbe::start(r));
+    QVERIFY(result.ok());
+    QCOMPARE(result->bodyPrefix, QByteArray("auth=Bearer abc.def"));
+
+    r.headers = {{QByteArray("X-Evil"), QByteArray("a\r\nInjected: yes")}};
+    auto refused = HttpsProbe::run(r);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().kind, ErrorKind::InvalidInput);
+}
+
+void TestProbesAgainstNginx::webSocketUpgradeThroughNginxReadsTheRfbBanner()
+{
+    WebSocketProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("probe.test"));
+    r.path = "/websockify";
+    auto result = await(WebSocketProbe::start(r));
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+    QCOMPARE(result->status, 101);
+    QVERIFY(result->acceptValid);
+    QVERIFY(result->upgraded());
+    QCOMPARE(result->firstBytes, QByteArray("RFB 003.008\n"));
+    QVERIFY(result->tls.verified);
+}
+
+void TestProbesAgainstNginx::webSocketOnPlainRouteIsNotUpgraded()
+{
+    WebSocketProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("probe.test"));
+    r.path = "/vnc/index.html";
+    auto result = await(WebSocketProbe::start(r));
+    QVERIFY(result.ok());
+    QCOMPARE(result->status, 401);
+    QVERIFY(!result->upgraded());
+    QVERIFY(result->firstBytes.isEmpty());
+    QVERIFY(result->evidence().contains(QStringLiteral("401")));
+}
+
+void TestProbesAgainstNginx::closedPortIsRefused()
+{
+    const quint16 port = LocalNginx::freePort(); // nothing listens there any more
+    const PortProbeResult r = await(PortProbe::start(*HostName::parse(QStringLiteral("127.0.0.1")), Port(port), 3000));
+    QCOMPARE(r.state, PortState::Refused);
+    QVERIFY(r.evidence().contains(QString::number(port)));
+
+    HttpProbeRequest http;
+    http.endpoint = endpoint(QStringLiteral("probe.test"));
+    http.endpoint.port = Port(port);
+    auto result = HttpsProbe::run(http);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().kind, ErrorKind::ConnectionRefused);
+}
+
+void TestProbesAgainstNginx::openPortIsOpen()
+{
+    const PortProbeResult r = PortProbe::run(*HostName::parse(QStringLiteral("127.0.0.1")), Port(m_tlsPort), 3000);
+    QCOMPARE(r.state, PortState::Open);
+}
+
+void TestProbesAgainstNginx::fullBacklogPortLooksFiltered()
+{
+    // A listener that never accepts, with the smallest backlog: once its accept queue is full,
+    // Linux drops further SYNs, exactly what a dropping firewall looks like from outside.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    QVERIFY(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    QVERIFY(::listen(fd, 0) == 0);
+    socklen_t len = sizeof addr;
+    QVERIFY(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    const quint16 port = ntohs(addr.sin_port);
+
+    std::vector<std::unique_ptr<QTcpSocket>> fillers;
+    bool full = false;
+    for (int i = 0; i < 8 && !full; ++i) {
+        auto s = std::make_unique<QTcpSocket>();
+        s->connectToHost(QHostAddress::LocalHost, port);
+        full = !s->waitForConnected(1000);
+        fillers.push_back(std::move(s));
+    }
+    QVERIFY2(full, "the accept queue never filled up");
+    const PortProbeResult r = PortProbe::run(*HostName::parse(QStringLiteral("127.0.0.1")), Port(port), 1500);
+    ::close(fd);
+    QCOMPARE(r.state, PortState::Filtered);
+}
+
+void TestProbesAgainstNginx::cancelledProbeStops()
+{
+    CancelToken cancel;
+    cancel.cancel();
+    HttpProbeRequest r;
+    r.endpoint = endpoint(QStringLiteral("probe.test"));
+    auto result = HttpsProbe::run(r, cancel);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().kind, ErrorKind::Cancelled);
+}
+
+QTEST_GUILESS_MAIN(TestProbesAgainstNginx)
+#include "TestProbesAgainstNginx.moc"
