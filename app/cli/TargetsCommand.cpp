@@ -412,22 +412,13 @@ int TargetsCommand::import(const QStringList& args, CommandContext& context)
     if (!inventory)
         return context.fail(context.inventoryError());
 
+    auto addedTargets = inventory->addImported(*imported, path);
+    if (!addedTargets)
+        return context.fail(addedTargets.error());
     QStringList added;
-    QList<ImportIssue> skipped = imported->skipped;
-    for (const Target& t : imported->targets) {
-        auto result = inventory->add(t);
-        if (result) {
-            added.append(t.name);
-        } else if (result.error().kind == ErrorKind::AlreadyExists) {
-            skipped.append(ImportIssue{path, 0, t.name,
-                                       tr("a target of this name is already in the inventory; it "
-                                          "is left as it is.")});
-        } else {
-            if (result.error().kind == ErrorKind::Io || inventory->isReadOnly())
-                return context.fail(result.error());
-            skipped.append(ImportIssue{path, 0, t.name, result.error().message});
-        }
-    }
+    for (const Target& t : *addedTargets)
+        added.append(t.name);
+    const QList<ImportIssue>& skipped = imported->skipped;
     if (added.isEmpty())
         context.out() << tr("Imported no targets from %1.").arg(path) << Qt::endl;
     else

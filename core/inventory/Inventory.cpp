@@ -183,6 +183,44 @@ Status Inventory::remove(const QUuid& id)
     return {};
 }
 
+Result<QList<Target>> Inventory::addImported(ImportResult& result, const QString& sourceFile)
+{
+    if (m_readOnlyReason)
+        return persist(m_targets).error();
+    auto sameTarget = [](const Target& a, const Target& b) {
+        if (a.kind != b.kind)
+            return false;
+        if (a.isVm())
+            return a.vm.host == b.vm.host && a.vm.port == b.vm.port && a.vm.user == b.vm.user;
+        return a.cluster.kubeconfigPath == b.cluster.kubeconfigPath && a.cluster.context == b.cluster.context;
+    };
+    QList<Target> added;
+    for (Target t : result.targets) {
+        const Target* same = nullptr;
+        for (const Target& existing : m_targets) {
+            if (!same && sameTarget(existing, t))
+                same = &existing;
+        }
+        if (same) {
+            result.skipped.append(
+                ImportIssue{sourceFile, 0, t.name,
+                            tr("it is already in the inventory as \"%1\"; it is left as it is.").arg(same->name)});
+            continue;
+        }
+        if (findByName(t.name))
+            t.name = uniqueName(t.name);
+        auto r = add(t);
+        if (!r) {
+            if (r.error().kind == ErrorKind::Io)
+                return r.error();
+            result.skipped.append(ImportIssue{sourceFile, 0, t.name, r.error().message});
+            continue;
+        }
+        added.append(*r);
+    }
+    return added;
+}
+
 Status Inventory::removeByName(const QString& name)
 {
     auto target = get(name);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
+#include "core/inventory/ImportResult.h"
 #include "core/inventory/Target.h"
 
 #include <QList>
@@ -66,6 +67,13 @@ public:
     // Removes by id / by name. NotFound when there is none.
     Status remove(const QUuid& id);
     Status removeByName(const QString& name);
+
+    // Adds what an importer found. A target already in the inventory (same kind and same
+    // host/port/user, or same kubeconfig and context) is skipped, so importing twice adds nothing;
+    // a different target with a taken name is added under uniqueName(). Skipped entries are
+    // appended to result.skipped (sourceFile names the imported file). Returns the targets added;
+    // a write error stops the import and is returned.
+    Result<QList<Target>> addImported(ImportResult& result, const QString& sourceFile);
 
 signals:
     void targetAdded(const aio::Target& target);

@@ -28,6 +28,10 @@ struct Block
     QStringList negative;
     bool isMatch = false; // never applies: Match criteria are not evaluated here
     bool global = false;
+    // The first broken line inside this section: its hosts are not imported, since what ssh does
+    // with them cannot be known.
+    QString problemFile;
+    int problemLine = 0;
 };
 
 struct Option
@@ -43,12 +47,28 @@ struct Parser
 {
     QString sshDir;
     QList<Option> options; // in the order ssh reads them
-    QList<QPair<QString, std::pair<QString, int>>> aliases; // alias, (file, line) of its first Host line
+    struct Alias
+    {
+        QString name;
+        QString file; // where its first Host line is
+        int line = 0;
+        std::shared_ptr<Block> block; // the section of that Host line
+    };
+    QList<Alias> aliases;
     ImportResult result;
 
     void issue(const QString& file, int line, const QString& entry, const QString& reason)
     {
         result.skipped.append(ImportIssue{file, line, entry, reason});
+    }
+    // A broken line: reported, and the section it is in is marked broken.
+    void lineIssue(Block& block, const QString& file, int line, const QString& reason)
+    {
+        issue(file, line, {}, reason);
+        if (!block.global && block.problemLine == 0) {
+            block.problemFile = file;
+            block.problemLine = line;
+        }
     }
 
     void parseText(const QByteArray& text, const QString& fileName, int depth, std::shared_ptr<Block> outer);
@@ -112,7 +132,7 @@ bool splitLine(const QString& raw, QString& keyword, QStringList& args, QString&
     qsizetype i = 0;
     while (i < line.size() && !line[i].isSpace() && line[i] != QLatin1Char('='))
         ++i;
-    keyword = line.left(i).toLower();
+    keyword = line.left(i);
     while (i < line.size() && line[i].isSpace())
         ++i;
     if (i < line.size() && line[i] == QLatin1Char('='))
@@ -171,9 +191,11 @@ void Parser::parseText(const QByteArray& text, const QString& fileName, int dept
         QStringList args;
         QString problem;
         if (!splitLine(trimmed, keyword, args, problem)) {
-            issue(fileName, lineNo, {}, tr("%1; the line is ignored.").arg(problem));
+            lineIssue(*current, fileName, lineNo, tr("%1; the line is ignored.").arg(problem));
             continue;
         }
+        const QString shownKeyword = keyword;
+        keyword = keyword.toLower();
         if (keyword == QLatin1String("host")) {
             auto block = std::make_shared<Block>();
             if (args.isEmpty())
@@ -190,9 +212,9 @@ void Parser::parseText(const QByteArray& text, const QString& fileName, int dept
                     } else {
                         bool known = false;
                         for (const auto& a : aliases)
-                            known = known || a.first == pattern;
+                            known = known || a.name == pattern;
                         if (!known)
-                            aliases.append({pattern, {fileName, lineNo}});
+                            aliases.append(Alias{pattern, fileName, lineNo, block});
                     }
                 }
             }
@@ -209,7 +231,7 @@ void Parser::parseText(const QByteArray& text, const QString& fileName, int dept
             continue;
         }
         if (args.isEmpty()) {
-            issue(fileName, lineNo, {}, tr("\"%1\" has no value; the line is ignored.").arg(keyword));
+            lineIssue(*current, fileName, lineNo, tr("\"%1\" has no value; the line is ignored.").arg(shownKeyword));
             continue;
         }
         if (keyword == QLatin1String("include")) {
@@ -318,7 +340,9 @@ Result<ImportResult> SshConfigImporter::importFile(const QString& path)
         return Error(ErrorKind::InvalidInput, tr("The SSH configuration \"%1\" is larger than 4 MiB.").arg(path));
     if (!file.open(QIODevice::ReadOnly))
         return Error(ErrorKind::Io, tr("Cannot read the SSH configuration \"%1\".").arg(path), file.errorString());
-    return parse(file.readAll(), path, QDir::homePath() + QStringLiteral("/.ssh"));
+    // Relative Include paths resolve against the folder of the file imported: ~/.ssh for
+    // ~/.ssh/config as in ssh, and the file's own folder for a config kept elsewhere.
+    return parse(file.readAll(), path, QFileInfo(path).absolutePath());
 }
 
 ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fileName, const QString& sshDir)
@@ -330,11 +354,20 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
     parser.parseText(text, fileName, 0, global);
 
     const QString localUser = qEnvironmentVariable("USER");
-    for (const auto& [alias, where] : parser.aliases) {
-        const auto& [aliasFile, aliasLine] = where;
+    for (const Parser::Alias& entry : parser.aliases) {
+        const QString& alias = entry.name;
+        const QString& aliasFile = entry.file;
+        const int aliasLine = entry.line;
         auto skip = [&](const QString& file, int line, const QString& reason) {
             parser.issue(file, line, alias, reason + QLatin1Char(' ') + tr("The host is not imported."));
         };
+        if (entry.block->problemLine > 0) {
+            skip(aliasFile, aliasLine,
+                 tr("Its section has a broken line (%1:%2).")
+                     .arg(entry.block->problemFile)
+                     .arg(entry.block->problemLine));
+            continue;
+        }
         if (Status s = Target::checkName(alias); !s) {
             skip(aliasFile, aliasLine, s.error().message);
             continue;
@@ -414,7 +447,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
             }
             bool aliasKnown = false;
             for (const auto& a : parser.aliases)
-                aliasKnown = aliasKnown || a.first == jumpAlias;
+                aliasKnown = aliasKnown || a.name == jumpAlias;
             if (aliasKnown && jumpAlias != alias) {
                 const Value jHost = firstValue(parser.options, jumpAlias, QStringLiteral("hostname"));
                 const Value jPort = firstValue(parser.options, jumpAlias, QStringLiteral("port"));

@@ -10,7 +10,8 @@ namespace aio {
 // Turns OpenSSH client configuration (~/.ssh/config) into VM targets: one per concrete Host
 // alias, with HostName, User, Port, IdentityFile and ProxyJump resolved the way ssh does (the
 // first value obtained wins, Host * defaults apply). Wildcard and negated patterns are not
-// targets; Include is followed (relative to ~/.ssh, at most 16 levels); Match blocks cannot be
+// targets; Include is followed (relative to the imported file's folder, ~/.ssh for ~/.ssh/config; at
+// most 16 levels deep); Match blocks cannot be
 // evaluated here and are skipped with a report. Everything skipped is reported with its line.
 class SshConfigImporter
 {
