@@ -1,14 +1,16 @@
 # One helper to register a Qt Test executable with CTest.
-#   add_aio_test(NAME TestFoo SOURCES TestFoo.cpp LIBS aiocore LABELS unit [FIXTURES testbed] [TIMEOUT 120])
+#   add_aio_test(NAME TestFoo SOURCES TestFoo.cpp LIBS aiocore LABELS unit [FIXTURES testbed] [TIMEOUT 120]
+#                [WRAPPER script args...])
+# WRAPPER: the test runs as "script args... <test executable>" (e.g. inside a private D-Bus session).
 # Unit and GUI tests run offscreen; integration tests name the fixtures they need.
 function(add_aio_test)
-    cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT" ${ARGN})
+    cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT;WRAPPER" ${ARGN})
     add_executable(${T_NAME} ${T_SOURCES})
     target_link_libraries(${T_NAME} PRIVATE Qt6::Test ${T_LIBS})
     target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
     target_compile_definitions(${T_NAME} PRIVATE AIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                  AIO_BINARY_DIR="${PROJECT_BINARY_DIR}")
-    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+    add_test(NAME ${T_NAME} COMMAND ${T_WRAPPER} $<TARGET_FILE:${T_NAME}>)
     if(NOT T_TIMEOUT)
         set(T_TIMEOUT 120)
     endif()
