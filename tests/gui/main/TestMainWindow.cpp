@@ -1,0 +1,479 @@
+#include "gui/common/GuiTestBase.h"
+
+#include "core/inventory/InventoryFile.h"
+#include "ui/targets/ImportResultDialog.h"
+#include "ui/targets/TargetDialog.h"
+#include "ui/targets/TargetPage.h"
+#include "ui/widgets/FileDialog.h"
+#include "ui/widgets/MessageBanner.h"
+#include "ui/widgets/MessageBox.h"
+
+#include <QComboBox>
+#include <QDirIterator>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QTreeView>
+#include <QTreeWidget>
+
+using namespace aio;
+using namespace aio::ui;
+
+// The main window as a user meets it: adding, editing, duplicating, removing and importing
+// targets, inline validation, the read-only banner, and the window remembering its geometry.
+class TestMainWindow : public GuiTestBase
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void emptyInventoryShowsEmptyStateWithAddAndImportButtons();
+    void addVmThroughDialogShowsItInSidebarAndFile();
+    void badHostShowsInlineErrorAndKeepsOkDisabled();
+    void takenNameIsRefusedInline();
+    void passwordGoesToSecretStoreNotToInventoryFile();
+    void addClusterThroughDialog();
+    void editChangesSettingsPage();
+    void duplicatePrefillsCopyName();
+    void removeAsksAndCancelKeepsTarget();
+    void removeAfterYesDeletesTarget();
+    void corruptInventoryShowsBannerAndIsNeverOverwritten();
+    void newerInventoryShowsBannerAndIsReadOnly();
+    void importSshConfigReportsImportedAndSkipped();
+    void geometryAndSplitterAreRemembered();
+    void registeredCapabilityAddsTabOnlyWhereItApplies();
+
+private:
+    // Adds a VM through the dialog as a user would; returns when the dialog is gone.
+    void addVmByDialog(const QString& name, const QString& host);
+    QByteArray fileBytes(const QString& path) const;
+};
+
+void TestMainWindow::initTestCase()
+{
+    // No session bus (and no X display to autolaunch one): the keychain is unavailable, and it is
+    // never the developer's real one.
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    qunsetenv("DISPLAY");
+}
+
+void TestMainWindow::init()
+{
+    newProfile();
+}
+
+void TestMainWindow::cleanup()
+{
+    closeWindow();
+    SecretStore::clearMemory();
+}
+
+QByteArray TestMainWindow::fileBytes(const QString& path) const
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+void TestMainWindow::addVmByDialog(const QString& name, const QString& host)
+{
+    action(QStringLiteral("actionAddVm"))->trigger();
+    auto* dialog = waitForWindow<TargetDialog>(QStringLiteral("targetDialog"));
+    QVERIFY(dialog);
+    typeInto(QStringLiteral("nameEdit"), name);
+    typeInto(QStringLiteral("hostEdit"), host);
+    auto* ok = find<QPushButton>(QStringLiteral("okButton"));
+    QVERIFY(ok);
+    QVERIFY2(ok->isEnabled(), qPrintable(find<QLabel>(QStringLiteral("hostEditError"))->text()));
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(waitUntil([] { return !visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")); }));
+}
+
+void TestMainWindow::emptyInventoryShowsEmptyStateWithAddAndImportButtons()
+{
+    createWindow();
+    auto* stack = find<QStackedWidget>(QStringLiteral("centralStack"));
+    QVERIFY(stack);
+    QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("emptyState"));
+    for (const char* name :
+         {"emptyAddVmButton", "emptyAddClusterButton", "emptyImportSshButton", "emptyImportKubeButton"}) {
+        auto* button = find<QPushButton>(QString::fromLatin1(name));
+        QVERIFY2(button && button->isVisible() && button->isEnabled(), name);
+        QVERIFY(!button->accessibleName().isEmpty());
+    }
+    QVERIFY(!find<MessageBanner>(QStringLiteral("inventoryBanner"))->isVisible());
+    // The empty state's button opens the same dialog as the menu.
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("emptyAddVmButton")), Qt::LeftButton);
+    QVERIFY(waitForWindow<TargetDialog>(QStringLiteral("targetDialog")));
+}
+
+void TestMainWindow::addVmThroughDialogShowsItInSidebarAndFile()
+{
+    createWindow();
+    action(QStringLiteral("actionAddVm"))->trigger();
+    auto* dialog = waitForWindow<TargetDialog>(QStringLiteral("targetDialog"));
+    QVERIFY(dialog);
+    auto* ok = find<QPushButton>(QStringLiteral("okButton"));
+    QVERIFY(!ok->isEnabled()); // nothing typed yet
+    typeInto(QStringLiteral("nameEdit"), QStringLiteral("prod-vm"));
+    typeInto(QStringLiteral("hostEdit"), QStringLiteral("198.18.0.10"));
+    typeInto(QStringLiteral("portEdit"), QStringLiteral("2222"));
+    typeInto(QStringLiteral("userEdit"), QStringLiteral("deploy"));
+    typeInto(QStringLiteral("publicHostEdit"), QStringLiteral("sandbox.example.test"));
+    QVERIFY(ok->isEnabled());
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(waitUntil([] { return !visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")); }));
+
+    QCOMPARE(sidebarNames(TargetKind::Vm), QStringList{QStringLiteral("prod-vm")});
+    QCOMPARE(sidebarNames(TargetKind::Cluster), QStringList());
+    QCOMPARE(find<QStackedWidget>(QStringLiteral("centralStack"))->currentWidget()->objectName(),
+             QStringLiteral("mainSplitter"));
+    // It is selected and its page shows what was typed.
+    QVERIFY(window()->currentTargetPage());
+    QCOMPARE(window()->currentTargetPage()->target().name, QStringLiteral("prod-vm"));
+    QCOMPARE(find<QLabel>(QStringLiteral("settingHost"))->text(), QStringLiteral("198.18.0.10"));
+    QCOMPARE(find<QLabel>(QStringLiteral("settingPort"))->text(), QStringLiteral("2222"));
+    // No "coming soon" tabs: with no capability registered, Settings is the only tab.
+    QCOMPARE(window()->currentTargetPage()->tabs()->count(), 1);
+
+    // And it is in the inventory file.
+    const auto stored = InventoryFile::read(inventoryPath());
+    QVERIFY(stored.ok());
+    QCOMPARE(stored->size(), 1);
+    QCOMPARE(stored->first().vm.user, QStringLiteral("deploy"));
+    QCOMPARE(stored->first().vm.port.value(), quint16(2222));
+    QCOMPARE(stored->first().vm.publicHost.toString(), QStringLiteral("sandbox.example.test"));
+}
+
+void TestMainWindow::badHostShowsInlineErrorAndKeepsOkDisabled()
+{
+    createWindow();
+    action(QStringLiteral("actionAddVm"))->trigger();
+    QVERIFY(waitForWindow<TargetDialog>(QStringLiteral("targetDialog")));
+    typeInto(QStringLiteral("nameEdit"), QStringLiteral("web"));
+    typeInto(QStringLiteral("hostEdit"), QStringLiteral("bad host;name"));
+    auto* error = find<QLabel>(QStringLiteral("hostEditError"));
+    QVERIFY(error);
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QStringLiteral("\" \"")) || error->text().contains(QStringLiteral("U+0020")),
+             qPrintable(error->text()));
+    auto* ok = find<QPushButton>(QStringLiteral("okButton"));
+    QVERIFY(!ok->isEnabled());
+    // Pressing Enter does not get past the check either.
+    QTest::keyClick(find<QLineEdit>(QStringLiteral("hostEdit")), Qt::Key_Return);
+    QVERIFY(visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")));
+    QCOMPARE(inventory()->count(), 0);
+
+    // Fixing it clears the hint and enables OK, while typing.
+    typeInto(QStringLiteral("hostEdit"), QStringLiteral("good-host.example.test"));
+    QVERIFY(!error->isVisible());
+    QVERIFY(ok->isEnabled());
+    // A bad port is caught too.
+    typeInto(QStringLiteral("portEdit"), QStringLiteral("70000"));
+    QVERIFY(find<QLabel>(QStringLiteral("portEditError"))->isVisible());
+    QVERIFY(!ok->isEnabled());
+}
+
+void TestMainWindow::takenNameIsRefusedInline()
+{
+    createWindow();
+    addVmByDialog(QStringLiteral("web"), QStringLiteral("198.18.0.11"));
+    action(QStringLiteral("actionAddVm"))->trigger();
+    QVERIFY(waitForWindow<TargetDialog>(QStringLiteral("targetDialog")));
+    typeInto(QStringLiteral("nameEdit"), QStringLiteral("web"));
+    typeInto(QStringLiteral("hostEdit"), QStringLiteral("198.18.0.12"));
+    auto* error = find<QLabel>(QStringLiteral("nameEditError"));
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QStringLiteral("already exists")), qPrintable(error->text()));
+    QVERIFY(!find<QPushButton>(QStringLiteral("okButton"))->isEnabled());
+}
+
+void TestMainWindow::passwordGoesToSecretStoreNotToInventoryFile()
+{
+    createWindow();
+    const QString secret = QStringLiteral("pw-7f3a9c1e-never-on-disk");
+    action(QStringLiteral("actionAddVm"))->trigger();
+    QVERIFY(waitForWindow<TargetDialog>(QStringLiteral("targetDialog")));
+    typeInto(QStringLiteral("nameEdit"), QStringLiteral("pw-vm"));
+    typeInto(QStringLiteral("hostEdit"), QStringLiteral("198.18.0.13"));
+    auto* auth = find<QComboBox>(QStringLiteral("authCombo"));
+    auth->setCurrentIndex(auth->findData(int(SshAuthMethod::Password)));
+    auto* password = find<QLineEdit>(QStringLiteral("passwordEdit"));
+    QVERIFY(password->isVisible());
+    QCOMPARE(password->echoMode(), QLineEdit::Password);
+    typeInto(QStringLiteral("passwordEdit"), secret);
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("okButton")), Qt::LeftButton);
+    QVERIFY(waitUntil([] { return !visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")); }));
+
+    const auto target = inventory()->findByName(QStringLiteral("pw-vm"));
+    QVERIFY(target);
+    QCOMPARE(target->vm.auth, SshAuthMethod::Password);
+    // The SecretStore has it (in memory here: the test has no keychain service)…
+    // (the write is asynchronous: ask until it has landed, a bounded number of times)
+    SecretStore store;
+    QString read;
+    QString lastError;
+    for (int attempt = 0; attempt < 50 && read.isEmpty(); ++attempt) {
+        bool done = false;
+        store.read(target->id, SecretKind::Password, this, [&](Result<QString> r) {
+            done = true;
+            read = r.valueOr(QString());
+            if (!r)
+                lastError = r.error().toString();
+        });
+        QVERIFY(waitUntil([&] { return done; }, 20000));
+        if (read.isEmpty())
+            QTest::qWait(50);
+    }
+    QVERIFY2(read == secret, qPrintable(lastError));
+    // …and no file the app wrote holds it.
+    closeWindow();
+    QDirIterator it(profileDir(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    int files = 0;
+    while (it.hasNext()) {
+        const QString path = it.next();
+        ++files;
+        QVERIFY2(!fileBytes(path).contains(secret.toUtf8()), qPrintable(path));
+    }
+    QVERIFY(files >= 2); // inventory.json and window.ini
+}
+
+void TestMainWindow::addClusterThroughDialog()
+{
+    const QString kubeconfig = profileDir() + QStringLiteral("/kubeconfig");
+    QFile file(kubeconfig);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
+    file.close();
+    createWindow();
+    action(QStringLiteral("actionAddCluster"))->trigger();
+    QVERIFY(waitForWindow<TargetDialog>(QStringLiteral("targetDialog")));
+    typeInto(QStringLiteral("nameEdit"), QStringLiteral("staging"));
+    typeInto(QStringLiteral("kubeconfigEdit"), profileDir() + QStringLiteral("/missing"));
+    QVERIFY(find<QLabel>(QStringLiteral("kubeconfigEditError"))->isVisible());
+    QVERIFY(!find<QPushButton>(QStringLiteral("okButton"))->isEnabled());
+    typeInto(QStringLiteral("kubeconfigEdit"), kubeconfig);
+    typeInto(QStringLiteral("namespaceEdit"), QStringLiteral("Bad_NS"));
+    QVERIFY(find<QLabel>(QStringLiteral("namespaceEditError"))->isVisible());
+    typeInto(QStringLiteral("namespaceEdit"), QStringLiteral("sandbox"));
+    typeInto(QStringLiteral("contextEdit"), QStringLiteral("kind-staging"));
+    auto* ok = find<QPushButton>(QStringLiteral("okButton"));
+    QVERIFY(ok->isEnabled());
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(waitUntil([] { return !visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")); }));
+    QCOMPARE(sidebarNames(TargetKind::Cluster), QStringList{QStringLiteral("staging")});
+    QCOMPARE(find<QLabel>(QStringLiteral("settingNamespace"))->text(), QStringLiteral("sandbox"));
+    QCOMPARE(find<QLabel>(QStringLiteral("settingContext"))->text(), QStringLiteral("kind-staging"));
+}
+
+void TestMainWindow::editChangesSettingsPage()
+{
+    createWindow();
+    addVmByDialog(QStringLiteral("web"), QStringLiteral("198.18.0.11"));
+    action(QStringLiteral("actionEdit"))->trigger();
+    auto* dialog = waitForWindow<TargetDialog>(QStringLiteral("targetDialog"));
+    QVERIFY(dialog);
+    QCOMPARE(dialog->mode(), TargetDialog::Mode::Edit);
+    QCOMPARE(find<QLineEdit>(QStringLiteral("hostEdit"))->text(), QStringLiteral("198.18.0.11"));
+    // Its own name is not "taken".
+    QVERIFY(find<QPushButton>(QStringLiteral("okButton"))->isEnabled());
+    typeInto(QStringLiteral("hostEdit"), QStringLiteral("198.18.0.99"));
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("okButton")), Qt::LeftButton);
+    QVERIFY(waitUntil([] { return !visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")); }));
+    QCOMPARE(inventory()->count(), 1);
+    QCOMPARE(inventory()->findByName(QStringLiteral("web"))->vm.host.toString(), QStringLiteral("198.18.0.99"));
+    QCOMPARE(find<QLabel>(QStringLiteral("settingHost"))->text(), QStringLiteral("198.18.0.99"));
+    QCOMPARE(window()->currentTargetPage()->target().name, QStringLiteral("web"));
+}
+
+void TestMainWindow::duplicatePrefillsCopyName()
+{
+    createWindow();
+    addVmByDialog(QStringLiteral("web"), QStringLiteral("198.18.0.11"));
+    const QUuid original = inventory()->findByName(QStringLiteral("web"))->id;
+    action(QStringLiteral("actionDuplicate"))->trigger();
+    QVERIFY(waitForWindow<TargetDialog>(QStringLiteral("targetDialog")));
+    QCOMPARE(find<QLineEdit>(QStringLiteral("nameEdit"))->text(), QStringLiteral("web (copy)"));
+    QCOMPARE(find<QLineEdit>(QStringLiteral("hostEdit"))->text(), QStringLiteral("198.18.0.11"));
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("okButton")), Qt::LeftButton);
+    QVERIFY(waitUntil([] { return !visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")); }));
+    QCOMPARE(sidebarNames(TargetKind::Vm), (QStringList{QStringLiteral("web"), QStringLiteral("web (copy)")}));
+    const auto copy = inventory()->findByName(QStringLiteral("web (copy)"));
+    QVERIFY(copy);
+    QVERIFY(copy->id != original);
+    QCOMPARE(window()->selectedTargetId(), copy->id);
+}
+
+void TestMainWindow::removeAsksAndCancelKeepsTarget()
+{
+    createWindow();
+    addVmByDialog(QStringLiteral("web"), QStringLiteral("198.18.0.11"));
+    MessageBox::setNextAnswer(QMessageBox::Cancel);
+    action(QStringLiteral("actionRemove"))->trigger();
+    QVERIFY(!MessageBox::hasNextAnswer()); // the question was asked
+    QCOMPARE(inventory()->count(), 1);
+    QCOMPARE(sidebarNames(TargetKind::Vm), QStringList{QStringLiteral("web")});
+}
+
+void TestMainWindow::removeAfterYesDeletesTarget()
+{
+    createWindow();
+    addVmByDialog(QStringLiteral("web"), QStringLiteral("198.18.0.11"));
+    addVmByDialog(QStringLiteral("db"), QStringLiteral("198.18.0.12"));
+    QVERIFY(window()->selectTarget(inventory()->findByName(QStringLiteral("web"))->id));
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    action(QStringLiteral("actionRemove"))->trigger();
+    QCOMPARE(sidebarNames(TargetKind::Vm), QStringList{QStringLiteral("db")});
+    QVERIFY(!InventoryFile::read(inventoryPath())->isEmpty());
+    QCOMPARE(InventoryFile::read(inventoryPath())->first().name, QStringLiteral("db"));
+    // The remaining target is selected; removing it too brings back the empty state.
+    QCOMPARE(window()->currentTargetPage()->target().name, QStringLiteral("db"));
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    action(QStringLiteral("actionRemove"))->trigger();
+    QCOMPARE(inventory()->count(), 0);
+    QCOMPARE(find<QStackedWidget>(QStringLiteral("centralStack"))->currentWidget()->objectName(),
+             QStringLiteral("emptyState"));
+}
+
+void TestMainWindow::corruptInventoryShowsBannerAndIsNeverOverwritten()
+{
+    const QByteArray garbage = "{\"format\": \"aio-sandbox-manager/inventory\", \"version\": 1, \"targets\": [ oops";
+    QFile file(inventoryPath());
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(garbage);
+    file.close();
+
+    createWindow();
+    auto* banner = find<MessageBanner>(QStringLiteral("inventoryBanner"));
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->title().contains(QStringLiteral("damaged")), qPrintable(banner->title()));
+    QVERIFY2(banner->text().contains(inventoryPath()), qPrintable(banner->text()));
+    // Read-only: nothing that would write is enabled, and triggering it anyway does nothing.
+    for (const char* name : {"actionAddVm", "actionAddCluster", "actionImportSshConfig", "actionImportKubeconfig",
+                             "actionEdit", "actionDuplicate", "actionRemove"})
+        QVERIFY2(!action(QString::fromLatin1(name))->isEnabled(), name);
+    QVERIFY(!find<QPushButton>(QStringLiteral("emptyAddVmButton"))->isEnabled());
+    window()->addVm();
+    QVERIFY(!visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")));
+    QVERIFY(find<QLabel>(QStringLiteral("statusCount"))->text().contains(QStringLiteral("read-only")));
+    closeWindow();
+    QCOMPARE(fileBytes(inventoryPath()), garbage);
+}
+
+void TestMainWindow::newerInventoryShowsBannerAndIsReadOnly()
+{
+    const QByteArray newer = "{\"format\": \"aio-sandbox-manager/inventory\", \"version\": 99, \"targets\": []}";
+    QFile file(inventoryPath());
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(newer);
+    file.close();
+    createWindow();
+    auto* banner = find<MessageBanner>(QStringLiteral("inventoryBanner"));
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->title().contains(QStringLiteral("newer version")), qPrintable(banner->title()));
+    QVERIFY(!action(QStringLiteral("actionAddVm"))->isEnabled());
+    closeWindow();
+    QCOMPARE(fileBytes(inventoryPath()), newer);
+}
+
+void TestMainWindow::importSshConfigReportsImportedAndSkipped()
+{
+    const QString config = profileDir() + QStringLiteral("/ssh_config");
+    QFile file(config);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("Host web\n"
+               "    HostName 198.18.0.21\n"
+               "    User deploy\n"
+               "Host db\n"
+               "    HostName 198.18.0.22\n"
+               "    Port 2222\n"
+               "Host broken\n"
+               "    HostName bad;host\n"
+               "Host *\n"
+               "    ServerAliveInterval 30\n");
+    file.close();
+    createWindow();
+    FileDialog::setNextFileName(config);
+    action(QStringLiteral("actionImportSshConfig"))->trigger();
+    auto* dialog = waitForWindow<ImportResultDialog>(QStringLiteral("importResultDialog"), 10000);
+    QVERIFY(dialog);
+    QCOMPARE(dialog->importedList()->topLevelItemCount(), 2);
+    QVERIFY(dialog->skippedList()->topLevelItemCount() >= 1);
+    bool brokenReported = false;
+    for (int i = 0; i < dialog->skippedList()->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = dialog->skippedList()->topLevelItem(i);
+        if (item->text(1) == QLatin1String("broken") && !item->text(2).isEmpty()
+            && item->text(0).contains(QStringLiteral(":8")))
+            brokenReported = true;
+    }
+    QVERIFY(brokenReported);
+    QCOMPARE(sidebarNames(TargetKind::Vm), (QStringList{QStringLiteral("db"), QStringLiteral("web")}));
+
+    // Importing again adds nothing and says why for each entry.
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("closeButton")), Qt::LeftButton);
+    QVERIFY(waitUntil([] { return !visibleTopLevel<ImportResultDialog>(QStringLiteral("importResultDialog")); }));
+    FileDialog::setNextFileName(config);
+    action(QStringLiteral("actionImportSshConfig"))->trigger();
+    dialog = waitForWindow<ImportResultDialog>(QStringLiteral("importResultDialog"), 10000);
+    QVERIFY(dialog);
+    QCOMPARE(dialog->importedList()->topLevelItemCount(), 0);
+    QCOMPARE(inventory()->count(), 2);
+}
+
+void TestMainWindow::geometryAndSplitterAreRemembered()
+{
+    createWindow();
+    addVmByDialog(QStringLiteral("web"), QStringLiteral("198.18.0.11"));
+    window()->resize(1010, 690);
+    auto* splitter = find<QSplitter>(QStringLiteral("mainSplitter"));
+    splitter->setSizes({333, 600});
+    QTest::qWait(20);
+    const QList<int> sizes = splitter->sizes();
+    const QSize size = window()->size();
+    QCOMPARE(size, QSize(1010, 690));
+    closeWindow();
+    QVERIFY(QFile::exists(settingsPath()));
+
+    createWindow();
+    QCOMPARE(window()->size(), size);
+    QCOMPARE(find<QSplitter>(QStringLiteral("mainSplitter"))->sizes().first(), sizes.first());
+}
+
+void TestMainWindow::registeredCapabilityAddsTabOnlyWhereItApplies()
+{
+    TargetCapability capability;
+    capability.id = QStringLiteral("testVmOnlyTab");
+    capability.title = QStringLiteral("VM only");
+    capability.appliesTo = [](const Target& t) {
+        return t.isVm();
+    };
+    capability.create = [](TargetPage* page) {
+        auto* label = new QLabel(page->target().name);
+        QObject::connect(page, &TargetPage::targetChanged, label, [label](const Target& t) { label->setText(t.name); });
+        return label;
+    };
+    TargetPage::registerCapability(capability);
+
+    Target vm = Target::makeVm(QStringLiteral("vm"), VmSettings{});
+    Target cluster = Target::makeCluster(QStringLiteral("cluster"), ClusterSettings{});
+    TargetPage vmPage(vm, nullptr, nullptr);
+    TargetPage clusterPage(cluster, nullptr, nullptr);
+    QCOMPARE(vmPage.tabs()->count(), 2);
+    QCOMPARE(clusterPage.tabs()->count(), 1);
+    auto* tab = vmPage.findChild<QLabel*>(QStringLiteral("testVmOnlyTab"));
+    QVERIFY(tab);
+    vm.name = QStringLiteral("renamed");
+    vmPage.setTarget(vm);
+    QCOMPARE(tab->text(), QStringLiteral("renamed"));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"

@@ -1,0 +1,618 @@
+#include "ui/main/MainWindow.h"
+
+#include "core/inventory/Inventory.h"
+#include "core/inventory/KubeconfigImporter.h"
+#include "core/inventory/SecretStore.h"
+#include "core/inventory/SshConfigImporter.h"
+#include "ui/main/TargetTreeModel.h"
+#include "ui/targets/ImportResultDialog.h"
+#include "ui/targets/TargetDialog.h"
+#include "ui/targets/TargetPage.h"
+#include "ui/widgets/FileDialog.h"
+#include "ui/widgets/MessageBanner.h"
+#include "ui/widgets/MessageBox.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QPointer>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace aio::ui {
+
+namespace {
+QIcon themed(const char* name, QStyle::StandardPixmap fallback)
+{
+    const QIcon resource(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+    if (!resource.pixmap(16).isNull())
+        return resource;
+    return QApplication::style()->standardIcon(fallback);
+}
+
+QAction* makeAction(QObject* parent, const QString& objectName, const QString& text, const QIcon& icon,
+                    const QString& toolTip)
+{
+    auto* action = new QAction(icon, text, parent);
+    action->setObjectName(objectName);
+    action->setToolTip(toolTip);
+    action->setStatusTip(toolTip);
+    return action;
+}
+} // namespace
+
+MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString& settingsPath, QWidget* parent)
+    : QMainWindow(parent)
+    , m_inventory(inventory)
+    , m_secrets(secrets)
+    , m_settingsPath(settingsPath)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("AIO Sandbox Manager"));
+    setAccessibleName(windowTitle());
+    setWindowIcon(themed("app", QStyle::SP_ComputerIcon));
+
+    createActions();
+    createMenusAndToolBar();
+
+    m_model = new TargetTreeModel(m_inventory, this);
+
+    m_tree = new QTreeView(this);
+    m_tree->setObjectName(QStringLiteral("targetTree"));
+    m_tree->setAccessibleName(tr("Targets"));
+    m_tree->setModel(m_model);
+    m_tree->setHeaderHidden(true);
+    m_tree->setRootIsDecorated(false);
+    m_tree->setItemsExpandable(false);
+    m_tree->setExpandsOnDoubleClick(false);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setIndentation(14);
+    m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_tree->addActions({m_edit, m_duplicate, m_remove});
+    m_tree->setMinimumWidth(200);
+    connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (!TargetTreeModel::idAt(index).isNull() && m_edit->isEnabled())
+            editSelected();
+    });
+
+    m_noSelection = new QLabel(tr("Select a target on the left to see its settings."), this);
+    m_noSelection->setObjectName(QStringLiteral("noSelection"));
+    static_cast<QLabel*>(m_noSelection)->setAlignment(Qt::AlignCenter);
+    m_pages = new QStackedWidget(this);
+    m_pages->setObjectName(QStringLiteral("targetPages"));
+    m_pages->addWidget(m_noSelection);
+
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_tree);
+    m_splitter->addWidget(m_pages);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({260, 900});
+
+    m_emptyState = createEmptyState();
+    m_central = new QStackedWidget(this);
+    m_central->setObjectName(QStringLiteral("centralStack"));
+    m_central->addWidget(m_emptyState);
+    m_central->addWidget(m_splitter);
+
+    m_inventoryBanner = new MessageBanner(this);
+    m_inventoryBanner->setObjectName(QStringLiteral("inventoryBanner"));
+    m_keychainBanner = new MessageBanner(this);
+    m_keychainBanner->setObjectName(QStringLiteral("keychainBanner"));
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* banners = new QVBoxLayout;
+    banners->setContentsMargins(8, 8, 8, 0);
+    banners->setSpacing(6);
+    banners->addWidget(m_inventoryBanner);
+    banners->addWidget(m_keychainBanner);
+    layout->addLayout(banners);
+    layout->addWidget(m_central, 1);
+    setCentralWidget(central);
+
+    m_statusCount = new QLabel(this);
+    m_statusCount->setObjectName(QStringLiteral("statusCount"));
+    m_statusFile = new QLabel(this);
+    m_statusFile->setObjectName(QStringLiteral("statusFile"));
+    m_statusFile->setTextFormat(Qt::PlainText);
+    statusBar()->addWidget(m_statusCount);
+    statusBar()->addPermanentWidget(m_statusFile);
+    statusBar()->setObjectName(QStringLiteral("statusBar"));
+
+    connect(m_model, &TargetTreeModel::rebuilt, this, &MainWindow::onInventoryRebuilt);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
+    connect(m_secrets, &SecretStore::keychainUnavailable, this, [this](const QString& message) {
+        m_keychainBanner->showMessage(
+            MessageBanner::Level::Warning, tr("No system keychain is available"),
+            tr("Passwords and passphrases are kept only until the app quits and will be asked for again next time. "
+               "(%1)")
+                .arg(message));
+    });
+
+    onInventoryRebuilt();
+    showReadOnlyBanner();
+    restoreWindowState();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    m_addVm = makeAction(this, QStringLiteral("actionAddVm"), tr("Add &VM…"), themed("add-vm", QStyle::SP_ComputerIcon),
+                         tr("Add a virtual machine reached over SSH"));
+    m_addVm->setShortcut(QKeySequence::New);
+    m_addCluster = makeAction(this, QStringLiteral("actionAddCluster"), tr("Add &cluster…"),
+                              themed("add-cluster", QStyle::SP_DriveNetIcon), tr("Add a Kubernetes cluster"));
+    m_edit = makeAction(this, QStringLiteral("actionEdit"), tr("&Edit…"),
+                        themed("edit", QStyle::SP_FileDialogDetailedView), tr("Edit the selected target"));
+    m_edit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_duplicate = makeAction(this, QStringLiteral("actionDuplicate"), tr("&Duplicate"),
+                             themed("duplicate", QStyle::SP_FileDialogNewFolder), tr("Copy the selected target"));
+    m_duplicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_remove = makeAction(this, QStringLiteral("actionRemove"), tr("&Remove"), themed("remove", QStyle::SP_TrashIcon),
+                          tr("Remove the selected target"));
+    m_remove->setShortcut(QKeySequence::Delete);
+    m_importSsh = makeAction(this, QStringLiteral("actionImportSshConfig"), tr("Import from &SSH config…"),
+                             themed("import", QStyle::SP_DialogOpenButton),
+                             tr("Add virtual machines from the Host entries of an OpenSSH config file"));
+    m_importKube = makeAction(this, QStringLiteral("actionImportKubeconfig"), tr("Import &kubeconfig…"),
+                              themed("import", QStyle::SP_DialogOpenButton),
+                              tr("Add Kubernetes clusters from the contexts of a kubeconfig file"));
+    m_quit = makeAction(this, QStringLiteral("actionQuit"), tr("&Quit"), QIcon(), tr("Quit the app"));
+    m_quit->setShortcut(QKeySequence::Quit);
+    m_about = makeAction(this, QStringLiteral("actionAbout"), tr("&About AIO Sandbox Manager"), QIcon(),
+                         tr("Version and licence"));
+
+    connect(m_addVm, &QAction::triggered, this, &MainWindow::addVm);
+    connect(m_addCluster, &QAction::triggered, this, &MainWindow::addCluster);
+    connect(m_edit, &QAction::triggered, this, &MainWindow::editSelected);
+    connect(m_duplicate, &QAction::triggered, this, &MainWindow::duplicateSelected);
+    connect(m_remove, &QAction::triggered, this, &MainWindow::removeSelected);
+    connect(m_importSsh, &QAction::triggered, this, &MainWindow::importSshConfig);
+    connect(m_importKube, &QAction::triggered, this, &MainWindow::importKubeconfig);
+    connect(m_quit, &QAction::triggered, this, &QWidget::close);
+    connect(m_about, &QAction::triggered, this, [this] {
+        MessageBox::tell(this, QMessageBox::Information, tr("About AIO Sandbox Manager"),
+                         tr("AIO Sandbox Manager %1").arg(QStringLiteral(AIO_VERSION)),
+                         tr("Deploys the AIO Sandbox to your VMs and Kubernetes clusters safely, and looks after it."));
+    });
+}
+
+void MainWindow::createMenusAndToolBar()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("menuFile"));
+    file->addAction(m_importSsh);
+    file->addAction(m_importKube);
+    file->addSeparator();
+    file->addAction(m_quit);
+    QMenu* targets = menuBar()->addMenu(tr("&Targets"));
+    targets->setObjectName(QStringLiteral("menuTargets"));
+    targets->addAction(m_addVm);
+    targets->addAction(m_addCluster);
+    targets->addSeparator();
+    targets->addAction(m_edit);
+    targets->addAction(m_duplicate);
+    targets->addAction(m_remove);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("menuHelp"));
+    help->addAction(m_about);
+
+    QToolBar* bar = addToolBar(tr("Targets"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setFloatable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setIconSize(QSize(20, 20));
+    bar->addAction(m_addVm);
+    bar->addAction(m_addCluster);
+    bar->addSeparator();
+    bar->addAction(m_edit);
+    bar->addAction(m_duplicate);
+    bar->addAction(m_remove);
+    bar->addSeparator();
+    bar->addAction(m_importSsh);
+    bar->addAction(m_importKube);
+    for (QAction* action : bar->actions()) {
+        if (QWidget* button = bar->widgetForAction(action)) {
+            button->setObjectName(action->objectName() + QStringLiteral("Button"));
+            button->setAccessibleName(action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
+        }
+    }
+}
+
+QWidget* MainWindow::createEmptyState()
+{
+    auto* page = new QWidget(this);
+    page->setObjectName(QStringLiteral("emptyState"));
+    auto* title = new QLabel(tr("No targets yet"), page);
+    title->setObjectName(QStringLiteral("emptyStateTitle"));
+    QFont big = title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    title->setFont(big);
+    title->setAlignment(Qt::AlignCenter);
+    auto* text
+        = new QLabel(tr("A target is a place the AIO Sandbox can run: a virtual machine you reach over SSH, or "
+                        "a Kubernetes cluster. Add one by hand, or import the hosts you already have in your SSH "
+                        "config and the contexts of your kubeconfig."),
+                     page);
+    text->setWordWrap(true);
+    text->setAlignment(Qt::AlignCenter);
+    text->setMaximumWidth(520);
+
+    auto makeButton = [page](QAction* action, const QString& name) {
+        auto* button = new QPushButton(action->icon(), action->text(), page);
+        button->setObjectName(name);
+        button->setAccessibleName(action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
+        button->setMinimumWidth(200);
+        connect(button, &QPushButton::clicked, action, &QAction::trigger);
+        connect(action, &QAction::enabledChanged, button, &QWidget::setEnabled);
+        button->setEnabled(action->isEnabled());
+        return button;
+    };
+    auto* grid = new QGridLayout;
+    grid->setHorizontalSpacing(12);
+    grid->setVerticalSpacing(10);
+    grid->addWidget(makeButton(m_addVm, QStringLiteral("emptyAddVmButton")), 0, 0);
+    grid->addWidget(makeButton(m_addCluster, QStringLiteral("emptyAddClusterButton")), 0, 1);
+    grid->addWidget(makeButton(m_importSsh, QStringLiteral("emptyImportSshButton")), 1, 0);
+    grid->addWidget(makeButton(m_importKube, QStringLiteral("emptyImportKubeButton")), 1, 1);
+
+    auto* layout = new QVBoxLayout(page);
+    layout->addStretch(2);
+    layout->addWidget(title, 0, Qt::AlignHCenter);
+    layout->addSpacing(8);
+    layout->addWidget(text, 0, Qt::AlignHCenter);
+    layout->addSpacing(20);
+    layout->addLayout(grid);
+    layout->setAlignment(grid, Qt::AlignHCenter);
+    layout->addStretch(3);
+    return page;
+}
+
+QUuid MainWindow::selectedTargetId() const
+{
+    const QModelIndexList rows = m_tree->selectionModel()->selectedIndexes();
+    return rows.isEmpty() ? QUuid() : TargetTreeModel::idAt(rows.first());
+}
+
+bool MainWindow::selectTarget(const QUuid& id)
+{
+    const QModelIndex index = m_model->indexForId(id);
+    if (!index.isValid())
+        return false;
+    m_tree->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+    m_tree->scrollTo(index);
+    return true;
+}
+
+TargetPage* MainWindow::currentTargetPage() const
+{
+    return qobject_cast<TargetPage*>(m_pages->currentWidget());
+}
+
+void MainWindow::onInventoryRebuilt()
+{
+    // Pages follow the inventory: gone targets lose theirs, changed ones are updated.
+    const auto ids = m_targetPages.keys();
+    for (const QUuid& id : ids) {
+        const auto target = m_inventory->findById(id);
+        if (!target)
+            onTargetRemoved(id);
+        else if (!(m_targetPages.value(id)->target() == *target))
+            m_targetPages.value(id)->setTarget(*target);
+    }
+    m_tree->expandAll();
+    const QUuid wanted = m_wantedSelection.isNull() ? m_currentId : std::exchange(m_wantedSelection, QUuid());
+    m_central->setCurrentWidget(m_inventory->count() == 0 ? m_emptyState : static_cast<QWidget*>(m_splitter));
+    // The rebuild dropped the selection: keep it (or select the target just added), else the first one.
+    if (!wanted.isNull() && selectTarget(wanted)) {
+    } else if (m_inventory->count() > 0) {
+        const QModelIndex first = m_model->index(0, 0, m_model->groupIndex(TargetKind::Vm));
+        const QModelIndex firstCluster = m_model->index(0, 0, m_model->groupIndex(TargetKind::Cluster));
+        selectTarget(TargetTreeModel::idAt(first.isValid() ? first : firstCluster));
+    }
+    onSelectionChanged();
+    updateStatus();
+}
+
+void MainWindow::onSelectionChanged()
+{
+    const QUuid id = selectedTargetId();
+    const auto target = id.isNull() ? std::nullopt : m_inventory->findById(id);
+    if (!target) {
+        m_pages->setCurrentWidget(m_noSelection);
+    } else {
+        TargetPage* page = m_targetPages.value(id);
+        if (!page) {
+            page = new TargetPage(*target, m_inventory, m_secrets, m_pages);
+            m_targetPages.insert(id, page);
+            m_pages->addWidget(page);
+        } else if (!(page->target() == *target)) {
+            page->setTarget(*target);
+        }
+        m_pages->setCurrentWidget(page);
+    }
+    m_currentId = id;
+    updateActions();
+}
+
+void MainWindow::onTargetRemoved(const QUuid& id)
+{
+    if (TargetPage* page = m_targetPages.take(id)) {
+        m_pages->removeWidget(page);
+        page->deleteLater();
+    }
+}
+
+void MainWindow::updateActions()
+{
+    const bool writable = !m_inventory->isReadOnly();
+    const bool selected = !selectedTargetId().isNull();
+    m_addVm->setEnabled(writable);
+    m_addCluster->setEnabled(writable);
+    m_importSsh->setEnabled(writable);
+    m_importKube->setEnabled(writable);
+    m_edit->setEnabled(writable && selected);
+    m_duplicate->setEnabled(writable && selected);
+    m_remove->setEnabled(writable && selected);
+}
+
+void MainWindow::updateStatus()
+{
+    const int vms = int(m_inventory->targets(TargetKind::Vm).size());
+    const int clusters = int(m_inventory->targets(TargetKind::Cluster).size());
+    m_statusCount->setText(tr("%n virtual machine(s)", nullptr, vms) + QStringLiteral(" · ")
+                           + tr("%n cluster(s)", nullptr, clusters)
+                           + (m_inventory->isReadOnly() ? tr(" · read-only") : QString()));
+    const QString path = QDir::toNativeSeparators(m_inventory->filePath());
+    m_statusFile->setText(path.isEmpty() ? tr("Inventory in memory only") : tr("Inventory: %1").arg(path));
+}
+
+void MainWindow::showReadOnlyBanner()
+{
+    if (!m_inventory->isReadOnly())
+        return;
+    const Error error = m_inventory->readOnlyReason();
+    const QString path = QDir::toNativeSeparators(m_inventory->filePath());
+    QString title;
+    switch (error.kind) {
+    case ErrorKind::UnsupportedVersion:
+        title = tr("The inventory file was written by a newer version of AIO Sandbox Manager");
+        break;
+    case ErrorKind::Corrupt:
+        title = tr("The inventory file is damaged and cannot be read");
+        break;
+    default:
+        title = tr("The inventory file cannot be read");
+        break;
+    }
+    QString text = error.message;
+    if (!error.detail.isEmpty())
+        text += QStringLiteral(" (") + error.detail + QLatin1Char(')');
+    text += QLatin1Char('\n')
+        + tr("The file %1 is kept exactly as it is. Targets cannot be added or changed until it is repaired, "
+             "replaced or moved away; then restart the app.")
+              .arg(path);
+    if (!error.nextStep.isEmpty())
+        text += QLatin1Char(' ') + error.nextStep;
+    m_inventoryBanner->showMessage(MessageBanner::Level::Error, title, text);
+    updateActions();
+    updateStatus();
+}
+
+void MainWindow::addVm()
+{
+    Target target;
+    target.kind = TargetKind::Vm;
+    openTargetDialog(int(TargetDialog::Mode::Add), target);
+}
+
+void MainWindow::addCluster()
+{
+    Target target;
+    target.kind = TargetKind::Cluster;
+    openTargetDialog(int(TargetDialog::Mode::Add), target);
+}
+
+void MainWindow::editSelected()
+{
+    if (const auto target = m_inventory->findById(selectedTargetId()))
+        openTargetDialog(int(TargetDialog::Mode::Edit), *target);
+}
+
+void MainWindow::duplicateSelected()
+{
+    if (const auto target = m_inventory->findById(selectedTargetId()))
+        openTargetDialog(int(TargetDialog::Mode::Duplicate), *target);
+}
+
+void MainWindow::openTargetDialog(int mode, const Target& target)
+{
+    if (m_inventory->isReadOnly())
+        return;
+    auto* dialog = new TargetDialog(TargetDialog::Mode(mode), target, m_inventory, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setSaveHandler([this, mode](const Target& edited, const TargetDialog::Secrets& secrets) -> Status {
+        Target saved = edited;
+        if (saved.id.isNull())
+            saved.id = QUuid::createUuid();
+        m_wantedSelection = saved.id; // the sidebar selects it when it rebuilds
+        if (TargetDialog::Mode(mode) == TargetDialog::Mode::Edit) {
+            if (Status s = m_inventory->update(saved); !s)
+                return s;
+        } else {
+            Result<Target> added = m_inventory->add(saved);
+            if (!added)
+                return added.error();
+            saved = *added;
+        }
+        m_wantedSelection = QUuid();
+        storeSecrets(saved, secrets.password, secrets.keyPassphrase);
+        statusBar()->showMessage(TargetDialog::Mode(mode) == TargetDialog::Mode::Edit
+                                     ? tr("Saved “%1”.").arg(saved.name)
+                                     : tr("Added “%1”.").arg(saved.name),
+                                 5000);
+        return {};
+    });
+    dialog->open();
+}
+
+void MainWindow::storeSecrets(const Target& target, const QString& password, const QString& passphrase)
+{
+    if (!target.isVm())
+        return;
+    const QUuid id = target.id;
+    const QString name = target.name;
+    auto report = [this, name](Status status) {
+        if (!status && status.error().kind != ErrorKind::KeychainUnavailable)
+            statusBar()->showMessage(status.error().onTarget(name).toString(), 10000);
+    };
+    // A secret of a method no longer used must not linger in the keychain.
+    if (target.vm.auth != SshAuthMethod::Password)
+        m_secrets->remove(id, SecretKind::Password, this, report);
+    else if (!password.isEmpty())
+        m_secrets->write(id, SecretKind::Password, password, this, report);
+    if (target.vm.auth != SshAuthMethod::KeyFile)
+        m_secrets->remove(id, SecretKind::KeyPassphrase, this, report);
+    else if (!passphrase.isEmpty())
+        m_secrets->write(id, SecretKind::KeyPassphrase, passphrase, this, report);
+}
+
+void MainWindow::removeSelected()
+{
+    const auto target = m_inventory->findById(selectedTargetId());
+    if (!target || m_inventory->isReadOnly())
+        return;
+    const QUuid id = target->id;
+    const QString name = target->name;
+    MessageBox::ask(this, QMessageBox::Question, tr("Remove target"), tr("Remove “%1” from your targets?").arg(name),
+                    tr("Its settings and the secrets kept for it in the keychain are deleted. Nothing on the %1 "
+                       "itself is changed.")
+                        .arg(target->isVm() ? tr("virtual machine") : tr("cluster")),
+                    QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                    [this, id, name](QMessageBox::StandardButton answer) {
+                        if (answer != QMessageBox::Yes)
+                            return;
+                        if (Status s = m_inventory->remove(id); !s) {
+                            MessageBox::tell(this, QMessageBox::Warning, tr("Remove target"),
+                                             tr("“%1” could not be removed.").arg(name), s.error().toString());
+                            return;
+                        }
+                        m_secrets->removeAll(id, this, [](Status) {});
+                        statusBar()->showMessage(tr("Removed “%1”.").arg(name), 5000);
+                    });
+}
+
+void MainWindow::importSshConfig()
+{
+    const QString path = SshConfigImporter::defaultPath();
+    FileDialog::openFile(this, tr("Import from SSH config"), QFileInfo(path).absolutePath(), tr("All files (*)"),
+                         [this](const QString& chosen) { importFrom(chosen, false); });
+}
+
+void MainWindow::importKubeconfig()
+{
+    const QString path = KubeconfigImporter::defaultPath();
+    FileDialog::openFile(this, tr("Import kubeconfig"), QFileInfo(path).absolutePath(),
+                         tr("Kubeconfig files (*config *.yaml *.yml);;All files (*)"),
+                         [this](const QString& chosen) { importFrom(chosen, true); });
+}
+
+void MainWindow::importFrom(const QString& path, bool kubeconfig)
+{
+    if (m_inventory->isReadOnly())
+        return;
+    // Reading and parsing the file happen off the GUI thread; adding happens here.
+    auto* watcher = new QFutureWatcher<Result<ImportResult>>(this);
+    connect(watcher, &QFutureWatcher<Result<ImportResult>>::finished, this, [this, watcher, path] {
+        showImportResult(path, watcher->result());
+        watcher->deleteLater();
+    });
+    statusBar()->showMessage(tr("Importing %1…").arg(QDir::toNativeSeparators(path)));
+    watcher->setFuture(QtConcurrent::run([path, kubeconfig]() -> Result<ImportResult> {
+        return kubeconfig ? KubeconfigImporter::importFile(path) : SshConfigImporter::importFile(path);
+    }));
+}
+
+void MainWindow::showImportResult(const QString& path, const Result<ImportResult>& result)
+{
+    statusBar()->clearMessage();
+    const QString shownPath = QDir::toNativeSeparators(path);
+    if (!result) {
+        MessageBox::tell(this, QMessageBox::Warning, tr("Import"), tr("Nothing was imported from %1.").arg(shownPath),
+                         result.error().toString());
+        return;
+    }
+    QList<Target> added;
+    QList<ImportIssue> skipped = result->skipped;
+    for (const Target& target : result->targets) {
+        Result<Target> r = m_inventory->add(target);
+        if (r) {
+            added.append(*r);
+        } else {
+            ImportIssue issue;
+            issue.file = path;
+            issue.entry = target.name;
+            issue.reason = r.error().message;
+            skipped.append(issue);
+        }
+    }
+    if (!added.isEmpty())
+        selectTarget(added.first().id);
+    statusBar()->showMessage(tr("Imported %n target(s).", nullptr, int(added.size())), 5000);
+    auto* dialog = new ImportResultDialog(shownPath, added, skipped, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::restoreWindowState()
+{
+    QSettings settings(m_settingsPath, QSettings::IniFormat);
+    const QByteArray geometry = settings.value(QStringLiteral("mainWindow/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry))
+        resize(1200, 760);
+    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("mainWindow/splitter")).toByteArray());
+}
+
+void MainWindow::saveWindowState()
+{
+    if (m_settingsPath.isEmpty())
+        return;
+    QSettings settings(m_settingsPath, QSettings::IniFormat);
+    settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/state"), saveState());
+    settings.setValue(QStringLiteral("mainWindow/splitter"), m_splitter->saveState());
+    settings.sync();
+}
+
+} // namespace aio::ui

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "core/inventory/ImportResult.h"
+#include "core/inventory/Target.h"
+
+#include <QHash>
+#include <QMainWindow>
+#include <QUuid>
+
+class QAction;
+class QLabel;
+class QSplitter;
+class QStackedWidget;
+class QTreeView;
+
+namespace aio {
+class Inventory;
+class SecretStore;
+} // namespace aio
+
+namespace aio::ui {
+
+class MessageBanner;
+class TargetPage;
+class TargetTreeModel;
+
+// The app's window: targets in a sidebar grouped by kind, a page for the selected target, the
+// actions that add, edit, duplicate, remove and import targets, and banners for lasting problems
+// (an inventory file that cannot be read, no keychain). Window geometry and the splitter are kept
+// in the QSettings file given (in the profile's config folder).
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MainWindow(Inventory* inventory, SecretStore* secrets, const QString& settingsPath, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // The id of the selected target, null when none.
+    QUuid selectedTargetId() const;
+    bool selectTarget(const QUuid& id);
+    // The page of the target shown now, or nullptr.
+    TargetPage* currentTargetPage() const;
+
+public slots:
+    void addVm();
+    void addCluster();
+    void editSelected();
+    void duplicateSelected();
+    void removeSelected();
+    void importSshConfig();
+    void importKubeconfig();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenusAndToolBar();
+    QWidget* createEmptyState();
+    void openTargetDialog(int mode, const Target& target);
+    void importFrom(const QString& path, bool kubeconfig);
+    void showImportResult(const QString& path, const Result<ImportResult>& result);
+    void storeSecrets(const Target& target, const QString& password, const QString& passphrase);
+    void onInventoryRebuilt();
+    void onSelectionChanged();
+    void onTargetRemoved(const QUuid& id);
+    void updateActions();
+    void updateStatus();
+    void showReadOnlyBanner();
+    void restoreWindowState();
+    void saveWindowState();
+
+    Inventory* m_inventory = nullptr;
+    SecretStore* m_secrets = nullptr;
+    QString m_settingsPath;
+    TargetTreeModel* m_model = nullptr;
+
+    QStackedWidget* m_central = nullptr; // empty state or the splitter
+    QWidget* m_emptyState = nullptr;
+    QSplitter* m_splitter = nullptr;
+    QTreeView* m_tree = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    QWidget* m_noSelection = nullptr;
+    QHash<QUuid, TargetPage*> m_targetPages;
+    MessageBanner* m_inventoryBanner = nullptr;
+    MessageBanner* m_keychainBanner = nullptr;
+    QLabel* m_statusCount = nullptr;
+    QLabel* m_statusFile = nullptr;
+    QUuid m_wantedSelection; // select this one after the next rebuild
+    QUuid m_currentId; // the selection before a rebuild
+
+    QAction* m_addVm = nullptr;
+    QAction* m_addCluster = nullptr;
+    QAction* m_edit = nullptr;
+    QAction* m_duplicate = nullptr;
+    QAction* m_remove = nullptr;
+    QAction* m_importSsh = nullptr;
+    QAction* m_importKube = nullptr;
+    QAction* m_quit = nullptr;
+    QAction* m_about = nullptr;
+};
+
+} // namespace aio::ui

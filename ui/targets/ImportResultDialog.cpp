@@ -1,0 +1,97 @@
+#include "ui/targets/ImportResultDialog.h"
+
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace aio::ui {
+
+namespace {
+QLabel* heading(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    QFont bold = label->font();
+    bold.setBold(true);
+    label->setFont(bold);
+    return label;
+}
+
+QString whereOf(const Target& target)
+{
+    if (target.isVm()) {
+        QString text = target.vm.host.forUrl();
+        if (!target.vm.user.isEmpty())
+            text = target.vm.user + QLatin1Char('@') + text;
+        if (target.vm.port.value() != 22)
+            text += QLatin1Char(':') + QString::number(target.vm.port.value());
+        return text;
+    }
+    return target.cluster.context;
+}
+} // namespace
+
+ImportResultDialog::ImportResultDialog(const QString& source, const QList<Target>& added,
+                                       const QList<ImportIssue>& skipped, QWidget* parent)
+    : QDialog(parent)
+    , m_imported(new QTreeWidget(this))
+    , m_skipped(new QTreeWidget(this))
+{
+    setObjectName(QStringLiteral("importResultDialog"));
+    setWindowTitle(tr("Import result"));
+    setAccessibleName(windowTitle());
+
+    auto* summary = new QLabel(this);
+    summary->setObjectName(QStringLiteral("importSummary"));
+    summary->setWordWrap(true);
+    summary->setTextFormat(Qt::PlainText);
+    summary->setText(tr("From %1: %n target(s) added", nullptr, int(added.size())).arg(source) + QStringLiteral(", ")
+                     + tr("%n entry(ies) skipped.", nullptr, int(skipped.size())));
+
+    m_imported->setObjectName(QStringLiteral("importedList"));
+    m_imported->setAccessibleName(tr("Imported targets"));
+    m_imported->setHeaderLabels({tr("Name"), tr("Reached at")});
+    m_imported->setRootIsDecorated(false);
+    m_imported->setUniformRowHeights(true);
+    for (const Target& target : added)
+        new QTreeWidgetItem(m_imported, {target.name, whereOf(target)});
+    m_imported->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+
+    m_skipped->setObjectName(QStringLiteral("skippedList"));
+    m_skipped->setAccessibleName(tr("Skipped entries"));
+    m_skipped->setHeaderLabels({tr("Where"), tr("Entry"), tr("Why it was skipped")});
+    m_skipped->setRootIsDecorated(false);
+    m_skipped->setWordWrap(true);
+    for (const ImportIssue& issue : skipped) {
+        QString where = issue.file;
+        if (issue.line > 0)
+            where += QLatin1Char(':') + QString::number(issue.line);
+        auto* item = new QTreeWidgetItem(m_skipped, {where, issue.entry, issue.reason});
+        item->setToolTip(2, issue.toString());
+    }
+    m_skipped->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_skipped->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->setObjectName(QStringLiteral("importResultButtons"));
+    buttons->button(QDialogButtonBox::Close)->setObjectName(QStringLiteral("closeButton"));
+    buttons->button(QDialogButtonBox::Close)->setAccessibleName(tr("Close"));
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::accept);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(20, 16, 20, 16);
+    layout->setSpacing(8);
+    layout->addWidget(summary);
+    layout->addSpacing(4);
+    layout->addWidget(heading(tr("Imported"), this));
+    layout->addWidget(m_imported, 1);
+    layout->addSpacing(4);
+    layout->addWidget(heading(tr("Skipped"), this));
+    layout->addWidget(m_skipped, 1);
+    layout->addWidget(buttons);
+    resize(720, 480);
+}
+
+} // namespace aio::ui

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QString>
+
+#include <functional>
+
+class QWidget;
+
+namespace aio::ui {
+
+// Picks a file without a nested event loop: the chosen path arrives in a callback (never called
+// when the user cancels). Tests answer the next request with setNextFileName() instead of a dialog.
+class FileDialog
+{
+public:
+    using Chosen = std::function<void(const QString& path)>;
+
+    static void openFile(QWidget* parent, const QString& caption, const QString& directory, const QString& filter,
+                         Chosen chosen);
+
+    static void setNextFileName(const QString& path);
+
+private:
+    static QString s_nextFileName;
+    static bool s_hasNext;
+};
+
+} // namespace aio::ui
