@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/deploy/PlanJournal.h"
+#include "core/deploy/Step.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+namespace aio {
+
+class SecretRedactor;
+
+// One line of a target's deployment history: which step did what, when, the commands it ran,
+// the files it changed with their previous content (so the admin can read and restore them),
+// and how it ended. Never holds a secret: entries are redacted before they are written and
+// secret files are recorded without content.
+struct HistoryEntry
+{
+    QDateTime when; // UTC
+    QString targetName;
+    QString planTitle;
+    QString stepId;
+    QString stepTitle;
+    QString action; // "apply", "rollback", "skip"
+    StepOutcome outcome = StepOutcome::NotRun;
+    QString message; // the error or a summary, translated
+    QString skipReason; // for "skip"
+    QStringList commands;
+    QList<JournalFileChange> files;
+
+    // Every text (commands, message, file contents) with secrets replaced by the marker.
+    HistoryEntry redacted(const SecretRedactor& redactor) const;
+
+    // File contents are stored as text when they are UTF-8, else as base64 ("…Base64" keys).
+    QJsonObject toJson() const;
+    static Result<HistoryEntry> fromJson(const QJsonObject& object);
+};
+
+} // namespace aio

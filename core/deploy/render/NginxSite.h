@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/deploy/VmDeployAnswers.h"
+
+#include <QString>
+
+namespace aio {
+
+// Renders the nginx configuration that puts the sandbox behind TLS (V3), from validated
+// answers. Pure functions; the files go under conf.d/, which every distribution's nginx.conf
+// includes in the http context.
+class NginxSite
+{
+public:
+    struct TlsFiles
+    {
+        QString certificate; // full chain
+        QString privateKey;
+    };
+
+    static QString mapFilePath(); // "/etc/nginx/conf.d/aio-sandbox-map.conf"
+    static QString siteFilePath(); // "/etc/nginx/conf.d/aio-sandbox.conf"
+    static QString htpasswdPath(); // "/etc/nginx/aio-sandbox.htpasswd"
+    static QString authRequestLocation(); // "/_aio_auth" (internal)
+
+    // Where the certificate and key live on the VM for the chosen TLS mode:
+    // existing → the admin's paths; ACME → /etc/letsencrypt/live/<host>/{fullchain,privkey}.pem;
+    // own CA → /etc/aio-sandbox/tls/<host>.{crt,key}.
+    static TlsFiles tlsFiles(const VmDeployAnswers& answers);
+
+    // `map $http_upgrade $connection_upgrade { default upgrade; '' close; }` (written once).
+    static QString renderMap();
+    // The full site: port 80 (ACME path, else 301 to https) and 443 with TLS, access control and
+    // the proxy to 127.0.0.1:8080.
+    static QString render(const VmDeployAnswers& answers);
+    // Port 80 only, serving the ACME challenge path from the webroot and 503 elsewhere: used to
+    // bootstrap certbot before a certificate exists.
+    static QString renderPreTls(const VmDeployAnswers& answers);
+};
+
+} // namespace aio

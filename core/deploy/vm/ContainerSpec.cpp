@@ -1,0 +1,128 @@
+#include "core/deploy/vm/ContainerSpec.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace aio {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("aio::ContainerSpec", text);
+}
+
+QString shown(const QString& value)
+{
+    return value.isEmpty() ? tr("(none)") : value;
+}
+
+// Long values (a base64 public key) are shortened so a diff line stays readable.
+QString abbreviated(const QString& value)
+{
+    return value.size() > 48 ? value.left(20) + QStringLiteral("…") + value.right(12) : shown(value);
+}
+} // namespace
+
+Result<ContainerSpec> ContainerSpec::fromInspect(const QByteArray& json, const QStringList& managedEnv)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (doc.isNull() || !doc.isArray() || doc.array().isEmpty() || !doc.array().first().isObject())
+        return Error(ErrorKind::Protocol, tr("`docker inspect` printed something that is not a container description."),
+                     parseError.errorString());
+    const QJsonObject root = doc.array().first().toObject();
+    const QJsonObject config = root.value(QLatin1String("Config")).toObject();
+    const QJsonObject host = root.value(QLatin1String("HostConfig")).toObject();
+
+    ContainerSpec spec;
+    spec.name = root.value(QLatin1String("Name")).toString();
+    if (spec.name.startsWith(QLatin1Char('/')))
+        spec.name.remove(0, 1);
+    spec.image = config.value(QLatin1String("Image")).toString();
+    for (const QJsonValue& v : config.value(QLatin1String("Env")).toArray()) {
+        const QString entry = v.toString();
+        const qsizetype eq = entry.indexOf(QLatin1Char('='));
+        const QString key = eq < 0 ? entry : entry.left(eq);
+        if (managedEnv.contains(key))
+            spec.env.insert(key, eq < 0 ? QString() : entry.mid(eq + 1));
+    }
+    const QJsonObject bindings = host.value(QLatin1String("PortBindings")).toObject();
+    const QJsonArray binding = bindings.value(spec.containerPort).toArray();
+    if (!binding.isEmpty()) {
+        const QJsonObject first = binding.first().toObject();
+        spec.publishHostIp = first.value(QLatin1String("HostIp")).toString();
+        spec.publishHostPort = first.value(QLatin1String("HostPort")).toString();
+        if (spec.publishHostIp.isEmpty())
+            spec.publishHostIp = QStringLiteral("0.0.0.0");
+    }
+    for (auto it = bindings.begin(); it != bindings.end(); ++it) {
+        if (it.key() != spec.containerPort && !it.value().toArray().isEmpty())
+            spec.publishHostPort += QStringLiteral(" +") + it.key(); // extra published ports show up as a difference
+    }
+    spec.memoryBytes = host.value(QLatin1String("Memory")).toInteger();
+    spec.nanoCpus = host.value(QLatin1String("NanoCpus")).toInteger();
+    spec.shmSizeBytes = host.value(QLatin1String("ShmSize")).toInteger();
+    spec.restartPolicy = host.value(QLatin1String("RestartPolicy")).toObject().value(QLatin1String("Name")).toString();
+    for (const QJsonValue& v : host.value(QLatin1String("SecurityOpt")).toArray())
+        spec.securityOpts << v.toString();
+    const QJsonObject log = host.value(QLatin1String("LogConfig")).toObject();
+    spec.logDriver = log.value(QLatin1String("Type")).toString();
+    const QJsonValue logConfig = log.value(QLatin1String("Config"));
+    spec.logOptionsReported = logConfig.isObject();
+    const QJsonObject logOptions = logConfig.toObject();
+    for (auto it = logOptions.begin(); it != logOptions.end(); ++it)
+        spec.logOptions.insert(it.key(), it.value().toString());
+    spec.running = root.value(QLatin1String("State")).toObject().value(QLatin1String("Running")).toBool();
+    return spec;
+}
+
+QStringList ContainerSpec::differencesFrom(const ContainerSpec& actual) const
+{
+    QStringList out;
+    auto compare = [&out](const QString& what, const QString& have, const QString& want) {
+        if (have != want)
+            out << QStringLiteral("%1: %2 → %3").arg(what, abbreviated(have), abbreviated(want));
+    };
+    compare(tr("image"), actual.image, image);
+    compare(tr("published port"), actual.publishHostIp + QLatin1Char(':') + actual.publishHostPort,
+            publishHostIp + QLatin1Char(':') + publishHostPort);
+    compare(tr("memory limit"), QString::number(actual.memoryBytes), QString::number(memoryBytes));
+    compare(tr("CPU limit (nano CPUs)"), QString::number(actual.nanoCpus), QString::number(nanoCpus));
+    compare(tr("/dev/shm size"), QString::number(actual.shmSizeBytes), QString::number(shmSizeBytes));
+    compare(tr("restart policy"), actual.restartPolicy, restartPolicy);
+    QStringList haveOpts = actual.securityOpts;
+    QStringList wantOpts = securityOpts;
+    haveOpts.sort();
+    wantOpts.sort();
+    compare(tr("security options"), haveOpts.join(QLatin1Char(',')), wantOpts.join(QLatin1Char(',')));
+    // podman's Docker API calls json-file "k8s-file" in some versions; both rotate the same way.
+    const auto driver = [](const QString& d) { return d == QLatin1String("k8s-file") ? QStringLiteral("json-file") : d; };
+    compare(tr("log driver"), driver(actual.logDriver), driver(logDriver));
+    if (actual.logOptionsReported) {
+        for (auto it = logOptions.begin(); it != logOptions.end(); ++it)
+            compare(tr("log option %1").arg(it.key()), actual.logOptions.value(it.key()), it.value());
+    }
+    QStringList keys = env.keys() + actual.env.keys();
+    keys.removeDuplicates();
+    keys.sort();
+    for (const QString& key : keys) {
+        if (secretEnv.contains(key)) {
+            if (env.value(key) != actual.env.value(key) || env.contains(key) != actual.env.contains(key))
+                out << tr("environment %1: secret value changes").arg(key);
+            continue;
+        }
+        if (!env.contains(key))
+            out << tr("environment %1: set → removed").arg(key);
+        else if (!actual.env.contains(key))
+            out << tr("environment %1: (unset) → %2").arg(key, abbreviated(env.value(key)));
+        else
+            compare(tr("environment %1").arg(key), actual.env.value(key), env.value(key));
+    }
+    if (!actual.running)
+        out << tr("state: stopped → running");
+    return out;
+}
+
+} // namespace aio
