@@ -1,0 +1,280 @@
+// Inventory and InventoryFile: the versioned JSON file, atomic writes, files we cannot read are
+// kept untouched, validation and unique names, and the signals the UI listens to.
+
+#include "core/inventory/Inventory.h"
+#include "core/inventory/InventoryFile.h"
+#include "core/inventory/Profile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtConcurrent>
+
+using namespace aio;
+
+namespace {
+Target vm(const QString& name, const QString& host = QStringLiteral("vm.example.com"))
+{
+    VmSettings settings;
+    settings.host = *HostName::parse(host);
+    settings.user = QStringLiteral("deploy");
+    return Target::makeVm(name, settings);
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+void writeAll(const QString& path, const QByteArray& data)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(data);
+}
+} // namespace
+
+class TestInventory : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString path() const { return m_dir.filePath(QStringLiteral("config/inventory.json")); }
+
+private slots:
+    void init()
+    {
+        QFile::remove(path());
+        QDir(m_dir.filePath(QStringLiteral("config"))).removeRecursively();
+    }
+
+    void missingFileIsAnEmptyInventory()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        QCOMPARE(inventory.count(), 0);
+        QVERIFY(!inventory.isReadOnly());
+        QVERIFY(!QFile::exists(path())); // nothing written until something changes
+    }
+
+    void targetsRoundTripThroughTheFile()
+    {
+        QTemporaryDir kubeDir;
+        const QString kubeconfig = kubeDir.filePath(QStringLiteral("config"));
+        writeAll(kubeconfig, "apiVersion: v1\n");
+        ClusterSettings cluster;
+        cluster.kubeconfigPath = kubeconfig;
+        cluster.context = QStringLiteral("prod");
+        cluster.kubeNamespace = QStringLiteral("sandbox");
+
+        Target web = vm(QStringLiteral("web"));
+        web.vm.auth = SshAuthMethod::Password;
+        web.vm.sudo = true;
+        web.vm.jumpHost = *JumpHost::parse(QStringLiteral("ops@198.18.0.5:2222"));
+        web.notes = QStringLiteral("ünïcode notes");
+        const Target k8s = Target::makeCluster(QStringLiteral("k8s"), cluster);
+        {
+            Inventory inventory;
+            QVERIFY(inventory.load(path()).ok());
+            QVERIFY(inventory.add(web).ok());
+            QVERIFY(inventory.add(k8s).ok());
+        }
+        Inventory again;
+        QVERIFY(again.load(path()).ok());
+        QCOMPARE(again.count(), 2);
+        QVERIFY(*again.findById(web.id) == web);
+        QVERIFY(*again.findById(k8s.id) == k8s);
+        QCOMPARE(again.targets(TargetKind::Cluster).size(), 1);
+
+        const QJsonObject root = QJsonDocument::fromJson(readAll(path())).object();
+        QCOMPARE(root.value(QStringLiteral("format")).toString(), QStringLiteral("aio-sandbox-manager/inventory"));
+        QCOMPARE(root.value(QStringLiteral("version")).toInt(), 1);
+        QCOMPARE(QFile::permissions(path()),
+                 QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
+    }
+
+    void saveReplacesTheFileAtomically()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        QVERIFY(inventory.add(vm(QStringLiteral("one"))).ok());
+        const QByteArray before = readAll(path());
+
+        // A reader that opened the old file keeps reading the complete old file: the new content
+        // arrives by rename, never by rewriting the file in place.
+        QFile reader(path());
+        QVERIFY(reader.open(QIODevice::ReadOnly));
+        QVERIFY(inventory.add(vm(QStringLiteral("two"))).ok());
+        QCOMPARE(reader.readAll(), before);
+        QVERIFY(readAll(path()) != before);
+        QVERIFY(readAll(path()).contains("\"two\""));
+        // No temporary files are left behind.
+        QCOMPARE(QDir(QFileInfo(path()).absolutePath()).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{QStringLiteral("inventory.json")});
+    }
+
+    void failedWriteChangesNothing()
+    {
+        // The inventory's folder cannot be created: a file is in the way.
+        const QString blocker = m_dir.filePath(QStringLiteral("blocker"));
+        writeAll(blocker, "not a folder");
+        Inventory inventory;
+        QVERIFY(inventory.load(blocker + QStringLiteral("/config/inventory.json")).ok());
+        QSignalSpy added(&inventory, &Inventory::targetAdded);
+        auto r = inventory.add(vm(QStringLiteral("web")));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().kind, ErrorKind::Io);
+        QCOMPARE(inventory.count(), 0);
+        QCOMPARE(added.count(), 0);
+    }
+
+    void corruptFileIsKeptAndReadOnly_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::newRow("not json") << QByteArray("{\"format\": \"aio-sandbox-manager/inventory\", \"version\": 1, ");
+        QTest::newRow("wrong format") << QByteArray(R"({"format": "something-else", "version": 1, "targets": []})");
+        QTest::newRow("no version") << QByteArray(R"({"format": "aio-sandbox-manager/inventory", "targets": []})");
+        QTest::newRow("bad entry") << QByteArray(
+            R"({"format": "aio-sandbox-manager/inventory", "version": 1, "targets": [{"name": "x"}]})");
+        QTest::newRow("binary") << QByteArray("\x00\x01\x02\xff", 4);
+    }
+    void corruptFileIsKeptAndReadOnly()
+    {
+        QFETCH(QByteArray, content);
+        writeAll(path(), content);
+        Inventory inventory;
+        QSignalSpy added(&inventory, &Inventory::targetAdded);
+        const Status loaded = inventory.load(path());
+        QVERIFY(!loaded.ok());
+        QCOMPARE(loaded.error().kind, ErrorKind::Corrupt);
+        QVERIFY(loaded.error().message.contains(path()));
+        QVERIFY(!loaded.error().nextStep.isEmpty());
+        QVERIFY(inventory.isReadOnly());
+        QCOMPARE(inventory.readOnlyReason().kind, ErrorKind::Corrupt);
+
+        auto r = inventory.add(vm(QStringLiteral("web")));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().kind, ErrorKind::Corrupt);
+        QVERIFY(!inventory.save().ok());
+        QVERIFY(!InventoryFile::write(path(), {vm(QStringLiteral("x"))}).ok());
+        QCOMPARE(readAll(path()), content);
+        QCOMPARE(added.count(), 0);
+        QCOMPARE(inventory.count(), 0);
+    }
+
+    void newerVersionIsKeptAndReadOnly()
+    {
+        const QByteArray content = readAll(QStringLiteral(AIO_SOURCE_DIR "/tests/data/inventory-newer-version.json"));
+        QVERIFY(!content.isEmpty());
+        writeAll(path(), content);
+        Inventory inventory;
+        const Status loaded = inventory.load(path());
+        QVERIFY(!loaded.ok());
+        QCOMPARE(loaded.error().kind, ErrorKind::UnsupportedVersion);
+        QVERIFY(loaded.error().message.contains(QStringLiteral("newer version")));
+        QVERIFY(inventory.isReadOnly());
+        QCOMPARE(inventory.add(vm(QStringLiteral("web"))).error().kind, ErrorKind::UnsupportedVersion);
+        QCOMPARE(inventory.removeByName(QStringLiteral("web")).ok(), false);
+        QCOMPARE(readAll(path()), content);
+    }
+
+    void namesAreUniqueWithoutRegardToCase()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        QVERIFY(inventory.add(vm(QStringLiteral("Web"))).ok());
+        auto dup = inventory.add(vm(QStringLiteral("web"), QStringLiteral("other.example.com")));
+        QVERIFY(!dup.ok());
+        QCOMPARE(dup.error().kind, ErrorKind::AlreadyExists);
+        QVERIFY(dup.error().message.contains(QStringLiteral("Web")));
+        QCOMPARE(inventory.count(), 1);
+        QCOMPARE(inventory.uniqueName(QStringLiteral("web")), QStringLiteral("web (2)"));
+        QCOMPARE(inventory.uniqueName(QStringLiteral("db")), QStringLiteral("db"));
+    }
+
+    void invalidTargetsAreRefusedBeforeWriting()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        Target bad = vm(QStringLiteral("web"));
+        bad.vm.auth = SshAuthMethod::KeyFile; // without a key
+        auto r = inventory.add(bad);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().kind, ErrorKind::InvalidInput);
+        QVERIFY(!QFile::exists(path()));
+    }
+
+    void updateAndRemoveEmitSignalsAndPersist()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        QSignalSpy added(&inventory, &Inventory::targetAdded);
+        QSignalSpy changed(&inventory, &Inventory::targetChanged);
+        QSignalSpy removed(&inventory, &Inventory::targetRemoved);
+
+        auto web = inventory.add(vm(QStringLiteral("web")));
+        QVERIFY(web.ok());
+        auto db = inventory.add(vm(QStringLiteral("db")));
+        QVERIFY(db.ok());
+        QCOMPARE(added.count(), 2);
+        QCOMPARE(added.at(0).at(0).value<Target>().name, QStringLiteral("web"));
+
+        Target renamed = *web;
+        renamed.name = QStringLiteral("db");
+        QCOMPARE(inventory.update(renamed).error().kind, ErrorKind::AlreadyExists);
+        renamed.name = QStringLiteral("web-2");
+        renamed.vm.port = Port(2200);
+        QVERIFY(inventory.update(renamed).ok());
+        QCOMPARE(changed.count(), 1);
+
+        QVERIFY(inventory.removeByName(QStringLiteral("db")).ok());
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(removed.at(0).at(1).toString(), QStringLiteral("db"));
+        QCOMPARE(inventory.removeByName(QStringLiteral("db")).error().kind, ErrorKind::NotFound);
+
+        Inventory again;
+        QVERIFY(again.load(path()).ok());
+        QCOMPARE(again.count(), 1);
+        QCOMPARE(again.targets().first().name, QStringLiteral("web-2"));
+        QCOMPARE(again.targets().first().vm.port.value(), quint16(2200));
+    }
+
+    void fileFunctionsWorkOnAWorkerThread()
+    {
+        const QList<Target> targets{vm(QStringLiteral("a")), vm(QStringLiteral("b"))};
+        const QString file = path();
+        Status written = QtConcurrent::run([&] { return InventoryFile::write(file, targets); }).result();
+        QVERIFY(written.ok());
+        auto read = QtConcurrent::run([&] { return InventoryFile::read(file); }).result();
+        QVERIFY(read.ok());
+        QCOMPARE(*read, targets);
+    }
+
+    void profileFolderHoldsEverything()
+    {
+        QTemporaryDir profile;
+        Profile::setDirectory(profile.path());
+        QCOMPARE(Profile::configDir(), profile.path() + QStringLiteral("/config"));
+        QCOMPARE(Profile::dataDir(), profile.path() + QStringLiteral("/data"));
+        QCOMPARE(Profile::cacheDir(), profile.path() + QStringLiteral("/cache"));
+        QCOMPARE(Inventory::defaultFilePath(), profile.path() + QStringLiteral("/config/inventory.json"));
+        Profile::setDirectory({});
+        QStandardPaths::setTestModeEnabled(true);
+        QCOMPARE(Inventory::defaultFilePath(),
+                 QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
+                     + QStringLiteral("/inventory.json"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInventory)
+#include "TestInventory.moc"

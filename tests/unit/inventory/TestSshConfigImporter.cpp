@@ -1,0 +1,201 @@
+// SshConfigImporter against tests/data/ssh_config (with an Include and broken entries) and small
+// hand-made configs for the rules ssh follows.
+
+#include "core/inventory/SshConfigImporter.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace aio;
+
+namespace {
+const QString dataDir = QStringLiteral(AIO_SOURCE_DIR "/tests/data");
+
+const Target* find(const ImportResult& r, const QString& name)
+{
+    for (const Target& t : r.targets) {
+        if (t.name == name)
+            return &t;
+    }
+    return nullptr;
+}
+
+const ImportIssue* issueFor(const ImportResult& r, const QString& entry)
+{
+    for (const ImportIssue& i : r.skipped) {
+        if (i.entry == entry)
+            return &i;
+    }
+    return nullptr;
+}
+
+bool hasIssueAtLine(const ImportResult& r, int line, const QString& says)
+{
+    for (const ImportIssue& i : r.skipped) {
+        if (i.line == line && i.reason.contains(says))
+            return true;
+    }
+    return false;
+}
+
+ImportResult parse(const char* text, const QString& sshDir = QDir::tempPath())
+{
+    return SshConfigImporter::parse(QByteArray(text), QStringLiteral("config"), sshDir);
+}
+} // namespace
+
+class TestSshConfigImporter : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sampleImportsTheValidHosts()
+    {
+        auto r = SshConfigImporter::importFile(dataDir + QStringLiteral("/ssh_config"));
+        QVERIFY(r.ok());
+        QStringList names;
+        for (const Target& t : r->targets)
+            names << t.name;
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("lab-vm"), QStringLiteral("prod-web"), QStringLiteral("bastion"),
+                              QStringLiteral("staging"), QStringLiteral("staging-alias"), QStringLiteral("db-1"),
+                              QStringLiteral("legacy.internal")}));
+        for (const Target& t : r->targets)
+            QVERIFY2(t.validate().ok(), qPrintable(t.name));
+    }
+
+    void sampleResolvesSettingsAsSshDoes()
+    {
+        auto r = SshConfigImporter::importFile(dataDir + QStringLiteral("/ssh_config"));
+        QVERIFY(r.ok());
+        const Target* web = find(*r, QStringLiteral("prod-web"));
+        QVERIFY(web);
+        QCOMPARE(web->vm.host.toString(), QStringLiteral("web.prod.example.com"));
+        QCOMPARE(web->vm.user, QStringLiteral("deploy"));
+        QCOMPARE(web->vm.port.value(), quint16(2222));
+        QCOMPARE(web->vm.auth, SshAuthMethod::KeyFile);
+        QCOMPARE(web->vm.keyPath, QDir::homePath() + QStringLiteral("/.ssh/id_ed25519_prod"));
+        // "ProxyJump bastion" names another Host entry: its HostName, User and Port are used.
+        QCOMPARE(web->vm.jumpHost.toString(), QStringLiteral("ops@198.18.0.5:22"));
+
+        const Target* staging = find(*r, QStringLiteral("staging-alias"));
+        QVERIFY(staging);
+        QCOMPARE(staging->vm.host.toString(), QStringLiteral("staging-alias.example.org")); // %h
+        QCOMPARE(staging->vm.user, QStringLiteral("ubuntu"));
+
+        const Target* db = find(*r, QStringLiteral("db-1"));
+        QVERIFY(db);
+        QCOMPARE(db->vm.jumpHost.toString(), QStringLiteral("jump@198.18.0.5:2200"));
+        QCOMPARE(db->vm.user, QStringLiteral("fallback")); // from Host *
+        QCOMPARE(db->vm.auth, SshAuthMethod::Agent);
+
+        const Target* legacy = find(*r, QStringLiteral("legacy.internal"));
+        QVERIFY(legacy);
+        QCOMPARE(legacy->vm.user, QStringLiteral("admin")); // Host *.internal comes before Host *
+
+        const Target* lab = find(*r, QStringLiteral("lab-vm")); // from the included file
+        QVERIFY(lab);
+        QCOMPARE(lab->vm.port.value(), quint16(2022));
+    }
+
+    void sampleReportsEachSkippedEntryWithItsLine()
+    {
+        auto r = SshConfigImporter::importFile(dataDir + QStringLiteral("/ssh_config"));
+        QVERIFY(r.ok());
+        const ImportIssue* host = issueFor(*r, QStringLiteral("broken-host"));
+        QVERIFY(host);
+        QCOMPARE(host->line, 29);
+        QVERIFY(host->reason.contains(QStringLiteral("a;b")));
+        const ImportIssue* port = issueFor(*r, QStringLiteral("broken-port"));
+        QVERIFY(port);
+        QCOMPARE(port->line, 34);
+        QVERIFY(port->reason.contains(QStringLiteral("70000")));
+        const ImportIssue* jump = issueFor(*r, QStringLiteral("broken-jump"));
+        QVERIFY(jump);
+        QVERIFY(jump->file.endsWith(QStringLiteral("ssh_config.d/lab.conf")));
+        QCOMPARE(jump->line, 8);
+        QVERIFY(issueFor(*r, QStringLiteral("*.internal")));
+        QVERIFY(issueFor(*r, QStringLiteral("!secret.internal")));
+        QVERIFY(issueFor(*r, QStringLiteral("*")));
+        QVERIFY(hasIssueAtLine(*r, 41, QStringLiteral("Match")));
+        QVERIFY(hasIssueAtLine(*r, 46, QStringLiteral("no value")));
+        QVERIFY(hasIssueAtLine(*r, 47, QStringLiteral("quote")));
+        // The section with broken lines is not imported by guesswork.
+        QVERIFY(!find(*r, QStringLiteral("no-value")));
+        QVERIFY(issueFor(*r, QStringLiteral("no-value")));
+        QVERIFY(r->skipped.first().toString().contains(QStringLiteral("ssh_config")));
+    }
+
+    void firstObtainedValueWins()
+    {
+        auto r = parse("Host a\n  Port 2200\nHost *\n  Port 2300\n  User x\nHost a\n  User y\n");
+        QCOMPARE(r.targets.size(), 1);
+        QCOMPARE(r.targets.first().vm.port.value(), quint16(2200));
+        QCOMPARE(r.targets.first().vm.user, QStringLiteral("x"));
+        QCOMPARE(r.targets.first().vm.host.toString(), QStringLiteral("a"));
+    }
+
+    void negatedPatternExcludesAHost()
+    {
+        auto r = parse("Host *.lab !db.lab\n  User labuser\nHost web.lab db.lab\n");
+        QCOMPARE(r.targets.size(), 2);
+        QCOMPARE(r.targets.at(0).vm.user, QStringLiteral("labuser"));
+        QCOMPARE(r.targets.at(1).vm.user, QString());
+    }
+
+    void keywordsAreCaseInsensitiveAndTakeEquals()
+    {
+        auto r = parse("HOST box\n\tHOSTNAME=198.18.0.9\n\tport = 2022\n\tuser \"ops\"\n");
+        QCOMPARE(r.targets.size(), 1);
+        QCOMPARE(r.targets.first().vm.host.toString(), QStringLiteral("198.18.0.9"));
+        QCOMPARE(r.targets.first().vm.port.value(), quint16(2022));
+        QCOMPARE(r.targets.first().vm.user, QStringLiteral("ops"));
+    }
+
+    void includeLoopsAreBounded()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("loop.conf")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("Include loop.conf\nHost looped\n");
+        f.close();
+        auto r = SshConfigImporter::parse("Include loop.conf\n", QStringLiteral("config"), dir.path());
+        bool reported = false;
+        for (const ImportIssue& i : r.skipped)
+            reported = reported || i.reason.contains(QStringLiteral("16"));
+        QVERIFY(reported);
+        QCOMPARE(r.targets.size(), 1); // "looped" once, not once per level
+    }
+
+    void missingIncludeIsReported()
+    {
+        auto r = parse("Include does-not-exist.conf\nHost a\n");
+        QCOMPARE(r.targets.size(), 1);
+        QVERIFY(hasIssueAtLine(r, 1, QStringLiteral("does-not-exist.conf")));
+    }
+
+    void unknownTokensAreNotGuessed()
+    {
+        auto r = parse("Host a\n  HostName %l.example.com\n");
+        QCOMPARE(r.targets.size(), 0);
+        QVERIFY(hasIssueAtLine(r, 2, QStringLiteral("%l")));
+    }
+
+    void proxyJumpChainsAreRefused()
+    {
+        auto r = parse("Host a\n  ProxyJump b,c\n");
+        QCOMPARE(r.targets.size(), 0);
+        QVERIFY(hasIssueAtLine(r, 2, QStringLiteral("chain")));
+    }
+
+    void missingFileIsAnError()
+    {
+        auto r = SshConfigImporter::importFile(QStringLiteral("/nonexistent/ssh_config"));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().kind, ErrorKind::NotFound);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSshConfigImporter)
+#include "TestSshConfigImporter.moc"
