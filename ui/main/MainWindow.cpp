@@ -108,10 +108,15 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     m_splitter->setSizes({260, 900});
 
     m_emptyState = createEmptyState();
+    auto* splitterHolder = new QWidget(this);
+    splitterHolder->setObjectName(QStringLiteral("splitterHolder"));
+    auto* holderLayout = new QVBoxLayout(splitterHolder);
+    holderLayout->setContentsMargins(8, 8, 0, 0);
+    holderLayout->addWidget(m_splitter);
     m_central = new QStackedWidget(this);
     m_central->setObjectName(QStringLiteral("centralStack"));
     m_central->addWidget(m_emptyState);
-    m_central->addWidget(m_splitter);
+    m_central->addWidget(splitterHolder);
 
     m_inventoryBanner = new MessageBanner(this);
     m_inventoryBanner->setObjectName(QStringLiteral("inventoryBanner"));
@@ -247,6 +252,7 @@ QWidget* MainWindow::createEmptyState()
     auto* page = new QWidget(this);
     page->setObjectName(QStringLiteral("emptyState"));
     auto* title = new QLabel(tr("No targets yet"), page);
+    m_emptyStateTitle = title;
     title->setObjectName(QStringLiteral("emptyStateTitle"));
     QFont big = title->font();
     big.setPointSizeF(big.pointSizeF() * 1.6);
@@ -258,9 +264,12 @@ QWidget* MainWindow::createEmptyState()
                         "a Kubernetes cluster. Add one by hand, or import the hosts you already have in your SSH "
                         "config and the contexts of your kubeconfig."),
                      page);
+    text->setObjectName(QStringLiteral("emptyStateText"));
     text->setWordWrap(true);
     text->setAlignment(Qt::AlignCenter);
-    text->setMaximumWidth(520);
+    text->setFixedWidth(520);
+    text->setMinimumHeight(text->heightForWidth(520));
+    m_emptyStateText = text;
 
     auto makeButton = [page](QAction* action, const QString& name) {
         auto* button = new QPushButton(action->icon(), action->text(), page);
@@ -326,7 +335,7 @@ void MainWindow::onInventoryRebuilt()
     }
     m_tree->expandAll();
     const QUuid wanted = m_wantedSelection.isNull() ? m_currentId : std::exchange(m_wantedSelection, QUuid());
-    m_central->setCurrentWidget(m_inventory->count() == 0 ? m_emptyState : static_cast<QWidget*>(m_splitter));
+    m_central->setCurrentIndex(m_inventory->count() == 0 ? 0 : 1);
     // The rebuild dropped the selection: keep it (or select the target just added), else the first one.
     if (!wanted.isNull() && selectTarget(wanted)) {
     } else if (m_inventory->count() > 0) {
@@ -384,8 +393,10 @@ void MainWindow::updateStatus()
 {
     const int vms = int(m_inventory->targets(TargetKind::Vm).size());
     const int clusters = int(m_inventory->targets(TargetKind::Cluster).size());
-    m_statusCount->setText(tr("%n virtual machine(s)", nullptr, vms) + QStringLiteral(" · ")
-                           + tr("%n cluster(s)", nullptr, clusters)
+    // (explicit singular and plural: the app ships no English plural forms yet)
+    const QString vmText = vms == 1 ? tr("1 virtual machine") : tr("%1 virtual machines").arg(vms);
+    const QString clusterText = clusters == 1 ? tr("1 Kubernetes cluster") : tr("%1 Kubernetes clusters").arg(clusters);
+    m_statusCount->setText(vmText + QStringLiteral(" · ") + clusterText
                            + (m_inventory->isReadOnly() ? tr(" · read-only") : QString()));
     const QString path = QDir::toNativeSeparators(m_inventory->filePath());
     m_statusFile->setText(path.isEmpty() ? tr("Inventory in memory only") : tr("Inventory: %1").arg(path));
@@ -411,14 +422,19 @@ void MainWindow::showReadOnlyBanner()
     }
     QString text = error.message;
     if (!error.detail.isEmpty())
-        text += QStringLiteral(" (") + error.detail + QLatin1Char(')');
-    text += QLatin1Char('\n')
-        + tr("The file %1 is kept exactly as it is. Targets cannot be added or changed until it is repaired, "
-             "replaced or moved away; then restart the app.")
-              .arg(path);
-    if (!error.nextStep.isEmpty())
-        text += QLatin1Char(' ') + error.nextStep;
+        text += QLatin1Char(' ') + error.detail;
+    if (!text.contains(m_inventory->filePath()))
+        text += QLatin1Char('\n') + tr("File: %1").arg(path);
+    text += QLatin1Char('\n');
+    text += error.nextStep.isEmpty() ? tr("The file is kept exactly as it is; repair, replace or move it away, then "
+                                          "start the app again.")
+                                     : error.nextStep;
+    text += QLatin1Char(' ') + tr("Until then targets cannot be added, changed or removed.");
     m_inventoryBanner->showMessage(MessageBanner::Level::Error, title, text);
+    m_emptyStateTitle->setText(tr("No targets to show"));
+    m_emptyStateText->setText(tr("The inventory file could not be read (see above), so no targets are shown and none "
+                                 "can be added. The file itself is left untouched."));
+    m_emptyStateText->setMinimumHeight(m_emptyStateText->heightForWidth(m_emptyStateText->width()));
     updateActions();
     updateStatus();
 }
@@ -566,23 +582,20 @@ void MainWindow::showImportResult(const QString& path, const Result<ImportResult
                          result.error().toString());
         return;
     }
-    QList<Target> added;
-    QList<ImportIssue> skipped = result->skipped;
-    for (const Target& target : result->targets) {
-        Result<Target> r = m_inventory->add(target);
-        if (r) {
-            added.append(*r);
-        } else {
-            ImportIssue issue;
-            issue.file = path;
-            issue.entry = target.name;
-            issue.reason = r.error().message;
-            skipped.append(issue);
-        }
+    // The inventory decides what is new (importing twice adds nothing) and renames clashes.
+    ImportResult found = *result;
+    Result<QList<Target>> addedResult = m_inventory->addImported(found, path);
+    if (!addedResult) {
+        MessageBox::tell(this, QMessageBox::Warning, tr("Import"),
+                         tr("The targets from %1 could not be saved.").arg(shownPath), addedResult.error().toString());
+        return;
     }
+    const QList<Target> added = *addedResult;
+    const QList<ImportIssue> skipped = found.skipped;
     if (!added.isEmpty())
         selectTarget(added.first().id);
-    statusBar()->showMessage(tr("Imported %n target(s).", nullptr, int(added.size())), 5000);
+    statusBar()->showMessage(
+        added.size() == 1 ? tr("Imported 1 target.") : tr("Imported %1 targets.").arg(added.size()), 5000);
     auto* dialog = new ImportResultDialog(shownPath, added, skipped, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
@@ -602,6 +615,9 @@ void MainWindow::restoreWindowState()
         resize(1200, 760);
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("mainWindow/splitter")).toByteArray());
+    const QUuid selected(settings.value(QStringLiteral("mainWindow/selectedTarget")).toString());
+    if (!selected.isNull())
+        selectTarget(selected);
 }
 
 void MainWindow::saveWindowState()
@@ -612,6 +628,7 @@ void MainWindow::saveWindowState()
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());
     settings.setValue(QStringLiteral("mainWindow/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("mainWindow/selectedTarget"), selectedTargetId().toString(QUuid::WithoutBraces));
     settings.sync();
 }
 

@@ -78,6 +78,8 @@ private:
 
     QStackedWidget* m_central = nullptr; // empty state or the splitter
     QWidget* m_emptyState = nullptr;
+    QLabel* m_emptyStateTitle = nullptr;
+    QLabel* m_emptyStateText = nullptr;
     QSplitter* m_splitter = nullptr;
     QTreeView* m_tree = nullptr;
     QStackedWidget* m_pages = nullptr;

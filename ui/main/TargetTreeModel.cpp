@@ -70,6 +70,7 @@ void TargetTreeModel::rebuild()
         QFont bold = group->font();
         bold.setBold(true);
         group->setFont(bold);
+        group->setSizeHint(QSize(-1, 30));
         for (const Target& target : targets) {
             auto* item = new QStandardItem(iconFor(kind), target.name);
             item->setData(target.id, TargetIdRole);
@@ -78,6 +79,7 @@ void TargetTreeModel::rebuild()
             item->setToolTip(summary(target));
             item->setAccessibleText(target.name);
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+            item->setSizeHint(QSize(-1, 26));
             group->appendRow(item);
         }
         appendRow(group);

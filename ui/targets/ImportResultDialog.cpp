@@ -1,6 +1,7 @@
 #include "ui/targets/ImportResultDialog.h"
 
 #include <QDialogButtonBox>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -47,8 +48,10 @@ ImportResultDialog::ImportResultDialog(const QString& source, const QList<Target
     summary->setObjectName(QStringLiteral("importSummary"));
     summary->setWordWrap(true);
     summary->setTextFormat(Qt::PlainText);
-    summary->setText(tr("From %1: %n target(s) added", nullptr, int(added.size())).arg(source) + QStringLiteral(", ")
-                     + tr("%n entry(ies) skipped.", nullptr, int(skipped.size())));
+    const QString addedText = added.size() == 1 ? tr("1 target added") : tr("%1 targets added").arg(added.size());
+    const QString skippedText
+        = skipped.size() == 1 ? tr("1 entry skipped") : tr("%1 entries skipped").arg(skipped.size());
+    summary->setText(tr("From %1: %2, %3.").arg(source, addedText, skippedText));
 
     m_imported->setObjectName(QStringLiteral("importedList"));
     m_imported->setAccessibleName(tr("Imported targets"));
@@ -65,7 +68,8 @@ ImportResultDialog::ImportResultDialog(const QString& source, const QList<Target
     m_skipped->setRootIsDecorated(false);
     m_skipped->setWordWrap(true);
     for (const ImportIssue& issue : skipped) {
-        QString where = issue.file;
+        // The file's name is enough here (the summary names the file imported; the tooltip has all).
+        QString where = QFileInfo(issue.file).fileName();
         if (issue.line > 0)
             where += QLatin1Char(':') + QString::number(issue.line);
         auto* item = new QTreeWidgetItem(m_skipped, {where, issue.entry, issue.reason});

@@ -142,6 +142,7 @@ TargetDialog::TargetDialog(Mode mode, const Target& target, const Inventory* inv
         // Opening on data that is already wrong (an edited or imported target): say so at once.
         field->setShowErrorsBeforeEdit(mode != Mode::Add);
         connect(field, &ValidatedLineEdit::textChanged, this, &TargetDialog::updateState);
+        connect(field, &ValidatedLineEdit::hintShownChanged, this, &TargetDialog::fitHeight, Qt::QueuedConnection);
     }
     updateAuthRows();
     updateState();
@@ -154,14 +155,25 @@ ValidatedLineEdit* TargetDialog::addField(QFormLayout* form, const QString& obje
                                           const QString& accessibleName)
 {
     auto* field = new ValidatedLineEdit(objectName, accessibleName, this);
-    auto* labelWidget = new QLabel(label, this);
-    labelWidget->setBuddy(field->lineEdit());
-    // Align the label with the line edit, not with the error hint under it.
-    labelWidget->setMinimumHeight(field->lineEdit()->sizeHint().height());
-    labelWidget->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    form->addRow(labelWidget, field);
+    form->addRow(fieldLabel(label, field), field);
     m_fields.append(field);
     return field;
+}
+
+QLabel* TargetDialog::fieldLabel(const QString& text, ValidatedLineEdit* field)
+{
+    auto* label = new QLabel(text, this);
+    label->setBuddy(field->lineEdit());
+    // Level with the line edit, not centred on the line edit plus its error hint.
+    label->setFixedHeight(field->lineEdit()->sizeHint().height());
+    label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return label;
+}
+
+void TargetDialog::fitHeight()
+{
+    layout()->activate();
+    resize(width(), qMax(layout()->minimumSize().height(), sizeHint().height()));
 }
 
 QWidget* TargetDialog::withBrowseButton(ValidatedLineEdit* field, const QString& objectName, const QString& caption,
@@ -230,11 +242,7 @@ void TargetDialog::buildVmForm(QFormLayout* form)
     m_fields.append(m_keyPath);
     m_keyPathRow = withBrowseButton(m_keyPath, QStringLiteral("keyPathBrowseButton"), tr("Choose a private key file"),
                                     tr("All files (*)"));
-    auto* keyLabel = new QLabel(tr("&Key file:"), this);
-    keyLabel->setBuddy(m_keyPath->lineEdit());
-    keyLabel->setMinimumHeight(m_keyPath->lineEdit()->sizeHint().height());
-    keyLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    form->addRow(keyLabel, m_keyPathRow);
+    form->addRow(fieldLabel(tr("&Key file:"), m_keyPath), m_keyPathRow);
 
     m_passphrase = new QLineEdit(this);
     m_passphrase->setObjectName(QStringLiteral("passphraseEdit"));
@@ -272,11 +280,7 @@ void TargetDialog::buildClusterForm(QFormLayout* form)
     m_fields.append(m_kubeconfig);
     auto* row = withBrowseButton(m_kubeconfig, QStringLiteral("kubeconfigBrowseButton"), tr("Choose a kubeconfig file"),
                                  tr("All files (*)"));
-    auto* label = new QLabel(tr("&Kubeconfig:"), this);
-    label->setBuddy(m_kubeconfig->lineEdit());
-    label->setMinimumHeight(m_kubeconfig->lineEdit()->sizeHint().height());
-    label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    form->addRow(label, row);
+    form->addRow(fieldLabel(tr("&Kubeconfig:"), m_kubeconfig), row);
 
     m_context = new QLineEdit(this);
     m_context->setObjectName(QStringLiteral("contextEdit"));

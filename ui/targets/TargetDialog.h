@@ -64,6 +64,8 @@ private:
     void updateState();
     ValidatedLineEdit* addField(QFormLayout* form, const QString& objectName, const QString& label,
                                 const QString& accessibleName);
+    QLabel* fieldLabel(const QString& text, ValidatedLineEdit* field);
+    void fitHeight();
     QWidget* withBrowseButton(ValidatedLineEdit* field, const QString& objectName, const QString& caption,
                               const QString& filter);
 

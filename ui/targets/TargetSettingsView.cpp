@@ -65,9 +65,10 @@ void TargetSettingsView::setTarget(const Target& target)
         m_form->removeRow(0);
 
     addSection(tr("General"));
-    addRow(QStringLiteral("Name"), tr("Name:"), target.name);
     addRow(QStringLiteral("Kind"), tr("Kind:"),
            target.isVm() ? tr("Virtual machine (SSH, Docker and nginx)") : tr("Kubernetes cluster (ingress)"));
+    addRow(QStringLiteral("Notes"), tr("Notes:"), target.notes.isEmpty() ? tr("none") : target.notes,
+           target.notes.isEmpty());
     if (target.isVm()) {
         const VmSettings& vm = target.vm;
         addSection(tr("Connection"));
@@ -112,9 +113,6 @@ void TargetSettingsView::setTarget(const Target& target)
                cluster.ingressHost.isEmpty() ? tr("not set") : cluster.ingressHost.toString(),
                cluster.ingressHost.isEmpty());
     }
-    addSection(tr("Notes"));
-    addRow(QStringLiteral("Notes"), tr("Notes:"), target.notes.isEmpty() ? tr("none") : target.notes,
-           target.notes.isEmpty());
 }
 
 } // namespace aio::ui

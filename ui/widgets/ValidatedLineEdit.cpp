@@ -104,11 +104,30 @@ void ValidatedLineEdit::updateHint()
 {
     // An empty new field is not an error worth shouting about until the user has typed in it.
     const bool show = !m_valid && (m_touched || m_showBeforeEdit || !m_edit->text().isEmpty());
+    const bool wasShown = !m_error->isHidden();
     m_error->setText(show ? m_errorText : QString());
     m_error->setVisible(show);
+    fitHintHeight();
     m_edit->setAccessibleDescription(show ? m_errorText : QString());
     m_edit->setProperty("invalid", show);
     m_edit->setToolTip(show ? m_errorText : QString());
+    if (wasShown != show)
+        emit hintShownChanged(show);
+}
+
+void ValidatedLineEdit::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitHintHeight();
+}
+
+void ValidatedLineEdit::fitHintHeight()
+{
+    // Layouts do not grow a window for a word-wrapped label's height-for-width: say it outright.
+    if (m_error->isHidden())
+        m_error->setMinimumHeight(0);
+    else
+        m_error->setMinimumHeight(m_error->heightForWidth(qMax(width(), 200)));
 }
 
 } // namespace aio::ui

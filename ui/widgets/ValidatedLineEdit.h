@@ -44,9 +44,13 @@ public:
 signals:
     void textChanged(const QString& text);
     void validityChanged(bool valid);
+    // The error hint appeared or went away (the dialog may want to fit its height).
+    void hintShownChanged(bool shown);
 
 private:
     void updateHint();
+    void resizeEvent(QResizeEvent* event) override;
+    void fitHintHeight();
 
     QLineEdit* m_edit = nullptr;
     QLabel* m_error = nullptr;

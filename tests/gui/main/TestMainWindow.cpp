@@ -51,6 +51,8 @@ private slots:
     void registeredCapabilityAddsTabOnlyWhereItApplies();
 
 private:
+    // With AIO_GUI_GRAB_DIR set, saves a picture of widget there (for looking at layouts).
+    static void grab(QWidget* widget, const QString& name);
     // Adds a VM through the dialog as a user would; returns when the dialog is gone.
     void addVmByDialog(const QString& name, const QString& host);
     QByteArray fileBytes(const QString& path) const;
@@ -83,6 +85,15 @@ QByteArray TestMainWindow::fileBytes(const QString& path) const
     return file.readAll();
 }
 
+void TestMainWindow::grab(QWidget* widget, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("AIO_GUI_GRAB_DIR");
+    if (dir.isEmpty() || !widget)
+        return;
+    QTest::qWait(100); // let pending layout requests run, as they would before the next paint
+    widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
+}
+
 void TestMainWindow::addVmByDialog(const QString& name, const QString& host)
 {
     action(QStringLiteral("actionAddVm"))->trigger();
@@ -110,6 +121,7 @@ void TestMainWindow::emptyInventoryShowsEmptyStateWithAddAndImportButtons()
         QVERIFY(!button->accessibleName().isEmpty());
     }
     QVERIFY(!find<MessageBanner>(QStringLiteral("inventoryBanner"))->isVisible());
+    grab(window(), QStringLiteral("empty-state"));
     // The empty state's button opens the same dialog as the menu.
     QTest::mouseClick(find<QPushButton>(QStringLiteral("emptyAddVmButton")), Qt::LeftButton);
     QVERIFY(waitForWindow<TargetDialog>(QStringLiteral("targetDialog")));
@@ -135,7 +147,7 @@ void TestMainWindow::addVmThroughDialogShowsItInSidebarAndFile()
     QCOMPARE(sidebarNames(TargetKind::Vm), QStringList{QStringLiteral("prod-vm")});
     QCOMPARE(sidebarNames(TargetKind::Cluster), QStringList());
     QCOMPARE(find<QStackedWidget>(QStringLiteral("centralStack"))->currentWidget()->objectName(),
-             QStringLiteral("mainSplitter"));
+             QStringLiteral("splitterHolder"));
     // It is selected and its page shows what was typed.
     QVERIFY(window()->currentTargetPage());
     QCOMPARE(window()->currentTargetPage()->target().name, QStringLiteral("prod-vm"));
@@ -167,6 +179,7 @@ void TestMainWindow::badHostShowsInlineErrorAndKeepsOkDisabled()
              qPrintable(error->text()));
     auto* ok = find<QPushButton>(QStringLiteral("okButton"));
     QVERIFY(!ok->isEnabled());
+    grab(visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")), QStringLiteral("vm-dialog-error"));
     // Pressing Enter does not get past the check either.
     QTest::keyClick(find<QLineEdit>(QStringLiteral("hostEdit")), Qt::Key_Return);
     QVERIFY(visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")));
@@ -267,6 +280,7 @@ void TestMainWindow::addClusterThroughDialog()
     typeInto(QStringLiteral("contextEdit"), QStringLiteral("kind-staging"));
     auto* ok = find<QPushButton>(QStringLiteral("okButton"));
     QVERIFY(ok->isEnabled());
+    grab(visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")), QStringLiteral("cluster-dialog"));
     QTest::mouseClick(ok, Qt::LeftButton);
     QVERIFY(waitUntil([] { return !visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")); }));
     QCOMPARE(sidebarNames(TargetKind::Cluster), QStringList{QStringLiteral("staging")});
@@ -356,6 +370,7 @@ void TestMainWindow::corruptInventoryShowsBannerAndIsNeverOverwritten()
     QVERIFY(banner->isVisible());
     QVERIFY2(banner->title().contains(QStringLiteral("damaged")), qPrintable(banner->title()));
     QVERIFY2(banner->text().contains(inventoryPath()), qPrintable(banner->text()));
+    grab(window(), QStringLiteral("corrupt-banner"));
     // Read-only: nothing that would write is enabled, and triggering it anyway does nothing.
     for (const char* name : {"actionAddVm", "actionAddCluster", "actionImportSshConfig", "actionImportKubeconfig",
                              "actionEdit", "actionDuplicate", "actionRemove"})
@@ -415,6 +430,7 @@ void TestMainWindow::importSshConfigReportsImportedAndSkipped()
             brokenReported = true;
     }
     QVERIFY(brokenReported);
+    grab(dialog, QStringLiteral("import-result"));
     QCOMPARE(sidebarNames(TargetKind::Vm), (QStringList{QStringLiteral("db"), QStringLiteral("web")}));
 
     // Importing again adds nothing and says why for each entry.
@@ -426,12 +442,22 @@ void TestMainWindow::importSshConfigReportsImportedAndSkipped()
     QVERIFY(dialog);
     QCOMPARE(dialog->importedList()->topLevelItemCount(), 0);
     QCOMPARE(inventory()->count(), 2);
+    bool webAlreadyThere = false;
+    for (int i = 0; i < dialog->skippedList()->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = dialog->skippedList()->topLevelItem(i);
+        webAlreadyThere |= item->text(1) == QLatin1String("web") && item->text(2).contains(QStringLiteral("already"));
+    }
+    QVERIFY(webAlreadyThere);
 }
 
 void TestMainWindow::geometryAndSplitterAreRemembered()
 {
     createWindow();
     addVmByDialog(QStringLiteral("web"), QStringLiteral("198.18.0.11"));
+    addVmByDialog(QStringLiteral("db"), QStringLiteral("198.18.0.12"));
+    const QUuid web = inventory()->findByName(QStringLiteral("web"))->id;
+    QVERIFY(window()->selectTarget(web)); // not the first in the list
+
     window()->resize(1010, 690);
     auto* splitter = find<QSplitter>(QStringLiteral("mainSplitter"));
     splitter->setSizes({333, 600});
@@ -445,6 +471,8 @@ void TestMainWindow::geometryAndSplitterAreRemembered()
     createWindow();
     QCOMPARE(window()->size(), size);
     QCOMPARE(find<QSplitter>(QStringLiteral("mainSplitter"))->sizes().first(), sizes.first());
+    QCOMPARE(window()->selectedTargetId(), web);
+    QCOMPARE(window()->currentTargetPage()->target().name, QStringLiteral("web"));
 }
 
 void TestMainWindow::registeredCapabilityAddsTabOnlyWhereItApplies()
