@@ -8,11 +8,13 @@
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/MessageBox.h"
 
+#include <QAbstractButton>
 #include <QComboBox>
 #include <QDirIterator>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -47,7 +49,9 @@ private slots:
     void corruptInventoryShowsBannerAndIsNeverOverwritten();
     void newerInventoryShowsBannerAndIsReadOnly();
     void importSshConfigReportsImportedAndSkipped();
+    void importKubeconfigAddsClustersAndListsBrokenContexts();
     void geometryAndSplitterAreRemembered();
+    void everyActionableWidgetHasObjectAndAccessibleName();
     void registeredCapabilityAddsTabOnlyWhereItApplies();
 
 private:
@@ -448,6 +452,53 @@ void TestMainWindow::importSshConfigReportsImportedAndSkipped()
         webAlreadyThere |= item->text(1) == QLatin1String("web") && item->text(2).contains(QStringLiteral("already"));
     }
     QVERIFY(webAlreadyThere);
+}
+
+void TestMainWindow::importKubeconfigAddsClustersAndListsBrokenContexts()
+{
+    createWindow();
+    FileDialog::setNextFileName(QStringLiteral(AIO_SOURCE_DIR "/tests/data/kubeconfig"));
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("emptyImportKubeButton")), Qt::LeftButton);
+    auto* dialog = waitForWindow<ImportResultDialog>(QStringLiteral("importResultDialog"), 10000);
+    QVERIFY(dialog);
+    const QStringList clusters = sidebarNames(TargetKind::Cluster);
+    QVERIFY2(clusters.contains(QStringLiteral("prod")) && clusters.contains(QStringLiteral("staging")),
+             qPrintable(clusters.join(QLatin1Char(','))));
+    QCOMPARE(dialog->importedList()->topLevelItemCount(), clusters.size());
+    QVERIFY(dialog->skippedList()->topLevelItemCount() >= 3);
+    for (int i = 0; i < dialog->skippedList()->topLevelItemCount(); ++i)
+        QVERIFY(!dialog->skippedList()->topLevelItem(i)->text(2).isEmpty());
+    QVERIFY(sidebarNames(TargetKind::Vm).isEmpty());
+}
+
+void TestMainWindow::everyActionableWidgetHasObjectAndAccessibleName()
+{
+    createWindow();
+    addVmByDialog(QStringLiteral("web"), QStringLiteral("198.18.0.11"));
+    auto check = [](QWidget* root) {
+        QList<QWidget*> widgets;
+        for (QWidget* w : root->findChildren<QWidget*>()) {
+            const bool actionable = qobject_cast<QAbstractButton*>(w) || qobject_cast<QLineEdit*>(w)
+                || qobject_cast<QComboBox*>(w) || qobject_cast<QAbstractItemView*>(w)
+                || qobject_cast<QPlainTextEdit*>(w);
+            // Qt's own inner parts (a toolbar's overflow button) are named qt_*.
+            if (actionable && w->isVisibleTo(root) && !w->objectName().startsWith(QLatin1String("qt_")))
+                widgets << w;
+        }
+        QVERIFY(widgets.size() >= 5);
+        for (QWidget* w : std::as_const(widgets)) {
+            QVERIFY2(!w->objectName().isEmpty(), w->metaObject()->className());
+            QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(w->objectName()));
+        }
+    };
+    check(window());
+    action(QStringLiteral("actionEdit"))->trigger();
+    auto* dialog = waitForWindow<TargetDialog>(QStringLiteral("targetDialog"));
+    QVERIFY(dialog);
+    check(dialog);
+    auto* auth = find<QComboBox>(QStringLiteral("authCombo"));
+    auth->setCurrentIndex(auth->findData(int(SshAuthMethod::KeyFile)));
+    check(dialog);
 }
 
 void TestMainWindow::geometryAndSplitterAreRemembered()
