@@ -1,13 +1,15 @@
 #include "core/inventory/SecretStore.h"
 
+#include "core/inventory/KeychainOutcome.h"
+
 #include "core/inventory/InventoryLog.h"
 
 #include <qt6keychain/keychain.h>
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QHash>
 #include <QMutex>
+#include <QSemaphore>
 #include <QThread>
 #include <QTimer>
 
@@ -68,16 +70,18 @@ bool isUnavailable(const QKeychain::Job* job)
     if (job->error() != QKeychain::OtherError)
         return false;
     const QString text = job->errorString();
-    static const char* const markers[] = {"D-Bus",
+    // libsecret / GIO: "Could not connect: No such file or directory", "Cannot autolaunch D-Bus
+    // without X11 $DISPLAY"; D-Bus: "The name org.freedesktop.secrets was not provided by any
+    // .service files"; KWallet: "… kwalletd …".
+    static const char* const markers[] = {"Could not connect",
+                                          "autolaunch",
+                                          "D-Bus",
                                           "DBus",
-                                          "dbus",
                                           "org.freedesktop",
-                                          "secret service",
                                           "Secret Service",
-                                          "No such interface",
                                           "ServiceUnknown",
-                                          "Cannot autolaunch",
                                           "not provided by any .service",
+                                          "Failed to connect to socket",
                                           "kwallet"};
     for (const char* marker : markers) {
         if (text.contains(QLatin1String(marker), Qt::CaseInsensitive))
@@ -92,22 +96,6 @@ Error unavailableError(const QString& detail)
                  tr("No keychain service is running, so the secret is kept only until the app quits."), detail,
                  tr("Start your desktop's keyring (for example GNOME Keyring or KWallet) to have secrets "
                     "remembered; otherwise the app asks again next time."));
-}
-
-Error jobError(const QKeychain::Job* job, const QString& what)
-{
-    if (isUnavailable(job))
-        return unavailableError(job->errorString());
-    switch (job->error()) {
-    case QKeychain::EntryNotFound:
-        return Error(ErrorKind::NotFound, tr("No %1 is stored in the keychain.").arg(what), job->errorString());
-    case QKeychain::AccessDenied:
-    case QKeychain::AccessDeniedByUser:
-        return Error(ErrorKind::PermissionDenied, tr("The keychain refused access to the %1.").arg(what),
-                     job->errorString(), tr("Unlock the keyring and try again."));
-    default:
-        return Error(ErrorKind::Io, tr("The keychain could not store or read the %1.").arg(what), job->errorString());
-    }
 }
 
 QString describe(SecretKind kind)
@@ -132,43 +120,185 @@ QString describe(SecretKind kind)
 const SecretKind allKinds[] = {SecretKind::Password, SecretKind::KeyPassphrase,        SecretKind::SudoPassword,
                                SecretKind::Token,    SecretKind::SandboxJwtPrivateKey, SecretKind::SandboxApiKey};
 
-template <typename Job>
-Job* makeJob(const QString& key)
+// QtKeychain is not thread-safe (its job queue is a singleton QObject bound to the thread that
+// first used it), so every job runs on one thread of ours. Callers on any thread hand a request
+// over and get the outcome back by a queued signal (async) or a semaphore (blocking).
+class KeychainThread
 {
-    auto* job = new Job(SecretStore::serviceName());
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false); // never a plain file
-    job->setKey(key);
-    return job;
-}
+public:
+    static QThread* instance()
+    {
+        static KeychainThread* self = [] {
+            auto* t = new KeychainThread;
+            // Stop the thread before the application object goes away.
+            qAddPostRoutine([] { KeychainThread::stop(); });
+            return t;
+        }();
+        return self->m_thread;
+    }
+    static void stop()
+    {
+        QThread* thread = instance();
+        thread->quit();
+        thread->wait(5000);
+    }
+
+private:
+    KeychainThread()
+        : m_thread(new QThread)
+    {
+        m_thread->setObjectName(QStringLiteral("aio-keychain"));
+        m_thread->start();
+    }
+    QThread* m_thread;
+};
+
+enum class Operation { Write, Read, Remove };
 
 bool onGuiThread()
 {
     QCoreApplication* app = QCoreApplication::instance();
     return app && app->inherits("QGuiApplication") && QThread::currentThread() == app->thread();
 }
+} // namespace
 
-// Runs start(done) and waits for done() in a local event loop, bounded in time.
-template <typename T>
-Result<T> waitFor(const std::function<void(QObject*, std::function<void(Result<T>)>)>& start)
+// One keychain call, carried out on the keychain thread. Lives there; deletes itself when done.
+class KeychainRequest : public QObject
+{
+    Q_OBJECT
+
+public:
+    KeychainRequest(Operation op, QString key, QString secret)
+        : m_op(op)
+        , m_key(std::move(key))
+        , m_secret(std::move(secret))
+    { }
+
+    void start()
+    {
+        QKeychain::Job* job = nullptr;
+        if (m_op == Operation::Write) {
+            auto* w = new QKeychain::WritePasswordJob(SecretStore::serviceName());
+            w->setTextData(m_secret);
+            job = w;
+        } else if (m_op == Operation::Read) {
+            job = new QKeychain::ReadPasswordJob(SecretStore::serviceName());
+        } else {
+            job = new QKeychain::DeletePasswordJob(SecretStore::serviceName());
+        }
+        m_secret.fill(QLatin1Char('\0'));
+        m_secret.clear();
+        job->setAutoDelete(true);
+        job->setInsecureFallback(false); // never a plain file
+        job->setKey(m_key);
+        connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job* finished) {
+            KeychainOutcome outcome;
+            outcome.error = finished->error();
+            outcome.errorString = finished->errorString();
+            outcome.unavailable = finished->error() != QKeychain::NoError && isUnavailable(finished);
+            if (m_op == Operation::Read && finished->error() == QKeychain::NoError)
+                outcome.text = static_cast<QKeychain::ReadPasswordJob*>(finished)->textData();
+            emit done(outcome);
+            deleteLater();
+        });
+        job->start();
+    }
+
+signals:
+    void done(const aio::KeychainOutcome& outcome);
+
+private:
+    Operation m_op;
+    QString m_key;
+    QString m_secret;
+};
+
+namespace {
+// Starts request on the keychain thread; deliver is connected before, so nothing is missed.
+void launch(KeychainRequest* request)
+{
+    request->moveToThread(KeychainThread::instance());
+    QMetaObject::invokeMethod(request, &KeychainRequest::start, Qt::QueuedConnection);
+}
+
+// Runs a request and waits for its outcome on this thread (not the keychain thread).
+Result<KeychainOutcome> runBlocking(Operation op, const QString& key, const QString& secret)
 {
     if (onGuiThread())
         return Error(ErrorKind::Internal, tr("A blocking keychain call was made on the GUI thread."));
-    QEventLoop loop;
-    auto result = std::make_shared<std::optional<Result<T>>>();
-    QObject context; // lives on this thread, so callbacks run here, inside loop
-    start(&context, [&loop, result](Result<T> r) {
-        *result = std::move(r);
-        loop.quit();
-    });
-    if (!result->has_value()) {
-        QTimer::singleShot(blockingTimeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    if (!result->has_value())
+    struct Shared
+    {
+        QSemaphore ready;
+        KeychainOutcome outcome;
+    };
+    auto shared = std::make_shared<Shared>();
+    auto* request = new KeychainRequest(op, key, secret);
+    QObject::connect(
+        request, &KeychainRequest::done, request,
+        [shared](const KeychainOutcome& outcome) {
+            shared->outcome = outcome;
+            shared->ready.release();
+        },
+        Qt::DirectConnection);
+    launch(request);
+    if (!shared->ready.tryAcquire(1, blockingTimeoutMs))
         return Error(ErrorKind::Timeout, tr("The keychain did not answer within 30 seconds."), {},
                      tr("The keyring may be waiting for you to unlock it."));
-    return std::move(**result);
+    return shared->outcome;
+}
+
+Error outcomeError(const KeychainOutcome& o, const QString& what)
+{
+    if (o.unavailable)
+        return unavailableError(o.errorString);
+    switch (o.error) {
+    case QKeychain::EntryNotFound:
+        return Error(ErrorKind::NotFound, tr("No %1 is stored in the keychain.").arg(what), o.errorString);
+    case QKeychain::AccessDenied:
+    case QKeychain::AccessDeniedByUser:
+        return Error(ErrorKind::PermissionDenied, tr("The keychain refused access to the %1.").arg(what), o.errorString,
+                     tr("Unlock the keyring and try again."));
+    default:
+        return Error(ErrorKind::Io, tr("The keychain could not store or read the %1.").arg(what), o.errorString);
+    }
+}
+
+// What a finished write means; keeps the secret in memory when there is no keychain.
+Status writeOutcome(const KeychainOutcome& o, const QString& key, const QString& secret, const QString& what,
+                    bool& firstUnavailable)
+{
+    firstUnavailable = false;
+    if (o.error == QKeychain::NoError) {
+        forgetInMemory(key);
+        g_keychainAvailable = true;
+        return {};
+    }
+    if (o.unavailable) {
+        rememberInMemory(key, secret);
+        firstUnavailable = g_keychainAvailable.exchange(false);
+        qCWarning(lcInventory) << "no keychain service; a secret is kept in memory for this run:" << o.errorString;
+        return unavailableError(o.errorString);
+    }
+    return outcomeError(o, what);
+}
+
+Result<QString> readOutcome(const KeychainOutcome& o, const QString& what, bool& firstUnavailable)
+{
+    firstUnavailable = false;
+    if (o.error == QKeychain::NoError)
+        return o.text;
+    if (o.unavailable)
+        firstUnavailable = g_keychainAvailable.exchange(false);
+    return outcomeError(o, what);
+}
+
+Status removeOutcome(const KeychainOutcome& o, const QString& what, bool wasInMemory)
+{
+    if (o.error == QKeychain::NoError || o.error == QKeychain::EntryNotFound)
+        return {};
+    if (o.unavailable)
+        return wasInMemory ? Status() : Status(unavailableError(o.errorString));
+    return outcomeError(o, what);
 }
 } // namespace
 
@@ -224,32 +354,20 @@ void SecretStore::write(const QUuid& targetId, SecretKind kind, const QString& s
                         StatusCallback done)
 {
     const QString key = keyFor(targetId, kind);
-    auto* job = makeJob<QKeychain::WritePasswordJob>(key);
-    job->setTextData(secret);
-    QPointer<SecretStore> self(this);
     const QString what = describe(kind);
-    // The secret is captured only for the memory fallback and dies with the lambda.
-    connect(job, &QKeychain::Job::finished, context ? context : this,
-            [self, key, secret, what, done = std::move(done)](QKeychain::Job* finished) {
-                Status status;
-                if (finished->error() == QKeychain::NoError) {
-                    forgetInMemory(key);
-                    g_keychainAvailable = true;
-                } else if (isUnavailable(finished)) {
-                    rememberInMemory(key, secret);
-                    const bool first = g_keychainAvailable.exchange(false);
-                    qCWarning(lcInventory)
-                        << "no keychain service; keeping a secret in memory:" << finished->errorString();
-                    status = unavailableError(finished->errorString());
-                    if (first && self)
-                        emit self->keychainUnavailable(status.error().message);
-                } else {
-                    status = jobError(finished, what);
-                }
+    QPointer<SecretStore> self(this);
+    auto* request = new KeychainRequest(Operation::Write, key, secret);
+    // The secret is captured only for the memory fallback and dies with the connection.
+    connect(request, &KeychainRequest::done, context ? context : this,
+            [self, key, secret, what, done = std::move(done)](const KeychainOutcome& outcome) {
+                bool first = false;
+                Status status = writeOutcome(outcome, key, secret, what, first);
+                if (first && self)
+                    emit self->keychainUnavailable(status.error().message);
                 if (done)
                     done(status);
             });
-    job->start();
+    launch(request);
 }
 
 void SecretStore::read(const QUuid& targetId, SecretKind kind, QObject* context, SecretCallback done)
@@ -263,27 +381,19 @@ void SecretStore::read(const QUuid& targetId, SecretKind kind, QObject* context,
         });
         return;
     }
-    auto* job = makeJob<QKeychain::ReadPasswordJob>(key);
-    QPointer<SecretStore> self(this);
     const QString what = describe(kind);
-    connect(job, &QKeychain::Job::finished, context ? context : this,
-            [self, what, done = std::move(done)](QKeychain::Job* finished) {
-                auto* readJob = static_cast<QKeychain::ReadPasswordJob*>(finished);
-                Result<QString> result = QString();
-                if (finished->error() == QKeychain::NoError) {
-                    result = readJob->textData();
-                } else {
-                    if (isUnavailable(finished)) {
-                        const bool first = g_keychainAvailable.exchange(false);
-                        if (first && self)
-                            emit self->keychainUnavailable(unavailableError(finished->errorString()).message);
-                    }
-                    result = jobError(finished, what);
-                }
+    QPointer<SecretStore> self(this);
+    auto* request = new KeychainRequest(Operation::Read, key, {});
+    connect(request, &KeychainRequest::done, context ? context : this,
+            [self, what, done = std::move(done)](const KeychainOutcome& outcome) {
+                bool first = false;
+                Result<QString> result = readOutcome(outcome, what, first);
+                if (first && self)
+                    emit self->keychainUnavailable(result.error().message);
                 if (done)
                     done(std::move(result));
             });
-    job->start();
+    launch(request);
 }
 
 void SecretStore::remove(const QUuid& targetId, SecretKind kind, QObject* context, StatusCallback done)
@@ -291,25 +401,14 @@ void SecretStore::remove(const QUuid& targetId, SecretKind kind, QObject* contex
     const QString key = keyFor(targetId, kind);
     const bool wasInMemory = fromMemory(key).has_value();
     forgetInMemory(key);
-    auto* job = makeJob<QKeychain::DeletePasswordJob>(key);
     const QString what = describe(kind);
-    connect(job, &QKeychain::Job::finished, context ? context : this,
-            [what, wasInMemory, done = std::move(done)](QKeychain::Job* finished) {
-                Status status;
-                const auto error = finished->error();
-                if (error == QKeychain::NoError || error == QKeychain::EntryNotFound) {
-                    status = {};
-                } else if (isUnavailable(finished) && wasInMemory) {
-                    status = {}; // it only ever was in memory, and now it is gone
-                } else if (isUnavailable(finished)) {
-                    status = unavailableError(finished->errorString());
-                } else {
-                    status = jobError(finished, what);
-                }
+    auto* request = new KeychainRequest(Operation::Remove, key, {});
+    connect(request, &KeychainRequest::done, context ? context : this,
+            [what, wasInMemory, done = std::move(done)](const KeychainOutcome& outcome) {
                 if (done)
-                    done(status);
+                    done(removeOutcome(outcome, what, wasInMemory));
             });
-    job->start();
+    launch(request);
 }
 
 void SecretStore::removeAll(const QUuid& targetId, QObject* context, StatusCallback done)
@@ -336,29 +435,43 @@ void SecretStore::removeAll(const QUuid& targetId, QObject* context, StatusCallb
 
 Status SecretStore::writeBlocking(const QUuid& targetId, SecretKind kind, const QString& secret)
 {
-    auto r = waitFor<bool>([&](QObject* context, std::function<void(Result<bool>)> finish) {
-        write(targetId, kind, secret, context, [finish](Status s) { finish(s ? Result<bool>(true) : s.error()); });
-    });
-    if (!r)
-        return r.error();
-    return {};
+    const QString key = keyFor(targetId, kind);
+    auto outcome = runBlocking(Operation::Write, key, secret);
+    if (!outcome)
+        return outcome.error();
+    bool first = false;
+    Status status = writeOutcome(*outcome, key, secret, describe(kind), first);
+    if (first)
+        emit keychainUnavailable(status.error().message);
+    return status;
 }
 
 Result<QString> SecretStore::readBlocking(const QUuid& targetId, SecretKind kind)
 {
-    return waitFor<QString>([&](QObject* context, std::function<void(Result<QString>)> finish) {
-        read(targetId, kind, context, std::move(finish));
-    });
+    const QString key = keyFor(targetId, kind);
+    if (auto kept = fromMemory(key))
+        return *kept;
+    auto outcome = runBlocking(Operation::Read, key, {});
+    if (!outcome)
+        return outcome.error();
+    bool first = false;
+    Result<QString> result = readOutcome(*outcome, describe(kind), first);
+    if (first)
+        emit keychainUnavailable(result.error().message);
+    return result;
 }
 
 Status SecretStore::removeBlocking(const QUuid& targetId, SecretKind kind)
 {
-    auto r = waitFor<bool>([&](QObject* context, std::function<void(Result<bool>)> finish) {
-        remove(targetId, kind, context, [finish](Status s) { finish(s ? Result<bool>(true) : s.error()); });
-    });
-    if (!r)
-        return r.error();
-    return {};
+    const QString key = keyFor(targetId, kind);
+    const bool wasInMemory = fromMemory(key).has_value();
+    forgetInMemory(key);
+    auto outcome = runBlocking(Operation::Remove, key, {});
+    if (!outcome)
+        return outcome.error();
+    return removeOutcome(*outcome, describe(kind), wasInMemory);
 }
 
 } // namespace aio
+
+#include "SecretStore.moc"
