@@ -1,0 +1,74 @@
+#pragma once
+
+#include "core/ssh/KnownHosts.h"
+#include "core/ssh/RemoteHost.h"
+#include "core/ssh/SshCallbacks.h"
+#include "core/ssh/SshSettings.h"
+
+#include <QFuture>
+#include <QObject>
+
+#include <memory>
+#include <mutex>
+
+namespace aio {
+
+class SshWorker;
+
+// An SSH connection to one target, on libssh. A worker thread owns the libssh session and all
+// its channels; this object's methods are thread-safe. The RemoteHost calls block the calling
+// thread (use them from worker threads: deployment steps, checks, log sources); the *Async
+// variants return QFutures for the GUI. Connecting happens on first use, and again after the
+// connection was lost. Several commands may run at once (one channel each).
+//
+//   SshSession ssh(settings, {secretsFromKeychain, askUserAboutHostKey});
+//   auto out = ssh.run(RemoteCommand::args({"docker", "ps"}), [](auto ch, auto& line) { … });
+class SshSession : public QObject, public RemoteHost
+{
+    Q_OBJECT
+public:
+    explicit SshSession(SshSettings settings, SshCallbacks callbacks = {}, QObject* parent = nullptr);
+    ~SshSession() override;
+
+    // Connects, verifies the host key and logs in (a no-op when connected). Blocking.
+    Status connectToHost(const CancelToken& cancel = {});
+    void disconnectFromHost();
+    bool isConnected() const;
+    // What the last host-key check saw (for the trust dialogs after HostKeyUnknown/Changed).
+    HostKeyCheck lastHostKeyCheck() const;
+    const SshSettings& settings() const { return m_settings; }
+    // The app's known_hosts, to replace a stored key after the user confirmed it twice.
+    KnownHosts knownHosts() const;
+
+    // RemoteHost
+    Result<CommandOutcome> run(const RemoteCommand& command, const LineSink& onLine = {},
+                               const CancelToken& cancel = {}) override;
+    Status upload(const QString& remotePath, const QByteArray& content, const RemoteFileAttributes& attrs) override;
+    Result<QByteArray> download(const QString& remotePath, bool sudo = false) override;
+    QString targetName() const override;
+
+    // For the GUI thread: the same work on a pool thread; never blocks the caller.
+    QFuture<Status> connectAsync(const CancelToken& cancel = {});
+    QFuture<Result<CommandOutcome>> runAsync(const RemoteCommand& command, const LineSink& onLine = {},
+                                             const CancelToken& cancel = {});
+
+    // The exact text sent to the server for a command (minus the pid wrapper), for previews.
+    static QString commandLine(const RemoteCommand& command, bool sudoNeedsPassword = false);
+
+private:
+    enum class SudoMode { Unknown, NoPassword, Password };
+    Status ensureSudo(const CancelToken& cancel);
+    Result<CommandOutcome> runOnce(const RemoteCommand& command, const LineSink& onLine, const CancelToken& cancel);
+    void killRemoteGroup(qint64 pgid, bool sudo);
+    Status uploadWithSudo(const QString& remotePath, const QByteArray& content, const RemoteFileAttributes& attrs);
+    Error named(Error e) const;
+
+    SshSettings m_settings;
+    SshCallbacks m_callbacks;
+    std::unique_ptr<SshWorker> m_worker;
+    std::mutex m_sudoMutex;
+    SudoMode m_sudoMode = SudoMode::Unknown;
+    QByteArray m_sudoPassword; // in memory only, for this session
+};
+
+} // namespace aio
