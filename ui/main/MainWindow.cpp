@@ -147,14 +147,10 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
 
     connect(m_model, &TargetTreeModel::rebuilt, this, &MainWindow::onInventoryRebuilt);
     connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
-    connect(m_secrets, &SecretStore::keychainUnavailable, this, [this](const QString& message) {
-        m_keychainBanner->showMessage(
-            MessageBanner::Level::Warning, tr("No system keychain is available"),
-            tr("Passwords and passphrases are kept only until the app quits and will be asked for again next time. "
-               "(%1)")
-                .arg(message));
-    });
+    connect(m_secrets, &SecretStore::keychainUnavailable, this, &MainWindow::showKeychainBanner);
 
+    if (!SecretStore::keychainSeemsAvailable())
+        showKeychainBanner(QString());
     onInventoryRebuilt();
     showReadOnlyBanner();
     restoreWindowState();
@@ -402,6 +398,15 @@ void MainWindow::updateStatus()
     m_statusFile->setText(path.isEmpty() ? tr("Inventory in memory only") : tr("Inventory: %1").arg(path));
 }
 
+void MainWindow::showKeychainBanner(const QString& message)
+{
+    QString text
+        = tr("Passwords and passphrases are kept only until the app quits, and are asked for again next time.");
+    if (!message.isEmpty())
+        text += QLatin1Char(' ') + message;
+    m_keychainBanner->showMessage(MessageBanner::Level::Warning, tr("No system keychain is available"), text);
+}
+
 void MainWindow::showReadOnlyBanner()
 {
     if (!m_inventory->isReadOnly())
@@ -471,32 +476,37 @@ void MainWindow::openTargetDialog(int mode, const Target& target)
         return;
     auto* dialog = new TargetDialog(TargetDialog::Mode(mode), target, m_inventory, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setSaveHandler([this, mode](const Target& edited, const TargetDialog::Secrets& secrets) -> Status {
-        Target saved = edited;
-        if (saved.id.isNull())
-            saved.id = QUuid::createUuid();
-        m_wantedSelection = saved.id; // the sidebar selects it when it rebuilds
-        if (TargetDialog::Mode(mode) == TargetDialog::Mode::Edit) {
-            if (Status s = m_inventory->update(saved); !s)
-                return s;
-        } else {
-            Result<Target> added = m_inventory->add(saved);
-            if (!added)
-                return added.error();
-            saved = *added;
-        }
-        m_wantedSelection = QUuid();
-        storeSecrets(saved, secrets.password, secrets.keyPassphrase);
-        statusBar()->showMessage(TargetDialog::Mode(mode) == TargetDialog::Mode::Edit
-                                     ? tr("Saved “%1”.").arg(saved.name)
-                                     : tr("Added “%1”.").arg(saved.name),
-                                 5000);
-        return {};
-    });
+    const std::optional<SshAuthMethod> previousAuth
+        = TargetDialog::Mode(mode) == TargetDialog::Mode::Edit && target.isVm() ? std::optional(target.vm.auth)
+                                                                                : std::nullopt;
+    dialog->setSaveHandler(
+        [this, mode, previousAuth](const Target& edited, const TargetDialog::Secrets& secrets) -> Status {
+            Target saved = edited;
+            if (saved.id.isNull())
+                saved.id = QUuid::createUuid();
+            m_wantedSelection = saved.id; // the sidebar selects it when it rebuilds
+            if (TargetDialog::Mode(mode) == TargetDialog::Mode::Edit) {
+                if (Status s = m_inventory->update(saved); !s)
+                    return s;
+            } else {
+                Result<Target> added = m_inventory->add(saved);
+                if (!added)
+                    return added.error();
+                saved = *added;
+            }
+            m_wantedSelection = QUuid();
+            storeSecrets(saved, previousAuth, secrets.password, secrets.keyPassphrase);
+            statusBar()->showMessage(TargetDialog::Mode(mode) == TargetDialog::Mode::Edit
+                                         ? tr("Saved “%1”.").arg(saved.name)
+                                         : tr("Added “%1”.").arg(saved.name),
+                                     5000);
+            return {};
+        });
     dialog->open();
 }
 
-void MainWindow::storeSecrets(const Target& target, const QString& password, const QString& passphrase)
+void MainWindow::storeSecrets(const Target& target, std::optional<SshAuthMethod> previousAuth, const QString& password,
+                              const QString& passphrase)
 {
     if (!target.isVm())
         return;
@@ -507,13 +517,14 @@ void MainWindow::storeSecrets(const Target& target, const QString& password, con
             statusBar()->showMessage(status.error().onTarget(name).toString(), 10000);
     };
     // A secret of a method no longer used must not linger in the keychain.
-    if (target.vm.auth != SshAuthMethod::Password)
+    const bool authChanged = previousAuth && *previousAuth != target.vm.auth;
+    if (authChanged && *previousAuth == SshAuthMethod::Password)
         m_secrets->remove(id, SecretKind::Password, this, report);
-    else if (!password.isEmpty())
-        m_secrets->write(id, SecretKind::Password, password, this, report);
-    if (target.vm.auth != SshAuthMethod::KeyFile)
+    if (authChanged && *previousAuth == SshAuthMethod::KeyFile)
         m_secrets->remove(id, SecretKind::KeyPassphrase, this, report);
-    else if (!passphrase.isEmpty())
+    if (target.vm.auth == SshAuthMethod::Password && !password.isEmpty())
+        m_secrets->write(id, SecretKind::Password, password, this, report);
+    if (target.vm.auth == SshAuthMethod::KeyFile && !passphrase.isEmpty())
         m_secrets->write(id, SecretKind::KeyPassphrase, passphrase, this, report);
 }
 

@@ -7,6 +7,8 @@
 #include <QMainWindow>
 #include <QUuid>
 
+#include <optional>
+
 class QAction;
 class QLabel;
 class QSplitter;
@@ -61,7 +63,9 @@ private:
     void openTargetDialog(int mode, const Target& target);
     void importFrom(const QString& path, bool kubeconfig);
     void showImportResult(const QString& path, const Result<ImportResult>& result);
-    void storeSecrets(const Target& target, const QString& password, const QString& passphrase);
+    void storeSecrets(const Target& target, std::optional<SshAuthMethod> previousAuth, const QString& password,
+                      const QString& passphrase);
+    void showKeychainBanner(const QString& message);
     void onInventoryRebuilt();
     void onSelectionChanged();
     void onTargetRemoved(const QUuid& id);

@@ -251,6 +251,9 @@ void TestMainWindow::passwordGoesToSecretStoreNotToInventoryFile()
             QTest::qWait(50);
     }
     QVERIFY2(read == secret, qPrintable(lastError));
+    // The window says the secret is not persisted.
+    QVERIFY(waitUntil([] { return find<MessageBanner>(QStringLiteral("keychainBanner"))->isVisible(); }));
+    QVERIFY(find<MessageBanner>(QStringLiteral("keychainBanner"))->title().contains(QStringLiteral("keychain")));
     // …and no file the app wrote holds it.
     closeWindow();
     QDirIterator it(profileDir(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
