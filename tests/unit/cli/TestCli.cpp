@@ -1,0 +1,301 @@
+// The command line, run as a user would: the built binary, exit codes, messages on stderr, and
+// nothing lost when a command is refused.
+
+#include "CliRunner.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+const QString dataDir = QStringLiteral(AIO_SOURCE_DIR "/tests/data");
+
+QByteArray fileBytes(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QStringList names(const QByteArray& json)
+{
+    QStringList list;
+    const QJsonArray array = QJsonDocument::fromJson(json).array();
+    for (const QJsonValue& v : array)
+        list << v.toObject().value(QStringLiteral("name")).toString();
+    return list;
+}
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<CliRunner> m_cli;
+    QString m_profile;
+
+    QString inventoryFile() const { return m_profile + QStringLiteral("/config/inventory.json"); }
+    CliResult run(QStringList args, const QByteArray& input = {})
+    {
+        args.prepend(m_profile);
+        args.prepend(QStringLiteral("--profile"));
+        return m_cli->run(args, input);
+    }
+    // A refused command: exit 1, the message on stderr, and the inventory file byte for byte as before.
+    void expectRefused(const QStringList& args, const QString& says)
+    {
+        const QByteArray before = fileBytes(inventoryFile());
+        const CliResult r = run(args);
+        QVERIFY2(r.exitCode == 1,
+                 qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(QString::fromUtf8(r.err))));
+        QVERIFY2(QString::fromUtf8(r.err).contains(says), qPrintable(QString::fromUtf8(r.err)));
+        QVERIFY(r.out.isEmpty());
+        QCOMPARE(fileBytes(inventoryFile()), before);
+    }
+
+private slots:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        QDir().mkpath(m_dir->filePath(QStringLiteral("home")));
+        m_cli = std::make_unique<CliRunner>(m_dir->filePath(QStringLiteral("home")));
+        m_cli->withoutKeychain();
+        m_profile = m_dir->filePath(QStringLiteral("profile"));
+    }
+
+    void versionAndHelp()
+    {
+        CliResult r = m_cli->run({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QByteArray("aio-sandbox-manager " AIO_VERSION));
+        r = m_cli->run({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("targets"));
+        QVERIFY(r.out.contains("--profile"));
+        r = m_cli->run({QStringLiteral("targets"), QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("targets import ssh-config|kubeconfig"));
+    }
+
+    void usageErrorsExitWith2_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
+        QTest::newRow("targets alone") << QStringList{QStringLiteral("targets")};
+        QTest::newRow("unknown subcommand") << QStringList{QStringLiteral("targets"), QStringLiteral("explode")};
+        QTest::newRow("add without kind") << QStringList{QStringLiteral("targets"), QStringLiteral("add")};
+        QTest::newRow("add boat") << QStringList{QStringLiteral("targets"), QStringLiteral("add"),
+                                                 QStringLiteral("boat")};
+        QTest::newRow("add vm without name")
+            << QStringList{QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"),
+                           QStringLiteral("--host"), QStringLiteral("h")};
+        QTest::newRow("add vm without host") << QStringList{QStringLiteral("targets"), QStringLiteral("add"),
+                                                            QStringLiteral("vm"), QStringLiteral("web")};
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("targets"), QStringLiteral("list"),
+                                                       QStringLiteral("--colour")};
+        QTest::newRow("option without value")
+            << QStringList{QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"),
+                           QStringLiteral("web"), QStringLiteral("--host")};
+        QTest::newRow("add cluster without kubeconfig") << QStringList{QStringLiteral("targets"), QStringLiteral("add"),
+                                                                       QStringLiteral("cluster"), QStringLiteral("k")};
+        QTest::newRow("import from nowhere")
+            << QStringList{QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("floppy")};
+        QTest::newRow("remove two") << QStringList{QStringLiteral("targets"), QStringLiteral("remove"),
+                                                   QStringLiteral("a"), QStringLiteral("b")};
+    }
+    void usageErrorsExitWith2()
+    {
+        QFETCH(QStringList, args);
+        const CliResult r = run(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!r.err.isEmpty());
+        QVERIFY(!QFile::exists(inventoryFile()));
+    }
+
+    void profileWithoutFolderIsAUsageError()
+    {
+        const CliResult r
+            = m_cli->run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--profile")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("--profile"));
+    }
+
+    void importSshConfigThenListJson()
+    {
+        CliResult r = run({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("ssh-config"),
+                           dataDir + QStringLiteral("/ssh_config")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("Imported 7 target"));
+        // Each skipped entry is reported with its file and line.
+        QVERIFY2(r.err.contains("ssh_config:29: broken-host:"), r.err.constData());
+        QVERIFY(r.err.contains("ssh_config:34: broken-port:"));
+        QVERIFY(r.err.contains("lab.conf:8: broken-jump:"));
+
+        r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(names(r.out),
+                 (QStringList{QStringLiteral("lab-vm"), QStringLiteral("prod-web"), QStringLiteral("bastion"),
+                              QStringLiteral("staging"), QStringLiteral("staging-alias"), QStringLiteral("db-1"),
+                              QStringLiteral("legacy.internal")}));
+        const QJsonObject web = QJsonDocument::fromJson(r.out).array().at(1).toObject();
+        QCOMPARE(web.value(QStringLiteral("vm")).toObject().value(QStringLiteral("host")).toString(),
+                 QStringLiteral("web.prod.example.com"));
+        QCOMPARE(web.value(QStringLiteral("vm")).toObject().value(QStringLiteral("port")).toInt(), 2222);
+
+        // Importing again adds nothing and says why.
+        r = run({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("ssh-config"),
+                 dataDir + QStringLiteral("/ssh_config")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("Imported no targets"));
+        QVERIFY(r.err.contains("already in the inventory"));
+    }
+
+    void importKubeconfig()
+    {
+        const CliResult r = run({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("kubeconfig"),
+                                 dataDir + QStringLiteral("/kubeconfig")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.err.contains("kubeconfig:38: ghost:"));
+        const CliResult list = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(names(list.out), (QStringList{QStringLiteral("prod"), QStringLiteral("staging")}));
+        const QJsonObject prod = QJsonDocument::fromJson(list.out).array().at(0).toObject();
+        QCOMPARE(prod.value(QStringLiteral("kind")).toString(), QStringLiteral("cluster"));
+        QCOMPARE(prod.value(QStringLiteral("cluster")).toObject().value(QStringLiteral("namespace")).toString(),
+                 QStringLiteral("sandbox"));
+    }
+
+    void importOfAnUnreadableFileFails()
+    {
+        expectRefused({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("kubeconfig"),
+                       dataDir + QStringLiteral("/kubeconfig-not-yaml")},
+                      QStringLiteral("not valid YAML"));
+        expectRefused({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("ssh-config"),
+                       m_dir->filePath(QStringLiteral("missing"))},
+                      QStringLiteral("does not exist"));
+    }
+
+    void addListAndRemove()
+    {
+        CliResult r
+            = run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
+                   QStringLiteral("--host"), QStringLiteral("198.18.0.10"), QStringLiteral("--port"),
+                   QStringLiteral("2222"), QStringLiteral("--user"), QStringLiteral("deploy"), QStringLiteral("--key"),
+                   QStringLiteral("~/.ssh/id_ed25519"), QStringLiteral("--jump"), QStringLiteral("ops@198.18.0.5:22"),
+                   QStringLiteral("--sudo"), QStringLiteral("--public-host"), QStringLiteral("sandbox.example.com"),
+                   QStringLiteral("--notes"), QStringLiteral("the web VM")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("Added vm target \"web\""));
+
+        const QString kubeconfig = dataDir + QStringLiteral("/kubeconfig");
+        r = run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("cluster"), QStringLiteral("k8s"),
+                 QStringLiteral("--kubeconfig"), kubeconfig, QStringLiteral("--context"), QStringLiteral("prod"),
+                 QStringLiteral("--namespace"), QStringLiteral("sandbox"), QStringLiteral("--ingress-host"),
+                 QStringLiteral("sandbox.k8s.example.com")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+
+        r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        const QJsonArray array = QJsonDocument::fromJson(r.out).array();
+        QCOMPARE(array.size(), 2);
+        const QJsonObject vm = array.at(0).toObject().value(QStringLiteral("vm")).toObject();
+        QCOMPARE(vm.value(QStringLiteral("auth")).toString(), QStringLiteral("key")); // implied by --key
+        QCOMPARE(vm.value(QStringLiteral("keyPath")).toString(),
+                 m_dir->filePath(QStringLiteral("home/.ssh/id_ed25519"))); // ~ is the user's home
+        QCOMPARE(vm.value(QStringLiteral("jumpHost")).toString(), QStringLiteral("ops@198.18.0.5:22"));
+        QCOMPARE(vm.value(QStringLiteral("sudo")).toBool(), true);
+        QCOMPARE(array.at(0).toObject().value(QStringLiteral("notes")).toString(), QStringLiteral("the web VM"));
+
+        r = run({QStringLiteral("targets"), QStringLiteral("list")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("deploy@198.18.0.10:2222 via ops@198.18.0.5:22"));
+        QVERIFY(r.out.contains("prod/sandbox"));
+
+        r = run({QStringLiteral("targets"), QStringLiteral("remove"), QStringLiteral("web")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(names(r.out), QStringList{QStringLiteral("k8s")});
+        expectRefused({QStringLiteral("targets"), QStringLiteral("remove"), QStringLiteral("web")},
+                      QStringLiteral("no target named \"web\""));
+    }
+
+    void badInputsAreRefusedAndLoseNothing()
+    {
+        CliResult r = run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"),
+                           QStringLiteral("web"), QStringLiteral("--host"), QStringLiteral("web.example.com")});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList vm{QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm")};
+        expectRefused(vm + QStringList{QStringLiteral("a"), QStringLiteral("--host"), QStringLiteral("a;b")},
+                      QStringLiteral("\"a;b\" is not a valid host name"));
+        expectRefused(vm
+                          + QStringList{QStringLiteral("a"), QStringLiteral("--host"), QStringLiteral("h.example.com"),
+                                        QStringLiteral("--port"), QStringLiteral("70000")},
+                      QStringLiteral("70000 is out of range"));
+        expectRefused(
+            vm + QStringList{QStringLiteral("WEB"), QStringLiteral("--host"), QStringLiteral("other.example.com")},
+            QStringLiteral("A target named \"web\" already exists"));
+        expectRefused(vm
+                          + QStringList{QStringLiteral("a"), QStringLiteral("--host"), QStringLiteral("h"),
+                                        QStringLiteral("--user"), QStringLiteral("root;reboot")},
+                      QStringLiteral("root;reboot"));
+        expectRefused(vm
+                          + QStringList{QStringLiteral("a"), QStringLiteral("--host"), QStringLiteral("h"),
+                                        QStringLiteral("--auth"), QStringLiteral("key")},
+                      QStringLiteral("private key"));
+        expectRefused(vm
+                          + QStringList{QStringLiteral("a"), QStringLiteral("--host"), QStringLiteral("h"),
+                                        QStringLiteral("--jump"), QStringLiteral("ops@bastion:99999")},
+                      QStringLiteral("99999"));
+        expectRefused({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("cluster"), QStringLiteral("k"),
+                       QStringLiteral("--kubeconfig"), m_dir->filePath(QStringLiteral("no-such-kubeconfig"))},
+                      QStringLiteral("does not exist"));
+        expectRefused({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("cluster"), QStringLiteral("k"),
+                       QStringLiteral("--kubeconfig"), dataDir + QStringLiteral("/kubeconfig"),
+                       QStringLiteral("--context"), QStringLiteral("ghost")},
+                      QStringLiteral("no usable context \"ghost\""));
+        r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(names(r.out), QStringList{QStringLiteral("web")});
+    }
+
+    void corruptInventoryIsReportedAndKept()
+    {
+        QDir().mkpath(m_profile + QStringLiteral("/config"));
+        QFile f(inventoryFile());
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{ this is not json");
+        f.close();
+        expectRefused({QStringLiteral("targets"), QStringLiteral("list")}, QStringLiteral("not valid JSON"));
+        expectRefused({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
+                       QStringLiteral("--host"), QStringLiteral("web.example.com")},
+                      QStringLiteral("not valid JSON"));
+        expectRefused({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("ssh-config"),
+                       dataDir + QStringLiteral("/ssh_config")},
+                      QStringLiteral("not valid JSON"));
+    }
+
+    void profileFromTheEnvironment()
+    {
+        m_cli->environment().insert(QStringLiteral("AIO_PROFILE"), m_profile);
+        const CliResult r = m_cli->run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"),
+                                        QStringLiteral("env-vm"), QStringLiteral("--host"), QStringLiteral("h")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(fileBytes(inventoryFile()).contains("env-vm"));
+        // Without a profile the platform location under $HOME is used, never the profile.
+        m_cli->environment().remove(QStringLiteral("AIO_PROFILE"));
+        QCOMPARE(m_cli
+                     ->run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"),
+                            QStringLiteral("home-vm"), QStringLiteral("--host"), QStringLiteral("h")})
+                     .exitCode,
+                 0);
+        QVERIFY(fileBytes(m_dir->filePath(QStringLiteral("home/.config/aio-sandbox-manager/inventory.json")))
+                    .contains("home-vm"));
+        QVERIFY(!fileBytes(inventoryFile()).contains("home-vm"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "TestCli.moc"
