@@ -9,7 +9,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   qtkeychain-qt6-dev libssh-dev libssl-dev libyaml-cpp-dev libgl-dev
   # GUI tests, screenshots, a keychain for tests
-  xvfb xauth x11-utils imagemagick dbus-x11 gnome-keyring libsecret-tools
+  xvfb xauth x11-utils imagemagick dbus-x11 dbus-daemon dbus-bin gnome-keyring libsecret-tools
   # testbed: VM-like hosts with sshd, a Docker-compatible engine, nginx, ACME
   openssh-server openssh-client iproute2 nftables curl debootstrap podman runc uidmap
   nginx certbot pebble python3 python3-cryptography
