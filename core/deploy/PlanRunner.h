@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 #include "core/deploy/Plan.h"
+#include "core/deploy/PlanJournal.h"
 #include "core/deploy/SecretRedactor.h"
 #include "core/deploy/Step.h"
 #include "core/ssh/RemoteHost.h"
@@ -13,6 +14,7 @@
 #include <QThreadPool>
 #include <QWaitCondition>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -110,7 +112,7 @@ private:
     bool rollbackStep(int index, StepOutcome outcomeAfter, const QString& why);
     bool askConfirmation(int index, const QString& question);
     void recordHistory(int index, const QString& action, StepOutcome outcome, const QString& message,
-                       const QString& skipReason = {});
+                       const QString& skipReason = {}, const PlanJournal& journal = {});
     void setRecord(int index, const std::function<void(StepRecord&)>& change);
 
     Plan m_plan;
@@ -121,6 +123,7 @@ private:
     QThreadPool m_pool;
     QFuture<void> m_future;
     CancelToken m_cancel;
+    std::atomic_int m_currentIndex = -1; // the step whose output lines arrive
 
     mutable QMutex m_mutex; // everything below
     Options m_options;

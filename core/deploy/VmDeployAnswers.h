@@ -30,9 +30,11 @@ struct VmDeployAnswers
     static QString mirrorRepository(); // "enterprise-public-cn-beijing.cr.volces.com/vefaas-public/all-in-one-sandbox"
     static QString suggestedTag(); // a pinned version, "1.11.0"
     static QString letsEncryptDirectory(); // "https://acme-v02.api.letsencrypt.org/directory"
+    // The defaults the wizard starts from: the official image at suggestedTag(), the rest as below.
+    static VmDeployAnswers defaults();
 
     // --- the sandbox container (V1)
-    ImageRef image; // default: defaultRepository():suggestedTag()
+    ImageRef image; // defaults(): defaultRepository():suggestedTag()
     QString containerName = QStringLiteral("aio-sandbox"); // docker's name grammar
     int cpuMillis = 1000; // --cpus (1000 = 1 CPU); limits from the official examples
     qint64 memoryBytes = qint64(2) << 30; // --memory 2g

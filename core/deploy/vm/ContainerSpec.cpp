@@ -1,5 +1,7 @@
 #include "core/deploy/vm/ContainerSpec.h"
 
+#include "core/deploy/VmDeployAnswers.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -37,6 +39,7 @@ Result<ContainerSpec> ContainerSpec::fromInspect(const QByteArray& json, const Q
     const QJsonObject host = root.value(QLatin1String("HostConfig")).toObject();
 
     ContainerSpec spec;
+    spec.id = root.value(QLatin1String("Id")).toString();
     spec.name = root.value(QLatin1String("Name")).toString();
     if (spec.name.startsWith(QLatin1Char('/')))
         spec.name.remove(0, 1);
@@ -78,6 +81,92 @@ Result<ContainerSpec> ContainerSpec::fromInspect(const QByteArray& json, const Q
     return spec;
 }
 
+Result<ContainerSpec> ContainerSpec::fromRunArgv(const QStringList& argv, const QByteArray& envFile,
+                                                 const QStringList& managedEnv)
+{
+    ContainerSpec spec;
+    spec.logDriver = QStringLiteral("json-file"); // docker's default
+    spec.running = true;
+    auto addEnv = [&](const QString& entry) {
+        const qsizetype eq = entry.indexOf(QLatin1Char('='));
+        const QString key = eq < 0 ? entry : entry.left(eq);
+        if (managedEnv.contains(key))
+            spec.env.insert(key, eq < 0 ? QString() : entry.mid(eq + 1));
+    };
+    qsizetype i = 0;
+    while (i < argv.size() && argv.at(i) != QLatin1String("run"))
+        ++i;
+    ++i;
+    auto value = [&](const QString& option) -> Result<QString> {
+        if (i + 1 >= argv.size())
+            return Error(ErrorKind::Internal, tr("The docker run command ends after %1.").arg(option));
+        return argv.at(++i);
+    };
+    for (; i < argv.size(); ++i) {
+        const QString a = argv.at(i);
+        if (!a.startsWith(QLatin1Char('-'))) {
+            spec.image = a;
+            break;
+        }
+        if (a == QLatin1String("-d") || a == QLatin1String("--detach") || a == QLatin1String("--init"))
+            continue;
+        Result<QString> v = value(a);
+        if (!v)
+            return v.error();
+        if (a == QLatin1String("--name")) {
+            spec.name = *v;
+        } else if (a == QLatin1String("-p") || a == QLatin1String("--publish")) {
+            // hostIp:hostPort:containerPort
+            const QStringList parts = v->split(QLatin1Char(':'));
+            if (parts.size() == 3) {
+                spec.publishHostIp = parts[0];
+                spec.publishHostPort = parts[1];
+                spec.containerPort = parts[2].contains(QLatin1Char('/')) ? parts[2] : parts[2] + QStringLiteral("/tcp");
+            } else if (parts.size() == 2) {
+                spec.publishHostIp = QStringLiteral("0.0.0.0");
+                spec.publishHostPort = parts[0];
+                spec.containerPort = parts[1] + QStringLiteral("/tcp");
+            }
+        } else if (a == QLatin1String("--memory") || a == QLatin1String("-m")) {
+            Result<qint64> b = VmDeployAnswers::parseBytes(QStringLiteral("memory"), *v);
+            if (!b)
+                return b.error();
+            spec.memoryBytes = *b;
+        } else if (a == QLatin1String("--shm-size")) {
+            Result<qint64> b = VmDeployAnswers::parseBytes(QStringLiteral("shm"), *v);
+            if (!b)
+                return b.error();
+            spec.shmSizeBytes = *b;
+        } else if (a == QLatin1String("--cpus")) {
+            Result<int> m = VmDeployAnswers::parseCpus(*v);
+            if (!m)
+                return m.error();
+            spec.nanoCpus = qint64(*m) * 1'000'000;
+        } else if (a == QLatin1String("--restart")) {
+            spec.restartPolicy = *v;
+        } else if (a == QLatin1String("--security-opt")) {
+            spec.securityOpts << *v;
+        } else if (a == QLatin1String("--log-driver")) {
+            spec.logDriver = *v;
+        } else if (a == QLatin1String("--log-opt")) {
+            const qsizetype eq = v->indexOf(QLatin1Char('='));
+            spec.logOptions.insert(v->left(eq), v->mid(eq + 1));
+        } else if (a == QLatin1String("-e") || a == QLatin1String("--env")) {
+            addEnv(*v);
+        } else if (a == QLatin1String("--env-file")) {
+            for (const QByteArray& line : envFile.split('\n')) {
+                const QString entry = QString::fromUtf8(line).trimmed();
+                if (!entry.isEmpty() && !entry.startsWith(QLatin1Char('#')))
+                    addEnv(entry);
+            }
+        }
+        // Other options (--label, --hostname…) are not compared.
+    }
+    if (spec.image.isEmpty())
+        return Error(ErrorKind::Internal, tr("The docker run command names no image."));
+    return spec;
+}
+
 QStringList ContainerSpec::differencesFrom(const ContainerSpec& actual) const
 {
     QStringList out;
@@ -98,7 +187,9 @@ QStringList ContainerSpec::differencesFrom(const ContainerSpec& actual) const
     wantOpts.sort();
     compare(tr("security options"), haveOpts.join(QLatin1Char(',')), wantOpts.join(QLatin1Char(',')));
     // podman's Docker API calls json-file "k8s-file" in some versions; both rotate the same way.
-    const auto driver = [](const QString& d) { return d == QLatin1String("k8s-file") ? QStringLiteral("json-file") : d; };
+    const auto driver = [](const QString& d) {
+        return d == QLatin1String("k8s-file") ? QStringLiteral("json-file") : d;
+    };
     compare(tr("log driver"), driver(actual.logDriver), driver(logDriver));
     if (actual.logOptionsReported) {
         for (auto it = logOptions.begin(); it != logOptions.end(); ++it)

@@ -15,6 +15,7 @@ namespace aio {
 // previous spec for rollback.
 struct ContainerSpec
 {
+    QString id; // from inspect only
     QString name;
     QString image;
     QMap<QString, QString> env; // only the variables we manage are compared
@@ -35,6 +36,11 @@ struct ContainerSpec
     // Parses the JSON array `docker inspect NAME` prints. `managedEnv`: the variable names
     // whose presence or value matters (others, like PATH from the image, are ignored).
     static Result<ContainerSpec> fromInspect(const QByteArray& json, const QStringList& managedEnv);
+
+    // The spec a `docker run` argument vector asks for (as DockerRunCommand renders it), so what
+    // is compared is exactly what would be run. envFile: the --env-file's content, if any.
+    static Result<ContainerSpec> fromRunArgv(const QStringList& argv, const QByteArray& envFile,
+                                             const QStringList& managedEnv);
 
     // Human-readable differences, one per line: "memory: 2147483648 → 4294967296".
     // Empty when `actual` already matches `desired` (this).

@@ -1,0 +1,167 @@
+#include "core/deploy/render/NginxSite.h"
+
+namespace aio {
+
+namespace {
+QString header(const VmDeployAnswers& a)
+{
+    return QStringLiteral("# Managed by AIO Sandbox Manager: the AIO Sandbox at https://%1/\n"
+                          "# The next deployment overwrites changes made here.\n")
+        .arg(a.publicHost.toString());
+}
+
+QString acmeLocation(const VmDeployAnswers& a)
+{
+    return QStringLiteral("    # ACME HTTP-01 challenges, open to everyone (the CA validates from the internet).\n"
+                          "    location ^~ /.well-known/acme-challenge/ {\n"
+                          "        root %1;\n"
+                          "        default_type \"text/plain\";\n"
+                          "        try_files $uri =404;\n"
+                          "    }\n")
+        .arg(a.acmeWebroot);
+}
+} // namespace
+
+QString NginxSite::mapFilePath()
+{
+    return QStringLiteral("/etc/nginx/conf.d/aio-sandbox-map.conf");
+}
+
+QString NginxSite::siteFilePath()
+{
+    return QStringLiteral("/etc/nginx/conf.d/aio-sandbox.conf");
+}
+
+QString NginxSite::htpasswdPath()
+{
+    return QStringLiteral("/etc/nginx/aio-sandbox.htpasswd");
+}
+
+QString NginxSite::authRequestLocation()
+{
+    return QStringLiteral("/_aio_auth");
+}
+
+NginxSite::TlsFiles NginxSite::tlsFiles(const VmDeployAnswers& a)
+{
+    const QString host = a.publicHost.toString();
+    switch (a.tlsMode) {
+    case VmDeployAnswers::TlsMode::ExistingFiles:
+        return {a.certificatePath, a.privateKeyPath};
+    case VmDeployAnswers::TlsMode::Acme:
+        return {QStringLiteral("/etc/letsencrypt/live/%1/fullchain.pem").arg(host),
+                QStringLiteral("/etc/letsencrypt/live/%1/privkey.pem").arg(host)};
+    case VmDeployAnswers::TlsMode::OwnCa:
+        return {QStringLiteral("/etc/aio-sandbox/tls/%1.crt").arg(host),
+                QStringLiteral("/etc/aio-sandbox/tls/%1.key").arg(host)};
+    }
+    return {};
+}
+
+QString NginxSite::renderMap()
+{
+    return QStringLiteral("# Managed by AIO Sandbox Manager: WebSocket upgrades for the AIO Sandbox site.\n"
+                          "map $http_upgrade $connection_upgrade {\n"
+                          "    default upgrade;\n"
+                          "    '' close;\n"
+                          "}\n");
+}
+
+QString NginxSite::render(const VmDeployAnswers& a)
+{
+    const QString host = a.publicHost.toString();
+    const TlsFiles tls = tlsFiles(a);
+    QString out = header(a);
+    out += QStringLiteral("\nserver {\n"
+                          "    listen 80;\n"
+                          "    server_name %1;\n\n")
+               .arg(host);
+    out += acmeLocation(a);
+    out += QStringLiteral("\n"
+                          "    location / {\n"
+                          "        return 301 https://%1$request_uri;\n"
+                          "    }\n"
+                          "}\n\n")
+               .arg(host);
+
+    out += QStringLiteral("server {\n"
+                          "    listen 443 ssl http2;\n"
+                          "    server_name %1;\n\n"
+                          "    ssl_certificate %2;\n"
+                          "    ssl_certificate_key %3;\n"
+                          "    ssl_protocols TLSv1.2 TLSv1.3;\n"
+                          "    ssl_prefer_server_ciphers off;\n"
+                          "    ssl_session_timeout 1d;\n\n"
+                          "    client_max_body_size 50m;\n")
+               .arg(host, tls.certificate, tls.privateKey);
+
+    if (!a.authRequestUrl.isEmpty()) {
+        out += QStringLiteral("\n"
+                              "    # The SSO check: 2xx lets the request through, 401/403 refuse it.\n"
+                              "    location = %1 {\n"
+                              "        internal;\n"
+                              "        proxy_pass %2;\n"
+                              "        proxy_pass_request_body off;\n"
+                              "        proxy_set_header Content-Length \"\";\n"
+                              "        proxy_set_header X-Original-URI $request_uri;\n"
+                              "        proxy_set_header X-Original-Method $request_method;\n"
+                              "        proxy_set_header X-Forwarded-Host %3;\n"
+                              "        proxy_set_header X-Forwarded-Proto $scheme;\n"
+                              "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+                              "    }\n")
+                   .arg(authRequestLocation(), a.authRequestUrl.toString(QUrl::FullyEncoded), host);
+    }
+
+    out += QStringLiteral("\n    location / {\n");
+    if (!a.allowlist.isEmpty()) {
+        out += QStringLiteral("        # Only these networks may reach the sandbox.\n");
+        for (const Cidr& c : a.allowlist)
+            out += QStringLiteral("        allow %1;\n").arg(c.toString());
+        out += QStringLiteral("        deny all;\n");
+    }
+    if (!a.basicAuthUser.isEmpty())
+        out += QStringLiteral("        auth_basic \"AIO Sandbox\";\n"
+                              "        auth_basic_user_file %1;\n")
+                   .arg(htpasswdPath());
+    if (!a.authRequestUrl.isEmpty())
+        out += QStringLiteral("        auth_request %1;\n").arg(authRequestLocation());
+    out += QStringLiteral("        proxy_pass http://127.0.0.1:8080;\n"
+                          "        proxy_http_version 1.1;\n"
+                          "        # Host is set here, never taken from the client: the sandbox routes on it.\n"
+                          "        proxy_set_header Host %1;\n"
+                          "        proxy_set_header Upgrade $http_upgrade;\n"
+                          "        proxy_set_header Connection $connection_upgrade;\n"
+                          "        proxy_set_header X-Real-IP $remote_addr;\n"
+                          "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+                          "        proxy_set_header X-Forwarded-Proto $scheme;\n"
+                          "        # Clients must not pick an internal port of the sandbox.\n"
+                          "        proxy_set_header X-AIO-Proxy-Port \"\";\n"
+                          "        # VNC, terminals and MCP keep connections open for hours.\n"
+                          "        proxy_read_timeout 86400s;\n"
+                          "        proxy_send_timeout 86400s;\n"
+                          "        proxy_buffering off;\n"
+                          "        proxy_request_buffering off;\n"
+                          "    }\n"
+                          "}\n")
+               .arg(host);
+    return out;
+}
+
+QString NginxSite::renderPreTls(const VmDeployAnswers& a)
+{
+    QString out = header(a);
+    out += QStringLiteral("# Before a certificate exists: port 80 serves only the ACME challenge path.\n"
+                          "\nserver {\n"
+                          "    listen 80;\n"
+                          "    server_name %1;\n\n")
+               .arg(a.publicHost.toString());
+    out += acmeLocation(a);
+    out += QStringLiteral("\n"
+                          "    location / {\n"
+                          "        return 503;\n"
+                          "    }\n"
+                          "}\n");
+    return out;
+}
+
+} // namespace aio

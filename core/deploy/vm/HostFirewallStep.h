@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/deploy/Step.h"
+#include "core/deploy/vm/NftRuleset.h"
+#include "core/deploy/vm/VmDeployment.h"
+
+#include <memory>
+
+namespace aio {
+
+// The host firewall (T4/V2) with nftables: 80/443 open, SSH only from the admin's networks and
+// always from the address of the SSH client doing this deployment, 8080 dropped. Applied the way
+// iptables-apply does it: a revert job is scheduled on the VM first (a detached `sleep N; nft -f
+// <previous rules>`), the new rules are loaded, and the job is cancelled only after a NEW SSH
+// connection got through and confirmed. If we lock ourselves out, the VM undoes it by itself.
+// Also prints the checklist of cloud security-group rules to set by hand.
+class HostFirewallStep : public Step
+{
+public:
+    explicit HostFirewallStep(std::shared_ptr<const VmDeployment> deployment);
+
+    Result<StepState> detect(PlanContext& context) override;
+    Result<StepPreview> preview(PlanContext& context, const StepState& state) override;
+    Status apply(PlanContext& context, const StepState& state) override;
+    Result<VerifyReport> verify(PlanContext& context) override;
+    Status rollback(PlanContext& context, const StepState& state) override;
+
+    static QString rulesPath(); // /etc/aio-sandbox/firewall.nft
+    static QString revertPath(); // /var/lib/aio-sandbox/firewall.revert.nft
+    static QString revertPidPath(); // /run/aio-sandbox-firewall-revert.pid
+    // The detached revert job; prints its process group id.
+    static QString scheduleRevertScript(int seconds);
+    static QString cancelRevertScript();
+    // The cloud security-group rules to set by hand, one per line.
+    static QStringList securityGroupChecklist(const VmDeployAnswers& answers);
+
+private:
+    FirewallRules rulesFor(const QString& sshClient, quint16 sshPort) const;
+    Status revertNow(PlanContext& context);
+
+    std::shared_ptr<const VmDeployment> m_deployment;
+};
+
+} // namespace aio

@@ -1,0 +1,306 @@
+#include "core/deploy/vm/TlsCertificateStep.h"
+
+#include "core/crypto/CertificateInfo.h"
+#include "core/crypto/LocalCa.h"
+#include "core/deploy/PlanContext.h"
+#include "core/deploy/render/NginxSite.h"
+#include "core/deploy/vm/NginxConfigInstaller.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+namespace aio {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("aio::TlsCertificateStep", text);
+}
+} // namespace
+
+QString TlsCertificateStep::ownCaDirectory(const VmDeployAnswers& answers)
+{
+    if (!answers.ownCaDirectory.isEmpty())
+        return answers.ownCaDirectory;
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/own-ca");
+}
+
+QByteArray TlsCertificateStep::ownCaCertificate(const VmDeployAnswers& answers)
+{
+    QFile f(ownCaDirectory(answers) + QStringLiteral("/ca.crt"));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+TlsCertificateStep::TlsCertificateStep(std::shared_ptr<const VmDeployment> deployment)
+    : Step(QStringLiteral("tls"), tr("TLS certificate"),
+           tr("Gets a certificate for the public host name (existing files, Let's Encrypt through certbot, or "
+              "your own CA) and switches the site to HTTPS with TLS 1.2 or newer."))
+    , m_deployment(std::move(deployment))
+{ }
+
+QString TlsCertificateStep::acmeCaBundlePath()
+{
+    return QStringLiteral("/etc/aio-sandbox/acme-ca.pem");
+}
+
+QStringList TlsCertificateStep::certbotArgv() const
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    QStringList argv;
+    if (!a.acmeCaBundleLocalPath.isEmpty())
+        argv << QStringLiteral("env") << QStringLiteral("REQUESTS_CA_BUNDLE=") + acmeCaBundlePath();
+    argv << QStringLiteral("certbot") << QStringLiteral("certonly") << QStringLiteral("--non-interactive")
+         << QStringLiteral("--keep-until-expiring") << QStringLiteral("--agree-tos");
+    if (a.acmeChallenge == VmDeployAnswers::AcmeChallenge::Webroot)
+        argv << QStringLiteral("--webroot") << QStringLiteral("-w") << a.acmeWebroot;
+    else
+        argv << QStringLiteral("--nginx");
+    argv << QStringLiteral("-d") << a.publicHost.toString();
+    if (a.acmeDirectory.isValid() && !a.acmeDirectory.isEmpty())
+        argv << QStringLiteral("--server") << a.acmeDirectory.toString();
+    if (a.acmeEmail.isEmpty())
+        argv << QStringLiteral("--register-unsafely-without-email");
+    else
+        argv << QStringLiteral("-m") << a.acmeEmail << QStringLiteral("--no-eff-email");
+    return argv;
+}
+
+Result<TlsCertificateStep::CertificateCheck> TlsCertificateStep::checkCertificate(PlanContext& context)
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    const NginxSite::TlsFiles files = NginxSite::tlsFiles(a);
+    CertificateCheck check;
+    Result<FileSnapshot> cert = context.readFile(files.certificate, true);
+    if (!cert)
+        return cert.error();
+    if (!cert->exists) {
+        check.evidence = tr("%1 does not exist").arg(files.certificate);
+        return check;
+    }
+    Result<CommandOutcome> key
+        = context.run(RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-s"), files.privateKey}).asRoot());
+    if (!key)
+        return key.error();
+    check.present = key->succeeded();
+    Result<CertificateInfo> info = CertificateInfo::fromPem(cert->content);
+    if (!info) {
+        check.evidence = tr("%1 is not a PEM certificate: %2").arg(files.certificate, info.error().message);
+        return check;
+    }
+    const qint64 days = info->daysLeft();
+    const bool covers = info->coversHost(a.publicHost.toString());
+    bool ourCa = true;
+    if (a.tlsMode == VmDeployAnswers::TlsMode::OwnCa) {
+        Result<CertificateInfo> ca = CertificateInfo::fromPem(ownCaCertificate(a));
+        ourCa = ca && ca->subject == info->issuer;
+    }
+    check.good = check.present && covers && days >= kMinDaysLeft && ourCa;
+    check.evidence = tr("%1, issued by %2, expires %3 (%4 days)%5%6")
+                         .arg(info->subject, info->issuer, info->notAfter.toString(Qt::ISODate))
+                         .arg(days)
+                         .arg(covers ? QString() : tr("; does NOT cover %1").arg(a.publicHost.toString()),
+                              check.present ? QString() : tr("; the key file %1 is missing").arg(files.privateKey));
+    return check;
+}
+
+Result<QByteArray> TlsCertificateStep::ownCaIssue()
+{
+    if (!m_issued) {
+        Result<LocalCa> ca
+            = LocalCa::loadOrCreate(ownCaDirectory(m_deployment->answers), QStringLiteral("AIO Sandbox Manager CA"));
+        if (!ca)
+            return ca.error();
+        Result<LocalCa::Issued> issued = ca->issueServerCertificate(m_deployment->answers.publicHost);
+        if (!issued)
+            return issued.error();
+        m_issued = qMakePair(issued->certificatePem, issued->privateKeyPem);
+    }
+    return m_issued->first;
+}
+
+Result<StepState> TlsCertificateStep::detect(PlanContext& context)
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    const NginxSite::TlsFiles files = NginxSite::tlsFiles(a);
+    StepState state;
+    Result<CertificateCheck> check = checkCertificate(context);
+    if (!check)
+        return check.error();
+    Result<FileSnapshot> site = context.readFile(NginxSite::siteFilePath(), true);
+    if (!site)
+        return site.error();
+    state.files << *site;
+    if (a.tlsMode == VmDeployAnswers::TlsMode::OwnCa) {
+        Result<FileSnapshot> cert = context.readFile(files.certificate, true);
+        if (!cert)
+            return cert.error();
+        Result<FileSnapshot> key = context.readFile(files.privateKey, true);
+        if (!key)
+            return key.error();
+        state.files << *cert << *key;
+    }
+    if (a.tlsMode == VmDeployAnswers::TlsMode::Acme && !a.acmeCaBundleLocalPath.isEmpty()) {
+        Result<FileSnapshot> bundle = context.readFile(acmeCaBundlePath(), true);
+        if (!bundle)
+            return bundle.error();
+        state.files << *bundle;
+    }
+    const bool siteOk = site->exists && site->content == NginxSite::render(a).toUtf8();
+    state.facts.insert(QStringLiteral("certificateGood"), check->good);
+    state.facts.insert(QStringLiteral("certificate"), check->evidence);
+    state.facts.insert(QStringLiteral("siteOk"), siteOk);
+    state.alreadyDone = check->good && siteOk;
+    state.summary = check->present ? check->evidence : tr("No certificate for %1 yet.").arg(a.publicHost.toString());
+    return state;
+}
+
+Result<StepPreview> TlsCertificateStep::preview(PlanContext& context, const StepState& state)
+{
+    Q_UNUSED(context);
+    const VmDeployAnswers& a = m_deployment->answers;
+    const NginxSite::TlsFiles files = NginxSite::tlsFiles(a);
+    StepPreview p;
+    p.nothingToDo = state.alreadyDone;
+    p.notes << tr("Certificate now: %1").arg(state.facts.value(QStringLiteral("certificate")).toString());
+    const bool good = state.facts.value(QStringLiteral("certificateGood")).toBool();
+    if (!good) {
+        switch (a.tlsMode) {
+        case VmDeployAnswers::TlsMode::ExistingFiles:
+            p.notes << tr("Uses the existing files %1 and %2.").arg(files.certificate, files.privateKey);
+            break;
+        case VmDeployAnswers::TlsMode::Acme: {
+            if (!a.acmeCaBundleLocalPath.isEmpty()) {
+                QFile bundle(a.acmeCaBundleLocalPath);
+                const QByteArray content = bundle.open(QIODevice::ReadOnly) ? bundle.readAll() : QByteArray();
+                if (const FileSnapshot* s = state.file(acmeCaBundlePath()))
+                    p.fileChanges << FileChange::write(*s, content);
+                p.notes << tr("certbot trusts the ACME server's API through %1 (from %2).")
+                               .arg(acmeCaBundlePath(), a.acmeCaBundleLocalPath);
+            }
+            p.commands << RemoteCommand::args(certbotArgv()).asRoot().displayText();
+            p.notes << tr("The ACME server checks http://%1/.well-known/acme-challenge/… on this VM: port 80 must be "
+                          "reachable and the name must point at the VM.")
+                           .arg(a.publicHost.toString());
+            break;
+        }
+        case VmDeployAnswers::TlsMode::OwnCa: {
+            Result<QByteArray> chain = ownCaIssue();
+            if (!chain)
+                return chain.error();
+            if (const FileSnapshot* s = state.file(files.certificate))
+                p.fileChanges << FileChange::write(*s, *chain);
+            if (const FileSnapshot* s = state.file(files.privateKey))
+                p.fileChanges << FileChange::write(*s, m_issued->second, 0600, true);
+            p.notes << tr("Issued by the CA in %1; install its ca.crt in the browsers that use the sandbox.")
+                           .arg(ownCaDirectory(a));
+            break;
+        }
+        }
+    }
+    p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()), NginxSite::render(a).toUtf8());
+    p.commands << NginxConfigInstaller::testCommand().displayText()
+               << NginxConfigInstaller::reloadCommand().displayText();
+    return p;
+}
+
+Status TlsCertificateStep::apply(PlanContext& context, const StepState& state)
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    const NginxSite::TlsFiles files = NginxSite::tlsFiles(a);
+    QList<NginxConfigInstaller::Change> changes;
+    if (!state.facts.value(QStringLiteral("certificateGood")).toBool()) {
+        switch (a.tlsMode) {
+        case VmDeployAnswers::TlsMode::ExistingFiles: {
+            Result<CommandOutcome> r
+                = context.run(RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-r"), files.certificate,
+                                                   QStringLiteral("-a"), QStringLiteral("-r"), files.privateKey})
+                                  .asRoot());
+            if (!r)
+                return r.error();
+            if (!r->succeeded())
+                return Error(
+                    ErrorKind::NotFound,
+                    tr("The certificate %1 or its key %2 is not on the VM.").arg(files.certificate, files.privateKey),
+                    {}, tr("Copy them to the VM or correct the paths in the answers."));
+            break;
+        }
+        case VmDeployAnswers::TlsMode::Acme: {
+            Result<CommandOutcome> dir
+                = context.runChecked(RemoteCommand::args({QStringLiteral("mkdir"), QStringLiteral("-p"),
+                                                          QStringLiteral("/etc/aio-sandbox"), a.acmeWebroot})
+                                         .asRoot(),
+                                     tr("Creating folders"));
+            if (!dir)
+                return dir.error();
+            if (!a.acmeCaBundleLocalPath.isEmpty()) {
+                QFile bundle(a.acmeCaBundleLocalPath);
+                if (!bundle.open(QIODevice::ReadOnly))
+                    return Error(ErrorKind::Io, tr("Cannot read the ACME CA bundle %1.").arg(a.acmeCaBundleLocalPath),
+                                 bundle.errorString());
+                RemoteFileAttributes attrs;
+                attrs.sudo = true;
+                const Status w = context.writeFile(acmeCaBundlePath(), bundle.readAll(), attrs);
+                if (!w)
+                    return w;
+            }
+            RemoteCommand certbot = RemoteCommand::args(certbotArgv()).asRoot();
+            certbot.timeoutMs = 10 * 60'000;
+            Result<CommandOutcome> r = context.runChecked(certbot, tr("Getting a certificate with certbot"));
+            if (!r)
+                return r.error();
+            break;
+        }
+        case VmDeployAnswers::TlsMode::OwnCa: {
+            Result<QByteArray> chain = ownCaIssue();
+            if (!chain)
+                return chain.error();
+            Result<CommandOutcome> dir = context.runChecked(
+                RemoteCommand::args({QStringLiteral("mkdir"), QStringLiteral("-p"), QFileInfo(files.certificate).path(),
+                                     QFileInfo(files.privateKey).path()})
+                    .asRoot(),
+                tr("Creating the certificate folder"));
+            if (!dir)
+                return dir.error();
+            // The key first: the certificate never points at a missing key.
+            changes << NginxConfigInstaller::Change{*state.file(files.privateKey), m_issued->second, 0600, true}
+                    << NginxConfigInstaller::Change{*state.file(files.certificate), *chain, 0644, false};
+            break;
+        }
+        }
+    }
+    changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()), NginxSite::render(a).toUtf8()};
+    return NginxConfigInstaller::install(context, changes);
+}
+
+Result<VerifyReport> TlsCertificateStep::verify(PlanContext& context)
+{
+    VerifyReport report;
+    Result<CertificateCheck> check = checkCertificate(context);
+    if (!check)
+        return check.error();
+    report.add(
+        tr("certificate for %1 valid for %2+ days").arg(m_deployment->answers.publicHost.toString()).arg(kMinDaysLeft),
+        check->good, check->evidence);
+    Result<FileSnapshot> site = context.readFile(NginxSite::siteFilePath(), true);
+    if (!site)
+        return site.error();
+    const bool siteOk = site->exists && site->content == NginxSite::render(m_deployment->answers).toUtf8();
+    report.add(tr("the HTTPS site is in place"), siteOk, NginxSite::siteFilePath());
+    Result<CommandOutcome> test = context.run(NginxConfigInstaller::testCommand());
+    if (!test)
+        return test.error();
+    report.add(tr("nginx -t passes"), test->succeeded(), QString::fromUtf8(test->stderrData).trimmed());
+    return report;
+}
+
+Status TlsCertificateStep::rollback(PlanContext& context, const StepState& state)
+{
+    // Files are put back (the site, and the own-CA certificate and key). A certificate certbot
+    // obtained stays under /etc/letsencrypt: it is harmless and saves a rate-limited re-issue.
+    return NginxConfigInstaller::restore(context, state.files, {NginxSite::tlsFiles(m_deployment->answers).privateKey});
+}
+
+} // namespace aio

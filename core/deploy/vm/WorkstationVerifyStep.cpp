@@ -1,0 +1,185 @@
+#include "core/deploy/vm/WorkstationVerifyStep.h"
+
+#include "core/crypto/JwtSigner.h"
+#include "core/deploy/PlanContext.h"
+#include "core/deploy/vm/TlsCertificateStep.h"
+#include "core/net/PortProbe.h"
+#include "core/net/WebSocketProbe.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+
+namespace aio {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("aio::WorkstationVerifyStep", text);
+}
+
+QString errorEvidence(const Error& e)
+{
+    return e.message + (e.detail.isEmpty() ? QString() : QStringLiteral(" (") + e.detail + QLatin1Char(')'));
+}
+} // namespace
+
+WorkstationVerifyStep::WorkstationVerifyStep(std::shared_ptr<const VmDeployment> deployment)
+    : Step(QStringLiteral("verify"), tr("Verify from this workstation"),
+           tr("Checks from here, like a user would: HTTPS with a valid certificate, access refused without "
+              "credentials and allowed with them, the VNC WebSocket through nginx, and port 8080 closed."))
+    , m_deployment(std::move(deployment))
+{ }
+
+ProbeEndpoint WorkstationVerifyStep::httpsEndpoint() const
+{
+    ProbeEndpoint e;
+    e.address = m_deployment->vmAddress.isEmpty() ? m_deployment->answers.publicHost : m_deployment->vmAddress;
+    e.port = Port(443);
+    e.hostName = m_deployment->answers.publicHost;
+    e.tls = true;
+    e.extraCaCertificates = m_deployment->trustedCas;
+    if (m_deployment->answers.tlsMode == VmDeployAnswers::TlsMode::OwnCa)
+        e.extraCaCertificates
+            += QSslCertificate::fromData(TlsCertificateStep::ownCaCertificate(m_deployment->answers), QSsl::Pem);
+    e.timeoutMs = 15'000;
+    return e;
+}
+
+bool WorkstationVerifyStep::hasCredentialProtection() const
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    return !a.basicAuthUser.isEmpty() || a.sandboxJwt || a.sandboxApiKey || !a.authRequestUrl.isEmpty();
+}
+
+Result<HttpHeaders> WorkstationVerifyStep::credentials() const
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    const VmDeploySecrets& s = m_deployment->secrets;
+    HttpHeaders headers;
+    if (!a.basicAuthUser.isEmpty()) {
+        headers.append({QByteArray("Authorization"),
+                        "Basic " + (a.basicAuthUser.toUtf8() + ':' + s.basicAuthPassword.toUtf8()).toBase64()});
+    } else if (a.sandboxJwt) {
+        Result<JwtSigner> signer = JwtSigner::fromPrivateKeyPem(s.jwtPrivateKeyPem);
+        if (!signer)
+            return signer.error();
+        Result<QByteArray> token = signer->signWithExpiry(QDateTime::currentDateTimeUtc().addSecs(300));
+        if (!token)
+            return token.error();
+        headers.append({QByteArray("Authorization"), "Bearer " + *token});
+    }
+    if (a.sandboxApiKey)
+        headers.append({QByteArray("X-AIO-API-Key"), s.apiKey.toUtf8()});
+    return headers;
+}
+
+Result<StepState> WorkstationVerifyStep::detect(PlanContext& context)
+{
+    Q_UNUSED(context);
+    StepState state;
+    state.alreadyDone = true; // nothing to apply: the runner goes straight to verify
+    state.summary = tr("Checks %1 from this workstation.").arg(httpsEndpoint().describe());
+    return state;
+}
+
+Result<StepPreview> WorkstationVerifyStep::preview(PlanContext& context, const StepState& state)
+{
+    Q_UNUSED(context);
+    Q_UNUSED(state);
+    StepPreview p;
+    p.nothingToDo = true;
+    const QString host = m_deployment->answers.publicHost.toString();
+    p.notes << tr("GET https://%1/v1/ping through nginx, certificate verified for %1").arg(host)
+            << tr("GET /vnc/index.html without credentials is refused (401/403)")
+            << tr("GET /vnc/index.html with credentials succeeds")
+            << tr("WebSocket upgrade on /websockify answers the VNC greeting")
+            << tr("http://%1/ redirects to HTTPS").arg(host)
+            << tr("%1:8080 is closed from here").arg(httpsEndpoint().address.toString());
+    return p;
+}
+
+Status WorkstationVerifyStep::apply(PlanContext& context, const StepState& state)
+{
+    Q_UNUSED(context);
+    Q_UNUSED(state);
+    return {};
+}
+
+Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
+{
+    VerifyReport report;
+    const CancelToken cancel = context.cancelToken();
+    Result<HttpHeaders> creds = credentials();
+    if (!creds)
+        return creds.error();
+    for (const auto& [name, value] : *creds)
+        context.addSecret(QString::fromUtf8(value)); // never in evidence or history
+
+    HttpProbeRequest ping;
+    ping.endpoint = httpsEndpoint();
+    ping.path = "/v1/ping";
+    ping.headers = *creds;
+    Result<HttpProbeResult> pinged = HttpsProbe::run(ping, cancel);
+    report.add(
+        tr("https://%1/v1/ping answers with a valid certificate").arg(m_deployment->answers.publicHost.toString()),
+        pinged && pinged->tls.verified && pinged->status == 200,
+        context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));
+
+    if (hasCredentialProtection()) {
+        HttpProbeRequest anonymous;
+        anonymous.endpoint = httpsEndpoint();
+        anonymous.path = "/vnc/index.html";
+        Result<HttpProbeResult> refused = HttpsProbe::run(anonymous, cancel);
+        const bool wasRefused = refused && refused->requestSent && (refused->status == 401 || refused->status == 403);
+        report.add(tr("/vnc/index.html without credentials is refused"), wasRefused,
+                   refused ? refused->evidence() : errorEvidence(refused.error()));
+    } else {
+        report.add(tr("/vnc/index.html without credentials is refused"), true,
+                   tr("only an IP allowlist protects the site and this workstation is inside it; refusal cannot be "
+                      "observed from here"));
+    }
+
+    HttpProbeRequest authed;
+    authed.endpoint = httpsEndpoint();
+    authed.path = "/vnc/index.html";
+    authed.headers = *creds;
+    Result<HttpProbeResult> allowed = HttpsProbe::run(authed, cancel);
+    report.add(tr("/vnc/index.html with credentials succeeds"),
+               allowed && allowed->tls.verified && allowed->status >= 200 && allowed->status < 400,
+               context.redactor().redact(allowed ? allowed->evidence() : errorEvidence(allowed.error())));
+
+    WebSocketProbeRequest ws;
+    ws.endpoint = httpsEndpoint();
+    ws.path = "/websockify";
+    ws.headers = *creds;
+    Result<WebSocketProbeResult> upgraded = WebSocketProbe::run(ws, cancel);
+    report.add(tr("WebSocket upgrade on /websockify through nginx"),
+               upgraded && upgraded->upgraded() && upgraded->firstBytes.startsWith("RFB "),
+               context.redactor().redact(upgraded ? upgraded->evidence() : errorEvidence(upgraded.error())));
+
+    HttpProbeRequest redirect;
+    redirect.endpoint = httpsEndpoint();
+    redirect.endpoint.tls = false;
+    redirect.endpoint.port = Port(80);
+    redirect.path = "/";
+    Result<HttpProbeResult> redirected = HttpsProbe::run(redirect, cancel);
+    const QByteArray location = redirected ? redirected->header("Location") : QByteArray();
+    report.add(
+        tr("http:// redirects to https://"),
+        redirected && (redirected->status == 301 || redirected->status == 308) && location.startsWith("https://"),
+        redirected ? QStringLiteral("HTTP %1 Location: %2").arg(redirected->status).arg(QString::fromUtf8(location))
+                   : errorEvidence(redirected.error()));
+
+    const PortProbeResult port = PortProbe::run(httpsEndpoint().address, Port(8080), 3000);
+    report.add(tr("port 8080 is closed from outside"), port.state != PortState::Open, port.evidence());
+    return report;
+}
+
+Status WorkstationVerifyStep::rollback(PlanContext& context, const StepState& state)
+{
+    Q_UNUSED(context);
+    Q_UNUSED(state);
+    return {};
+}
+
+} // namespace aio

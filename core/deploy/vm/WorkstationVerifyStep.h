@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/deploy/Step.h"
+#include "core/deploy/vm/VmDeployment.h"
+#include "core/net/HttpsProbe.h"
+
+#include <memory>
+
+namespace aio {
+
+// The last step: checks from this workstation, through the network like a user, that
+// https://<public host>/v1/ping answers through nginx with a certificate that verifies (the
+// connection goes to the VM's address while presenting the public name, so it works before DNS
+// points at the VM), an unauthenticated request to /vnc/index.html is refused, an authenticated
+// one succeeds, a WebSocket upgrade on /websockify gets the VNC greeting, port 80 redirects to
+// HTTPS, and port 8080 on the VM's address is closed. Changes nothing; cannot be skipped.
+class WorkstationVerifyStep : public Step
+{
+public:
+    explicit WorkstationVerifyStep(std::shared_ptr<const VmDeployment> deployment);
+
+    Result<StepState> detect(PlanContext& context) override;
+    Result<StepPreview> preview(PlanContext& context, const StepState& state) override;
+    Status apply(PlanContext& context, const StepState& state) override;
+    Result<VerifyReport> verify(PlanContext& context) override;
+    Status rollback(PlanContext& context, const StepState& state) override;
+    bool isSkippable() const override { return false; }
+
+    ProbeEndpoint httpsEndpoint() const;
+    // Headers that authenticate a request (basic auth, a fresh JWT, the API key); empty when the
+    // deployment has no credential-based protection.
+    Result<HttpHeaders> credentials() const;
+    bool hasCredentialProtection() const;
+
+private:
+    std::shared_ptr<const VmDeployment> m_deployment;
+};
+
+} // namespace aio
