@@ -3,6 +3,7 @@
 #include "core/inventory/Inventory.h"
 #include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
+#include "ui/deploy/DeployCapability.h"
 #include "ui/main/MainWindow.h"
 
 #include <QApplication>
@@ -31,6 +32,7 @@ int runGui(QApplication& app, const GuiOptions& options)
     if (Status loaded = inventory.load(); !loaded)
         qCWarning(lcGui).noquote() << loaded.error().toString();
     SecretStore secrets;
+    registerDeployCapability();
 
     QDir().mkpath(Profile::configDir());
     MainWindow window(&inventory, &secrets, Profile::configDir() + QStringLiteral("/window.ini"));

@@ -23,6 +23,7 @@
 #include <QMenuBar>
 #include <QPointer>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -622,8 +623,12 @@ void MainWindow::restoreWindowState()
 {
     QSettings settings(m_settingsPath, QSettings::IniFormat);
     const QByteArray geometry = settings.value(QStringLiteral("mainWindow/geometry")).toByteArray();
-    if (geometry.isEmpty() || !restoreGeometry(geometry))
-        resize(1200, 760);
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        // First start: a comfortable size that still fits a small screen, centred.
+        const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 800);
+        const QSize size(qMin(1200, available.width() * 9 / 10), qMin(760, available.height() * 9 / 10));
+        setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, available));
+    }
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("mainWindow/splitter")).toByteArray());
     const QUuid selected(settings.value(QStringLiteral("mainWindow/selectedTarget")).toString());

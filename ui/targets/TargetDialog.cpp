@@ -1,6 +1,7 @@
 #include "ui/targets/TargetDialog.h"
 
 #include "core/inventory/Inventory.h"
+#include "core/inventory/KubeconfigImporter.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/ValidatedLineEdit.h"
 
@@ -15,7 +16,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace aio::ui {
 
@@ -282,11 +285,23 @@ void TargetDialog::buildClusterForm(QFormLayout* form)
                                  tr("All files (*)"));
     form->addRow(fieldLabel(tr("&Kubeconfig:"), m_kubeconfig), row);
 
-    m_context = new QLineEdit(this);
+    // An editable list: the kubeconfig's contexts are offered once it has been read.
+    m_contextCombo = new QComboBox(this);
+    m_contextCombo->setObjectName(QStringLiteral("contextCombo"));
+    m_contextCombo->setAccessibleName(tr("Kubeconfig context"));
+    m_contextCombo->setEditable(true);
+    m_contextCombo->setInsertPolicy(QComboBox::NoInsert);
+    m_context = m_contextCombo->lineEdit();
     m_context->setObjectName(QStringLiteral("contextEdit"));
     m_context->setAccessibleName(tr("Kubeconfig context"));
     m_context->setPlaceholderText(tr("the kubeconfig's current context"));
-    form->addRow(tr("Con&text:"), m_context);
+    form->addRow(tr("Con&text:"), m_contextCombo);
+
+    m_contextTimer = new QTimer(this);
+    m_contextTimer->setSingleShot(true);
+    m_contextTimer->setInterval(300);
+    connect(m_contextTimer, &QTimer::timeout, this, &TargetDialog::loadContexts);
+    connect(m_kubeconfig, &ValidatedLineEdit::textChanged, m_contextTimer, qOverload<>(&QTimer::start));
 
     m_namespace = addField(form, QStringLiteral("namespaceEdit"), tr("Na&mespace:"), tr("Namespace"));
     m_namespace->setPlaceholderText(tr("the context's namespace, else default"));
@@ -297,6 +312,35 @@ void TargetDialog::buildClusterForm(QFormLayout* form)
         = addField(form, QStringLiteral("ingressHostEdit"), tr("&Ingress host name:"), tr("Ingress host name"));
     m_ingressHost->setPlaceholderText(tr("sandbox.example.com (the name the ingress serves)"));
     m_ingressHost->setCheck(checkOptionalHost);
+}
+
+void TargetDialog::loadContexts()
+{
+    if (!m_kubeconfig->isValid())
+        return;
+    // Reading and parsing the kubeconfig happen off the GUI thread.
+    const QString path = m_kubeconfig->text();
+    auto* watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
+        if (path != m_kubeconfig->text())
+            return; // the user has moved on to another file
+        const QString current = m_context->text();
+        const QStringList contexts = watcher->result();
+        m_contextCombo->clear();
+        m_contextCombo->addItems(contexts);
+        m_contextCombo->setEditText(current);
+        emit contextsLoaded(contexts);
+    });
+    watcher->setFuture(QtConcurrent::run([path] {
+        QStringList names;
+        const Result<ImportResult> found = KubeconfigImporter::importFile(path);
+        if (found) {
+            for (const Target& t : found->targets)
+                names << t.cluster.context;
+        }
+        return names;
+    }));
 }
 
 void TargetDialog::fill(const Target& target)
@@ -320,7 +364,7 @@ void TargetDialog::fill(const Target& target)
                 kubeconfig = standard;
         }
         m_kubeconfig->setText(kubeconfig);
-        m_context->setText(target.cluster.context);
+        m_contextCombo->setEditText(target.cluster.context);
         m_namespace->setText(target.cluster.kubeNamespace);
         m_ingressHost->setText(target.cluster.ingressHost.toString());
     }

@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QTimer;
 
 namespace aio {
 class Inventory;
@@ -56,10 +57,15 @@ public:
 
     void accept() override;
 
+signals:
+    // The contexts of the chosen kubeconfig were read and are offered in the context list.
+    void contextsLoaded(const QStringList& contexts);
+
 private:
     void buildVmForm(QFormLayout* form);
     void buildClusterForm(QFormLayout* form);
     void fill(const Target& target);
+    void loadContexts();
     void updateAuthRows();
     void updateState();
     ValidatedLineEdit* addField(QFormLayout* form, const QString& objectName, const QString& label,
@@ -91,7 +97,9 @@ private:
     ValidatedLineEdit* m_publicHost = nullptr;
     // Cluster
     ValidatedLineEdit* m_kubeconfig = nullptr;
-    QLineEdit* m_context = nullptr;
+    QComboBox* m_contextCombo = nullptr;
+    QLineEdit* m_context = nullptr; // the combo's line edit
+    QTimer* m_contextTimer = nullptr;
     ValidatedLineEdit* m_namespace = nullptr;
     ValidatedLineEdit* m_ingressHost = nullptr;
 

@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -42,6 +43,7 @@ private slots:
     void takenNameIsRefusedInline();
     void passwordGoesToSecretStoreNotToInventoryFile();
     void addClusterThroughDialog();
+    void clusterDialogOffersTheKubeconfigContexts();
     void editChangesSettingsPage();
     void duplicatePrefillsCopyName();
     void removeAsksAndCancelKeepsTarget();
@@ -293,6 +295,29 @@ void TestMainWindow::addClusterThroughDialog()
     QCOMPARE(sidebarNames(TargetKind::Cluster), QStringList{QStringLiteral("staging")});
     QCOMPARE(find<QLabel>(QStringLiteral("settingNamespace"))->text(), QStringLiteral("sandbox"));
     QCOMPARE(find<QLabel>(QStringLiteral("settingContext"))->text(), QStringLiteral("kind-staging"));
+}
+
+void TestMainWindow::clusterDialogOffersTheKubeconfigContexts()
+{
+    createWindow();
+    action(QStringLiteral("actionAddCluster"))->trigger();
+    auto* dialog = waitForWindow<TargetDialog>(QStringLiteral("targetDialog"));
+    QVERIFY(dialog);
+    QSignalSpy loaded(dialog, &TargetDialog::contextsLoaded);
+    typeInto(QStringLiteral("kubeconfigEdit"), QStringLiteral(AIO_SOURCE_DIR "/tests/data/kubeconfig"));
+    QVERIFY(loaded.wait(10000));
+    auto* combo = find<QComboBox>(QStringLiteral("contextCombo"));
+    QStringList offered;
+    for (int i = 0; i < combo->count(); ++i)
+        offered << combo->itemText(i);
+    QVERIFY2(offered.contains(QStringLiteral("prod")) && offered.contains(QStringLiteral("staging")),
+             qPrintable(offered.join(QLatin1Char(','))));
+    QVERIFY(!offered.contains(QStringLiteral("ghost"))); // refers to a cluster the file does not define
+    combo->setCurrentIndex(offered.indexOf(QStringLiteral("staging")));
+    typeInto(QStringLiteral("nameEdit"), QStringLiteral("staging"));
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("okButton")), Qt::LeftButton);
+    QVERIFY(waitUntil([] { return !visibleTopLevel<TargetDialog>(QStringLiteral("targetDialog")); }));
+    QCOMPARE(inventory()->findByName(QStringLiteral("staging"))->cluster.context, QStringLiteral("staging"));
 }
 
 void TestMainWindow::editChangesSettingsPage()
