@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -52,6 +53,7 @@ private slots:
     void newerInventoryShowsBannerAndIsReadOnly();
     void importSshConfigReportsImportedAndSkipped();
     void importKubeconfigAddsClustersAndListsBrokenContexts();
+    void importOfMissingFileSaysWhyAndAddsNothing();
     void geometryAndSplitterAreRemembered();
     void everyActionableWidgetHasObjectAndAccessibleName();
     void registeredCapabilityAddsTabOnlyWhereItApplies();
@@ -497,6 +499,22 @@ void TestMainWindow::importKubeconfigAddsClustersAndListsBrokenContexts()
     for (int i = 0; i < dialog->skippedList()->topLevelItemCount(); ++i)
         QVERIFY(!dialog->skippedList()->topLevelItem(i)->text(2).isEmpty());
     QVERIFY(sidebarNames(TargetKind::Vm).isEmpty());
+}
+
+void TestMainWindow::importOfMissingFileSaysWhyAndAddsNothing()
+{
+    createWindow();
+    const QString missing = profileDir() + QStringLiteral("/no-such-ssh-config");
+    FileDialog::setNextFileName(missing);
+    action(QStringLiteral("actionImportSshConfig"))->trigger();
+    auto* box = waitForWindow<QMessageBox>(QStringLiteral("messageBox"), 10000);
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(missing), qPrintable(box->text()));
+    QVERIFY(!box->informativeText().isEmpty());
+    QVERIFY(!visibleTopLevel<ImportResultDialog>(QStringLiteral("importResultDialog")));
+    box->button(QMessageBox::Ok)->click();
+    QVERIFY(waitUntil([] { return !visibleTopLevel<QMessageBox>(QStringLiteral("messageBox")); }));
+    QCOMPARE(inventory()->count(), 0);
 }
 
 void TestMainWindow::everyActionableWidgetHasObjectAndAccessibleName()
