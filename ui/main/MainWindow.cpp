@@ -272,7 +272,7 @@ QWidget* MainWindow::createEmptyState()
         auto* button = new QPushButton(action->icon(), action->text(), page);
         button->setObjectName(name);
         button->setAccessibleName(action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
-        button->setMinimumWidth(200);
+        button->setMinimumSize(220, 34);
         connect(button, &QPushButton::clicked, action, &QAction::trigger);
         connect(action, &QAction::enabledChanged, button, &QWidget::setEnabled);
         button->setEnabled(action->isEnabled());
