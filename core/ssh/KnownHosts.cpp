@@ -127,12 +127,12 @@ bool KnownHosts::wildcardMatch(const QByteArray& pattern, const QByteArray& text
         return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
     };
     while (t < tn) {
-        if (p < pn && (pattern[p] == '?' || lower(pattern[p]) == lower(text[t]))) {
-            ++p;
-            ++t;
-        } else if (p < pn && pattern[p] == '*') {
+        if (p < pn && pattern[p] == '*') { // before the literal test: a '*' in the text is no wildcard
             starP = p++;
             starT = t;
+        } else if (p < pn && (pattern[p] == '?' || lower(pattern[p]) == lower(text[t]))) {
+            ++p;
+            ++t;
         } else if (starP >= 0) {
             p = starP + 1;
             t = ++starT;
