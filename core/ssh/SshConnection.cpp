@@ -395,6 +395,17 @@ Status SshConnection::connectTcp(const CancelToken& cancel, const QDeadlineTimer
             fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
             const int one = 1;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            if (m_serverAliveSec > 0) {
+                // ServerAliveInterval: the worker sends SSH_MSG_IGNORE when idle; a peer that stops
+                // acknowledging for three intervals fails the socket (and so the session).
+                const unsigned int userTimeoutMs = unsigned(m_serverAliveSec) * 3000u;
+                setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeoutMs, sizeof userTimeoutMs);
+                const int idle = m_serverAliveSec, count = 3;
+                setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+                setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+                setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &idle, sizeof idle);
+                setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+            }
             m_fd = fd;
             ssh_options_set(m_session.get(), SSH_OPTIONS_FD, &m_fd);
             return {};

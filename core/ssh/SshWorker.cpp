@@ -3,7 +3,6 @@
 #include "core/ssh/SshConnection.h"
 #include "core/ssh/SshLog.h"
 
-#include <libssh/server.h> // ssh_send_keepalive (client side too)
 #include <libssh/sftp.h>
 
 #include <QCoreApplication>
@@ -432,7 +431,7 @@ void SshWorker::run()
         if (d->conn && d->event) {
             const int aliveMs = d->conn->serverAliveIntervalSec() * 1000;
             if (aliveMs > 0 && d->sinceTraffic.elapsed() > aliveMs) {
-                ssh_send_keepalive(d->conn->session());
+                ssh_send_ignore(d->conn->session(), "aio-keepalive"); // never waits for an answer
                 d->sinceTraffic.restart();
             }
             const int timeout = busy ? 0 : (d->active.empty() ? 1000 : 50);

@@ -53,6 +53,7 @@ private slots:
     void nonZeroExitIsAnOutcomeNotAnError();
     void missingCommandIsCommandNotFound();
     void commandsRunSideBySide();
+    void ptyCommandRunsOnATerminal();
 
     // files
     void uploadAndDownload100MegabytesKeepsTheHash();
@@ -606,6 +607,20 @@ void TestSshSession::commandsRunSideBySide()
         QCOMPARE(r->stdoutData.trimmed(), QByteArray::number(i));
     }
     QVERIFY2(clock.elapsed() < 7000, "four 2 s commands on one connection must overlap");
+}
+
+void TestSshSession::ptyCommandRunsOnATerminal()
+{
+    SshSession ssh(ready());
+    RemoteCommand cmd = RemoteCommand::shell(QStringLiteral("tty; echo to-stderr >&2"));
+    cmd.pty = true;
+    QList<QByteArray> lines;
+    auto r = ssh.run(cmd, [&](OutputChannel, const QByteArray& line) { lines << line; });
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+    QCOMPARE(r->exitCode, 0);
+    QCOMPARE(lines.size(), 2); // a terminal merges stderr into stdout; the pid marker is not shown
+    QVERIFY2(lines[0].startsWith("/dev/pts/"), lines[0].constData());
+    QCOMPARE(lines[1], QByteArray("to-stderr"));
 }
 
 void TestSshSession::uploadAndDownload100MegabytesKeepsTheHash()
