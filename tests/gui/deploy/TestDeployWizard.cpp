@@ -1,0 +1,441 @@
+// The deployment wizard, driven like an admin would: answers with inline validation, the real
+// VM plan previewed step by step against a host double that runs real commands on this machine,
+// skip with a reason, apply / roll back, confirmation questions, and resuming from history.
+
+#include "LocalShellHost.h"
+
+#include "core/deploy/History.h"
+#include "core/deploy/PlanContext.h"
+#include "core/deploy/VmDeployAnswers.h"
+#include "core/deploy/vm/VmPlanBuilder.h"
+#include "core/inventory/Target.h"
+#include "ui/deploy/AnswersPage.h"
+#include "ui/deploy/DeployWizard.h"
+#include "ui/deploy/SkipReasonDialog.h"
+#include "ui/deploy/StepPage.h"
+#include "ui/widgets/MessageBox.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTreeWidget>
+
+#include <functional>
+#include <memory>
+
+using namespace aio;
+using namespace aio::ui;
+
+namespace {
+
+bool waitUntil(const std::function<bool()>& condition, int timeoutMs = 60'000)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!condition()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QTest::qWait(10);
+    }
+    return true;
+}
+
+template <typename T>
+T* child(QWidget* parent, const char* name)
+{
+    return parent->findChild<T*>(QString::fromLatin1(name));
+}
+
+// A step of a test plan that writes one file under the host's root, streams output, may ask a
+// question, verifies by reading the file back, and rolls back to the snapshot detect took.
+class FileStep : public Step
+{
+public:
+    FileStep(QString id, QString path, QByteArray content, bool ask = false)
+        : Step(id, QStringLiteral("Write %1").arg(id), QStringLiteral("Writes a file for the test."))
+        , m_path(std::move(path))
+        , m_content(std::move(content))
+        , m_ask(ask)
+    { }
+
+    Result<StepState> detect(PlanContext& context) override
+    {
+        Result<FileSnapshot> current = context.readFile(m_path);
+        if (!current)
+            return current.error();
+        StepState state;
+        state.files.append(*current);
+        state.alreadyDone = current->exists && current->content == m_content;
+        state.summary = QStringLiteral("%1 is %2").arg(m_path, current->exists ? "there" : "absent");
+        return state;
+    }
+    Result<StepPreview> preview(PlanContext&, const StepState& state) override
+    {
+        StepPreview p;
+        p.commands << QStringLiteral("seq 1 3000");
+        p.fileChanges << FileChange::write(*state.file(m_path), m_content);
+        return p;
+    }
+    Status apply(PlanContext& context, const StepState&) override
+    {
+        Result<CommandOutcome> out = context.runChecked(
+            RemoteCommand::args({QStringLiteral("seq"), QStringLiteral("1"), QStringLiteral("3000")}),
+            QStringLiteral("Counting"));
+        if (!out)
+            return out.error();
+        if (m_ask && !context.confirm(QStringLiteral("Write %1 now?").arg(m_path)))
+            return Error(ErrorKind::Cancelled, QStringLiteral("Not confirmed."), {}, QStringLiteral("Say yes."));
+        return context.writeFile(m_path, m_content, RemoteFileAttributes{});
+    }
+    Result<VerifyReport> verify(PlanContext& context) override
+    {
+        Result<FileSnapshot> current = context.readFile(m_path);
+        if (!current)
+            return current.error();
+        VerifyReport report;
+        report.add(QStringLiteral("%1 holds the content").arg(m_path), current->content == m_content,
+                   QString::fromUtf8(current->content.left(40)));
+        return report;
+    }
+    Status rollback(PlanContext& context, const StepState& state) override
+    {
+        return context.restoreFile(*state.file(m_path), false);
+    }
+
+private:
+    QString m_path;
+    QByteArray m_content;
+    bool m_ask;
+};
+
+} // namespace
+
+class TestDeployWizard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void hostileAnswersShowInlineErrorsAndBuildNothing();
+    void latestTagWarnsAndPinnedTagDoesNot();
+    void everyStepOfTheVmPlanShowsItsPreview();
+    void skipAsksForAReasonAndRecordsIt();
+    void rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile();
+    void confirmationQuestionIsAskedAndNoFailsTheStepWithRetry();
+    void reopeningResumesWhereItWas();
+
+private:
+    DeployWizard* newWizard(bool testPlan);
+    void fillValidAnswers(DeployWizard* wizard);
+    void continueAndWaitForPreviews(DeployWizard* wizard);
+
+    std::unique_ptr<QTemporaryDir> m_data;
+    std::unique_ptr<QTemporaryDir> m_hostRoot;
+    Target m_target;
+    std::unique_ptr<DeployWizard> m_wizard;
+};
+
+void TestDeployWizard::init()
+{
+    m_data = std::make_unique<QTemporaryDir>();
+    m_hostRoot = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_data->isValid() && m_hostRoot->isValid());
+    VmSettings vm;
+    vm.host = HostName::parse(QStringLiteral("198.18.0.2")).value();
+    vm.publicHost = HostName::parse(QStringLiteral("sandbox.test")).value();
+    m_target = Target::makeVm(QStringLiteral("demo-vm"), vm);
+}
+
+void TestDeployWizard::cleanup()
+{
+    m_wizard.reset();
+}
+
+DeployWizard* TestDeployWizard::newWizard(bool testPlan)
+{
+    auto* wizard = new DeployWizard(m_target, nullptr);
+    wizard->setDataDirectory(m_data->path());
+    const QString root = m_hostRoot->path();
+    wizard->setHostFactory([root](const Target& t) -> Result<std::shared_ptr<RemoteHost>> {
+        return std::shared_ptr<RemoteHost>(std::make_shared<LocalShellHost>(root, t.name));
+    });
+    if (testPlan) {
+        wizard->setPlanFactory([root](VmDeployment) -> Result<VmPlanBuilder::Built> {
+            VmPlanBuilder::Built built;
+            built.plan.setTitle(QStringLiteral("test plan"));
+            built.plan.add(std::make_unique<FileStep>(QStringLiteral("first"), root + QStringLiteral("/etc/first.conf"),
+                                                      "one\ntwo\n"));
+            built.plan.add(std::make_unique<FileStep>(QStringLiteral("second"),
+                                                      root + QStringLiteral("/etc/second.conf"), "2\n", true));
+            return built;
+        });
+    }
+    wizard->resize(1200, 760);
+    wizard->show();
+    QSignalSpy loaded(wizard, &DeployWizard::loaded);
+    wizard->load();
+    if (!loaded.wait(10'000))
+        qWarning("the wizard did not load");
+    return wizard;
+}
+
+void TestDeployWizard::fillValidAnswers(DeployWizard* wizard)
+{
+    auto* page = wizard->answersPage();
+    child<QLineEdit>(page, "publicHost")->setText(QStringLiteral("sandbox.test"));
+    auto* tls = child<QComboBox>(page, "tlsMode");
+    tls->setCurrentIndex(tls->findData(int(VmDeployAnswers::TlsMode::OwnCa)));
+    child<QLineEdit>(page, "edgeAllowlist")->setText(QStringLiteral("198.18.0.0/15"));
+    child<QCheckBox>(page, "sandboxJwt")->setChecked(true);
+}
+
+void TestDeployWizard::continueAndWaitForPreviews(DeployWizard* wizard)
+{
+    QSignalSpy ready(wizard, &DeployWizard::planReady);
+    QSignalSpy finished(wizard, &DeployWizard::jobFinished);
+    QTest::mouseClick(child<QPushButton>(wizard, "wizardNext"), Qt::LeftButton);
+    QVERIFY2(ready.wait(60'000) || ready.count() == 1, "the plan was not built");
+    QVERIFY2(waitUntil([&] { return finished.count() >= 1; }, 120'000), "the previews did not finish");
+}
+
+void TestDeployWizard::hostileAnswersShowInlineErrorsAndBuildNothing()
+{
+    m_wizard.reset(newWizard(false));
+    auto* page = m_wizard->answersPage();
+    auto* host = child<QLineEdit>(page, "publicHost");
+    host->clear();
+    QTest::keyClicks(host, QStringLiteral("bad host;"));
+    auto* hostError = child<QLabel>(page, "publicHostError");
+    QVERIFY(hostError->isVisible());
+    QVERIFY(!hostError->text().isEmpty());
+
+    auto* source = child<QComboBox>(page, "imageSource");
+    source->setCurrentIndex(2); // other repository
+    auto* repository = child<QLineEdit>(page, "imageRepository");
+    QVERIFY(!repository->isReadOnly());
+    repository->clear();
+    QTest::keyClicks(repository, QStringLiteral("x$(id)"));
+    auto* repositoryError = child<QLabel>(page, "imageRepositoryError");
+    QVERIFY(repositoryError->isVisible());
+    QVERIFY(!repositoryError->text().isEmpty());
+
+    QTest::mouseClick(child<QPushButton>(m_wizard.get(), "wizardNext"), Qt::LeftButton);
+    auto* problem = page->findChild<QWidget*>(QStringLiteral("answersProblem"));
+    QVERIFY(problem->isVisible());
+    QVERIFY(!m_wizard->runner());
+    QVERIFY(!QFile::exists(DeployWizard::answersFilePath(m_data->path(), m_target.id)));
+
+    // Fixing the fields clears the inline errors.
+    host->setText(QStringLiteral("sandbox.example.com"));
+    QVERIFY(!hostError->isVisible());
+    source->setCurrentIndex(0);
+    QCOMPARE(repository->text(), VmDeployAnswers::defaultRepository());
+    QVERIFY(!repositoryError->isVisible());
+}
+
+void TestDeployWizard::latestTagWarnsAndPinnedTagDoesNot()
+{
+    m_wizard.reset(newWizard(false));
+    auto* page = m_wizard->answersPage();
+    auto* warnings = child<QLabel>(page, "answersWarnings");
+    child<QLineEdit>(page, "imageTag")->setText(QStringLiteral("latest"));
+    QVERIFY(warnings->isVisible());
+    QVERIFY(warnings->text().contains(QStringLiteral("latest")));
+    QTest::mouseClick(child<QPushButton>(page, "imageTagPin"), Qt::LeftButton);
+    QCOMPARE(child<QLineEdit>(page, "imageTag")->text(), VmDeployAnswers::suggestedTag());
+    QVERIFY(!warnings->text().contains(QStringLiteral("latest")));
+}
+
+void TestDeployWizard::everyStepOfTheVmPlanShowsItsPreview()
+{
+    m_wizard.reset(newWizard(false));
+    fillValidAnswers(m_wizard.get());
+    continueAndWaitForPreviews(m_wizard.get());
+    QVERIFY(m_wizard->runner());
+    QCOMPARE(m_wizard->stepCount(), int(VmPlanBuilder::stepIds().size()));
+    QVERIFY(QFile::exists(DeployWizard::answersFilePath(m_data->path(), m_target.id)));
+    for (int i = 0; i < m_wizard->stepCount(); ++i) {
+        m_wizard->showPage(1 + i);
+        StepPage* page = m_wizard->stepPage(i);
+        const StepRecord record = m_wizard->runner()->record(i);
+        const QString id = page->stepId();
+        auto* commands = child<QPlainTextEdit>(page, "stepCommands");
+        auto* diff = child<QPlainTextEdit>(page, "stepDiff");
+        if (record.outcome == StepOutcome::Skipped) { // not applicable with these answers: says why
+            QVERIFY2(!record.skipReason.isEmpty(), qPrintable(id));
+            QVERIFY2(page->statusText().contains(record.skipReason.left(20)), qPrintable(id));
+            continue;
+        }
+        QVERIFY2(record.previewed,
+                 qPrintable(id + QStringLiteral(": ") + (record.error ? record.error->toString() : QString())));
+        // What the page shows is what the engine previewed.
+        const QString shownCommands = commands->toPlainText();
+        for (const QString& c : record.preview.commands)
+            QVERIFY2(shownCommands.contains(c), qPrintable(id));
+        int changing = 0;
+        for (const FileChange& f : record.preview.fileChanges) {
+            if (!f.changes())
+                continue;
+            ++changing;
+            QVERIFY2(diff->toPlainText().contains(f.path), qPrintable(id + QStringLiteral(": ") + f.path));
+        }
+        QVERIFY2(record.preview.nothingToDo || !shownCommands.isEmpty() || changing > 0,
+                 qPrintable(id + QStringLiteral(" previews nothing")));
+        QVERIFY(child<QPushButton>(page, "stepApply")->isEnabled());
+        QVERIFY(!child<QPushButton>(page, "stepRollback")->isEnabled());
+    }
+}
+
+void TestDeployWizard::skipAsksForAReasonAndRecordsIt()
+{
+    m_wizard.reset(newWizard(false));
+    fillValidAnswers(m_wizard.get());
+    continueAndWaitForPreviews(m_wizard.get());
+    const int nginx = m_wizard->runner()->plan().indexOf(QStringLiteral("nginx"));
+    QVERIFY(nginx >= 0);
+    m_wizard->showPage(1 + nginx);
+    StepPage* page = m_wizard->stepPage(nginx);
+    auto* skip = child<QPushButton>(page, "stepSkip");
+    QVERIFY(skip->isEnabled());
+    const QString reason = QStringLiteral("nginx is managed by the platform team (OPS-42)");
+    SkipReasonDialog::setNextReason(reason);
+    QTest::mouseClick(skip, Qt::LeftButton);
+    QCOMPARE(m_wizard->runner()->record(nginx).outcome, StepOutcome::Skipped);
+    QCOMPARE(m_wizard->runner()->record(nginx).skipReason, reason);
+    QVERIFY(!skip->isEnabled());
+    // The reason is in the target's history and the page says so.
+    Result<QList<HistoryEntry>> entries = m_wizard->history()->read();
+    QVERIFY(entries);
+    QCOMPARE(entries->size(), 1);
+    QCOMPARE(entries->first().action, QStringLiteral("skip"));
+    QCOMPARE(entries->first().skipReason, reason);
+    auto* note = child<QLabel>(page, "stepHistory");
+    QVERIFY(waitUntil([&] { return note->isVisible() && note->text().contains(reason); }, 10'000));
+    // An empty reason (a cancelled dialog) skips nothing; the verify step cannot be skipped.
+    const int container = m_wizard->runner()->plan().indexOf(QStringLiteral("container"));
+    SkipReasonDialog::setNextReason(QString());
+    QTest::mouseClick(child<QPushButton>(m_wizard->stepPage(container), "stepSkip"), Qt::LeftButton);
+    QVERIFY(m_wizard->runner()->record(container).outcome != StepOutcome::Skipped);
+    const int verify = m_wizard->runner()->plan().indexOf(QStringLiteral("verify"));
+    QVERIFY(!child<QPushButton>(m_wizard->stepPage(verify), "stepSkip")->isEnabled());
+}
+
+void TestDeployWizard::rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile()
+{
+    m_wizard.reset(newWizard(true));
+    continueAndWaitForPreviews(m_wizard.get());
+    StepPage* page = m_wizard->stepPage(0);
+    QVERIFY(child<QPlainTextEdit>(page, "stepDiff")->toPlainText().contains(QStringLiteral("+one")));
+    auto* apply = child<QPushButton>(page, "stepApply");
+    auto* rollback = child<QPushButton>(page, "stepRollback");
+    QVERIFY(apply->isEnabled());
+    QVERIFY(!rollback->isEnabled());
+
+    QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return finished.count() == 1; }));
+    QCOMPARE(finished.first().first().toBool(), true);
+    const QString path = m_hostRoot->path() + QStringLiteral("/etc/first.conf");
+    QVERIFY(QFile::exists(path));
+    QCOMPARE(m_wizard->runner()->record(0).outcome, StepOutcome::Applied);
+    // The output was streamed, every line of it; the checks show ✓ with evidence.
+    QVERIFY(waitUntil([&] { return child<QPlainTextEdit>(page, "stepOutput")->blockCount() == 3000; }, 10'000));
+    QCOMPARE(child<QPlainTextEdit>(page, "stepOutput")->document()->lastBlock().text(), QStringLiteral("3000"));
+    auto* checks = child<QTreeWidget>(page, "stepChecks");
+    QCOMPARE(checks->topLevelItemCount(), 1);
+    QCOMPARE(checks->topLevelItem(0)->text(0), QStringLiteral("✓"));
+    QVERIFY(checks->topLevelItem(0)->text(2).startsWith(QStringLiteral("one")));
+    QVERIFY(rollback->isEnabled());
+    QVERIFY(!apply->isEnabled());
+    QVERIFY(!child<QPushButton>(page, "stepSkip")->isEnabled());
+
+    // "No" to the roll-back question changes nothing.
+    MessageBox::setNextAnswer(QMessageBox::No);
+    QTest::mouseClick(rollback, Qt::LeftButton);
+    QVERIFY(!m_wizard->runner()->isRunning());
+    QVERIFY(QFile::exists(path));
+
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(rollback, Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return finished.count() == 2; }));
+    QCOMPARE(m_wizard->runner()->record(0).outcome, StepOutcome::RolledBack);
+    QVERIFY(!QFile::exists(path));
+    QVERIFY(!rollback->isEnabled());
+    QVERIFY(child<QPushButton>(page, "stepRetry")->isEnabled());
+    QCOMPARE(m_wizard->findChild<QListWidget*>(QStringLiteral("wizardSteps"))
+                 ->item(1)
+                 ->data(Qt::AccessibleDescriptionRole)
+                 .toString(),
+             QStringLiteral("rolled back"));
+}
+
+void TestDeployWizard::confirmationQuestionIsAskedAndNoFailsTheStepWithRetry()
+{
+    m_wizard.reset(newWizard(true));
+    continueAndWaitForPreviews(m_wizard.get());
+    StepPage* page = m_wizard->stepPage(1);
+    QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
+    QSignalSpy asked(m_wizard->runner(), &PlanRunner::needsConfirmation);
+    MessageBox::setNextAnswer(QMessageBox::No);
+    QTest::mouseClick(child<QPushButton>(page, "stepApply"), Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return finished.count() == 1; }));
+    QCOMPARE(asked.count(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(m_wizard->runner()->record(1).outcome, StepOutcome::Failed);
+    QVERIFY(!QFile::exists(m_hostRoot->path() + QStringLiteral("/etc/second.conf")));
+    // The error says what failed and what to do; Retry is offered and works.
+    auto* error = page->findChild<QWidget*>(QStringLiteral("stepError"));
+    QVERIFY(error->isVisible());
+    QVERIFY(child<QLabel>(page, "stepErrorMessage")->text().contains(QStringLiteral("Not confirmed")));
+    QVERIFY(child<QLabel>(page, "stepErrorNext")->text().contains(QStringLiteral("Say yes")));
+    auto* retry = child<QPushButton>(page, "stepRetry");
+    QVERIFY(retry->isEnabled());
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return finished.count() == 2; }));
+    QCOMPARE(finished.last().first().toBool(), true);
+    QCOMPARE(m_wizard->runner()->record(1).outcome, StepOutcome::Applied);
+    QVERIFY(!error->isVisible());
+}
+
+void TestDeployWizard::reopeningResumesWhereItWas()
+{
+    m_wizard.reset(newWizard(true));
+    child<QLineEdit>(m_wizard->answersPage(), "publicHost")->setText(QStringLiteral("resume.example.com"));
+    continueAndWaitForPreviews(m_wizard.get());
+    QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
+    QTest::mouseClick(child<QPushButton>(m_wizard->stepPage(0), "stepApply"), Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return finished.count() == 1; }));
+    QCOMPARE(m_wizard->runner()->record(0).outcome, StepOutcome::Applied);
+    m_wizard.reset(); // the admin leaves
+
+    m_wizard.reset(newWizard(true));
+    // The answers are remembered for the target, and the banner says a deployment was started.
+    QCOMPARE(child<QLineEdit>(m_wizard->answersPage(), "publicHost")->text(), QStringLiteral("resume.example.com"));
+    QVERIFY(m_wizard->findChild<QWidget*>(QStringLiteral("wizardBanner"))->isVisible());
+    continueAndWaitForPreviews(m_wizard.get());
+    // It opens at the first step not done yet; the done step shows as done, with its history.
+    QCOMPARE(m_wizard->currentPage(), 2);
+    auto* list = m_wizard->findChild<QListWidget*>(QStringLiteral("wizardSteps"));
+    QCOMPARE(list->item(1)->data(Qt::AccessibleDescriptionRole).toString(), QStringLiteral("done"));
+    QCOMPARE(list->item(2)->data(Qt::AccessibleDescriptionRole).toString(), QStringLiteral("previewed"));
+    QVERIFY(child<QLabel>(m_wizard->stepPage(0), "stepHistory")->text().contains(QStringLiteral("applied")));
+    // Detect found the file in place: "already done", nothing to change.
+    QVERIFY(m_wizard->runner()->record(0).preview.nothingToDo);
+}
+
+QTEST_MAIN(TestDeployWizard)
+#include "TestDeployWizard.moc"

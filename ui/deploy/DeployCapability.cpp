@@ -1,0 +1,28 @@
+#include "ui/deploy/DeployCapability.h"
+
+#include "ui/deploy/DeployWizard.h"
+#include "ui/targets/TargetPage.h"
+
+#include <QCoreApplication>
+
+namespace aio::ui {
+
+void registerDeployCapability()
+{
+    TargetCapability capability;
+    capability.id = QStringLiteral("deployTab");
+    capability.title = QCoreApplication::translate("aio::ui::DeployCapability", "Deploy");
+    capability.order = 10;
+    capability.appliesTo = [](const Target& target) {
+        return target.isVm();
+    };
+    capability.create = [](TargetPage* page) -> QWidget* {
+        auto* wizard = new DeployWizard(page->target(), page->secrets());
+        QObject::connect(page, &TargetPage::targetChanged, wizard, &DeployWizard::setTarget);
+        wizard->load();
+        return wizard;
+    };
+    TargetPage::registerCapability(capability);
+}
+
+} // namespace aio::ui

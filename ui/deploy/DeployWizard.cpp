@@ -1,0 +1,643 @@
+#include "ui/deploy/DeployWizard.h"
+
+#include "core/deploy/History.h"
+#include "core/inventory/Profile.h"
+#include "core/inventory/SecretStore.h"
+#include "ui/deploy/AnswersPage.h"
+#include "ui/deploy/SkipReasonDialog.h"
+#include "ui/deploy/SshHostFactory.h"
+#include "ui/deploy/StepPage.h"
+#include "ui/deploy/StepStatusIcon.h"
+#include "ui/widgets/MessageBanner.h"
+#include "ui/widgets/MessageBox.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <optional>
+
+namespace aio::ui {
+
+struct DeployWizard::LoadResult
+{
+    std::optional<Result<VmDeployAnswers>> answers; // none: nothing saved yet
+    Result<QList<HistoryEntry>> history = QList<HistoryEntry>();
+};
+
+namespace {
+using State = StepStatusIcon::State;
+
+QString when(const QDateTime& time)
+{
+    return QLocale().toString(time.toLocalTime(), QLocale::ShortFormat);
+}
+} // namespace
+
+DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* parent)
+    : QWidget(parent)
+    , m_target(target)
+    , m_secrets(secrets)
+    , m_dataDirectory(Profile::dataDir())
+    , m_stepList(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
+    , m_summary(new QLabel(this))
+    , m_banner(new MessageBanner(this))
+    , m_answersPage(new AnswersPage(this))
+    , m_back(new QPushButton(tr("Back"), this))
+    , m_next(new QPushButton(tr("Continue"), this))
+{
+    setObjectName(QStringLiteral("deployWizard"));
+    m_hostFactory = [this](const Target& t) {
+        return SshHostFactory::create(t, m_secrets, this);
+    };
+    m_planFactory = [](VmDeployment d) {
+        return VmPlanBuilder::build(std::move(d));
+    };
+    m_history = std::make_shared<History>(m_target.id.toString(QUuid::WithoutBraces),
+                                          m_dataDirectory + QStringLiteral("/history"));
+
+    m_stepList->setObjectName(QStringLiteral("wizardSteps"));
+    m_stepList->setAccessibleName(tr("Deployment steps"));
+    m_stepList->setIconSize(QSize(20, 20));
+    m_stepList->setSpacing(2);
+    m_stepList->setFixedWidth(250);
+    m_stepList->setFrameShape(QFrame::NoFrame);
+    m_stepList->setStyleSheet(QStringLiteral("QListWidget#wizardSteps { background: palette(window); }"
+                                             "QListWidget#wizardSteps::item { padding: 6px 4px; }"));
+    m_summary->setObjectName(QStringLiteral("wizardSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::PlainText);
+    m_banner->setObjectName(QStringLiteral("wizardBanner"));
+    m_banner->hide();
+    m_back->setObjectName(QStringLiteral("wizardBack"));
+    m_back->setAccessibleName(tr("Previous page"));
+    m_next->setObjectName(QStringLiteral("wizardNext"));
+    m_next->setAccessibleName(tr("Next page"));
+    m_next->setDefault(true);
+
+    m_pages->addWidget(m_answersPage);
+    auto* nav = new QHBoxLayout;
+    nav->addStretch(1);
+    nav->addWidget(m_back);
+    nav->addWidget(m_next);
+    auto* right = new QVBoxLayout;
+    right->setContentsMargins(12, 0, 0, 0);
+    right->addWidget(m_pages, 1);
+    right->addLayout(nav);
+    auto* body = new QHBoxLayout;
+    body->setContentsMargins(0, 0, 0, 0);
+    body->addWidget(m_stepList);
+    body->addLayout(right, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 8, 0, 0);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_banner);
+    layout->addLayout(body, 1);
+
+    connect(m_stepList, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row < m_pages->count() && row != m_pages->currentIndex())
+            showPage(row);
+    });
+    connect(m_back, &QPushButton::clicked, this, [this] { showPage(currentPage() - 1); });
+    connect(m_next, &QPushButton::clicked, this, [this] {
+        if (currentPage() == 0)
+            continueFromAnswers();
+        else
+            showPage(currentPage() + 1);
+    });
+    connect(m_answersPage, &AnswersPage::changed, this, &DeployWizard::updateSummary);
+
+    updateStepList();
+    updateButtons();
+    updateSummary();
+}
+
+DeployWizard::~DeployWizard()
+{
+    if (m_runner)
+        m_runner->cancel(); // its destructor (a child of ours) waits for the worker to stop
+}
+
+void DeployWizard::setHostFactory(HostFactory factory)
+{
+    m_hostFactory = std::move(factory);
+}
+
+void DeployWizard::setPlanFactory(PlanFactory factory)
+{
+    m_planFactory = std::move(factory);
+}
+
+void DeployWizard::setDataDirectory(const QString& directory)
+{
+    m_dataDirectory = directory;
+    m_history
+        = std::make_shared<History>(m_target.id.toString(QUuid::WithoutBraces), directory + QStringLiteral("/history"));
+}
+
+void DeployWizard::setTarget(const Target& target)
+{
+    m_target = target;
+    updateSummary();
+}
+
+QString DeployWizard::answersFilePath(const QString& dataDirectory, const QUuid& targetId)
+{
+    return dataDirectory + QStringLiteral("/deploy/") + targetId.toString(QUuid::WithoutBraces)
+        + QStringLiteral(".answers.json");
+}
+
+StepPage* DeployWizard::stepPage(int index) const
+{
+    return index >= 0 && index < m_stepPages.size() ? m_stepPages[index] : nullptr;
+}
+
+int DeployWizard::currentPage() const
+{
+    return m_pages->currentIndex();
+}
+
+void DeployWizard::showPage(int page)
+{
+    if (page < 0 || page >= m_pages->count())
+        return;
+    m_pages->setCurrentIndex(page);
+    m_stepList->setCurrentRow(page);
+    updateButtons();
+}
+
+void DeployWizard::load()
+{
+    const QString path = answersFilePath(m_dataDirectory, m_target.id);
+    const std::shared_ptr<History> history = m_history;
+    auto* watcher = new QFutureWatcher<LoadResult>(this);
+    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        onLoaded(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([path, history] {
+        LoadResult result;
+        if (QFile::exists(path))
+            result.answers = VmDeployAnswers::load(path);
+        result.history = history->read();
+        return result;
+    }));
+}
+
+void DeployWizard::onLoaded(const LoadResult& result)
+{
+    m_loaded = true;
+    if (result.answers && result.answers->ok()) {
+        m_answersPage->setAnswers(result.answers->value());
+    } else {
+        VmDeployAnswers defaults = VmDeployAnswers::defaults();
+        defaults.publicHost = m_target.vm.publicHost;
+        m_answersPage->setAnswers(defaults);
+        if (result.answers)
+            m_banner->showMessage(MessageBanner::Level::Warning, tr("The saved answers could not be read"),
+                                  result.answers->error().toString() + QLatin1Char('\n')
+                                      + tr("The form shows the defaults; continuing saves them anew."));
+        m_banner->setVisible(result.answers.has_value());
+    }
+    m_lastEntries.clear();
+    m_historyCount = 0;
+    if (result.history) {
+        m_historyCount = int(result.history->size());
+        for (const HistoryEntry& e : *result.history)
+            m_lastEntries.insert(e.stepId, e);
+    } else {
+        showWizardProblem(result.history.error());
+    }
+    if (m_historyCount > 0 && !m_banner->isVisible()) {
+        QDateTime last;
+        for (const HistoryEntry& e : std::as_const(m_lastEntries))
+            last = qMax(last, e.when);
+        m_banner->showMessage(MessageBanner::Level::Information, tr("A deployment to this target was started before"),
+                              tr("Last change %1. Continue to see where each step stands; steps already done show "
+                                 "as done and change nothing.")
+                                  .arg(when(last)));
+        m_banner->show();
+    }
+    updateStepList();
+    updateSummary();
+    emit loaded();
+}
+
+void DeployWizard::continueFromAnswers()
+{
+    if (m_building || (m_runner && m_runner->isRunning()))
+        return;
+    Result<VmDeployAnswers> answers = m_answersPage->answers();
+    if (!answers) {
+        m_answersPage->showProblem(answers.error());
+        return;
+    }
+    m_answersPage->showProblem({});
+    // Remember the answers for this target (off the GUI thread, atomically).
+    const QString path = answersFilePath(m_dataDirectory, m_target.id);
+    const VmDeployAnswers toSave = *answers;
+    auto* saved = new QFutureWatcher<Status>(this);
+    connect(saved, &QFutureWatcher<Status>::finished, this, [this, saved] {
+        saved->deleteLater();
+        if (const Status s = saved->result(); !s)
+            showWizardProblem(s.error());
+    });
+    saved->setFuture(QtConcurrent::run([path, toSave]() -> Status {
+        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+            return Error(
+                ErrorKind::Io,
+                QCoreApplication::translate("aio::ui::DeployWizard", "Could not create the folder for the answers."),
+                QFileInfo(path).absolutePath());
+        return toSave.save(path);
+    }));
+    m_building = true;
+    m_summary->setText(tr("Preparing the plan (keys are made on this computer when the keychain has none)…"));
+    updateButtons();
+    readSecretsThenBuild(*answers, m_answersPage->basicAuthPassword());
+}
+
+void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QString& basicAuthPassword)
+{
+    VmDeployment d;
+    d.answers = answers;
+    d.secrets.basicAuthPassword = basicAuthPassword;
+    d.vmAddress = m_target.vm.host;
+    const QUuid id = m_target.id;
+    SecretStore* store = m_secrets; // the app's store outlives every wizard
+    d.saveSecret = [store, id](SecretKind kind, const QByteArray& value) -> Status {
+        if (!store)
+            return Error(ErrorKind::KeychainUnavailable,
+                         QCoreApplication::translate("aio::ui::DeployWizard", "No keychain: the key is not kept."));
+        return store->writeBlocking(id, kind, QString::fromUtf8(value));
+    };
+    d.reconnect = [factory = m_hostFactory, target = m_target] {
+        return factory(target);
+    };
+    if (!m_secrets) {
+        buildPlan(std::move(d));
+        return;
+    }
+    m_secrets->read(id, SecretKind::SandboxJwtPrivateKey, this, [this, d, id](Result<QString> jwt) mutable {
+        if (jwt)
+            d.secrets.jwtPrivateKeyPem = jwt->toUtf8();
+        m_secrets->read(id, SecretKind::SandboxApiKey, this, [this, d](Result<QString> key) mutable {
+            if (key)
+                d.secrets.apiKey = *key;
+            buildPlan(std::move(d));
+        });
+    });
+}
+
+void DeployWizard::buildPlan(VmDeployment deployment)
+{
+    using Built = Result<VmPlanBuilder::Built>;
+    auto* watcher = new QFutureWatcher<std::shared_ptr<Built>>(this);
+    connect(watcher, &QFutureWatcher<std::shared_ptr<Built>>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        std::shared_ptr<Built> built = watcher->result();
+        onPlanBuilt(*built);
+    });
+    watcher->setFuture(QtConcurrent::run([factory = m_planFactory, deployment]() mutable {
+        return std::make_shared<Built>(factory(std::move(deployment)));
+    }));
+}
+
+void DeployWizard::onPlanBuilt(Result<VmPlanBuilder::Built>& built)
+{
+    m_building = false;
+    if (!built) {
+        m_answersPage->showProblem(built.error());
+        updateButtons();
+        updateSummary();
+        return;
+    }
+    Result<std::shared_ptr<RemoteHost>> host = m_hostFactory(m_target);
+    if (!host) {
+        m_answersPage->showProblem(host.error());
+        updateButtons();
+        updateSummary();
+        return;
+    }
+    delete m_runner.data(); // not running: continueFromAnswers() refuses while it does
+    auto* runner = new PlanRunner(std::move(built->plan), *host, m_history, this);
+    for (const QString& secret : std::as_const(built->secrets))
+        runner->redactor().addSecret(secret);
+    m_deployment = built->deployment;
+    m_runner = runner;
+    connectRunner();
+    createStepPages();
+    updateStepList();
+    emit planReady();
+    m_runner->startPreview(-1);
+    showPage(1 + resumeIndex());
+    updateSummary();
+}
+
+void DeployWizard::createStepPages()
+{
+    for (StepPage* page : std::as_const(m_stepPages)) {
+        m_pages->removeWidget(page);
+        page->deleteLater();
+    }
+    m_stepPages.clear();
+    const Plan& plan = m_runner->plan();
+    for (int i = 0; i < plan.size(); ++i) {
+        auto* page = new StepPage(i, plan.step(i), m_pages);
+        page->setHistoryNote(historyNote(plan.step(i).id()));
+        connect(page, &StepPage::previewRequested, this, [this](int index) {
+            if (m_runner)
+                m_runner->startPreview(index);
+        });
+        connect(page, &StepPage::applyRequested, this, [this](int index) {
+            if (m_runner)
+                m_runner->startStep(index);
+        });
+        connect(page, &StepPage::retryRequested, this, &DeployWizard::retryStep);
+        connect(page, &StepPage::rollbackRequested, this, [this](int index) {
+            if (!m_runner)
+                return;
+            MessageBox::ask(this, QMessageBox::Question, tr("Roll back"),
+                            tr("Roll back \"%1\"?").arg(m_stepPages[index]->title()),
+                            tr("The files and settings this step changed are put back as the step found them."),
+                            QMessageBox::Yes | QMessageBox::No, QMessageBox::No,
+                            [runner = m_runner, index](QMessageBox::StandardButton button) {
+                                if (runner && button == QMessageBox::Yes)
+                                    runner->startRollback(index);
+                            });
+        });
+        connect(page, &StepPage::skipRequested, this, &DeployWizard::skipStep);
+        connect(page, &StepPage::cancelRequested, this, [this] {
+            if (m_runner)
+                m_runner->cancel();
+        });
+        m_pages->addWidget(page);
+        m_stepPages.append(page);
+    }
+}
+
+void DeployWizard::connectRunner()
+{
+    PlanRunner* r = m_runner;
+    connect(r, &PlanRunner::jobStarted, this, &DeployWizard::updateButtons);
+    connect(r, &PlanRunner::stepStarted, this, [this](int index, StepPhase phase) {
+        m_runningIndex = index;
+        if (StepPage* page = stepPage(index))
+            page->showPhase(phase);
+        updateStepList();
+        updateButtons();
+    });
+    connect(r, &PlanRunner::lineReceived, this, [this](int index, OutputChannel channel, const QString& line) {
+        if (StepPage* page = stepPage(index))
+            page->appendOutput(channel, line);
+    });
+    connect(r, &PlanRunner::previewReady, this, [this](int index, const StepPreview& preview) {
+        if (StepPage* page = stepPage(index))
+            page->showPreview(preview);
+    });
+    connect(r, &PlanRunner::verifyResult, this, [this](int index, const VerifyReport& report) {
+        if (StepPage* page = stepPage(index))
+            page->showVerifyReport(report);
+    });
+    connect(r, &PlanRunner::needsConfirmation, this, &DeployWizard::onNeedsConfirmation);
+    connect(r, &PlanRunner::stepFinished, this, [this](int index, StepOutcome outcome, const QString& message) {
+        if (StepPage* page = stepPage(index))
+            page->showFinished(outcome, message, m_runner->record(index));
+        if (outcome != StepOutcome::Previewed)
+            refreshHistory();
+        updateStepList();
+        updateButtons();
+        updateSummary();
+    });
+    connect(r, &PlanRunner::finished, this, [this](bool success) {
+        m_runningIndex = -1;
+        updateStepList();
+        updateButtons();
+        updateSummary();
+        emit jobFinished(success);
+    });
+}
+
+void DeployWizard::refreshHistory()
+{
+    const std::shared_ptr<History> history = m_history;
+    auto* watcher = new QFutureWatcher<Result<QList<HistoryEntry>>>(this);
+    connect(watcher, &QFutureWatcher<Result<QList<HistoryEntry>>>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const Result<QList<HistoryEntry>> entries = watcher->result();
+        if (!entries)
+            return;
+        m_lastEntries.clear();
+        m_historyCount = int(entries->size());
+        for (const HistoryEntry& e : *entries)
+            m_lastEntries.insert(e.stepId, e);
+        for (StepPage* page : std::as_const(m_stepPages))
+            page->setHistoryNote(historyNote(page->stepId()));
+        updateStepList();
+        updateSummary();
+    });
+    watcher->setFuture(QtConcurrent::run([history] { return history->read(); }));
+}
+
+QString DeployWizard::historyNote(const QString& stepId) const
+{
+    const auto it = m_lastEntries.constFind(stepId);
+    if (it == m_lastEntries.cend())
+        return {};
+    const HistoryEntry& e = *it;
+    if (e.action == QLatin1String("skip"))
+        return tr("History: skipped on %1 — %2").arg(when(e.when), e.skipReason);
+    if (e.action == QLatin1String("rollback"))
+        return tr("History: rolled back on %1.").arg(when(e.when));
+    if (e.outcome == StepOutcome::Applied)
+        return tr("History: applied on %1.").arg(when(e.when));
+    return tr("History: failed on %1 — %2").arg(when(e.when), e.message);
+}
+
+void DeployWizard::updateStepList()
+{
+    auto stateOf = [this](int i) -> State {
+        if (m_runner && m_runner->isRunning() && i == m_runningIndex)
+            return State::Running;
+        StepRecord record;
+        QString id;
+        if (m_runner && i < m_runner->plan().size()) {
+            record = m_runner->record(i);
+            id = m_runner->plan().step(i).id();
+        }
+        switch (record.outcome) {
+        case StepOutcome::Applied:
+        case StepOutcome::AlreadyDone:
+            return State::Done;
+        case StepOutcome::Skipped:
+            return State::Skipped;
+        case StepOutcome::Failed:
+        case StepOutcome::RollbackFailed:
+        case StepOutcome::Cancelled:
+            return State::Failed;
+        case StepOutcome::RolledBack:
+            return State::RolledBack;
+        case StepOutcome::Previewed:
+            if (record.preview.nothingToDo)
+                return State::Done;
+            break;
+        case StepOutcome::NotRun:
+            if (record.error)
+                return State::Failed;
+            break;
+        }
+        // Not finished in this session: what the history says, else previewed / pending.
+        const auto it = m_lastEntries.constFind(id);
+        if (it != m_lastEntries.cend() && !record.appliedThisRun) {
+            if (it->action == QLatin1String("skip"))
+                return State::Skipped;
+            if (it->action == QLatin1String("apply") && it->outcome == StepOutcome::Applied
+                && record.outcome != StepOutcome::Previewed)
+                return State::Done;
+        }
+        return record.outcome == StepOutcome::Previewed ? State::Previewed : State::Pending;
+    };
+
+    const QSignalBlocker blocker(m_stepList);
+    const int wanted = m_pages->currentIndex();
+    m_stepList->clear();
+    auto* answers = new QListWidgetItem(StepStatusIcon::icon(State::Answers), tr("Answers"), m_stepList);
+    answers->setData(Qt::AccessibleDescriptionRole, StepStatusIcon::label(State::Answers));
+    if (!m_runner) {
+        auto* hintItem = new QListWidgetItem(tr("The steps appear once\nthe answers are complete."), m_stepList);
+        hintItem->setFlags(Qt::NoItemFlags);
+    } else {
+        for (int i = 0; i < m_runner->plan().size(); ++i) {
+            const State s = stateOf(i);
+            auto* item = new QListWidgetItem(StepStatusIcon::icon(s),
+                                             tr("%1. %2").arg(i + 1).arg(m_runner->plan().step(i).title()), m_stepList);
+            item->setData(Qt::UserRole, int(s));
+            item->setData(Qt::AccessibleDescriptionRole, StepStatusIcon::label(s));
+            item->setToolTip(StepStatusIcon::label(s));
+        }
+    }
+    m_stepList->setCurrentRow(wanted);
+}
+
+void DeployWizard::updateButtons()
+{
+    const bool running = m_runner && m_runner->isRunning();
+    const int page = currentPage();
+    m_back->setEnabled(page > 0);
+    if (page == 0) {
+        m_next->setText(tr("Continue"));
+        m_next->setEnabled(m_loaded && !m_building && !running);
+        m_next->setToolTip(tr("Check the answers, remember them and preview every step. Nothing is changed yet."));
+    } else {
+        m_next->setText(tr("Next step"));
+        m_next->setEnabled(page + 1 < m_pages->count());
+        m_next->setToolTip({});
+    }
+    m_next->setVisible(page == 0 || page + 1 < m_pages->count());
+    for (StepPage* p : std::as_const(m_stepPages)) {
+        const int i = p->index();
+        p->updateButtons(m_runner ? m_runner->record(i) : StepRecord(), running, running && m_runningIndex == i);
+    }
+}
+
+void DeployWizard::updateSummary()
+{
+    if (m_building)
+        return;
+    if (!m_runner) {
+        m_summary->setText(m_loaded ? tr("Deploy the sandbox to %1: answer the questions, then preview every step "
+                                         "before anything changes.")
+                                          .arg(m_target.name)
+                                    : tr("Reading the saved answers and history of %1…").arg(m_target.name));
+        return;
+    }
+    int done = 0;
+    int skipped = 0;
+    int failed = 0;
+    const int total = m_stepList->count() - 1;
+    for (int row = 1; row < m_stepList->count(); ++row) {
+        const auto s = State(m_stepList->item(row)->data(Qt::UserRole).toInt());
+        done += s == State::Done ? 1 : 0;
+        skipped += s == State::Skipped ? 1 : 0;
+        failed += s == State::Failed ? 1 : 0;
+    }
+    QString text = tr("%1 of %2 steps done").arg(done).arg(total);
+    if (skipped > 0)
+        text += tr(", %n skipped", nullptr, skipped);
+    if (failed > 0)
+        text += tr(", %n failed", nullptr, failed);
+    if (done + skipped == total && total > 0)
+        text = tr("The deployment to %1 is complete: %2.").arg(m_target.name, text);
+    else
+        text = tr("Deploying to %1: %2.").arg(m_target.name, text);
+    if (m_runner->isRunning())
+        text += QLatin1Char(' ') + tr("Working…");
+    m_summary->setText(text);
+}
+
+void DeployWizard::onNeedsConfirmation(int index, const QString& question)
+{
+    showPage(1 + index);
+    MessageBox::ask(this, QMessageBox::Question, tr("Confirm"), question, {}, QMessageBox::Yes | QMessageBox::No,
+                    QMessageBox::No, [runner = m_runner](QMessageBox::StandardButton button) {
+                        if (runner)
+                            runner->answerConfirmation(button == QMessageBox::Yes);
+                    });
+}
+
+void DeployWizard::skipStep(int index)
+{
+    StepPage* page = stepPage(index);
+    if (!page || !m_runner)
+        return;
+    SkipReasonDialog::ask(this, page->title(), [this, index](const QString& reason) {
+        if (!m_runner || !m_runner->skip(index, reason))
+            showWizardProblem(Error(ErrorKind::Usage, tr("The step could not be skipped now."), {},
+                                    tr("Wait until the running step ends; the verify step cannot be skipped.")));
+    });
+}
+
+void DeployWizard::retryStep(int index)
+{
+    if (!m_runner)
+        return;
+    if (m_runner->record(index).previewed)
+        m_runner->startStep(index);
+    else
+        m_runner->startPreview(index);
+}
+
+void DeployWizard::showWizardProblem(const Error& error)
+{
+    QString text = error.detail;
+    if (!error.nextStep.isEmpty())
+        text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + error.nextStep;
+    m_banner->showMessage(MessageBanner::Level::Error, error.message, text);
+    m_banner->show();
+}
+
+int DeployWizard::resumeIndex() const
+{
+    if (!m_runner)
+        return 0;
+    for (int i = 0; i < m_runner->plan().size(); ++i) {
+        const auto it = m_lastEntries.constFind(m_runner->plan().step(i).id());
+        const bool done = it != m_lastEntries.cend()
+            && (it->action == QLatin1String("skip")
+                || (it->action == QLatin1String("apply") && it->outcome == StepOutcome::Applied));
+        if (!done)
+            return i;
+    }
+    return m_runner->plan().size() - 1;
+}
+
+} // namespace aio::ui
