@@ -5,6 +5,7 @@
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/render/NginxSite.h"
 #include "core/deploy/vm/NginxConfigInstaller.h"
+#include "core/inventory/Profile.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -25,7 +26,7 @@ QString TlsCertificateStep::ownCaDirectory(const VmDeployAnswers& answers)
 {
     if (!answers.ownCaDirectory.isEmpty())
         return answers.ownCaDirectory;
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/own-ca");
+    return Profile::dataDir() + QStringLiteral("/own-ca");
 }
 
 QByteArray TlsCertificateStep::ownCaCertificate(const VmDeployAnswers& answers)

@@ -1,0 +1,128 @@
+#include "DeployTestbed.h"
+
+#include "core/net/HttpsProbe.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QUrl>
+
+DeployTestbed::DeployTestbed()
+{
+    const QString path = qEnvironmentVariable("AIO_TESTBED_ENV", QStringLiteral("/run/aio-testbed/testbed.env"));
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return;
+    for (const QByteArray& raw : f.readAll().split('\n')) {
+        const QByteArray line = raw.trimmed();
+        const qsizetype eq = line.indexOf('=');
+        if (line.isEmpty() || line.startsWith('#') || eq <= 0)
+            continue;
+        QByteArray v = line.mid(eq + 1);
+        if (const qsizetype hash = v.indexOf(" #"); hash >= 0)
+            v = v.left(hash);
+        v = v.trimmed();
+        if (v.size() >= 2 && (v.startsWith('"') || v.startsWith('\'')) && v.back() == v.front())
+            v = v.mid(1, v.size() - 2);
+        m_values.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(v));
+    }
+}
+
+QString DeployTestbed::binary()
+{
+    return QStringLiteral(AIO_BINARY_DIR "/app/aio-sandbox-manager");
+}
+
+aio::HostName DeployTestbed::vmAddress(const QString& vm) const
+{
+    return aio::HostName::parse(value(vm + QStringLiteral("_IP"))).valueOr(aio::HostName());
+}
+
+CliRun DeployTestbed::cli(const QStringList& args, const QByteArray& stdinData, int timeoutMs) const
+{
+    CliRun run;
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS")); // no keychain: secrets go to the files we name
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    p.setProcessEnvironment(env);
+    p.start(binary(), QStringList{QStringLiteral("--profile"), m_profile.path()} + args);
+    if (!p.waitForStarted(10'000)) {
+        run.output = p.errorString();
+        return run;
+    }
+    p.write(stdinData);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5'000);
+        run.output = QString::fromUtf8(p.readAll()) + QStringLiteral("\n[killed after %1 ms]").arg(timeoutMs);
+        return run;
+    }
+    run.output = QString::fromUtf8(p.readAll());
+    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return run;
+}
+
+bool DeployTestbed::addTarget(const QString& name, const QString& vm, QString* error) const
+{
+    const CliRun r
+        = cli({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), name, QStringLiteral("--host"),
+               value(vm + QStringLiteral("_IP")), QStringLiteral("--port"),
+               value(QStringLiteral("SSH_PORT")).isEmpty() ? QStringLiteral("22") : value(QStringLiteral("SSH_PORT")),
+               QStringLiteral("--user"), value(QStringLiteral("USER")), QStringLiteral("--auth"), QStringLiteral("key"),
+               QStringLiteral("--key"), value(QStringLiteral("KEY")), QStringLiteral("--sudo")},
+              {}, 60'000);
+    *error = r.output;
+    return r.exitCode == 0;
+}
+
+int DeployTestbed::vmExec(const QString& vm, const QStringList& command, QString* output, int timeoutMs) const
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    QString exec = value(QStringLiteral("VM_EXEC"));
+    if (exec.isEmpty())
+        exec = QStringLiteral(AIO_SOURCE_DIR "/tests/testbed/vm-exec");
+    p.start(exec, QStringList{vm} + command);
+    const bool finished = p.waitForStarted(10'000) && p.waitForFinished(timeoutMs);
+    if (!finished)
+        p.kill();
+    p.waitForFinished(5'000);
+    if (output)
+        *output = QString::fromUtf8(p.readAll());
+    return finished && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+QByteArray DeployTestbed::fetchPebbleRoot(QString* error) const
+{
+    const QUrl url(value(QStringLiteral("ACME_ROOTS_URL")));
+    QFile bundle(value(QStringLiteral("ACME_CA_BUNDLE")));
+    if (!url.isValid() || !bundle.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("no ACME_ROOTS_URL or ACME_CA_BUNDLE in the testbed env");
+        return {};
+    }
+    aio::HttpProbeRequest r;
+    r.endpoint.address = aio::HostName::parse(url.host()).valueOr(aio::HostName());
+    r.endpoint.port = aio::Port(quint16(url.port(443)));
+    r.endpoint.extraCaCertificates = QSslCertificate::fromData(bundle.readAll(), QSsl::Pem);
+    r.endpoint.useSystemCaCertificates = false;
+    r.path = url.path(QUrl::FullyEncoded).toUtf8();
+    // pebble's API certificate is issued for 198.18.0.1 by the testbed's minica, trusted here only.
+    r.sendWhenUnverified = false;
+    aio::Result<aio::HttpProbeResult> result = aio::HttpsProbe::run(r);
+    if (!result || result->status != 200) {
+        *error = result ? QStringLiteral("HTTP %1").arg(result->status) : result.error().toString();
+        return {};
+    }
+    return result->bodyPrefix;
+}
+
+QString DeployTestbed::writeScratch(const QString& name, const QByteArray& content) const
+{
+    const QString path = m_profile.filePath(name);
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write(content);
+    return path;
+}

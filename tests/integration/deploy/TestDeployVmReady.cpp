@@ -1,0 +1,302 @@
+// End to end on the testbed's vm-ready (docker, nginx, certbot installed; nothing deployed):
+// the real `aio-sandbox-manager deploy` binary with certbot against the local pebble ACME server,
+// then checks from this workstation like a browser, a second run that changes nothing, and a step
+// made to fail (a "certificate" nginx cannot load) that rolls back while the old site serves on.
+#include "DeployTestbed.h"
+
+#include "core/crypto/JwtSigner.h"
+#include "core/net/HttpsProbe.h"
+#include "core/net/PortProbe.h"
+#include "core/net/WebSocketProbe.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace aio;
+
+class TestDeployVmReady : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void dryRunShowsThePlanAndChangesNothing();
+    void deployWithCertbotAgainstPebble();
+    void httpsAnswersWithTheIssuedCertificate();
+    void unauthenticatedAccessIsRefused();
+    void authenticatedRequestAndWebSocketUpgradeWork();
+    void port8080IsClosedFromOutside();
+    void secondRunChangesNothing();
+    void failingStepRollsBackAndPreviousSiteServes();
+
+private:
+    QJsonObject answers() const;
+    QStringList deployArgs(const QString& answersPath) const;
+    ProbeEndpoint endpoint() const;
+    QByteArray bearer() const;
+    void resetVm();
+
+    DeployTestbed m_tb;
+    QString m_rootPath;
+    QString m_answersPath;
+    QString m_keyPath;
+    QList<QSslCertificate> m_roots;
+};
+
+QJsonObject TestDeployVmReady::answers() const
+{
+    const QJsonObject json
+        = QJsonDocument::fromJson(
+              QStringLiteral(R"({
+        "version": 1,
+        "container": {"image": "%1", "cpus": "1", "memory": "1g", "shmSize": "256m", "timeZone": "Europe/Berlin"},
+        "publicHost": "%2",
+        "tls": {"mode": "acme", "acme": {"email": "admin@example.org", "agreeTos": true,
+                                         "directory": "%3", "caBundle": "%4"}},
+        "edge": {},
+        "sandboxAuth": {"jwt": true, "apiKey": false},
+        "firewall": {"tool": "nftables", "adminSshCidrs": ["198.18.0.0/24"], "autoRevertSeconds": 60},
+        "installMissing": false
+    })")
+                  .arg(m_tb.value(QStringLiteral("SANDBOX_IMAGE")), m_tb.value(QStringLiteral("VM_READY_NAME")),
+                       m_tb.value(QStringLiteral("ACME_DIRECTORY")), m_tb.value(QStringLiteral("ACME_CA_BUNDLE")))
+                  .toUtf8())
+              .object();
+    return json;
+}
+
+QStringList TestDeployVmReady::deployArgs(const QString& answersPath) const
+{
+    return {QStringLiteral("deploy"),         QStringLiteral("ready"),
+            QStringLiteral("--answers"),      answersPath,
+            QStringLiteral("--yes"),          QStringLiteral("--strict-host-key"),
+            QStringLiteral("--known-hosts"),  m_tb.value(QStringLiteral("KNOWN_HOSTS")),
+            QStringLiteral("--trust-ca"),     m_rootPath,
+            QStringLiteral("--jwt-key-file"), m_keyPath};
+}
+
+ProbeEndpoint TestDeployVmReady::endpoint() const
+{
+    ProbeEndpoint e;
+    e.address = m_tb.vmAddress(QStringLiteral("VM_READY"));
+    e.port = Port(443);
+    e.hostName = *HostName::parse(m_tb.value(QStringLiteral("VM_READY_NAME")));
+    e.extraCaCertificates = m_roots;
+    e.useSystemCaCertificates = false;
+    e.timeoutMs = 15'000;
+    return e;
+}
+
+QByteArray TestDeployVmReady::bearer() const
+{
+    QFile f(m_keyPath);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    Result<JwtSigner> signer = JwtSigner::fromPrivateKeyPem(f.readAll());
+    if (!signer)
+        return {};
+    Result<QByteArray> token = signer->signWithExpiry(QDateTime::currentDateTimeUtc().addSecs(120));
+    return token ? "Bearer " + *token : QByteArray();
+}
+
+void TestDeployVmReady::resetVm()
+{
+    // Leaves vm-ready as the testbed made it: nothing deployed.
+    QString out;
+    m_tb.vmExec(
+        QStringLiteral("vm-ready"),
+        {QStringLiteral("sh"), QStringLiteral("-c"),
+         QStringLiteral(
+             "pid=$(cat /run/aio-sandbox-firewall-revert.pid 2>/dev/null) && kill -TERM -- -$pid; "
+             "nft delete table inet aio_sandbox 2>/dev/null; "
+             "docker rm -f aio-sandbox aio-sandbox-previous >/dev/null 2>&1; "
+             "rm -f /etc/nginx/conf.d/aio-sandbox.conf /etc/nginx/conf.d/aio-sandbox-map.conf "
+             "/etc/nginx/aio-sandbox.htpasswd /run/aio-sandbox-firewall-revert.pid; "
+             "rm -rf /etc/aio-sandbox /var/lib/aio-sandbox /etc/letsencrypt/live/%1 "
+             "/etc/letsencrypt/archive/%1 /etc/letsencrypt/renewal/%1.conf; "
+             "nginx -t >/dev/null 2>&1 && { service nginx reload || service nginx start; } >/dev/null 2>&1; true")
+             .arg(m_tb.value(QStringLiteral("VM_READY_NAME")))},
+        &out);
+}
+
+void TestDeployVmReady::initTestCase()
+{
+    QVERIFY2(m_tb.isUp(), "the testbed is not up (tests/testbed/up; the CTest fixture testbed.up does it)");
+    QVERIFY2(QFile::exists(DeployTestbed::binary()), qPrintable(DeployTestbed::binary()));
+    resetVm();
+    QString error;
+    QVERIFY2(m_tb.addTarget(QStringLiteral("ready"), QStringLiteral("VM_READY"), &error), qPrintable(error));
+    const QByteArray root = m_tb.fetchPebbleRoot(&error);
+    QVERIFY2(!root.isEmpty(), qPrintable(error));
+    m_roots = QSslCertificate::fromData(root, QSsl::Pem);
+    QVERIFY(!m_roots.isEmpty());
+    m_rootPath = m_tb.writeScratch(QStringLiteral("pebble-root.pem"), root);
+    m_keyPath = m_tb.scratchPath(QStringLiteral("jwt-key.pem"));
+    m_answersPath = m_tb.writeScratch(QStringLiteral("answers.json"), QJsonDocument(answers()).toJson());
+}
+
+void TestDeployVmReady::cleanupTestCase()
+{
+    resetVm();
+}
+
+void TestDeployVmReady::dryRunShowsThePlanAndChangesNothing()
+{
+    const CliRun r = m_tb.cli(deployArgs(m_answersPath) << QStringLiteral("--dry-run"));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("docker run")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("127.0.0.1:8080:8080")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("+++ ")), qPrintable(r.output)); // a file diff
+    QVERIFY2(r.output.contains(QStringLiteral("certbot certonly")), qPrintable(r.output));
+    QString out;
+    QVERIFY(m_tb.vmExec(QStringLiteral("vm-ready"),
+                        {QStringLiteral("docker"), QStringLiteral("inspect"), QStringLiteral("aio-sandbox")}, &out)
+            != 0);
+    QVERIFY(m_tb.vmExec(
+                QStringLiteral("vm-ready"),
+                {QStringLiteral("test"), QStringLiteral("-e"), QStringLiteral("/etc/nginx/conf.d/aio-sandbox.conf")})
+            != 0);
+    QVERIFY2(!QFile::exists(m_keyPath), "a dry run must not keep a key");
+}
+
+void TestDeployVmReady::deployWithCertbotAgainstPebble()
+{
+    const CliRun r = m_tb.cli(deployArgs(m_answersPath));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("✓ Verify from this workstation")), qPrintable(r.output));
+    QVERIFY2(!r.output.contains(QStringLiteral("✗")), qPrintable(r.output));
+    QVERIFY(QFile::exists(m_keyPath));
+    QString site;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("cat"), QStringLiteral("/etc/nginx/conf.d/aio-sandbox.conf")}, &site),
+             0);
+    QVERIFY2(site.contains(QStringLiteral("/etc/letsencrypt/live/")), qPrintable(site));
+}
+
+void TestDeployVmReady::httpsAnswersWithTheIssuedCertificate()
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint();
+    r.path = "/v1/ping";
+    r.headers.append({QByteArray("Authorization"), bearer()});
+    Result<HttpProbeResult> result = HttpsProbe::run(r);
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+    QVERIFY2(result->tls.verified, qPrintable(result->tls.toString()));
+    QCOMPARE(result->status, 200);
+    QVERIFY2(result->tls.chain.first().issuer.contains(QStringLiteral("Pebble")), qPrintable(result->tls.toString()));
+    QVERIFY(result->tls.chain.first().subjectAltNames.contains(QStringLiteral("DNS:")
+                                                               + m_tb.value(QStringLiteral("VM_READY_NAME"))));
+}
+
+void TestDeployVmReady::unauthenticatedAccessIsRefused()
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint();
+    r.path = "/vnc/index.html";
+    Result<HttpProbeResult> result = HttpsProbe::run(r);
+    QVERIFY(result.ok());
+    QVERIFY2(result->status == 401 || result->status == 403, qPrintable(result->evidence()));
+
+    WebSocketProbeRequest ws;
+    ws.endpoint = endpoint();
+    Result<WebSocketProbeResult> upgrade = WebSocketProbe::run(ws);
+    QVERIFY(upgrade.ok());
+    QVERIFY2(!upgrade->upgraded(), qPrintable(upgrade->evidence()));
+}
+
+void TestDeployVmReady::authenticatedRequestAndWebSocketUpgradeWork()
+{
+    const QByteArray auth = bearer();
+    QVERIFY(!auth.isEmpty());
+    HttpProbeRequest r;
+    r.endpoint = endpoint();
+    r.path = "/vnc/index.html";
+    r.headers.append({QByteArray("Authorization"), auth});
+    Result<HttpProbeResult> result = HttpsProbe::run(r);
+    QVERIFY(result.ok());
+    QVERIFY2(result->status == 200, qPrintable(result->evidence()));
+
+    WebSocketProbeRequest ws;
+    ws.endpoint = endpoint();
+    ws.headers.append({QByteArray("Authorization"), auth});
+    Result<WebSocketProbeResult> upgrade = WebSocketProbe::run(ws);
+    QVERIFY2(upgrade.ok(), qPrintable(upgrade.ok() ? QString() : upgrade.error().toString()));
+    QVERIFY2(upgrade->upgraded(), qPrintable(upgrade->evidence()));
+    QCOMPARE(upgrade->firstBytes, QByteArray("RFB 003.008\n"));
+}
+
+void TestDeployVmReady::port8080IsClosedFromOutside()
+{
+    const PortProbeResult p = PortProbe::run(m_tb.vmAddress(QStringLiteral("VM_READY")), Port(8080), 3000);
+    QVERIFY2(p.state != PortState::Open, qPrintable(p.evidence()));
+    // Still serving on the VM's loopback, where nginx reaches it.
+    QString out;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("curl"), QStringLiteral("-s"), QStringLiteral("-o"),
+                          QStringLiteral("/dev/null"), QStringLiteral("-w"), QStringLiteral("%{http_code}"),
+                          QStringLiteral("http://127.0.0.1:8080/v1/ping")},
+                         &out),
+             0);
+    QVERIFY2(out.trimmed() != QLatin1String("000"), qPrintable(out));
+}
+
+void TestDeployVmReady::secondRunChangesNothing()
+{
+    QString before;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("docker"), QStringLiteral("inspect"), QStringLiteral("--format"),
+                          QStringLiteral("{{.Id}}"), QStringLiteral("aio-sandbox")},
+                         &before),
+             0);
+    const CliRun r = m_tb.cli(deployArgs(m_answersPath));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(!r.output.contains(QStringLiteral(": applied")), qPrintable(r.output));
+    QVERIFY2(!r.output.contains(QStringLiteral("-- apply")), qPrintable(r.output));
+    QCOMPARE(r.output.count(QStringLiteral("already done")) >= 6, true);
+    QString after;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("docker"), QStringLiteral("inspect"), QStringLiteral("--format"),
+                          QStringLiteral("{{.Id}}"), QStringLiteral("aio-sandbox")},
+                         &after),
+             0);
+    QCOMPARE(after, before);
+}
+
+void TestDeployVmReady::failingStepRollsBackAndPreviousSiteServes()
+{
+    QString siteBefore;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("cat"), QStringLiteral("/etc/nginx/conf.d/aio-sandbox.conf")}, &siteBefore),
+             0);
+    // "Existing files" that are no certificate: nginx -t refuses the new site.
+    QJsonObject broken = answers();
+    broken.insert(QStringLiteral("tls"),
+                  QJsonObject{{QStringLiteral("mode"), QStringLiteral("existing")},
+                              {QStringLiteral("certificate"), QStringLiteral("/etc/hostname")},
+                              {QStringLiteral("privateKey"), QStringLiteral("/etc/hostname")}});
+    const QString path = m_tb.writeScratch(QStringLiteral("broken.json"), QJsonDocument(broken).toJson());
+    const CliRun r = m_tb.cli(deployArgs(path));
+    QVERIFY2(r.exitCode == 1, qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("nginx -t")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("rolled back")), qPrintable(r.output));
+
+    QString siteAfter;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("cat"), QStringLiteral("/etc/nginx/conf.d/aio-sandbox.conf")}, &siteAfter),
+             0);
+    QCOMPARE(siteAfter, siteBefore);
+    HttpProbeRequest ping;
+    ping.endpoint = endpoint();
+    ping.path = "/v1/ping";
+    ping.headers.append({QByteArray("Authorization"), bearer()});
+    Result<HttpProbeResult> result = HttpsProbe::run(ping);
+    QVERIFY(result.ok());
+    QVERIFY2(result->tls.verified && result->status == 200, qPrintable(result->evidence()));
+}
+
+QTEST_GUILESS_MAIN(TestDeployVmReady)
+#include "TestDeployVmReady.moc"
