@@ -38,12 +38,12 @@ cli targets add cluster prod-cluster --kubeconfig "$work/kube/config" --context 
   --ingress-host sandbox.k8s.example.com
 cli targets add cluster staging-cluster --kubeconfig "$work/kube/config" --context staging
 
-# shoot WIDTH HEIGHT FILE: one screenshot of the app filling a WIDTHxHEIGHT screen.
-shoot() {
-  local width=$1 height=$2 file=$3
+# shoot_once WIDTH HEIGHT FILE DISPLAY_NUMBER: one screenshot of the app filling a WIDTHxHEIGHT screen.
+shoot_once() {
+  local width=$1 height=$2 file=$3 number=$4
   rm -f "$profile/config/window.ini" # a fresh window, placed by the geometry below
   WIDTH=$width HEIGHT=$height FILE=$file APP=$app PROFILE=$profile \
-    xvfb-run -a -s "-screen 0 ${width}x${height}x24 -nolisten tcp" bash -c '
+    xvfb-run -n "$number" -s "-screen 0 ${width}x${height}x24 -nolisten tcp" bash -c '
       set -euo pipefail
       unset DBUS_SESSION_BUS_ADDRESS
       "$APP" --profile "$PROFILE" -qwindowgeometry "${WIDTH}x${HEIGHT}+0+0" &
@@ -62,7 +62,23 @@ shoot() {
       kill -KILL "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
     '
-  echo "wrote $file"
+}
+
+# shoot WIDTH HEIGHT FILE: tries a few display numbers no other X server holds (other GUI tests
+# may run Xvfb at the same time).
+shoot() {
+  local attempt number
+  for attempt in 1 2 3; do
+    number=$((200 + RANDOM % 500))
+    [ -e "/tmp/.X${number}-lock" ] && continue
+    if shoot_once "$1" "$2" "$3" "$number"; then
+      echo "wrote $3"
+      return 0
+    fi
+    echo "attempt $attempt failed; trying another display" >&2
+  done
+  echo "could not take $3" >&2
+  return 1
 }
 
 mkdir -p "$out"
