@@ -52,10 +52,11 @@ QString HostFirewallStep::scheduleRevertScript(int seconds)
 
 QString HostFirewallStep::cancelRevertScript()
 {
-    return QStringLiteral("pid=$(cat %1 2>/dev/null) || { echo 'no revert job pending'; exit 3; }\n"
-                          "kill -TERM -- \"-$pid\" 2>/dev/null || kill -TERM \"$pid\" 2>/dev/null || { echo 'the "
-                          "revert job already ran'; rm -f %1; exit 3; }\n"
-                          "rm -f %1\necho \"revert job $pid cancelled\"\n")
+    // "kill -TERM -PID" signals the job's whole process group (dash's kill takes no "--").
+    return QStringLiteral(
+               "pid=$(cat %1 2>/dev/null) || { echo 'no revert job pending'; exit 3; }\n"
+               "if kill -TERM \"-$pid\" 2>/dev/null; then rm -f %1; echo \"revert job $pid cancelled\"; exit 0; fi\n"
+               "rm -f %1\necho 'the revert job already ran'; exit 3\n")
         .arg(revertPidPath());
 }
 

@@ -59,7 +59,7 @@ void TestNftRuleset::revertJobIsDetachedAndCancellable()
     QVERIFY(schedule.contains(QStringLiteral("sleep 45; nft -f /var/lib/aio-sandbox/firewall.revert.nft")));
     QVERIFY(schedule.contains(QStringLiteral("</dev/null >/dev/null 2>&1 &")));
     QVERIFY(schedule.contains(QStringLiteral("echo $! > /run/aio-sandbox-firewall-revert.pid")));
-    QVERIFY(HostFirewallStep::cancelRevertScript().contains(QStringLiteral("kill -TERM -- \"-$pid\"")));
+    QVERIFY(HostFirewallStep::cancelRevertScript().contains(QStringLiteral("kill -TERM \"-$pid\"")));
 }
 
 void TestNftRuleset::checklistNeverOpens8080()
