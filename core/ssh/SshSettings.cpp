@@ -1,5 +1,7 @@
 #include "core/ssh/SshSettings.h"
 
+#include "core/inventory/Target.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
@@ -59,6 +61,44 @@ QString SshHop::toString() const
     if (port != 0 && port != 22)
         text += QLatin1Char(':') + QString::number(port);
     return text;
+}
+
+SshSettings SshSettings::forTarget(const Target& target)
+{
+    SshSettings s;
+    s.targetName = target.name;
+    s.host = target.vm.host;
+    s.port = target.vm.port.value();
+    s.user = target.vm.user;
+    switch (target.vm.auth) {
+    case SshAuthMethod::Agent:
+        s.useAgent = true;
+        s.useDefaultIdentities = true;
+        s.allowPassword = false;
+        s.allowKeyboardInteractive = false;
+        break;
+    case SshAuthMethod::KeyFile:
+        s.useAgent = false; // like IdentitiesOnly: the chosen key, not whatever the agent holds
+        s.useDefaultIdentities = false;
+        s.identityFiles = {target.vm.keyPath};
+        s.allowPassword = false;
+        s.allowKeyboardInteractive = false;
+        break;
+    case SshAuthMethod::Password:
+        s.useAgent = false;
+        s.useDefaultIdentities = false;
+        s.allowPassword = true;
+        s.allowKeyboardInteractive = true;
+        break;
+    }
+    if (!target.vm.jumpHost.isEmpty()) {
+        SshHop hop;
+        hop.user = target.vm.jumpHost.user;
+        hop.host = target.vm.jumpHost.host;
+        hop.port = target.vm.jumpHost.port.value();
+        s.jumpHosts = {hop};
+    }
+    return s;
 }
 
 QString SshSettings::displayName() const

@@ -9,6 +9,8 @@
 
 namespace aio {
 
+struct Target;
+
 // What to do with a host key we have never seen.
 enum class HostKeyPolicy {
     Ask, // ask the decision callback (GUI dialog / CLI prompt); no callback means refuse
@@ -59,6 +61,10 @@ struct SshSettings
 
     bool useSshConfig = true;
     QString sshConfigFile; // empty: ~/.ssh/config
+
+    // The settings for an inventory VM target: its host, port, user, jump host and chosen login
+    // (agent; a key file only; password / keyboard-interactive only). Trust policy: Ask.
+    static SshSettings forTarget(const Target& target);
 
     // A short "user@host:port" for messages.
     QString displayName() const;

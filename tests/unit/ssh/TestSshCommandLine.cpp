@@ -1,3 +1,4 @@
+#include "core/inventory/Target.h"
 #include "core/ssh/SshSession.h"
 #include "core/ssh/SshSettings.h"
 
@@ -16,6 +17,7 @@ private slots:
     void sudoWithPasswordReadsItFromStdin();
     void hopsParse_data();
     void hopsParse();
+    void inventoryTargetMapsToSettings();
 };
 
 void TestSshCommandLine::argumentsAreQuotedForSh()
@@ -78,6 +80,28 @@ void TestSshCommandLine::hopsParse()
     QCOMPARE(hop->user, user);
     QCOMPARE(hop->host.toString(), host);
     QCOMPARE(int(hop->port), port);
+}
+
+void TestSshCommandLine::inventoryTargetMapsToSettings()
+{
+    VmSettings vm;
+    vm.host = *HostName::parse(QStringLiteral("198.18.0.2"));
+    vm.port = Port(2222);
+    vm.user = QStringLiteral("deploy");
+    vm.auth = SshAuthMethod::KeyFile;
+    vm.keyPath = QStringLiteral("/keys/id_ed25519");
+    vm.jumpHost = *JumpHost::parse(QStringLiteral("ops@198.18.0.5:2200"));
+    const SshSettings s = SshSettings::forTarget(Target::makeVm(QStringLiteral("prod-vm"), vm));
+    QCOMPARE(s.targetName, QStringLiteral("prod-vm"));
+    QCOMPARE(s.host.toString(), QStringLiteral("198.18.0.2"));
+    QCOMPARE(int(s.port), 2222);
+    QCOMPARE(s.user, QStringLiteral("deploy"));
+    QCOMPARE(s.identityFiles, QStringList{QStringLiteral("/keys/id_ed25519")});
+    QVERIFY(!s.useAgent);
+    QVERIFY(!s.allowPassword);
+    QCOMPARE(s.jumpHosts.size(), 1);
+    QCOMPARE(s.jumpHosts[0].toString(), QStringLiteral("ops@198.18.0.5:2200"));
+    QCOMPARE(s.hostKeyPolicy, HostKeyPolicy::Ask);
 }
 
 QTEST_GUILESS_MAIN(TestSshCommandLine)
