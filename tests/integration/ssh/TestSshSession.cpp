@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -43,6 +44,7 @@ private slots:
     void changedHostKeyIsRefusedAndNothingWritten();
     void replaceStoredKeyLetsTheConnectionThrough();
     void hashedKnownHostsEntryIsRecognised();
+    void rotatedHostKeyOnVmScratchIsRefused();
 
     // commands
     void linesArriveWhileTheCommandRuns();
@@ -465,6 +467,57 @@ void TestSshSession::hashedKnownHostsEntryIsRecognised()
     QVERIFY(ssh.connectToHost());
     QCOMPARE(ssh.lastHostKeyCheck().status, HostKeyStatus::Known);
     QVERIFY(ssh.lastHostKeyCheck().storedWhere.value(0).startsWith(hashed));
+}
+
+void TestSshSession::rotatedHostKeyOnVmScratchIsRefused()
+{
+    const QString rotate = m_tb.value(QStringLiteral("ROTATE_HOSTKEY"));
+    QVERIFY(QFile::exists(rotate));
+    SshSettings s = m_tb.settings(QStringLiteral("VM_SCRATCH"), m_appKnownHosts);
+    {
+        SshSession before(s);
+        QVERIFY(before.connectToHost()); // the testbed's known_hosts holds the original key
+    }
+    QProcess p;
+    p.start(rotate, {QStringLiteral("vm-scratch")});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const QString newFingerprint = QString::fromUtf8(p.readAllStandardOutput().trimmed().split('\n').last());
+    auto restore = qScopeGuard([&] {
+        QProcess r;
+        r.start(rotate, {QStringLiteral("vm-scratch"), QStringLiteral("--restore")});
+        r.waitForFinished(60000);
+    });
+    QVERIFY2(newFingerprint.startsWith(QLatin1String("SHA256:")), qPrintable(newFingerprint));
+    QVERIFY(newFingerprint != m_tb.value(QStringLiteral("VM_SCRATCH_HOSTKEY_SHA256")));
+
+    bool asked = false;
+    SshCallbacks cb;
+    cb.hostKeyDecider = [&](const HostKeyCheck&) {
+        asked = true;
+        return HostKeyDecision::TrustAndRemember;
+    };
+    SshSession ssh(s, cb);
+    auto r = ssh.run(RemoteCommand::args({QStringLiteral("true")}));
+    QVERIFY(!r);
+    QCOMPARE(r.error().kind, ErrorKind::HostKeyChanged);
+    QVERIFY(!asked);
+    const HostKeyCheck c = ssh.lastHostKeyCheck();
+    QCOMPARE(c.fingerprint(), newFingerprint);
+    QCOMPARE(c.storedFingerprints, QStringList{m_tb.value(QStringLiteral("VM_SCRATCH_HOSTKEY_SHA256"))});
+    QVERIFY(!QFile::exists(m_appKnownHosts)); // nothing written
+
+    // The explicit action: replace, then the connection goes through; the testbed file is untouched.
+    QVERIFY(ssh.knownHosts().replaceStoredKey(c.host, c.port, c.key));
+    auto ok = ssh.run(RemoteCommand::args({QStringLiteral("true")}));
+    QVERIFY2(ok, qPrintable(ok ? QString() : ok.error().toString()));
+    restore.dismiss();
+    QProcess back;
+    back.start(rotate, {QStringLiteral("vm-scratch"), QStringLiteral("--restore")});
+    QVERIFY(back.waitForFinished(60000));
+    QCOMPARE(back.exitCode(), 0);
+    SshSession after(m_tb.settings(QStringLiteral("VM_SCRATCH"), m_dir->filePath(QStringLiteral("fresh"))));
+    QVERIFY(after.connectToHost());
 }
 
 void TestSshSession::linesArriveWhileTheCommandRuns()
