@@ -141,7 +141,7 @@ tb_build_image_store() {
     local rootfs=$1 dir=$2 log=$3
     local tmp="$dir.build" run="$TB_STATE/imgbuild-run"
     rm -rf "$tmp" "$run"
-    mkdir -p "$tmp" "$run" "$rootfs/opt/aio-sandbox"
+    mkdir -p "$tmp" "$run" "$rootfs/opt/aio-sandbox" "$rootfs/home/gem" "$rootfs/var/log/gem"
     rm -rf "${rootfs:?}/opt/aio-sandbox/"*
     (cd "$TB_SRC/tests/fakes/sandbox" && find . -name '*.py' -not -path './tests/*' -exec cp --parents {} "$rootfs/opt/aio-sandbox/" \;)
     local first="$TB_SANDBOX_REPO:${TB_SANDBOX_TAGS%% *}" p=(podman --root "$tmp" --runroot "$run" --storage-driver overlay)
@@ -150,7 +150,7 @@ tb_build_image_store() {
         tar -C "$rootfs" --numeric-owner -cf - . |
             "${p[@]}" import \
                 --change 'CMD ["python3", "-u", "/opt/aio-sandbox/server.py"]' \
-                --change 'EXPOSE 8080' --change 'WORKDIR /home/gem' --change 'ENV HOME=/home/gem' \
+                --change 'EXPOSE 8080' --change 'WORKDIR /home/gem' --change 'ENV HOME=/home/gem' --change 'ENV AIO_FAKE_LOG_DIR=/var/log/gem' \
                 --message 'AIO Sandbox stand-in (aio-testbed)' - "$first" &&
         for t in $TB_SANDBOX_TAGS; do
             "${p[@]}" tag "$first" "$TB_SANDBOX_REPO:$t" "$TB_SANDBOX_MIRROR_REPO:$t" || exit 1

@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""A stand-in for the AIO Sandbox image's gateway on port 8080, for tests and the demo.
+
+Imitates what a deploy manager can observe (see README.md and the facts file): the entry points,
+WebSocket upgrades (noVNC's RFB greeting, the shell's JSON messages), authentication with
+JWT_PUBLIC_KEY (RS256) or SANDBOX_API_KEY, tickets, a start-up banner and one access-log line per
+request on stdout. Standard library plus python3-cryptography only.
+"""
+
+import base64
+import email.parser
+import email.policy
+import hashlib
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+VERSION = os.environ.get("AIO_SANDBOX_VERSION", "1.11.0-standin")
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC11B65"
+STATIC_EXTENSIONS = (".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf", ".map")
+LOG_DIR = os.environ.get("AIO_FAKE_LOG_DIR", "")  # the image sets /var/log/gem
+
+_print_lock = threading.Lock()
+
+
+def log_line(line):
+    with _print_lock:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        if LOG_DIR:
+            try:
+                with open(os.path.join(LOG_DIR, "nginx-access.log"), "a", encoding="utf-8") as f:
+                    f.write(line + "\n")
+            except OSError:
+                pass
+
+
+def b64url_decode(text):
+    text += "=" * (-len(text) % 4)
+    return base64.urlsafe_b64decode(text.encode("ascii"))
+
+
+class Auth:
+    """Authentication as the facts file describes it."""
+
+    def __init__(self, env):
+        self.public_key = None
+        self.api_key = env.get("SANDBOX_API_KEY") or None
+        self.ticket_ttl = int(env.get("TICKET_TTL_SECONDS", "30"))
+        self.tickets = {}
+        self.lock = threading.Lock()
+        pem_b64 = env.get("JWT_PUBLIC_KEY")
+        if pem_b64:
+            from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+            self.public_key = load_pem_public_key(base64.b64decode(pem_b64))
+
+    @property
+    def enabled(self):
+        return self.public_key is not None or self.api_key is not None
+
+    def verify_jwt(self, token):
+        """RS256 only; exp checked when present; a token carrying aud is rejected."""
+        if self.public_key is None:
+            return False
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        try:
+            head_b64, payload_b64, sig_b64 = token.split(".")
+            header = json.loads(b64url_decode(head_b64))
+            payload = json.loads(b64url_decode(payload_b64))
+            signature = b64url_decode(sig_b64)
+        except (ValueError, UnicodeDecodeError):
+            return False
+        if not isinstance(header, dict) or header.get("alg") != "RS256" or not isinstance(payload, dict):
+            return False
+        try:
+            self.public_key.verify(signature, (head_b64 + "." + payload_b64).encode("ascii"),
+                                   padding.PKCS1v15(), hashes.SHA256())
+        except (InvalidSignature, ValueError, TypeError):
+            return False
+        if "aud" in payload:
+            return False
+        if "exp" in payload:
+            exp = payload["exp"]
+            if not isinstance(exp, (int, float)) or exp <= time.time():
+                return False
+        return True
+
+    def credential_ok(self, headers, query):
+        authz = headers.get("Authorization", "")
+        bearer = authz[7:].strip() if authz[:7].lower() == "bearer " else None
+        if self.api_key is not None:
+            if headers.get("X-AIO-API-Key") == self.api_key:
+                return True
+            if bearer is not None and secrets.compare_digest(bearer, self.api_key):
+                return True
+            if any(secrets.compare_digest(v, self.api_key) for v in query.get("api_key", [])):
+                return True
+        if bearer is not None and self.verify_jwt(bearer):
+            return True
+        return False
+
+    def ticket_ok(self, query):
+        now = time.time()
+        with self.lock:
+            for t in query.get("ticket", []):
+                exp = self.tickets.get(t)
+                if exp is not None and exp > now:
+                    return True
+        return False
+
+    def new_ticket(self):
+        t = secrets.token_urlsafe(24)
+        with self.lock:
+            now = time.time()
+            self.tickets = {k: v for k, v in self.tickets.items() if v > now}
+            self.tickets[t] = now + self.ticket_ttl
+        return t
+
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p>{body}</p>
+<ul><li><a href="/vnc/index.html?autoconnect=true">VNC</a></li><li><a href="/code-server/">VSCode</a></li>
+<li><a href="/terminal">Terminal</a></li><li><a href="/jupyter">Jupyter</a></li><li><a href="/v1/docs">API docs</a></li></ul>
+</body></html>
+"""
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "aio-sandbox-standin/" + VERSION
+    protocol_version = "HTTP/1.1"
+
+    # --- plumbing -----------------------------------------------------------------------------
+    def log_message(self, fmt, *args):  # replaced by access_log
+        pass
+
+    def access_log(self, status, size):
+        ua = self.headers.get("User-Agent", "-") if self.headers else "-"
+        log_line('%s - - [%s] "%s" %d %s "%s"' % (
+            self.client_address[0], time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime()),
+            self.requestline, status, size, ua))
+
+    def send(self, status, body=b"", ctype="text/plain; charset=utf-8", extra=None):
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.send_response_only(status)
+        self.send_header("Server", self.server_version)
+        self.send_header("Date", self.date_time_string())
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.access_log(status, len(body))
+
+    def send_json(self, status, obj, extra=None):
+        self.send(status, json.dumps(obj), "application/json", extra)
+
+    def read_body(self, limit=64 * 1024 * 1024):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n > limit:
+            raise ValueError("body too large")
+        return self.rfile.read(n) if n > 0 else b""
+
+    # --- dispatch -----------------------------------------------------------------------------
+    def do_GET(self):
+        self.dispatch()
+
+    def do_HEAD(self):
+        self.dispatch()
+
+    def do_POST(self):
+        self.dispatch()
+
+    def do_PUT(self):
+        self.dispatch()
+
+    def do_DELETE(self):
+        self.dispatch()
+
+    def dispatch(self):
+        url = urllib.parse.urlsplit(self.path)
+        path = url.path
+        query = urllib.parse.parse_qs(url.query)
+        auth = self.server.auth
+        host = self.headers.get("Host", "")
+        internal = host.split("-", 1)[0] == "8091" and "-" in host  # (unverified) weakness: Host 8091-…
+        static_bypass = self.command == "GET" and self.path.lower().endswith(STATIC_EXTENSIONS)
+        if path != "/v1/ping" and auth.enabled and not internal and not static_bypass:
+            if not (auth.credential_ok(self.headers, query) or auth.ticket_ok(query)):
+                self.send_json(401, {"detail": "Unauthorized"}, {"WWW-Authenticate": "Bearer"})
+                return
+        if self.headers.get("Upgrade", "").lower() == "websocket":
+            self.websocket(path)
+            return
+        try:
+            self.route(path, query)
+        except (ValueError, OSError) as e:
+            self.send_json(400, {"detail": str(e)})
+
+    def route(self, path, query):
+        m = self.command
+        if path in ("/", "/index.html"):
+            self.send(200, PAGE.format(title="AIO Sandbox", body="All-in-one sandbox (stand-in)."), "text/html")
+        elif path == "/v1/ping":
+            self.send_json(200, {"status": "ok", "message": "pong"})
+        elif path == "/v1/sandbox":
+            self.send_json(200, {"success": True, "message": "ok", "data": {
+                "version": VERSION, "home_dir": os.environ.get("WORKSPACE", "/home/gem"),
+                "hostname": socket.gethostname(), "standin": True}})
+        elif path in ("/v1/docs", "/docs"):
+            self.send(200, PAGE.format(title="AIO Sandbox API", body="OpenAPI docs (stand-in)."), "text/html")
+        elif path == "/v1/openapi.json":
+            self.send_json(200, {"openapi": "3.1.0", "info": {"title": "AIO Sandbox", "version": VERSION}, "paths": {}})
+        elif path == "/vnc/index.html":
+            self.send(200, PAGE.format(title="noVNC", body="noVNC (stand-in); WebSocket at /websockify"), "text/html")
+        elif path == "/code-server":
+            self.send(301, "", extra={"Location": "/code-server/"})
+        elif path.startswith("/code-server/"):
+            self.send(200, PAGE.format(title="code-server", body="code-server (stand-in)"), "text/html")
+        elif path == "/terminal":
+            self.send(200, PAGE.format(title="Terminal", body="Terminal (stand-in); WebSocket at /v1/shell/ws"),
+                      "text/html")
+        elif path.startswith("/jupyter"):
+            self.send(200, PAGE.format(title="Jupyter", body="Jupyter (stand-in)"), "text/html")
+        elif path in ("/mcp", "/v1/mcp"):
+            self.mcp()
+        elif path == "/tickets":
+            if m != "POST":
+                self.send_json(405, {"detail": "Method Not Allowed"})
+            else:
+                self.read_body()
+                self.send_json(200, {"ticket": self.server.auth.new_ticket(), "expires_in": self.server.auth.ticket_ttl})
+        elif path == "/v1/file/upload" and m == "POST":
+            self.upload()
+        elif path == "/v1/file/download":
+            p = (query.get("path") or [""])[0]
+            if not p or not os.path.isfile(p):
+                self.send_json(404, {"detail": "file not found"})
+            else:
+                with open(p, "rb") as f:
+                    self.send(200, f.read(), "application/octet-stream")
+        elif path.startswith("/proxy/") or path.startswith("/absproxy/"):
+            self.preview_proxy(path)
+        else:
+            self.send_json(404, {"detail": "Not Found"})
+
+    def mcp(self):
+        if self.command != "POST":
+            self.send_json(405, {"detail": "Method Not Allowed"})
+            return
+        try:
+            req = json.loads(self.read_body() or b"{}")
+        except ValueError:
+            self.send_json(400, {"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}})
+            return
+        if "id" not in req:  # a notification
+            self.send(202)
+            return
+        method = req.get("method")
+        if method == "initialize":
+            result = {"protocolVersion": "2025-03-26", "capabilities": {"tools": {}},
+                      "serverInfo": {"name": "aio-sandbox-standin", "version": VERSION}}
+        elif method == "tools/list":
+            result = {"tools": []}
+        elif method == "ping":
+            result = {}
+        else:
+            self.send_json(200, {"jsonrpc": "2.0", "id": req["id"],
+                                 "error": {"code": -32601, "message": "Method not found"}})
+            return
+        self.send_json(200, {"jsonrpc": "2.0", "id": req["id"], "result": result},
+                       {"Mcp-Session-Id": secrets.token_hex(8)})
+
+    def upload(self):
+        body = self.read_body()
+        ctype = self.headers.get("Content-Type", "")
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + ctype.encode("latin-1") + b"\r\n\r\n" + body)
+        target_dir = os.environ.get("WORKSPACE", "/home/gem")
+        saved = []
+        for part in msg.iter_parts() if msg.is_multipart() else []:
+            name = part.get_filename()
+            if not name:
+                continue
+            os.makedirs(target_dir, exist_ok=True)
+            dest = os.path.join(target_dir, os.path.basename(name))
+            with open(dest, "wb") as f:
+                f.write(part.get_payload(decode=True) or b"")
+            saved.append(dest)
+        if not saved:
+            self.send_json(400, {"success": False, "message": "no file in request"})
+        else:
+            self.send_json(200, {"success": True, "data": {"file_path": saved[0]}})
+
+    def preview_proxy(self, path):
+        parts = path.split("/", 3)
+        try:
+            port = int(parts[2])
+        except (IndexError, ValueError):
+            self.send_json(404, {"detail": "Not Found"})
+            return
+        rest = "/" + (parts[3] if len(parts) > 3 else "")
+        if path.startswith("/absproxy/"):
+            rest = path
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request(self.command, rest)
+            resp = conn.getresponse()
+            data = resp.read()
+            self.send(resp.status, data, resp.getheader("Content-Type", "application/octet-stream"))
+        except OSError:
+            self.send_json(502, {"detail": "nothing listens on port %d" % port})
+
+    # --- WebSockets ---------------------------------------------------------------------------
+    def websocket(self, path):
+        key = self.headers.get("Sec-WebSocket-Key")
+        if not key or not (path == "/websockify" or path.startswith("/code-server/") or path == "/v1/shell/ws"):
+            self.send_json(404 if key else 400, {"detail": "no WebSocket here"})
+            return
+        accept = base64.b64encode(hashlib.sha1((key + WS_GUID).encode("ascii")).digest()).decode("ascii")
+        self.send_response_only(101, "Switching Protocols")
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept)
+        protocols = [p.strip() for p in self.headers.get("Sec-WebSocket-Protocol", "").split(",") if p.strip()]
+        if protocols:
+            self.send_header("Sec-WebSocket-Protocol", "binary" if "binary" in protocols else protocols[0])
+        self.end_headers()
+        self.wfile.flush()
+        self.access_log(101, 0)
+        self.close_connection = True
+        self.connection.settimeout(3600)
+        try:
+            if path == "/websockify":
+                self.ws_send(b"RFB 003.008\n", opcode=2)
+            elif path == "/v1/shell/ws":
+                self.ws_send(json.dumps({"type": "ready", "data": {"session_id": secrets.token_hex(8)}}).encode())
+            while True:
+                opcode, data = self.ws_recv()
+                if opcode is None or opcode == 8:
+                    try:
+                        self.ws_send(b"", opcode=8)
+                    except OSError:
+                        pass
+                    return
+                if opcode == 9:
+                    self.ws_send(data, opcode=10)
+                elif path == "/v1/shell/ws" and opcode == 1:
+                    try:
+                        msg = json.loads(data)
+                    except ValueError:
+                        msg = {"type": "input", "data": data.decode("utf-8", "replace")}
+                    if isinstance(msg, dict) and msg.get("type") == "input":
+                        self.ws_send(json.dumps({"type": "output", "data": str(msg.get("data", ""))}).encode())
+                elif path.startswith("/code-server/") and opcode in (1, 2):
+                    self.ws_send(data, opcode=opcode)
+        except (OSError, ValueError):
+            return
+
+    def ws_recv(self):
+        head = self.rfile.read(2)
+        if len(head) < 2:
+            return None, b""
+        opcode = head[0] & 0x0F
+        masked = head[1] & 0x80
+        n = head[1] & 0x7F
+        if n == 126:
+            n = struct.unpack("!H", self.rfile.read(2))[0]
+        elif n == 127:
+            n = struct.unpack("!Q", self.rfile.read(8))[0]
+        if n > 16 * 1024 * 1024:
+            raise ValueError("frame too large")
+        mask = self.rfile.read(4) if masked else b""
+        data = self.rfile.read(n)
+        if masked:
+            data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        return opcode, data
+
+    def ws_send(self, data, opcode=1):
+        n = len(data)
+        if n < 126:
+            head = struct.pack("!BB", 0x80 | opcode, n)
+        elif n < 65536:
+            head = struct.pack("!BBH", 0x80 | opcode, 126, n)
+        else:
+            head = struct.pack("!BBQ", 0x80 | opcode, 127, n)
+        self.wfile.write(head + data)
+        self.wfile.flush()
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    bind = os.environ.get("AIO_FAKE_BIND", "0.0.0.0")
+    port = int(os.environ.get("AIO_FAKE_PORT", "8080"))
+    auth = Auth(os.environ)
+    if LOG_DIR:
+        try:
+            os.makedirs(LOG_DIR, exist_ok=True)
+        except OSError:
+            pass
+    server = Server((bind, port), Handler)
+    server.auth = auth
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    mode = "jwt" if auth.public_key is not None else ""
+    if auth.api_key is not None:
+        mode = (mode + "+api-key") if mode else "api-key"
+    log_line("=" * 60)
+    log_line(" AIO Sandbox (stand-in for tests) %s" % VERSION)
+    log_line(" Gateway listening on http://%s:%d  (auth: %s)" % (bind, server.server_address[1], mode or "none"))
+    log_line(" Dashboard: /index.html  VNC: /vnc/index.html  VSCode: /code-server/  MCP: /mcp  Docs: /v1/docs")
+    log_line("=" * 60)
+    try:
+        server.serve_forever(poll_interval=0.5)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
