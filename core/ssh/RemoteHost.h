@@ -35,8 +35,9 @@ struct RemoteCommand
     QString script; // a POSIX sh script, run as: sh -c <script>
     bool sudo = false; // run as root: sudo -n first, then the password from the keychain / a prompt
     QByteArray stdinData; // written to the command's stdin, then EOF
-    int timeoutMs = 120'000; // the remote process is killed after this
+    int timeoutMs = 120'000; // the remote process is killed after this; <= 0: no limit (endless streams)
     bool pty = false; // allocate a pty (kills the process group on cancel)
+    bool keepOutput = true; // false: output only reaches the LineSink (log tails that never end)
 
     static RemoteCommand args(QStringList a)
     {

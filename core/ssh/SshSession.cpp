@@ -128,6 +128,7 @@ Result<CommandOutcome> SshSession::runOnce(const RemoteCommand& command, const L
     req.sink = onLine;
     req.cancel = cancel;
     req.timeoutMs = command.timeoutMs;
+    req.keepOutput = command.keepOutput;
     SshWorker::ExecResult r = m_worker->exec(req);
     req.stdinData.fill('\0');
 

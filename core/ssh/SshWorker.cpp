@@ -51,8 +51,14 @@ struct ExecOp
 
     void emitLines(int stream, const char* data, qsizetype len)
     {
-        QByteArray& all = stream == 0 ? result.out : result.err;
-        all.append(data, len);
+        if (req.keepOutput) {
+            (stream == 0 ? result.out : result.err).append(data, len);
+        } else if (stream == 1) {
+            // Endless streams still keep their last 64 KiB of stderr, for error messages.
+            result.err.append(data, len);
+            if (result.err.size() > 65536)
+                result.err.remove(0, result.err.size() - 65536);
+        }
         if (!req.sink)
             return;
         QByteArray& part = partial[stream];
@@ -305,7 +311,8 @@ struct SshWorker::Impl
             ssh_channel_send_eof(op->channel);
             op->stdinEofSent = true;
         }
-        op->deadline = QDeadlineTimer(std::max(1, op->req.timeoutMs));
+        op->deadline
+            = op->req.timeoutMs > 0 ? QDeadlineTimer(op->req.timeoutMs) : QDeadlineTimer(QDeadlineTimer::Forever);
         active.push_back(op);
     }
 

@@ -39,6 +39,7 @@ public:
         LineSink sink;
         CancelToken cancel;
         int timeoutMs = 120'000;
+        bool keepOutput = true; // false: only the sink sees the output
         bool pidMarker = true; // the command line first prints "aio-pid:<pgid>" on stderr (stdout with a pty)
     };
     struct ExecResult

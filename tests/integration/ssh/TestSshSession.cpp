@@ -56,6 +56,7 @@ private slots:
     void missingCommandIsCommandNotFound();
     void commandsRunSideBySide();
     void ptyCommandRunsOnATerminal();
+    void endlessStreamsNeedNotKeepTheirOutput();
 
     // files
     void uploadAndDownload100MegabytesKeepsTheHash();
@@ -674,6 +675,27 @@ void TestSshSession::ptyCommandRunsOnATerminal()
     QCOMPARE(lines.size(), 2); // a terminal merges stderr into stdout; the pid marker is not shown
     QVERIFY2(lines[0].startsWith("/dev/pts/"), lines[0].constData());
     QCOMPARE(lines[1], QByteArray("to-stderr"));
+}
+
+void TestSshSession::endlessStreamsNeedNotKeepTheirOutput()
+{
+    SshSession ssh(ready());
+    RemoteCommand cmd = RemoteCommand::shell(QStringLiteral("seq 1 200000; sleep 1; echo done >&2"));
+    cmd.keepOutput = false;
+    cmd.timeoutMs = 0; // no limit
+    qint64 lines = 0;
+    QByteArray last;
+    auto r = ssh.run(cmd, [&](OutputChannel ch, const QByteArray& line) {
+        if (ch == OutputChannel::Stdout) {
+            ++lines;
+            last = line;
+        }
+    });
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+    QCOMPARE(lines, 200000);
+    QCOMPARE(last, QByteArray("200000"));
+    QVERIFY(r->stdoutData.isEmpty());
+    QCOMPARE(r->stderrData, QByteArray("done\n"));
 }
 
 void TestSshSession::uploadAndDownload100MegabytesKeepsTheHash()
