@@ -358,6 +358,14 @@ Result<QByteArray> SshSession::download(const QString& remotePath, bool sudo)
     return std::move(r->stdoutData);
 }
 
+Result<int> SshSession::openDirectTcpip(const QString& host, quint16 port)
+{
+    auto fd = m_worker->openForward(host, port);
+    if (!fd)
+        return named(fd.error());
+    return fd;
+}
+
 QFuture<Status> SshSession::connectAsync(const CancelToken& cancel)
 {
     return QtConcurrent::run([this, cancel] { return connectToHost(cancel); });

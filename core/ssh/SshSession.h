@@ -47,6 +47,12 @@ public:
     Result<QByteArray> download(const QString& remotePath, bool sudo = false) override;
     QString targetName() const override;
 
+    // A TCP connection from the host to host:port (a direct-tcpip channel, like ssh -L), for
+    // tunnels: returns a connected AF_UNIX stream socket the caller owns (wrap it with
+    // QLocalSocket::setSocketDescriptor, or read/write it directly); closing it closes the channel.
+    // Bytes are relayed by the session's worker thread. Blocking.
+    Result<int> openDirectTcpip(const QString& host, quint16 port);
+
     // For the GUI thread: the same work on a pool thread; never blocks the caller.
     QFuture<Status> connectAsync(const CancelToken& cancel = {});
     QFuture<Result<CommandOutcome>> runAsync(const RemoteCommand& command, const LineSink& onLine = {},

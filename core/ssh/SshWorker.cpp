@@ -10,11 +10,13 @@
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 
+#include <cerrno>
 #include <fcntl.h>
 #include <future>
 #include <list>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace aio {
@@ -162,6 +164,44 @@ Error sftpError(sftp_session sftp, ssh_session s, const QString& what, const QSt
 
 } // namespace
 
+// A direct-tcpip channel relayed to a local socket pair; the caller holds the other end.
+struct ForwardOp
+{
+    ssh_channel channel = nullptr;
+    int fd = -1; // our end, non-blocking
+    ssh_channel_callbacks_struct callbacks{};
+    QByteArray toLocal; // from the channel, not yet written to the socket
+    bool channelEof = false;
+    bool channelClosed = false;
+    bool localEof = false;
+    bool localShutdown = false;
+};
+
+namespace {
+
+int onForwardData(ssh_session, ssh_channel, void* data, uint32_t len, int isStderr, void* userdata)
+{
+    if (!isStderr)
+        static_cast<ForwardOp*>(userdata)->toLocal.append(static_cast<const char*>(data), qsizetype(len));
+    return int(len);
+}
+void onForwardEof(ssh_session, ssh_channel, void* userdata)
+{
+    static_cast<ForwardOp*>(userdata)->channelEof = true;
+}
+void onForwardClose(ssh_session, ssh_channel, void* userdata)
+{
+    auto* op = static_cast<ForwardOp*>(userdata);
+    op->channelClosed = true;
+    op->channelEof = true;
+}
+int onForwardFdReadable(socket_t, int, void*)
+{
+    return 0; // the loop reads after ssh_event_dopoll returns
+}
+
+} // namespace
+
 struct SshWorker::Impl
 {
     SshSettings settings;
@@ -178,6 +218,7 @@ struct SshWorker::Impl
     sftp_session sftp = nullptr;
     std::list<std::shared_ptr<ExecOp>> active;
     std::deque<std::shared_ptr<ExecOp>> waiting;
+    std::list<std::unique_ptr<ForwardOp>> forwards;
     QElapsedTimer sinceTraffic;
 
     mutable std::mutex stateMutex;
@@ -224,11 +265,131 @@ struct SshWorker::Impl
         return {};
     }
 
+    void closeForward(ForwardOp& f)
+    {
+        if (event && f.fd >= 0)
+            ssh_event_remove_fd(event, f.fd);
+        if (f.channel) {
+            ssh_remove_channel_callbacks(f.channel, &f.callbacks);
+            if (!f.channelClosed)
+                ssh_channel_close(f.channel);
+            ssh_channel_free(f.channel);
+            f.channel = nullptr;
+        }
+        if (f.fd >= 0) {
+            ::close(f.fd);
+            f.fd = -1;
+        }
+    }
+
+    Result<int> openForward(const QString& host, quint16 port)
+    {
+        if (auto st = ensureConnected({}); !st)
+            return st.error();
+        ssh_session s = conn->session();
+        auto f = std::make_unique<ForwardOp>();
+        f->channel = ssh_channel_new(s);
+        const QByteArray target = host.toUtf8();
+        if (!f->channel || ssh_channel_open_forward(f->channel, target.constData(), port, "127.0.0.1", 0) != SSH_OK) {
+            const QString detail = QString::fromUtf8(ssh_get_error(s));
+            if (f->channel)
+                ssh_channel_free(f->channel);
+            return Error(ErrorKind::ConnectionRefused,
+                         tr("The host could not open a connection to %1:%2 for the tunnel.").arg(host).arg(port),
+                         detail,
+                         tr("Check that something listens there on the host and that sshd allows TCP forwarding."));
+        }
+        int fds[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+            ssh_channel_close(f->channel);
+            ssh_channel_free(f->channel);
+            return Error(ErrorKind::Io, tr("Could not create a local socket pair."));
+        }
+        fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+        f->fd = fds[0];
+        f->callbacks.userdata = f.get();
+        f->callbacks.channel_data_function = onForwardData;
+        f->callbacks.channel_eof_function = onForwardEof;
+        f->callbacks.channel_close_function = onForwardClose;
+        ssh_callbacks_init(&f->callbacks);
+        ssh_set_channel_callbacks(f->channel, &f->callbacks);
+        // What arrived with the open confirmation sits in the channel's buffer; callbacks only see
+        // it with the next packet (e.g. an SSH server's banner, and then it waits for ours).
+        char early[16384];
+        for (int i = 0; i < 64; ++i) {
+            const int n = ssh_channel_read_nonblocking(f->channel, early, sizeof early, 0);
+            if (n <= 0)
+                break;
+            f->toLocal.append(early, n);
+        }
+        if (ssh_channel_is_eof(f->channel))
+            f->channelEof = true;
+        ssh_event_add_fd(event, f->fd, POLLIN, onForwardFdReadable, nullptr);
+        forwards.push_back(std::move(f));
+        return fds[1];
+    }
+
+    // Moves bytes between forward channels and their sockets. Returns true when bytes wait for a
+    // socket that is full (so the loop polls again soon).
+    bool serviceForwards()
+    {
+        bool pending = false;
+        char buf[32768];
+        for (auto it = forwards.begin(); it != forwards.end();) {
+            ForwardOp& f = **it;
+            bool broken = false;
+            while (!f.toLocal.isEmpty()) {
+                const ssize_t w = ::send(f.fd, f.toLocal.constData(), size_t(f.toLocal.size()), MSG_NOSIGNAL);
+                if (w > 0) {
+                    f.toLocal.remove(0, w);
+                    continue;
+                }
+                if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                    pending = true;
+                else
+                    broken = true;
+                break;
+            }
+            if (!broken && f.channelEof && f.toLocal.isEmpty() && !f.localShutdown) {
+                ::shutdown(f.fd, SHUT_WR);
+                f.localShutdown = true;
+            }
+            for (int rounds = 0; !broken && !f.localEof && !f.channelClosed && rounds < 32; ++rounds) {
+                const uint32_t window = ssh_channel_window_size(f.channel);
+                if (window == 0)
+                    break;
+                const ssize_t r = ::recv(f.fd, buf, std::min<size_t>(sizeof buf, window), 0);
+                if (r > 0) {
+                    if (ssh_channel_write(f.channel, buf, uint32_t(r)) < 0)
+                        broken = true;
+                } else if (r == 0) {
+                    f.localEof = true;
+                    ssh_channel_send_eof(f.channel);
+                } else {
+                    if (errno != EAGAIN && errno != EWOULDBLOCK)
+                        broken = true;
+                    break;
+                }
+            }
+            const bool finished = broken || f.channelClosed || (f.localEof && f.channelEof && f.toLocal.isEmpty());
+            if (finished) {
+                closeForward(f);
+                it = forwards.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        return pending;
+    }
+
     void dropConnection(const Error& why)
     {
         for (auto& op : active)
             finishOp(*op, SshWorker::ExecResult::End::Failed, why);
         active.clear();
+        for (auto& f : forwards)
+            closeForward(*f);
+        forwards.clear();
         if (sftp) {
             sftp_free(sftp);
             sftp = nullptr;
@@ -435,15 +596,17 @@ void SshWorker::run()
         if (stopping)
             break;
         const bool busy = d->serviceOps();
+        const bool forwardsPending = d->serviceForwards();
         if (d->conn && d->event) {
             const int aliveMs = d->conn->serverAliveIntervalSec() * 1000;
             if (aliveMs > 0 && d->sinceTraffic.elapsed() > aliveMs) {
                 ssh_send_ignore(d->conn->session(), "aio-keepalive"); // never waits for an answer
                 d->sinceTraffic.restart();
             }
-            const int timeout = busy ? 0 : (d->active.empty() ? 1000 : 50);
-            if (ssh_event_dopoll(d->event, timeout) == SSH_OK && !d->active.empty())
+            const int timeout = busy ? 0 : forwardsPending ? 10 : (d->active.empty() ? 1000 : 50);
+            if (ssh_event_dopoll(d->event, timeout) == SSH_OK && (!d->active.empty() || !d->forwards.empty()))
                 d->sinceTraffic.restart();
+            d->serviceForwards(); // answer right away what the poll brought in
             if (!ssh_is_connected(d->conn->session())) {
                 qCWarning(lcSsh) << "connection to" << d->conn->host() << "lost";
                 d->dropConnection(Error(ErrorKind::ConnectionLost,
@@ -516,6 +679,14 @@ SshWorker::ExecResult SshWorker::exec(const ExecRequest& request)
         else
             d->waiting.push_back(op);
     });
+    return f.get();
+}
+
+Result<int> SshWorker::openForward(const QString& host, quint16 port)
+{
+    std::promise<Result<int>> p;
+    auto f = p.get_future();
+    post([&] { p.set_value(d->openForward(host, port)); });
     return f.get();
 }
 

@@ -61,6 +61,9 @@ public:
     QString connectedUser() const;
 
     ExecResult exec(const ExecRequest& request);
+    // A direct-tcpip channel to host:port (as the server resolves it), relayed to a local socket
+    // pair; returns the caller's end.
+    Result<int> openForward(const QString& host, quint16 port);
     // SFTP primitives. Paths are remote absolute paths.
     Result<QString> sftpWriteTemp(const QString& finalPath, const QByteArray& content, int mode);
     Status sftpRename(const QString& from, const QString& to);

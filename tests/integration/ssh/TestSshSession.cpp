@@ -14,6 +14,10 @@
 
 #include <atomic>
 #include <mutex>
+#include <poll.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace aio;
 using namespace aio::test;
@@ -57,6 +61,8 @@ private slots:
     void commandsRunSideBySide();
     void ptyCommandRunsOnATerminal();
     void endlessStreamsNeedNotKeepTheirOutput();
+    void directTcpipReachesAServiceOnTheHost();
+    void directTcpipCarriesBulkDataBothWays();
 
     // files
     void uploadAndDownload100MegabytesKeepsTheHash();
@@ -696,6 +702,102 @@ void TestSshSession::endlessStreamsNeedNotKeepTheirOutput()
     QCOMPARE(last, QByteArray("200000"));
     QVERIFY(r->stdoutData.isEmpty());
     QCOMPARE(r->stderrData, QByteArray("done\n"));
+}
+
+static QByteArray readSome(int fd, int timeoutMs)
+{
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, timeoutMs) <= 0)
+        return {};
+    char buf[4096];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    return n > 0 ? QByteArray(buf, n) : QByteArray();
+}
+
+void TestSshSession::directTcpipReachesAServiceOnTheHost()
+{
+    SshSession ssh(ready());
+    QList<int> fds;
+    for (int i = 0; i < 3; ++i) { // several at once on one connection
+        auto fd = ssh.openDirectTcpip(QStringLiteral("127.0.0.1"), 22);
+        QVERIFY2(fd, qPrintable(fd ? QString() : fd.error().toString()));
+        fds << *fd;
+    }
+    for (int fd : fds) {
+        const QByteArray banner = readSome(fd, 5000);
+        QVERIFY2(banner.startsWith("SSH-2.0-OpenSSH"), banner.constData());
+        const QByteArray hello = "SSH-2.0-aio-forward-test\r\n";
+        QCOMPARE(::write(fd, hello.constData(), size_t(hello.size())), ssize_t(hello.size()));
+        QVERIFY(!readSome(fd, 5000).isEmpty()); // the server's key exchange answer came back through
+        ::close(fd);
+    }
+    auto refused = ssh.openDirectTcpip(QStringLiteral("127.0.0.1"), 1);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().kind, ErrorKind::ConnectionRefused);
+    auto r = ssh.run(RemoteCommand::args({QStringLiteral("true")}));
+    QVERIFY(r); // the session carries on
+}
+
+void TestSshSession::directTcpipCarriesBulkDataBothWays()
+{
+    SshSession ssh(ready());
+    const int port = 20000 + int(QRandomGenerator::global()->bounded(10000));
+    const QString echo
+        = QStringLiteral("import socket,sys\n"
+                         "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                         "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(1); print('ready', flush=True)\n"
+                         "c,_=s.accept()\n"
+                         "while True:\n"
+                         "    d=c.recv(65536)\n"
+                         "    if not d: break\n"
+                         "    c.sendall(d)\n"
+                         "c.close()\n");
+    std::atomic_bool ready{false};
+    RemoteCommand server
+        = RemoteCommand::args({QStringLiteral("python3"), QStringLiteral("-c"), echo, QString::number(port)});
+    server.timeoutMs = 60'000;
+    auto serverDone = ssh.runAsync(server, [&](OutputChannel, const QByteArray& line) {
+        if (line == "ready")
+            ready = true;
+    });
+    for (int i = 0; i < 200 && !ready; ++i)
+        QThread::msleep(25);
+    QVERIFY(ready);
+    auto fd = ssh.openDirectTcpip(QStringLiteral("127.0.0.1"), quint16(port));
+    QVERIFY2(fd, qPrintable(fd ? QString() : fd.error().toString()));
+    QByteArray payload(8 * 1024 * 1024, Qt::Uninitialized);
+    QRandomGenerator(9).fillRange(reinterpret_cast<quint32*>(payload.data()), payload.size() / 4);
+    std::thread writer([&] {
+        qsizetype pos = 0;
+        while (pos < payload.size()) {
+            const ssize_t w
+                = ::write(*fd, payload.constData() + pos, size_t(std::min<qsizetype>(65536, payload.size() - pos)));
+            if (w <= 0)
+                break;
+            pos += w;
+        }
+        ::shutdown(*fd, SHUT_WR);
+    });
+    QByteArray back;
+    back.reserve(payload.size());
+    char buf[65536];
+    for (int idle = 0; idle < 100;) {
+        pollfd p{*fd, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0) {
+            ++idle;
+            continue;
+        }
+        const ssize_t n = ::read(*fd, buf, sizeof buf);
+        if (n <= 0)
+            break;
+        back.append(buf, n);
+    }
+    writer.join();
+    ::close(*fd);
+    QCOMPARE(back.size(), payload.size());
+    QVERIFY(back == payload);
+    serverDone.waitForFinished();
+    QVERIFY(serverDone.result());
 }
 
 void TestSshSession::uploadAndDownload100MegabytesKeepsTheHash()
