@@ -371,7 +371,8 @@ struct SshWorker::Impl
                     break;
                 }
             }
-            const bool finished = broken || f.channelClosed || (f.localEof && f.channelEof && f.toLocal.isEmpty());
+            // A closed channel still hands its last bytes to the socket before the socket closes.
+            const bool finished = broken || (f.toLocal.isEmpty() && (f.channelClosed || (f.localEof && f.channelEof)));
             if (finished) {
                 closeForward(f);
                 it = forwards.erase(it);
