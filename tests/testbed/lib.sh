@@ -80,7 +80,7 @@ tb_vm_exec() {
     local name=$1
     shift
     nsenter --net="/run/netns/$(tb_netns "$name")" --uts="$TB_STATE/vms/$name/uts" chroot "$(tb_vm_root "$name")" \
-        /usr/bin/env -i PATH="$TB_PATH" HOME=/root LANG=C.UTF-8 TERM=dumb "$@"
+        /usr/bin/env -i PATH="$TB_PATH" HOME=/root LANG=C.UTF-8 TERM=dumb "$@" 9>&-
 }
 
 # Bounded wait: tb_wait SECONDS DESCRIPTION CMD… (polls every 0.2 s)

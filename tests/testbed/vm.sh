@@ -155,6 +155,9 @@ tb_vm_create() {
         for v in $TB_ALL_VMS; do printf '%s\t%s %s\n' "$(tb_vm_ip "$v")" "$(tb_vm_field "$v" 2)" "$v"; done
     } >"$root/etc/hosts"
     printf 'nameserver %s\n' "$TB_HOST_IP" >"$root/etc/resolv.conf"
+    if [ -n "${TB_PRESET_HOSTKEYS:-}" ] && [ -f "$TB_PRESET_HOSTKEYS/ssh_host_ed25519_key" ]; then
+        cp -p "$TB_PRESET_HOSTKEYS"/ssh_host_* "$root/etc/ssh/"
+    fi
     chroot "$root" /usr/bin/ssh-keygen -A >/dev/null
     local u
     for u in deploy operator; do
