@@ -59,6 +59,7 @@ private slots:
     void nonZeroExitIsAnOutcomeNotAnError();
     void missingCommandIsCommandNotFound();
     void commandsRunSideBySide();
+    void lostConnectionIsReportedAndTheNextCommandReconnects();
     void ptyCommandRunsOnATerminal();
     void endlessStreamsNeedNotKeepTheirOutput();
     void directTcpipReachesAServiceOnTheHost();
@@ -667,6 +668,25 @@ void TestSshSession::commandsRunSideBySide()
         QCOMPARE(r->stdoutData.trimmed(), QByteArray::number(i));
     }
     QVERIFY2(clock.elapsed() < 7000, "four 2 s commands on one connection must overlap");
+}
+
+void TestSshSession::lostConnectionIsReportedAndTheNextCommandReconnects()
+{
+    SshSession ssh(ready());
+    QVERIFY(ssh.connectToHost());
+    // The command kills the sshd process serving this connection (it runs as the same user).
+    RemoteCommand cmd = RemoteCommand::shell(QStringLiteral("echo before; sleep 0.3; kill -9 $PPID; sleep 10"));
+    cmd.timeoutMs = 30'000;
+    QElapsedTimer clock;
+    clock.start();
+    auto r = ssh.run(cmd);
+    QVERIFY(!r);
+    QCOMPARE(r.error().kind, ErrorKind::ConnectionLost);
+    QVERIFY(clock.elapsed() < 9000);
+    QVERIFY(!ssh.isConnected());
+    auto again = ssh.run(RemoteCommand::args({QStringLiteral("echo"), QStringLiteral("back")}));
+    QVERIFY2(again, qPrintable(again ? QString() : again.error().toString()));
+    QCOMPARE(again->stdoutData, QByteArray("back\n"));
 }
 
 void TestSshSession::ptyCommandRunsOnATerminal()
