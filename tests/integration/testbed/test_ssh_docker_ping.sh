@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The issue's "finished job": ssh into vm-ready, run the sandbox published on the VM's loopback,
+# ping it from inside; from the workstation the port is refused. docker inspect/logs/rm work.
+source "$(dirname "$0")/common.sh"
+T="$AIO_TB_USER@$AIO_TB_VM_READY_IP"
+ssh_key "$AIO_TB_KEY" "$T" 'docker rm -f tb-ping >/dev/null 2>&1; true'
+out=$(ssh_key "$AIO_TB_KEY" "$T" "docker run -d --name tb-ping --memory 512m --cpus 1 --restart unless-stopped \
+    --security-opt seccomp=unconfined -p 127.0.0.1:8080:8080 $AIO_TB_SANDBOX_IMAGE >/dev/null &&
+    for i in \$(seq 1 50); do curl -s --max-time 2 127.0.0.1:8080/v1/ping && break; sleep 0.2; done")
+expect "ping answers inside the VM" grep -q '"status": "ok"' <<<"$out"
+expect_not "port 8080 refused from the workstation" curl -s --max-time 3 -o /dev/null "http://$AIO_TB_VM_READY_IP:8080/"
+insp=$(ssh_key "$AIO_TB_KEY" "$T" 'docker inspect -f "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{(index (index .HostConfig.PortBindings \"8080/tcp\") 0).HostIp}} {{.HostConfig.RestartPolicy.Name}}" tb-ping')
+expect "inspect shows limits, loopback binding and restart policy ($insp)" test "$insp" = "536870912 1000000000 127.0.0.1 unless-stopped"
+logs=$(ssh_key "$AIO_TB_KEY" "$T" 'docker logs tb-ping 2>&1')
+expect "docker logs carries the banner" grep -q 'AIO Sandbox' <<<"$logs"
+expect "docker logs carries the access log line" grep -q '"GET /v1/ping HTTP/1.1" 200' <<<"$logs"
+expect "docker logs -f streams (bounded)" bash -c "timeout 3 ssh ${SSH_OPTS[*]} -i $AIO_TB_KEY $T 'docker logs -f tb-ping' | grep -q 'AIO Sandbox'"
+expect "the mirror name is present" ssh_key "$AIO_TB_KEY" "$T" "docker image inspect $AIO_TB_SANDBOX_MIRROR_IMAGE >/dev/null"
+expect "hostname is the VM's" test "$(ssh_key "$AIO_TB_KEY" "$T" hostname)" = vm-ready
+expect "docker rm" ssh_key "$AIO_TB_KEY" "$T" 'docker rm -f tb-ping >/dev/null'
+expect "container gone" test -z "$(ssh_key "$AIO_TB_KEY" "$T" 'docker ps -aq --filter name=tb-ping')"
+finish
