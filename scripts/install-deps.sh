@@ -13,6 +13,7 @@ packages=(
   # testbed: VM-like hosts with sshd, a Docker-compatible engine, nginx, ACME
   openssh-server openssh-client iproute2 nftables curl debootstrap podman runc uidmap
   nginx certbot pebble python3 python3-cryptography
+  apt-utils iptables netavark conmon openssl
 )
 
 missing=()
