@@ -34,9 +34,12 @@ QString firstLine(const QByteArray& text)
 
 // The wrapper reports the remote process group (sshd makes each session's shell a session
 // leader, so its pid is the group id) before the command replaces it, so cancel can kill it.
-QByteArray wrapped(const QString& line)
+// On a pty, echo goes off first (stdin is only written after the marker), so input such as a
+// sudo password is never echoed into the output.
+QByteArray wrapped(const QString& line, bool pty)
 {
-    return QByteArrayLiteral("printf 'aio-pid:%s\\n' \"$$\" >&2; exec sh -c ") + shellQuote(line).toUtf8();
+    return (pty ? QByteArrayLiteral("stty -echo 2>/dev/null; ") : QByteArray())
+        + QByteArrayLiteral("printf 'aio-pid:%s\\n' \"$$\" >&2; exec sh -c ") + shellQuote(line).toUtf8();
 }
 
 } // namespace
@@ -123,7 +126,7 @@ Result<CommandOutcome> SshSession::runOnce(const RemoteCommand& command, const L
             req.stdinData = m_sudoPassword + '\n';
     }
     req.stdinData += command.stdinData;
-    req.commandLine = wrapped(commandLine(command, withPassword));
+    req.commandLine = wrapped(commandLine(command, withPassword), command.pty);
     req.pty = command.pty;
     req.sink = onLine;
     req.cancel = cancel;

@@ -495,7 +495,7 @@ struct SshWorker::Impl
             } else if (op.deadline.hasExpired()) {
                 finishOp(op, SshWorker::ExecResult::End::TimedOut);
                 done = true;
-            } else if (!op.stdinEofSent) {
+            } else if (!op.stdinEofSent && !(op.req.pidMarker && op.markerPending)) {
                 const QByteArray& in = op.req.stdinData;
                 for (int chunks = 0; op.stdinPos < in.size() && chunks < 64; ++chunks) {
                     const uint32_t window = ssh_channel_window_size(op.channel);

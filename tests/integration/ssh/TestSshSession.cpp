@@ -484,7 +484,8 @@ void TestSshSession::rotatedHostKeyOnVmScratchIsRefused()
     SshSettings s = m_tb.settings(QStringLiteral("VM_SCRATCH"), m_appKnownHosts);
     {
         SshSession before(s);
-        QVERIFY(before.connectToHost()); // the testbed's known_hosts holds the original key
+        auto st = before.connectToHost(); // the testbed's known_hosts holds the original key
+        QVERIFY2(st, qPrintable(st ? QString() : st.error().toString()));
     }
     QProcess p;
     p.start(rotate, {QStringLiteral("vm-scratch")});
@@ -701,6 +702,14 @@ void TestSshSession::ptyCommandRunsOnATerminal()
     QCOMPARE(lines.size(), 2); // a terminal merges stderr into stdout; the pid marker is not shown
     QVERIFY2(lines[0].startsWith("/dev/pts/"), lines[0].constData());
     QCOMPARE(lines[1], QByteArray("to-stderr"));
+
+    // Input is not echoed back (it may be a sudo password).
+    RemoteCommand reader = RemoteCommand::shell(QStringLiteral("read x; echo \"got:$x\""));
+    reader.pty = true;
+    reader.stdinData = "not-to-be-echoed\n";
+    auto rr = ssh.run(reader);
+    QVERIFY2(rr, qPrintable(rr ? QString() : rr.error().toString()));
+    QCOMPARE(rr->stdoutData, QByteArray("got:not-to-be-echoed\r\n"));
 }
 
 void TestSshSession::endlessStreamsNeedNotKeepTheirOutput()
@@ -957,6 +966,12 @@ void TestSshSession::sudoWithPasswordAsksOnceAndNeverLeaksIt()
     auto r2 = ssh.run(RemoteCommand::args({QStringLiteral("id"), QStringLiteral("-u")}).asRoot());
     QVERIFY(r2);
     QCOMPARE(r2->stdoutData, QByteArray("0\n"));
+    RemoteCommand onPty = RemoteCommand::args({QStringLiteral("id"), QStringLiteral("-u")}).asRoot();
+    onPty.pty = true; // a terminal must not echo the password that goes in on stdin
+    auto r3 = ssh.run(onPty);
+    QVERIFY2(r3, qPrintable(r3 ? QString() : r3.error().toString()));
+    QVERIFY(!r3->stdoutData.contains(password.toUtf8()));
+    QCOMPARE(r3->stdoutData.trimmed(), QByteArray("0")); // sudo -S adds a bare newline on a terminal
     QCOMPARE(asked, 1);
     QVERIFY(!SshSession::commandLine(cmd, true).contains(password));
 }
