@@ -96,7 +96,7 @@ tb_wait() {
 
 # Is an SSH server answering (banner) at IP:22?
 tb_ssh_answers() {
-    timeout 3 bash -c "exec 3<>/dev/tcp/$1/22 && head -c 4 <&3" 2>/dev/null | grep -q '^SSH-'
+    [ "$(timeout 3 bash -c "exec 3<>/dev/tcp/$1/22 && head -c 4 <&3" 2>/dev/null)" = SSH- ]
 }
 
 tb_mounted() { findmnt -n "$1" >/dev/null 2>&1; }

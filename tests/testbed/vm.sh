@@ -16,9 +16,13 @@ tb_ensure_keys() {
 
 tb_ensure_bridge() {
     if ! ip link show "$TB_BRIDGE" >/dev/null 2>&1; then
-        ip link add "$TB_BRIDGE" type bridge
+        # A fixed MAC: otherwise the bridge takes its ports' lowest MAC, which changes as VMs come and
+        # go, and the VMs' ARP entries for 198.18.0.1 go stale (connections then hang for a while).
+        ip link add "$TB_BRIDGE" address 02:a1:0b:00:00:01 type bridge
     fi
-    ip addr show dev "$TB_BRIDGE" | grep -q "inet $TB_HOST_IP/24" || ip addr add "$TB_HOST_IP/24" dev "$TB_BRIDGE"
+    local addrs
+    addrs=$(ip -4 -o addr show dev "$TB_BRIDGE")
+    case "$addrs" in *"inet $TB_HOST_IP/24"*) ;; *) ip addr add "$TB_HOST_IP/24" dev "$TB_BRIDGE" ;; esac
     ip link set "$TB_BRIDGE" up
 }
 
@@ -73,7 +77,7 @@ EOF
 }
 
 tb_engine_answers() {
-    curl -s --max-time 2 --unix-socket "$(tb_vm_root "$1")/run/docker.sock" http://d/_ping | grep -q OK
+    [ "$(curl -s --max-time 2 --unix-socket "$(tb_vm_root "$1")/run/docker.sock" http://d/_ping)" = OK ]
 }
 
 tb_start_engine() {
@@ -146,6 +150,7 @@ tb_vm_create() {
     ip -n "$ns" link set "$vv" name eth0
     ip -n "$ns" addr add "$ip/24" dev eth0
     ip -n "$ns" link set eth0 up
+    ip neigh del "$ip" dev "$TB_BRIDGE" 2>/dev/null || true  # the previous incarnation's MAC
     # Identity: host name, hosts, host keys, authorized keys, the ACME test CA.
     echo "$name" >"$root/etc/hostname"
     {

@@ -163,10 +163,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for k, v in (extra or {}).items():
             self.send_header(k, v)
+        self.access_log(status, len(body))  # before the response leaves: a client that saw it finds the line
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
-        self.access_log(status, len(body))
 
     def send_json(self, status, obj, extra=None):
         self.send(status, json.dumps(obj), "application/json", extra)
@@ -341,9 +341,9 @@ class Handler(BaseHTTPRequestHandler):
         protocols = [p.strip() for p in self.headers.get("Sec-WebSocket-Protocol", "").split(",") if p.strip()]
         if protocols:
             self.send_header("Sec-WebSocket-Protocol", "binary" if "binary" in protocols else protocols[0])
+        self.access_log(101, 0)
         self.end_headers()
         self.wfile.flush()
-        self.access_log(101, 0)
         self.close_connection = True
         self.connection.settimeout(3600)
         try:

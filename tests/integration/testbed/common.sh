@@ -23,7 +23,18 @@ finish() { if [ "$failures" -eq 0 ]; then echo "all passed"; exit 0; else echo "
 SSH_OPTS=(-o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$AIO_TB_KNOWN_HOSTS"
           -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -o LogLevel=ERROR)
 # ssh_key KEY USER@HOST CMD…
-ssh_key() { local k=$1 t=$2; shift 2; timeout 120 ssh "${SSH_OPTS[@]}" -o IdentitiesOnly=yes -i "$k" "$t" "$@"; }
+# One retry when ssh itself fails (255: connection-level), as a user would; the retry is reported.
+ssh_key() {
+    local k=$1 t=$2 rc=0; shift 2
+    timeout 120 ssh "${SSH_OPTS[@]}" -o IdentitiesOnly=yes -i "$k" "$t" "$@" || rc=$?
+    if [ $rc -eq 255 ]; then
+        echo "note: ssh to $t failed at connection level; retrying once" >&2
+        sleep 1
+        rc=0
+        timeout 120 ssh "${SSH_OPTS[@]}" -o IdentitiesOnly=yes -i "$k" "$t" "$@" || rc=$?
+    fi
+    return $rc
+}
 # ssh_pw PASSWORD USER@HOST CMD… : password / keyboard-interactive only, through SSH_ASKPASS.
 ssh_pw() {
     local pw=$1 t=$2; shift 2

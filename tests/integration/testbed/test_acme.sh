@@ -3,7 +3,7 @@
 source "$(dirname "$0")/common.sh"
 T="$AIO_TB_USER@$AIO_TB_VM_SCRATCH_IP"
 N=$AIO_TB_VM_SCRATCH_NAME
-trap '"$AIO_TB_DIR/reset" vm-scratch >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+trap '"$AIO_TB_DIR/reset" vm-scratch >"$WORK/reset.log" 2>&1 || { echo "FAIL: reset vm-scratch"; cat "$WORK/reset.log"; }; rm -rf "$WORK"' EXIT
 expect "pebble directory (trusting AIO_TB_ACME_CA_BUNDLE)" curl -sf --max-time 5 --cacert "$AIO_TB_ACME_CA_BUNDLE" -o /dev/null "$AIO_TB_ACME_DIRECTORY"
 expect "DNS maps $N to the VM" bash -c "python3 - <<'PY'
 import socket, struct, os

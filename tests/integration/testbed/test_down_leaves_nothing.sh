@@ -18,8 +18,8 @@ check "no mount under the testbed dirs" '! grep -qE " (/run/aio-testbed|/var/lib
 left=""
 for p in /proc/[0-9]*; do
     r=$(readlink "$p/root" 2>/dev/null) || continue
-    case "$r" in /run/aio-testbed* | /var/lib/aio-testbed*) left="$left ${p#/proc/}" ;; esac
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -e '/run/aio-testbed' -e '/var/cache/aio-testbed' && left="$left ${p#/proc/}"
+    case "$r" in /run/aio-testbed/* | /var/lib/aio-testbed/*) left="$left ${p#/proc/}" ;; esac
+    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -e '/run/aio-testbed/' -e '/var/cache/aio-testbed/' -e '/var/lib/aio-testbed/' && left="$left ${p#/proc/}"
 done
 check "no process of the testbed ($left)" '[ -z "$left" ]'
 check "no state directories" '[ ! -e /run/aio-testbed ] && [ ! -e /var/lib/aio-testbed ]'

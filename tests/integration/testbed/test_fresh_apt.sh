@@ -3,7 +3,7 @@
 # installed docker CLI talks to the VM's engine, nginx starts with service. Then vm-fresh is reset.
 source "$(dirname "$0")/common.sh"
 T="$AIO_TB_USER@$AIO_TB_VM_FRESH_IP"
-trap '"$AIO_TB_DIR/reset" vm-fresh >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+trap '"$AIO_TB_DIR/reset" vm-fresh >"$WORK/reset.log" 2>&1 || { echo "FAIL: reset vm-fresh"; cat "$WORK/reset.log"; }; rm -rf "$WORK"' EXIT
 expect "no docker CLI" ssh_key "$AIO_TB_KEY" "$T" '! command -v docker'
 expect "no nginx" ssh_key "$AIO_TB_KEY" "$T" '! test -x /usr/sbin/nginx'
 expect "apt points at the local mirror" ssh_key "$AIO_TB_KEY" "$T" "grep -q '$AIO_TB_APT_MIRROR' /etc/apt/sources.list"
