@@ -183,18 +183,15 @@ Result<CommandOutcome> SshSession::runOnce(const RemoteCommand& command, const L
 
 Status SshSession::ensureSudo(const CancelToken& cancel)
 {
-    std::lock_guard guard(m_sudoMutex); // one sudo probe per session at a time
-    if (m_sudoMode != SudoMode::Unknown)
-        return {};
-    auto unlockRun = [&](const RemoteCommand& c) {
-        m_sudoMutex.unlock();
-        auto r = runOnce(c, {}, cancel);
-        m_sudoMutex.lock();
-        return r;
-    };
+    std::lock_guard probeGuard(m_sudoProbeMutex); // one probe (and one password question) at a time
+    {
+        std::lock_guard lock(m_sudoMutex);
+        if (m_sudoMode != SudoMode::Unknown)
+            return {};
+    }
     RemoteCommand probe = RemoteCommand::args({QStringLiteral("sudo"), QStringLiteral("-n"), QStringLiteral("true")});
     probe.timeoutMs = 30'000;
-    auto r = unlockRun(probe);
+    auto r = runOnce(probe, {}, cancel);
     if (!r) {
         if (r.error().kind == ErrorKind::CommandNotFound)
             return named(Error(ErrorKind::CommandNotFound, tr("sudo is not installed on the host."), r.error().detail,
@@ -202,6 +199,7 @@ Status SshSession::ensureSudo(const CancelToken& cancel)
         return r.error();
     }
     if (r->exitCode == 0) {
+        std::lock_guard lock(m_sudoMutex);
         m_sudoMode = SudoMode::NoPassword;
         return {};
     }
@@ -219,25 +217,23 @@ Status SshSession::ensureSudo(const CancelToken& cancel)
         req.user = m_worker->connectedUser();
         req.host = m_settings.host.toString();
         req.attempt = attempt;
-        m_sudoMutex.unlock();
         std::optional<QString> password = m_callbacks.secrets(req);
-        m_sudoMutex.lock();
         if (!password)
-            return named(Error(ErrorKind::SudoPasswordRequired,
-                               tr("sudo on the host asks for a password and none "
-                                  "was given.")));
+            return named(
+                Error(ErrorKind::SudoPasswordRequired, tr("sudo on the host asks for a password and none was given.")));
         QByteArray pw = password->toUtf8();
         RemoteCommand check = RemoteCommand::args({QStringLiteral("sudo"), QStringLiteral("-k"), QStringLiteral("-S"),
                                                    QStringLiteral("-p"), QString(), QStringLiteral("true")});
         check.stdinData = pw + '\n';
         check.timeoutMs = 30'000;
-        auto c = unlockRun(check);
+        auto c = runOnce(check, {}, cancel);
         check.stdinData.fill('\0');
         if (!c) {
             pw.fill('\0');
             return c.error();
         }
         if (c->exitCode == 0) {
+            std::lock_guard lock(m_sudoMutex);
             m_sudoPassword = pw;
             m_sudoMode = SudoMode::Password;
             pw.fill('\0');

@@ -72,7 +72,8 @@ private:
     SshSettings m_settings;
     SshCallbacks m_callbacks;
     std::unique_ptr<SshWorker> m_worker;
-    std::mutex m_sudoMutex;
+    std::mutex m_sudoProbeMutex; // held while finding out how sudo works here
+    std::mutex m_sudoMutex; // guards the two below
     SudoMode m_sudoMode = SudoMode::Unknown;
     QByteArray m_sudoPassword; // in memory only, for this session
 };
