@@ -162,6 +162,18 @@ tb_build_image_store() {
     mv "$tmp" "$dir"
 }
 
+# Removes cached trees of older recipes; only when no VM is up (they may be overlay lower dirs).
+tb_prune_cache() {
+    local keep d
+    case " $(ip netns list 2>/dev/null | awk '{ print $1 }' | tr '\n' ' ')" in *" aio-"*) return 0 ;; esac
+    keep=" $(tb_base_dir) $(tb_ready_dir) $(tb_mirror_dir) $(tb_image_rootfs_dir) $(tb_image_store_dir) "
+    for d in "$TB_CACHE"/base-* "$TB_CACHE"/ready-* "$TB_CACHE"/mirror-* "$TB_CACHE"/imgroot-* "$TB_CACHE"/images-*; do
+        [ -d "$d" ] || continue
+        case "$keep" in *" $d "*) ;; *) tb_umount_under "$d"; rm -rf "$d" ;; esac
+    done
+    return 0
+}
+
 # Makes sure every cached tree exists. Prints progress; logs to $TB_STATE/logs/cache.log.
 tb_ensure_caches() {
     local log="$TB_STATE/logs/cache.log" base ready mirror imgroot store pid_img="" rc

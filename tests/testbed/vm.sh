@@ -115,13 +115,20 @@ tb_hostkey_fpr() {
     ssh-keygen -l -E sha256 -f "$(tb_vm_root "$1")/etc/ssh/ssh_host_ed25519_key.pub" | awk '{ print $2 }'
 }
 
+# Is the VM up and answering? Prints why not. Slow answers under load get three tries.
 tb_vm_healthy() {
-    local name=$1 engine
+    local name=$1 engine try
     engine=$(tb_vm_field "$name" 4)
     [ -e "/run/netns/$(tb_netns "$name")" ] || return 1
-    tb_mounted "$(tb_vm_root "$name")" || return 1
-    tb_ssh_answers "$(tb_vm_ip "$name")" || return 1
-    [ "$engine" = no ] || tb_engine_answers "$name" || return 1
+    tb_mounted "$(tb_vm_root "$name")" || { tb_log "$name: root not mounted"; return 1; }
+    for try in 1 2 3; do
+        if tb_ssh_answers "$(tb_vm_ip "$name")" && { [ "$engine" = no ] || tb_engine_answers "$name"; }; then
+            return 0
+        fi
+        sleep 1
+    done
+    tb_log "$name: sshd or engine does not answer; recreating it"
+    return 1
 }
 
 # Creates one VM and starts its sshd and engine (does not wait for them).
