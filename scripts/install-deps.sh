@@ -13,7 +13,7 @@ packages=(
   # testbed: VM-like hosts with sshd, a Docker-compatible engine, nginx, ACME
   openssh-server openssh-client iproute2 nftables curl debootstrap podman runc uidmap
   nginx certbot pebble python3 python3-cryptography
-  apt-utils iptables netavark conmon openssl
+  apt-utils iptables netavark conmon openssl docker-registry
 )
 
 missing=()
@@ -36,6 +36,7 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts nginx on install; the host's own nginx is not ours to run.
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
+  $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true
 else
   $SUDO pkill -x nginx 2>/dev/null || true
 fi
