@@ -159,6 +159,7 @@ tb_build_image_store() {
     tb_umount_under "$tmp"
     rm -rf "$run"
     [ $rc -eq 0 ] || return 1
+    rm -rf "$tmp/libpod"  # libpod's database remembers the build path; only the image data is needed
     mv "$tmp" "$dir"
 }
 
@@ -167,7 +168,9 @@ tb_prune_cache() {
     local keep d
     case " $(ip netns list 2>/dev/null | awk '{ print $1 }' | tr '\n' ' ')" in *" aio-"*) return 0 ;; esac
     keep=" $(tb_base_dir) $(tb_ready_dir) $(tb_mirror_dir) $(tb_image_rootfs_dir) $(tb_image_store_dir) "
-    for d in "$TB_CACHE"/base-* "$TB_CACHE"/ready-* "$TB_CACHE"/mirror-* "$TB_CACHE"/imgroot-* "$TB_CACHE"/images-*; do
+    keep="$keep$(tb_image_store_dir | sed 's|/images-|/registry-|') "
+    for d in "$TB_CACHE"/base-* "$TB_CACHE"/ready-* "$TB_CACHE"/mirror-* "$TB_CACHE"/imgroot-* "$TB_CACHE"/images-* \
+        "$TB_CACHE"/registry-*; do
         [ -d "$d" ] || continue
         case "$keep" in *" $d "*) ;; *) tb_umount_under "$d"; rm -rf "$d" ;; esac
     done

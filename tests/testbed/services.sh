@@ -100,3 +100,61 @@ tb_stop_daemons() {
     done
     return 0
 }
+
+# A local registry on 198.18.0.1:5000 holding the stand-in image, so `docker pull` of the real names
+# works in the VMs (their registries.conf maps ghcr.io/… and the cn mirror to it). Data cached per image.
+tb_registry_dir() { echo "$TB_CACHE/registry-$(tb_image_key)"; }
+
+tb_start_registry() {
+    local root=$1 d="$TB_STATE/registry"
+    if tb_daemon_alive registry; then
+        grep -qx "    rootdirectory: $root" "$d/config.yml" 2>/dev/null && return 0
+        kill "$(cat "$TB_STATE/pids/registry.pid")" 2>/dev/null
+        for _ in $(seq 1 25); do tb_daemon_alive registry || break; sleep 0.2; done
+    fi
+    mkdir -p "$d"
+    cat >"$d/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $root
+  delete:
+    enabled: false
+http:
+  addr: $TB_HOST_IP:$TB_REGISTRY_PORT
+EOF
+    tb_daemon registry docker-registry serve "$d/config.yml"
+    tb_wait 20 "the registry" tb_http_answers "http://$TB_HOST_IP:$TB_REGISTRY_PORT/v2/"
+}
+
+tb_ensure_registry() {
+    local data store t p
+    data=$(tb_registry_dir); store=$(tb_image_store_dir)
+    [ -d "$store" ] || return 0
+    command -v docker-registry >/dev/null || { tb_log "warning: docker-registry missing: docker pull will fail"; return 0; }
+    if [ -f "$data/.complete" ]; then
+        tb_start_registry "$data"
+        return
+    fi
+    tb_log "pushing the stand-in image into the local registry (once)"
+    rm -rf "$data.build"
+    mkdir -p "$data.build"
+    tb_start_registry "$data.build"
+    # libpod's database of a store built elsewhere names the old path; only the image data matters.
+    rm -rf "$store/libpod"
+    p=(podman --root "$store" --runroot "$TB_STATE/imgpush-run" --storage-driver overlay)
+    for t in $TB_SANDBOX_TAGS; do
+        "${p[@]}" push --tls-verify=false "$TB_SANDBOX_REPO:$t" \
+            "docker://$TB_HOST_IP:$TB_REGISTRY_PORT/${TB_SANDBOX_REPO#*/}:$t" >>"$TB_STATE/logs/cache.log" 2>&1 &&
+        "${p[@]}" push --tls-verify=false "$TB_SANDBOX_MIRROR_REPO:$t" \
+            "docker://$TB_HOST_IP:$TB_REGISTRY_PORT/${TB_SANDBOX_MIRROR_REPO#*/}:$t" >>"$TB_STATE/logs/cache.log" 2>&1 ||
+            { tb_umount_under "$store"; tb_log "warning: pushing to the local registry failed; see logs/cache.log"; return 0; }
+    done
+    tb_umount_under "$store"
+    rm -rf "$TB_STATE/imgpush-run" "$store/libpod"
+    touch "$data.build/.complete"
+    rm -rf "$data" && mv "$data.build" "$data"
+    tb_start_registry "$data"
+}

@@ -72,6 +72,17 @@ EOF
     cat >"$d/registries.conf" <<EOF
 unqualified-search-registries = []
 short-name-mode = "permissive"
+
+# The stand-in image lives in the testbed's registry on the workstation side (plain http).
+[[registry]]
+prefix = "$TB_SANDBOX_REPO"
+location = "$TB_HOST_IP:$TB_REGISTRY_PORT/${TB_SANDBOX_REPO#*/}"
+insecure = true
+
+[[registry]]
+prefix = "$TB_SANDBOX_MIRROR_REPO"
+location = "$TB_HOST_IP:$TB_REGISTRY_PORT/${TB_SANDBOX_MIRROR_REPO#*/}"
+insecure = true
 EOF
     return 0
 }

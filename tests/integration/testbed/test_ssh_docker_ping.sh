@@ -16,6 +16,8 @@ expect "docker logs carries the banner" grep -q 'AIO Sandbox' <<<"$logs"
 expect "docker logs carries the access log line" grep -q '"GET /v1/ping HTTP/1.1" 200' <<<"$logs"
 expect "docker logs -f streams (bounded)" bash -c "timeout 3 ssh ${SSH_OPTS[*]} -i $AIO_TB_KEY $T 'docker logs -f tb-ping' | grep -q 'AIO Sandbox'"
 expect "the mirror name is present" ssh_key "$AIO_TB_KEY" "$T" "docker image inspect $AIO_TB_SANDBOX_MIRROR_IMAGE >/dev/null"
+expect "docker pull of the real name (local registry)" ssh_key "$AIO_TB_KEY" "$T" "docker pull -q $AIO_TB_SANDBOX_IMAGE >/dev/null"
+expect "docker pull of the mirror name" ssh_key "$AIO_TB_KEY" "$T" "docker pull -q $AIO_TB_SANDBOX_MIRROR_IMAGE >/dev/null"
 expect "hostname is the VM's" test "$(ssh_key "$AIO_TB_KEY" "$T" hostname)" = vm-ready
 expect "docker rm" ssh_key "$AIO_TB_KEY" "$T" 'docker rm -f tb-ping >/dev/null'
 expect "container gone" test -z "$(ssh_key "$AIO_TB_KEY" "$T" 'docker ps -aq --filter name=tb-ping')"
