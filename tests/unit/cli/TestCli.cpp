@@ -277,6 +277,42 @@ private slots:
                       QStringLiteral("not valid JSON"));
     }
 
+    void releaseBuildsCannotDumpCore()
+    {
+#ifndef NDEBUG
+        QSKIP("core dumps stay enabled in debug builds");
+#else
+        // The command waits for the password on stdin; meanwhile its limits are visible in /proc.
+        // (The soft limit may be 0 already where the test runs; the hard limit must be 0 too.)
+        QProcess p;
+        p.setProcessEnvironment(m_cli->environment());
+        p.start(QStringLiteral(AIO_APP_PATH),
+                {QStringLiteral("--profile"), m_profile, QStringLiteral("targets"), QStringLiteral("add"),
+                 QStringLiteral("vm"), QStringLiteral("waiting"), QStringLiteral("--host"), QStringLiteral("h"),
+                 QStringLiteral("--password-stdin")});
+        QVERIFY(p.waitForStarted(30000));
+        const QString limitsPath = QStringLiteral("/proc/%1/limits").arg(p.processId());
+        QByteArray coreLine;
+        for (int i = 0; i < 500 && !coreLine.startsWith("Max core file size 0 0"); ++i) {
+            QFile limits(limitsPath);
+            if (limits.open(QIODevice::ReadOnly)) {
+                for (const QByteArray& line : limits.readAll().split('\n')) {
+                    if (line.startsWith("Max core file size"))
+                        coreLine = line.simplified();
+                }
+            }
+            if (!coreLine.startsWith("Max core file size 0 0"))
+                QTest::qWait(10);
+            else
+                break;
+        }
+        p.closeWriteChannel(); // an empty password: the command is refused and ends
+        QVERIFY(p.waitForFinished(30000));
+        QVERIFY2(coreLine.startsWith("Max core file size 0 0"), coreLine.constData());
+        QCOMPARE(p.exitCode(), 1);
+#endif
+    }
+
     void profileFromTheEnvironment()
     {
         m_cli->environment().insert(QStringLiteral("AIO_PROFILE"), m_profile);

@@ -249,6 +249,28 @@ private slots:
         QCOMPARE(again.targets().first().vm.port.value(), quint16(2200));
     }
 
+    void importingTwiceAddsNothingAndClashingNamesAreRenamed()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        QVERIFY(inventory.add(vm(QStringLiteral("web"), QStringLiteral("web.example.com"))).ok());
+        ImportResult found;
+        found.targets = {vm(QStringLiteral("web"), QStringLiteral("web.example.com")),
+                         vm(QStringLiteral("web"), QStringLiteral("other.example.com")), vm(QStringLiteral("db"))};
+        auto added = inventory.addImported(found, QStringLiteral("ssh_config"));
+        QVERIFY(added.ok());
+        QCOMPARE(added->size(), 2);
+        QCOMPARE(added->at(0).name, QStringLiteral("web (2)"));
+        QCOMPARE(added->at(1).name, QStringLiteral("db"));
+        QCOMPARE(found.skipped.size(), 1);
+        QVERIFY(found.skipped.first().reason.contains(QStringLiteral("already in the inventory")));
+
+        ImportResult again;
+        again.targets = {vm(QStringLiteral("db"))};
+        QCOMPARE(inventory.addImported(again, QStringLiteral("ssh_config"))->size(), 0);
+        QCOMPARE(inventory.count(), 3);
+    }
+
     void fileFunctionsWorkOnAWorkerThread()
     {
         const QList<Target> targets{vm(QStringLiteral("a")), vm(QStringLiteral("b"))};
