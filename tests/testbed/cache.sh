@@ -1,7 +1,7 @@
 # Builds the cached trees under /var/cache/aio-testbed. Sourced by up (after lib.sh).
 # Every cached thing lives in a directory named after the hash of its recipe (the text of the
 # function that builds it plus its inputs), so changing a recipe rebuilds exactly what changed.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2086
 
 tb_hash() { sha256sum | cut -c1-16; }
 
@@ -92,11 +92,9 @@ tb_build_ready() {
     local aptopts=(-o Dir::Etc::SourceList=/tmp/aio-build.list -o Dir::Etc::SourceParts=/nonexistent -q -y)
     {
         tb_chroot "$m" apt-get "${aptopts[@]}" update &&
-        # shellcheck disable=SC2086
         tb_chroot "$m" apt-get "${aptopts[@]}" install --download-only $TB_MIRROR_PACKAGES &&
         mkdir -p "$mirror.build/debian/pool/main" &&
         cp "$m"/var/cache/apt/archives/*.deb "$mirror.build/debian/pool/main/" &&
-        # shellcheck disable=SC2086
         tb_chroot "$m" apt-get "${aptopts[@]}" install --no-install-recommends $TB_READY_PACKAGES &&
         tb_chroot "$m" apt-get clean
     } >>"$log" 2>&1 || rc=1
