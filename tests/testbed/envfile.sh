@@ -44,10 +44,39 @@ tb_write_env() {
         echo "AIO_TB_ACME_CA_BUNDLE=$TB_STATE/pebble/pebble.minica.pem"
         echo "AIO_TB_ACME_ROOTS_URL=https://$TB_HOST_IP:$TB_PEBBLE_MGMT_PORT/roots/0"
         echo "AIO_TB_DNS=$TB_HOST_IP:$TB_DNS_PORT"
+        echo "AIO_TB_SSH_CONFIG=$TB_STATE/ssh_config"
         echo "AIO_TB_VM_EXEC=$TB_DIR/vm-exec"
         echo "AIO_TB_ROTATE_HOSTKEY=$TB_DIR/rotate-hostkey"
     } >"$tmp"
     mv "$kh.tmp" "$kh"
+    # An OpenSSH client config for every VM (ssh -F …, or the app's "targets import ssh-config").
+    {
+        echo "# Written by tests/testbed/up: the testbed's VMs. Test-only keys."
+        for v in $TB_ALL_VMS; do
+            printf 'Host %s
+    HostName %s
+    User deploy
+    IdentityFile %s
+    IdentitiesOnly yes
+' \
+                "$v" "$(tb_vm_ip "$v")" "$TB_STATE/keys/id_ed25519"
+            printf '    UserKnownHostsFile %s
+    StrictHostKeyChecking yes
+' "$kh"
+        done
+        printf 'Host vm-ready-via-bastion
+    HostName %s
+    User deploy
+    IdentityFile %s
+    IdentitiesOnly yes
+' \
+            "$(tb_vm_ip vm-ready)" "$TB_STATE/keys/id_ed25519"
+        printf '    UserKnownHostsFile %s
+    StrictHostKeyChecking yes
+    ProxyJump bastion
+' "$kh"
+    } >"$TB_STATE/ssh_config"
+    chmod 644 "$TB_STATE/ssh_config"
     mv "$tmp" "$env"
     chmod 644 "$env" "$kh"
     python3 - "$env" "$TB_STATE/testbed.json" "$TB_ALL_VMS" <<'PY'
