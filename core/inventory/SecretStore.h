@@ -28,9 +28,10 @@ enum class SecretKind {
 // KeychainUnavailable and the secret is kept in this process's memory only, so the app can go
 // on for this run and asks again next time. Reads fall back to that memory.
 //
-// Asynchronous calls run on the calling thread's event loop and call back there; the callback is
-// dropped when `context` is destroyed first. The blocking calls are for worker threads (they spin
-// a local event loop) and must never be used on the GUI thread.
+// Every QtKeychain job runs on one internal thread (QtKeychain is not thread-safe). Asynchronous
+// calls may be made from any thread with an event loop and call back on `context`'s thread; the
+// callback is dropped when `context` is destroyed first. The blocking calls wait (at most 30 s)
+// for the keychain thread; they are for worker threads and the CLI, never the GUI thread.
 class SecretStore : public QObject
 {
     Q_OBJECT
