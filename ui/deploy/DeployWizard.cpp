@@ -229,6 +229,7 @@ void DeployWizard::onLoaded(const LoadResult& result)
         m_banner->show();
     }
     updateStepList();
+    updateButtons();
     updateSummary();
     emit loaded();
 }

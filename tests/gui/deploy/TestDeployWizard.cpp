@@ -8,11 +8,14 @@
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/VmDeployAnswers.h"
 #include "core/deploy/vm/VmPlanBuilder.h"
+#include "core/inventory/Profile.h"
 #include "core/inventory/Target.h"
 #include "ui/deploy/AnswersPage.h"
+#include "ui/deploy/DeployCapability.h"
 #include "ui/deploy/DeployWizard.h"
 #include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/StepPage.h"
+#include "ui/targets/TargetPage.h"
 #include "ui/widgets/MessageBox.h"
 
 #include <QCheckBox>
@@ -25,6 +28,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -136,6 +140,7 @@ private slots:
     void rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile();
     void confirmationQuestionIsAskedAndNoFailsTheStepWithRetry();
     void reopeningResumesWhereItWas();
+    void deployTabIsOnVmTargetsOnly();
 
 private:
     DeployWizard* newWizard(bool testPlan);
@@ -207,7 +212,12 @@ void TestDeployWizard::continueAndWaitForPreviews(DeployWizard* wizard)
     QSignalSpy ready(wizard, &DeployWizard::planReady);
     QSignalSpy finished(wizard, &DeployWizard::jobFinished);
     QTest::mouseClick(child<QPushButton>(wizard, "wizardNext"), Qt::LeftButton);
-    QVERIFY2(ready.wait(60'000) || ready.count() == 1, "the plan was not built");
+    QVERIFY2(ready.wait(60'000) || ready.count() == 1,
+             qPrintable(QStringLiteral("the plan was not built: ")
+                        + wizard->answersPage()
+                              ->findChild<QWidget*>(QStringLiteral("answersProblem"))
+                              ->property("accessibleName")
+                              .toString()));
     QVERIFY2(waitUntil([&] { return finished.count() >= 1; }, 120'000), "the previews did not finish");
 }
 
@@ -292,8 +302,13 @@ void TestDeployWizard::everyStepOfTheVmPlanShowsItsPreview()
             ++changing;
             QVERIFY2(diff->toPlainText().contains(f.path), qPrintable(id + QStringLiteral(": ") + f.path));
         }
-        QVERIFY2(record.preview.nothingToDo || !shownCommands.isEmpty() || changing > 0,
+        // A step with nothing to run still tells the admin why (e.g. preflight: warnings only).
+        const QStringList remarks = record.preview.warnings + record.preview.notes;
+        QVERIFY2(record.preview.nothingToDo || !shownCommands.isEmpty() || changing > 0 || !remarks.isEmpty(),
                  qPrintable(id + QStringLiteral(" previews nothing")));
+        auto* notes = child<QLabel>(page, "stepNotes");
+        for (const QString& remark : remarks)
+            QVERIFY2(notes->isVisible() && notes->text().contains(remark), qPrintable(id));
         QVERIFY(child<QPushButton>(page, "stepApply")->isEnabled());
         QVERIFY(!child<QPushButton>(page, "stepRollback")->isEnabled());
     }
@@ -304,6 +319,7 @@ void TestDeployWizard::skipAsksForAReasonAndRecordsIt()
     m_wizard.reset(newWizard(false));
     fillValidAnswers(m_wizard.get());
     continueAndWaitForPreviews(m_wizard.get());
+    QVERIFY(m_wizard->runner());
     const int nginx = m_wizard->runner()->plan().indexOf(QStringLiteral("nginx"));
     QVERIFY(nginx >= 0);
     m_wizard->showPage(1 + nginx);
@@ -336,6 +352,7 @@ void TestDeployWizard::skipAsksForAReasonAndRecordsIt()
 void TestDeployWizard::rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile()
 {
     m_wizard.reset(newWizard(true));
+    fillValidAnswers(m_wizard.get());
     continueAndWaitForPreviews(m_wizard.get());
     StepPage* page = m_wizard->stepPage(0);
     QVERIFY(child<QPlainTextEdit>(page, "stepDiff")->toPlainText().contains(QStringLiteral("+one")));
@@ -385,6 +402,7 @@ void TestDeployWizard::rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile()
 void TestDeployWizard::confirmationQuestionIsAskedAndNoFailsTheStepWithRetry()
 {
     m_wizard.reset(newWizard(true));
+    fillValidAnswers(m_wizard.get());
     continueAndWaitForPreviews(m_wizard.get());
     StepPage* page = m_wizard->stepPage(1);
     QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
@@ -414,6 +432,7 @@ void TestDeployWizard::confirmationQuestionIsAskedAndNoFailsTheStepWithRetry()
 void TestDeployWizard::reopeningResumesWhereItWas()
 {
     m_wizard.reset(newWizard(true));
+    fillValidAnswers(m_wizard.get());
     child<QLineEdit>(m_wizard->answersPage(), "publicHost")->setText(QStringLiteral("resume.example.com"));
     continueAndWaitForPreviews(m_wizard.get());
     QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
@@ -435,6 +454,27 @@ void TestDeployWizard::reopeningResumesWhereItWas()
     QVERIFY(child<QLabel>(m_wizard->stepPage(0), "stepHistory")->text().contains(QStringLiteral("applied")));
     // Detect found the file in place: "already done", nothing to change.
     QVERIFY(m_wizard->runner()->record(0).preview.nothingToDo);
+}
+
+void TestDeployWizard::deployTabIsOnVmTargetsOnly()
+{
+    Profile::setDirectory(m_data->path());
+    registerDeployCapability();
+    const Target cluster = Target::makeCluster(QStringLiteral("cluster"), ClusterSettings{});
+    TargetPage vmPage(m_target, nullptr, nullptr);
+    TargetPage clusterPage(cluster, nullptr, nullptr);
+    auto* wizard = vmPage.findChild<DeployWizard*>(QStringLiteral("deployTab"));
+    QVERIFY(wizard);
+    QCOMPARE(vmPage.tabs()->tabText(vmPage.tabs()->indexOf(wizard)), QStringLiteral("Deploy"));
+    QVERIFY(!clusterPage.findChild<DeployWizard*>());
+    // The wizard follows the target's edits, and fills the public name from the target.
+    Target renamed = m_target;
+    renamed.name = QStringLiteral("renamed-vm");
+    vmPage.setTarget(renamed);
+    QCOMPARE(wizard->target().name, QStringLiteral("renamed-vm"));
+    QVERIFY(waitUntil(
+        [&] { return child<QLineEdit>(wizard->answersPage(), "publicHost")->text() == QStringLiteral("sandbox.test"); },
+        10'000));
 }
 
 QTEST_MAIN(TestDeployWizard)

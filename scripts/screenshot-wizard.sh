@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Takes the deployment wizard's screenshots (docs/screenshots/wizard-*.png) from the real main
+# window under Xvfb at 1280x800: the answers page, a step's preview with its file diff, and, when
+# the testbed is up (tests/testbed/up), the preflight step applied on vm-ready with its checks.
+#   scripts/screenshot-wizard.sh            (AIO_BUILD_DIR=build/default by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${AIO_BUILD_DIR:-build/default}
+tool="$build/tests/gui/deploy/wizard-screenshots"
+out="$root/docs/screenshots"
+
+command -v xvfb-run >/dev/null 2>&1 || bash scripts/install-deps.sh
+if [ ! -d "$build" ]; then
+  if [ "$build" = build/default ]; then
+    cmake --preset default >/dev/null
+  else
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  fi
+fi
+cmake --build "$build" --target wizard-screenshots -j"$(nproc)"
+
+mkdir -p "$out"
+# Without a keychain service the wizard keeps keys in memory only; that is fine for screenshots.
+env -u DBUS_SESSION_BUS_ADDRESS timeout 600 \
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$tool" "$out"
