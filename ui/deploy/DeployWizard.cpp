@@ -487,9 +487,7 @@ void DeployWizard::updateStepList()
             return State::Failed;
         case StepOutcome::RolledBack:
             return State::RolledBack;
-        case StepOutcome::Previewed:
-            if (record.preview.nothingToDo)
-                return State::Done;
+        case StepOutcome::Previewed: // "already done" here only once its checks ran (Apply checks it)
             break;
         case StepOutcome::NotRun:
             if (record.error)
@@ -502,7 +500,7 @@ void DeployWizard::updateStepList()
             if (it->action == QLatin1String("skip"))
                 return State::Skipped;
             if (it->action == QLatin1String("apply") && it->outcome == StepOutcome::Applied
-                && record.outcome != StepOutcome::Previewed)
+                && (record.outcome != StepOutcome::Previewed || record.preview.nothingToDo))
                 return State::Done;
         }
         return record.outcome == StepOutcome::Previewed ? State::Previewed : State::Pending;
