@@ -1,0 +1,437 @@
+#include "app/cli/DeployCommand.h"
+
+#include "core/deploy/History.h"
+#include "core/deploy/PlanRunner.h"
+#include "core/deploy/vm/VmPlanBuilder.h"
+#include "core/inventory/Inventory.h"
+#include "core/inventory/Profile.h"
+#include "core/inventory/SecretStore.h"
+#include "core/ssh/SshSession.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QSslCertificate>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+
+namespace aio::cli {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("aio::cli::DeployCommand", text);
+}
+
+// One line from stdin (a y/N answer or a secret); empty at EOF.
+QString readLine()
+{
+    std::string line;
+    if (!std::getline(std::cin, line))
+        return {};
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return QString::fromStdString(line);
+}
+
+Result<QByteArray> readFile(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error(ErrorKind::Io, tr("Cannot read %1.").arg(path), f.errorString());
+    return f.readAll();
+}
+
+Status writePrivateFile(const QString& path, const QByteArray& content)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return Error(ErrorKind::Io, tr("Cannot write %1.").arg(path), f.errorString());
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    f.write(content);
+    if (!f.commit())
+        return Error(ErrorKind::Io, tr("Cannot write %1.").arg(path), f.errorString());
+    return {};
+}
+
+SshSettings settingsFor(const Target& target, const QCommandLineParser& p)
+{
+    SshSettings s;
+    s.targetName = target.name;
+    s.host = target.vm.host;
+    s.port = target.vm.port.value();
+    s.user = target.vm.user;
+    s.useAgent = target.vm.auth == SshAuthMethod::Agent;
+    if (target.vm.auth == SshAuthMethod::KeyFile && !target.vm.keyPath.isEmpty()) {
+        s.identityFiles = {target.vm.keyPath};
+        s.useDefaultIdentities = false;
+    }
+    s.allowPassword = target.vm.auth == SshAuthMethod::Password;
+    if (!target.vm.jumpHost.isEmpty()) {
+        SshHop hop;
+        hop.user = target.vm.jumpHost.user;
+        hop.host = target.vm.jumpHost.host;
+        hop.port = target.vm.jumpHost.port.value();
+        s.jumpHosts = {hop};
+    }
+    if (p.isSet(QStringLiteral("known-hosts")))
+        s.userKnownHostsFiles = p.values(QStringLiteral("known-hosts"));
+    if (p.isSet(QStringLiteral("accept-new-host-key")))
+        s.hostKeyPolicy = HostKeyPolicy::AcceptNew;
+    else if (p.isSet(QStringLiteral("strict-host-key")))
+        s.hostKeyPolicy = HostKeyPolicy::Strict;
+    return s;
+}
+
+// Where a generated secret is kept: the file given on the command line, else
+// the keychain.
+struct SecretPlace
+{
+    QString file;
+    QUuid targetId;
+};
+
+Result<QString> loadSecret(const SecretPlace& place, SecretKind kind, SecretStore& store)
+{
+    if (!place.file.isEmpty()) {
+        if (!QFileInfo::exists(place.file))
+            return QString();
+        Result<QByteArray> content = readFile(place.file);
+        if (!content)
+            return content.error();
+        return QString::fromUtf8(*content).trimmed()
+            + (kind == SecretKind::SandboxJwtPrivateKey ? QStringLiteral("\n") : QString());
+    }
+    Result<QString> stored = store.readBlocking(place.targetId, kind);
+    if (!stored)
+        return stored.error().kind == ErrorKind::NotFound || stored.error().kind == ErrorKind::KeychainUnavailable
+            ? Result<QString>(QString())
+            : stored;
+    return stored;
+}
+
+QString outcomeText(StepOutcome o)
+{
+    switch (o) {
+    case StepOutcome::Applied:
+        return tr("applied");
+    case StepOutcome::AlreadyDone:
+        return tr("already done");
+    case StepOutcome::Skipped:
+        return tr("skipped");
+    case StepOutcome::Failed:
+        return tr("FAILED (rolled back)");
+    case StepOutcome::RollbackFailed:
+        return tr("FAILED, and the rollback failed too");
+    case StepOutcome::RolledBack:
+        return tr("rolled back");
+    case StepOutcome::Cancelled:
+        return tr("cancelled");
+    case StepOutcome::Previewed:
+        return tr("previewed");
+    case StepOutcome::NotRun:
+        return tr("not run");
+    }
+    return {};
+}
+
+QString indent(const QString& text, const QString& prefix)
+{
+    QStringList lines = text.split(QLatin1Char('\n'));
+    while (!lines.isEmpty() && lines.last().isEmpty())
+        lines.removeLast();
+    for (QString& l : lines)
+        l.prepend(prefix);
+    return lines.join(QLatin1Char('\n'));
+}
+} // namespace
+
+QString DeployCommand::summary() const
+{
+    return tr("deploy the sandbox to a VM target (Docker + nginx + TLS + auth), "
+              "step by step");
+}
+
+QString DeployCommand::help() const
+{
+    return tr("Usage: aio-sandbox-manager deploy TARGET --answers FILE [options]\n"
+              "\n"
+              "Deploys the AIO Sandbox to the VM target TARGET with the answers in "
+              "FILE (see docs/deploy-answers.md):\n"
+              "preflight, authentication keys, the container, nginx, TLS, edge access "
+              "control, host firewall and a\n"
+              "final check from this workstation. Each step shows what it will change "
+              "before it changes it; a\n"
+              "second run changes nothing; a failing step is rolled back.\n"
+              "\n"
+              "Options:\n"
+              "  --answers FILE            the deployment answers (JSON); required\n"
+              "  --dry-run                 only detect and show the previews; change "
+              "nothing\n"
+              "  --yes                     do not ask before each step (and answer yes "
+              "to the steps' questions)\n"
+              "  --accept-new-host-key     trust and remember the VM's host key on "
+              "first contact\n"
+              "  --strict-host-key         only connect when the host key is already "
+              "known\n"
+              "  --known-hosts FILE        read host keys from FILE instead of "
+              "~/.ssh/known_hosts (repeatable)\n"
+              "  --address ADDR            the VM's address as reached from here, for "
+              "the final checks\n"
+              "                            (default: the target's SSH host)\n"
+              "  --trust-ca FILE           also trust this CA for the final HTTPS "
+              "checks (repeatable), e.g. the\n"
+              "                            root of a private ACME server\n"
+              "  --jwt-key-file FILE       keep the sandbox's JWT private key in FILE "
+              "(0600) instead of the keychain;\n"
+              "                            read from it when it exists\n"
+              "  --api-key-file FILE       the same for the sandbox API key\n"
+              "  --basic-auth-password-stdin  read the basic-auth password from the "
+              "first line of stdin\n"
+              "                            (else AIO_BASIC_AUTH_PASSWORD)\n"
+              "\n"
+              "Exit codes: 0 every step done or not needed (dry-run: every preview "
+              "shown), 1 a step failed or was\n"
+              "refused, 2 wrong usage.\n");
+}
+
+int DeployCommand::run(const QStringList& args, CommandContext& context)
+{
+    QCommandLineParser p;
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addOptions({
+        {QStringLiteral("answers"), {}, QStringLiteral("file")},
+        {QStringLiteral("dry-run"), {}},
+        {QStringLiteral("yes"), {}},
+        {QStringLiteral("accept-new-host-key"), {}},
+        {QStringLiteral("strict-host-key"), {}},
+        {QStringLiteral("known-hosts"), {}, QStringLiteral("file")},
+        {QStringLiteral("address"), {}, QStringLiteral("address")},
+        {QStringLiteral("trust-ca"), {}, QStringLiteral("file")},
+        {QStringLiteral("jwt-key-file"), {}, QStringLiteral("file")},
+        {QStringLiteral("api-key-file"), {}, QStringLiteral("file")},
+        {QStringLiteral("basic-auth-password-stdin"), {}},
+        {QStringLiteral("help"), {}},
+    });
+    if (!p.parse(QStringList{QStringLiteral("deploy")} + args))
+        return context.usageError(p.errorText(), name());
+    if (p.isSet(QStringLiteral("help"))) {
+        context.out() << help();
+        return ExitOk;
+    }
+    if (p.positionalArguments().size() != 1)
+        return context.usageError(tr("Name exactly one target."), name());
+    if (!p.isSet(QStringLiteral("answers")))
+        return context.usageError(tr("--answers FILE is required."), name());
+    if (p.isSet(QStringLiteral("accept-new-host-key")) && p.isSet(QStringLiteral("strict-host-key")))
+        return context.usageError(tr("--accept-new-host-key and --strict-host-key exclude each other."), name());
+
+    Inventory* inventory = context.inventory();
+    if (!inventory)
+        return context.fail(context.inventoryError());
+    Result<Target> target = inventory->get(p.positionalArguments().first());
+    if (!target)
+        return context.fail(target.error());
+    if (!target->isVm())
+        return context.fail(
+            Error(ErrorKind::Usage, tr("%1 is a cluster; `deploy` handles VM targets.").arg(target->name)));
+
+    Result<VmDeployAnswers> answers = VmDeployAnswers::load(p.value(QStringLiteral("answers")));
+    if (!answers)
+        return context.fail(answers.error());
+
+    VmDeployment d;
+    d.answers = *answers;
+    d.vmAddress = target->vm.host;
+    if (p.isSet(QStringLiteral("address"))) {
+        Result<HostName> address = HostName::parse(p.value(QStringLiteral("address")));
+        if (!address)
+            return context.fail(address.error());
+        d.vmAddress = *address;
+    }
+    for (const QString& file : p.values(QStringLiteral("trust-ca"))) {
+        Result<QByteArray> pem = readFile(file);
+        if (!pem)
+            return context.fail(pem.error());
+        const QList<QSslCertificate> certs = QSslCertificate::fromData(*pem, QSsl::Pem);
+        if (certs.isEmpty())
+            return context.fail(Error(ErrorKind::InvalidInput, tr("%1 holds no PEM certificate.").arg(file)));
+        d.trustedCas += certs;
+    }
+
+    // Secrets: the keychain, or the files named on the command line; the
+    // basic-auth password from stdin or the environment. Never from the command
+    // line itself.
+    SecretStore store;
+    const SecretPlace jwtPlace{p.value(QStringLiteral("jwt-key-file")), target->id};
+    const SecretPlace apiPlace{p.value(QStringLiteral("api-key-file")), target->id};
+    if (d.answers.sandboxJwt) {
+        Result<QString> key = loadSecret(jwtPlace, SecretKind::SandboxJwtPrivateKey, store);
+        if (!key)
+            return context.fail(key.error());
+        d.secrets.jwtPrivateKeyPem = key->toUtf8();
+    }
+    if (d.answers.sandboxApiKey) {
+        Result<QString> key = loadSecret(apiPlace, SecretKind::SandboxApiKey, store);
+        if (!key)
+            return context.fail(key.error());
+        d.secrets.apiKey = *key;
+    }
+    if (!d.answers.basicAuthUser.isEmpty()) {
+        d.secrets.basicAuthPassword = p.isSet(QStringLiteral("basic-auth-password-stdin"))
+            ? readLine()
+            : qEnvironmentVariable("AIO_BASIC_AUTH_PASSWORD");
+    }
+    const bool dryRun = p.isSet(QStringLiteral("dry-run"));
+    d.saveSecret = [jwtPlace, apiPlace, dryRun](SecretKind kind, const QByteArray& value) -> Status {
+        if (dryRun)
+            return {};
+        const SecretPlace& place = kind == SecretKind::SandboxApiKey ? apiPlace : jwtPlace;
+        if (!place.file.isEmpty())
+            return writePrivateFile(place.file, value);
+        SecretStore worker;
+        const Status s = worker.writeBlocking(place.targetId, kind, QString::fromUtf8(value));
+        if (!s && s.error().kind == ErrorKind::KeychainUnavailable)
+            return Error(ErrorKind::KeychainUnavailable, s.error().message, s.error().detail,
+                         tr("No keychain runs here: pass "
+                            "--jwt-key-file/--api-key-file so the key is kept, "
+                            "or the sandbox cannot be reached later."));
+        return s;
+    };
+
+    const SshSettings settings = settingsFor(*target, p);
+    SshCallbacks callbacks;
+    callbacks.secrets = [targetId = target->id](const SecretRequest& request) -> std::optional<QString> {
+        SecretStore s;
+        SecretKind kind = SecretKind::Password;
+        if (request.kind == SecretRequest::Kind::KeyPassphrase)
+            kind = SecretKind::KeyPassphrase;
+        else if (request.kind == SecretRequest::Kind::SudoPassword)
+            kind = SecretKind::SudoPassword;
+        if (request.attempt > 1)
+            return std::nullopt; // a stored secret that was wrong once stays wrong
+        Result<QString> stored = s.readBlocking(targetId, kind);
+        if (stored)
+            return *stored;
+        return std::nullopt;
+    };
+    d.reconnect = [settings, callbacks]() -> Result<std::shared_ptr<RemoteHost>> {
+        auto fresh = std::make_shared<SshSession>(settings, callbacks);
+        if (const Status s = fresh->connectToHost(); !s)
+            return s.error();
+        return std::shared_ptr<RemoteHost>(fresh);
+    };
+
+    Result<VmPlanBuilder::Built> built = VmPlanBuilder::build(d);
+    if (!built)
+        return context.fail(built.error().onTarget(target->name));
+
+    auto session = std::make_shared<SshSession>(settings, callbacks);
+    if (const Status s = session->connectToHost(); !s)
+        return context.fail(s.error().onTarget(target->name));
+
+    QTextStream& out = context.out();
+    out << tr("Deploying to %1 (%2), serving https://%3/%4")
+               .arg(target->name, settings.displayName(), d.answers.publicHost.toString(),
+                    dryRun ? tr(" — dry run, nothing is changed") : QString())
+        << Qt::endl;
+
+    auto history = std::make_shared<History>(target->id.toString(QUuid::WithoutBraces),
+                                             Profile::dataDir() + QStringLiteral("/history"));
+    const int stepCount = built->plan.size();
+    QStringList titles;
+    for (int i = 0; i < stepCount; ++i)
+        titles << built->plan.step(i).title();
+    PlanRunner runner(std::move(built->plan), session, dryRun ? nullptr : history);
+    for (const QString& secret : built->secrets)
+        runner.redactor().addSecret(secret);
+    PlanRunner::Options options;
+    options.dryRun = dryRun;
+    options.assumeYes = p.isSet(QStringLiteral("yes"));
+    options.confirmEachStep = !options.assumeYes && !dryRun;
+    runner.setOptions(options);
+
+    QEventLoop loop;
+    bool success = false;
+    QObject::connect(&runner, &PlanRunner::stepStarted, &loop, [&](int index, StepPhase phase) {
+        if (phase == StepPhase::Detect)
+            out << Qt::endl
+                << QStringLiteral("== [%1/%2] %3 ==").arg(index + 1).arg(stepCount).arg(titles.value(index))
+                << Qt::endl;
+        else if (phase == StepPhase::Apply || phase == StepPhase::Rollback || phase == StepPhase::Verify)
+            out << QStringLiteral("-- %1").arg(stepPhaseName(phase)) << Qt::endl;
+    });
+    QObject::connect(&runner, &PlanRunner::previewReady, &loop, [&](int, const StepPreview& preview) {
+        if (preview.nothingToDo && preview.commands.isEmpty() && preview.fileChanges.isEmpty()) {
+            out << tr("Nothing to change.") << Qt::endl;
+            for (const QString& note : preview.notes)
+                out << QStringLiteral("  ") << note << Qt::endl;
+            return;
+        }
+        out << indent(preview.toText(), QStringLiteral("  ")) << Qt::endl;
+    });
+    QObject::connect(&runner, &PlanRunner::lineReceived, &loop, [&](int, OutputChannel channel, const QString& line) {
+        out << (channel == OutputChannel::Stderr ? QStringLiteral("  ! ") : QStringLiteral("  | ")) << line << Qt::endl;
+    });
+    QObject::connect(&runner, &PlanRunner::verifyResult, &loop, [&](int, const VerifyReport& report) {
+        out << indent(report.toText(), QStringLiteral("  ")) << Qt::endl;
+    });
+    QObject::connect(&runner, &PlanRunner::needsConfirmation, &loop, [&](int, const QString& question) {
+        out << question << tr(" [y/N] ") << Qt::flush;
+        const QString answer = readLine().trimmed().toLower();
+        runner.answerConfirmation(answer == QLatin1String("y") || answer == QLatin1String("yes"));
+    });
+    QObject::connect(&runner, &PlanRunner::stepFinished, &loop,
+                     [&](int index, StepOutcome outcome, const QString& message) {
+                         out << QStringLiteral("=> %1: %2").arg(titles.value(index), outcomeText(outcome));
+                         if (!message.isEmpty())
+                             out << QStringLiteral(" — ") << message;
+                         out << Qt::endl;
+                     });
+    QObject::connect(&runner, &PlanRunner::finished, &loop, [&](bool ok) {
+        success = ok;
+        loop.quit();
+    });
+    if (!runner.startAll())
+        return context.fail(Error(ErrorKind::Internal, tr("The deployment could not start.")));
+    loop.exec();
+
+    out << Qt::endl << tr("Summary:") << Qt::endl;
+    bool allDone = true;
+    for (int i = 0; i < stepCount; ++i) {
+        const StepRecord r = runner.record(i);
+        const bool fine = dryRun ? r.outcome == StepOutcome::Previewed || r.outcome == StepOutcome::Skipped
+                || r.outcome == StepOutcome::AlreadyDone
+                                 : r.outcome == StepOutcome::Applied || r.outcome == StepOutcome::AlreadyDone
+                || (r.outcome == StepOutcome::Skipped && !r.state.notApplicableReason.isEmpty());
+        allDone = allDone && fine;
+        out << QStringLiteral("  %1 %2: %3")
+                   .arg(fine ? QStringLiteral("✓") : QStringLiteral("✗"), titles.value(i), outcomeText(r.outcome));
+        if (r.error)
+            out << QStringLiteral(" — ") << r.error->message;
+        out << Qt::endl;
+        if (r.error && !fine) {
+            if (!r.error->detail.isEmpty())
+                out << indent(r.error->detail, QStringLiteral("      ")) << Qt::endl;
+            if (!r.error->nextStep.isEmpty())
+                out << QStringLiteral("      ") << tr("next step: %1").arg(r.error->nextStep) << Qt::endl;
+        }
+    }
+    if (!dryRun)
+        out << tr("History: %1").arg(history->filePath()) << Qt::endl;
+    if (!success || !allDone) {
+        context.err() << tr("error: the deployment to %1 did not complete.").arg(target->name) << Qt::endl;
+        return ExitUserError;
+    }
+    return ExitOk;
+}
+
+AIO_REGISTER_COMMAND(DeployCommand)
+
+} // namespace aio::cli
