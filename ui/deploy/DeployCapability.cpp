@@ -1,17 +1,14 @@
 #include "ui/deploy/DeployCapability.h"
 
-#ifndef AIO_NO_DEPLOY_WIZARD
 #include "ui/deploy/DeployWizard.h"
 #include "ui/targets/TargetPage.h"
 
 #include <QCoreApplication>
-#endif
 
 namespace aio::ui {
 
 void registerDeployCapability()
 {
-#ifndef AIO_NO_DEPLOY_WIZARD
     TargetCapability capability;
     capability.id = QStringLiteral("deployTab");
     capability.title = QCoreApplication::translate("aio::ui::DeployCapability", "Deploy");
@@ -26,7 +23,6 @@ void registerDeployCapability()
         return wizard;
     };
     TargetPage::registerCapability(capability);
-#endif
 }
 
 } // namespace aio::ui
