@@ -22,7 +22,7 @@ done
 
 bash scripts/install-deps.sh
 echo "== build (default preset)"
-cmake --preset default >/dev/null
+cmake --preset default -DAIO_BUILD_GUI=ON >/dev/null
 cmake --build --preset default --target aio-sandbox-manager -j"${AIO_BUILD_JOBS:-$(nproc)}"
 app="$root/build/default/app/aio-sandbox-manager"
 
