@@ -9,6 +9,7 @@
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/PlanRunner.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -124,12 +125,21 @@ struct Fixture
     QList<HistoryEntry> entries() const { return history->read().valueOr({}); }
 };
 
+// QSignalSpy::wait() misses a signal emitted (from the worker) before it starts waiting: poll.
+bool waitForSignal(QSignalSpy& spy)
+{
+    QDeadlineTimer deadline(30'000);
+    while (spy.isEmpty() && !deadline.hasExpired())
+        spy.wait(50);
+    return !spy.isEmpty();
+}
+
 bool runToEnd(PlanRunner& runner, bool (PlanRunner::*start)(), bool* success = nullptr)
 {
     QSignalSpy finished(&runner, &PlanRunner::finished);
     if (!(runner.*start)())
         return false;
-    if (!finished.wait(30'000))
+    if (!waitForSignal(finished))
         return false;
     if (success)
         *success = finished.first().first().toBool();
@@ -331,7 +341,7 @@ private slots:
                 runner.cancel();
         });
         QVERIFY(runner.startAll());
-        QVERIFY(finished.wait(30'000)); // the sleep would take 60 s: cancel killed it
+        QVERIFY(waitForSignal(finished)); // the sleep would take 60 s: cancel killed it
         QVERIFY(!finished.first().first().toBool());
         QCOMPARE(runner.record(0).outcome, StepOutcome::Failed);
         QCOMPARE(runner.record(0).error->kind, ErrorKind::Cancelled);
@@ -393,7 +403,7 @@ private slots:
         // A second rollback has nothing to do.
         QSignalSpy finished(&runner, &PlanRunner::finished);
         QVERIFY(runner.startRollback(0));
-        QVERIFY(finished.wait(30'000));
+        QVERIFY(waitForSignal(finished));
         QVERIFY(!finished.first().first().toBool());
     }
 
@@ -464,7 +474,7 @@ private slots:
         QVERIFY(runner.startAll());
         QVERIFY(!runner.startAll());
         QVERIFY(!runner.skip(2, QStringLiteral("busy")));
-        QVERIFY(finished.wait(30'000));
+        QVERIFY(waitForSignal(finished));
         QVERIFY(!runner.isRunning());
     }
 };
