@@ -349,6 +349,10 @@ bool PlanRunner::runStepCycle(int index, bool previewOnly)
         preview->nothingToDo = true;
     for (QString& c : preview->commands)
         c = m_redactor.redact(c);
+    for (FileChange& f : preview->fileChanges) { // a secret may sit in a file not marked secret
+        f.before = m_redactor.redact(f.before);
+        f.after = m_redactor.redact(f.after);
+    }
     setRecord(index, [&](StepRecord& r) {
         r.previewed = true;
         r.preview = *preview;

@@ -450,6 +450,7 @@ private slots:
         for (const QList<QVariant>& l : lines)
             QVERIFY(!l.at(2).toString().contains(secret));
         QVERIFY(!previews.at(1).at(1).value<StepPreview>().fileChanges.at(0).unifiedDiff().contains(secret));
+        QVERIFY(!previews.at(0).at(1).value<StepPreview>().fileChanges.at(0).unifiedDiff().contains(secret));
         QFile file(fx.history->filePath());
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray bytes = file.readAll();
