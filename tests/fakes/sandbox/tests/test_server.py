@@ -75,9 +75,9 @@ class Running:
         return out
 
 
-def ws_connect(port, path, headers=None, protocols=None):
+def ws_connect(port, path, headers=None, protocols=None, key=None):
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    key = base64.b64encode(os.urandom(16)).decode()
+    key = key or base64.b64encode(os.urandom(16)).decode()
     lines = ["GET %s HTTP/1.1" % path, "Host: 127.0.0.1:%d" % port, "Upgrade: websocket", "Connection: Upgrade",
              "Sec-WebSocket-Key: " + key, "Sec-WebSocket-Version: 13"]
     if protocols:
@@ -93,7 +93,7 @@ def ws_connect(port, path, headers=None, protocols=None):
         buf += chunk
     head, _, rest = buf.partition(b"\r\n\r\n")
     status = int(head.split(b" ")[1])
-    expected = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC11B65").encode()).digest())
+    expected = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
     return sock, status, head.decode(), rest, expected.decode()
 
 
@@ -167,6 +167,15 @@ class OpenServerTest(unittest.TestCase):
             opcode, data = ws_read_frame(sock, rest)
             self.assertEqual(opcode, 2)
             self.assertEqual(data, b"RFB 003.008\n")
+        finally:
+            sock.close()
+
+    def test_websocket_accept_matches_rfc6455_example(self):
+        # RFC 6455 section 1.3: this key must be answered with exactly this accept value.
+        sock, status, head, _, _ = ws_connect(self.srv.port, "/websockify", key="dGhlIHNhbXBsZSBub25jZQ==")
+        try:
+            self.assertEqual(status, 101)
+            self.assertIn("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", head)
         finally:
             sock.close()
 
