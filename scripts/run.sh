@@ -31,10 +31,12 @@ if [ "$demo" = 1 ]; then
   profile="${AIO_DEMO_PROFILE:-$HOME/.local/share/aio-sandbox-manager-demo}"
   mkdir -p "$profile"
   profile_args=(--profile "$profile")
-  # The testbed part of the demo (VMs in network namespaces added to this profile) is provided by
-  # scripts/demo-testbed.sh when it exists; it gets the profile folder and the app binary.
-  if [ -x scripts/demo-testbed.sh ]; then
-    bash scripts/demo-testbed.sh "$profile" "$app"
+  # As root, the demo starts the testbed (VM-like hosts in network namespaces, tests/testbed) and
+  # adds its VMs to the demo profile, so every feature can be tried at once. AIO_DEMO_TESTBED=0 skips it.
+  if [ "$(id -u)" = 0 ] && [ "${AIO_DEMO_TESTBED:-1}" = 1 ]; then
+    echo "== testbed (tests/testbed/up)"
+    tests/testbed/up
+    "$app" --profile "$profile" targets import ssh-config /run/aio-testbed/ssh_config
   elif [ ! -e "$profile/config/inventory.json" ]; then
     # Without a testbed: sample targets from the test data, so every page has something to show.
     mkdir -p "$profile/kube"
