@@ -18,6 +18,9 @@ function(add_aio_test)
         ENVIRONMENT "QT_QPA_PLATFORM=offscreen;AIO_TESTBED_ENV=/run/aio-testbed/testbed.env;${T_ENVIRONMENT}")
     if(T_FIXTURES)
         set_tests_properties(${T_NAME} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
+        # Tests against the testbed run one at a time: several restart a VM's sshd (host-key
+        # rotation) or reset a VM, which raced with other tests' connections under ctest -j.
+        set_property(TEST ${T_NAME} APPEND PROPERTY RESOURCE_LOCK testbed-serial)
     endif()
 endfunction()
 
