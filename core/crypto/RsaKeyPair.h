@@ -10,7 +10,7 @@ namespace aio {
 // and is kept in the keychain; the public key goes to the sandbox as JWT_PUBLIC_KEY.
 struct RsaKeyPair
 {
-    QByteArray privateKeyPem; // PKCS#8 "BEGIN PRIVATE KEY"
+    QByteArray privateKeyPem; // PKCS#8 PEM; a secret: keychain only
     QByteArray publicKeyPem; // SubjectPublicKeyInfo "BEGIN PUBLIC KEY"
 
     // bits: 2048, 3072 or 4096.
