@@ -1,5 +1,7 @@
 #include "DeployTestbed.h"
 
+#include "common/TestbedEnv.h"
+
 #include "core/net/HttpsProbe.h"
 
 #include <QFile>
@@ -7,25 +9,8 @@
 #include <QUrl>
 
 DeployTestbed::DeployTestbed()
-{
-    const QString path = qEnvironmentVariable("AIO_TESTBED_ENV", QStringLiteral("/run/aio-testbed/testbed.env"));
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return;
-    for (const QByteArray& raw : f.readAll().split('\n')) {
-        const QByteArray line = raw.trimmed();
-        const qsizetype eq = line.indexOf('=');
-        if (line.isEmpty() || line.startsWith('#') || eq <= 0)
-            continue;
-        QByteArray v = line.mid(eq + 1);
-        if (const qsizetype hash = v.indexOf(" #"); hash >= 0)
-            v = v.left(hash);
-        v = v.trimmed();
-        if (v.size() >= 2 && (v.startsWith('"') || v.startsWith('\'')) && v.back() == v.front())
-            v = v.mid(1, v.size() - 2);
-        m_values.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(v));
-    }
-}
+    : m_values(aio::test::readTestbedEnv())
+{ }
 
 QString DeployTestbed::binary()
 {

@@ -2,6 +2,7 @@
 
 // Reads /run/aio-testbed/testbed.env (or $AIO_TESTBED_ENV) for the SSH integration tests.
 
+#include "common/TestbedEnv.h"
 #include "core/ssh/SshSettings.h"
 
 #include <QFile>
@@ -14,25 +15,8 @@ class SshTestbed
 {
 public:
     SshTestbed()
-    {
-        const QString path = qEnvironmentVariable("AIO_TESTBED_ENV", QStringLiteral("/run/aio-testbed/testbed.env"));
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return;
-        for (const QByteArray& raw : f.readAll().split('\n')) {
-            const QByteArray line = raw.trimmed();
-            const qsizetype eq = line.indexOf('=');
-            if (line.isEmpty() || line.startsWith('#') || eq <= 0)
-                continue;
-            QByteArray value = line.mid(eq + 1);
-            if (const qsizetype hash = value.indexOf(" #"); hash >= 0)
-                value = value.left(hash);
-            value = value.trimmed();
-            if (value.size() >= 2 && (value.startsWith('"') || value.startsWith('\'')) && value.back() == value.front())
-                value = value.mid(1, value.size() - 2);
-            m_values.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(value));
-        }
-    }
+        : m_values(readTestbedEnv())
+    { }
     bool isUp() const { return !m_values.isEmpty(); }
     QString value(const QString& key) const { return m_values.value(QStringLiteral("AIO_TB_") + key); }
     quint16 sshPort() const
