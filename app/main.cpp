@@ -36,6 +36,17 @@ int main(int argc, char** argv)
         return aio::cli::run(invocation);
     }
 #ifdef AIO_HAVE_GUI
+    // Without a display Qt aborts with a plugin message; say what is wrong and how to go on.
+    const bool platformGiven
+        = qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || arguments.contains(QStringLiteral("-platform"));
+    if (!platformGiven && qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        QTextStream err(stderr);
+        err << "aio-sandbox-manager: no display to show the desktop app on (DISPLAY and WAYLAND_DISPLAY are unset). "
+               "Start it from a desktop session, or use a command, which needs no display:"
+            << Qt::endl
+            << aio::cli::globalHelp();
+        return 1;
+    }
     QApplication app(argc, argv);
     setApplicationNames();
     if (!invocation.profileDir.isEmpty())
