@@ -62,24 +62,7 @@ Status writePrivateFile(const QString& path, const QByteArray& content)
 
 SshSettings settingsFor(const Target& target, const QCommandLineParser& p)
 {
-    SshSettings s;
-    s.targetName = target.name;
-    s.host = target.vm.host;
-    s.port = target.vm.port.value();
-    s.user = target.vm.user;
-    s.useAgent = target.vm.auth == SshAuthMethod::Agent;
-    if (target.vm.auth == SshAuthMethod::KeyFile && !target.vm.keyPath.isEmpty()) {
-        s.identityFiles = {target.vm.keyPath};
-        s.useDefaultIdentities = false;
-    }
-    s.allowPassword = target.vm.auth == SshAuthMethod::Password;
-    if (!target.vm.jumpHost.isEmpty()) {
-        SshHop hop;
-        hop.user = target.vm.jumpHost.user;
-        hop.host = target.vm.jumpHost.host;
-        hop.port = target.vm.jumpHost.port.value();
-        s.jumpHosts = {hop};
-    }
+    SshSettings s = SshSettings::forTarget(target);
     if (p.isSet(QStringLiteral("known-hosts")))
         s.userKnownHostsFiles = p.values(QStringLiteral("known-hosts"));
     if (p.isSet(QStringLiteral("accept-new-host-key")))

@@ -29,25 +29,7 @@ Result<std::shared_ptr<RemoteHost>> SshHostFactory::create(const Target& target,
 {
     if (!target.isVm())
         return Error(ErrorKind::Usage, tr("Only a VM target can be deployed to over SSH."));
-    SshSettings settings;
-    settings.targetName = target.name;
-    settings.host = target.vm.host;
-    settings.port = target.vm.port.value();
-    settings.user = target.vm.user;
-    settings.useAgent = target.vm.auth == SshAuthMethod::Agent;
-    settings.allowPassword = target.vm.auth == SshAuthMethod::Password;
-    settings.allowKeyboardInteractive = target.vm.auth == SshAuthMethod::Password;
-    if (target.vm.auth == SshAuthMethod::KeyFile) {
-        settings.identityFiles = {target.vm.keyPath};
-        settings.useDefaultIdentities = false;
-    }
-    if (!target.vm.jumpHost.isEmpty()) {
-        SshHop hop;
-        hop.user = target.vm.jumpHost.user;
-        hop.host = target.vm.jumpHost.host;
-        hop.port = target.vm.jumpHost.port.value();
-        settings.jumpHosts = {hop};
-    }
+    SshSettings settings = SshSettings::forTarget(target);
     settings.appKnownHostsFile = Profile::dataDir() + QStringLiteral("/known_hosts");
 
     SshCallbacks callbacks;
