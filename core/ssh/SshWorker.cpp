@@ -385,6 +385,12 @@ struct SshWorker::Impl
 
     void dropConnection(const Error& why)
     {
+        {
+            // Before any waiter wakes up: whoever sees its command fail must also see the
+            // session as disconnected.
+            std::lock_guard lock(stateMutex);
+            connected = false;
+        }
         for (auto& op : active)
             finishOp(*op, SshWorker::ExecResult::End::Failed, why);
         active.clear();
@@ -403,8 +409,6 @@ struct SshWorker::Impl
             event = nullptr;
         }
         conn.reset();
-        std::lock_guard lock(stateMutex);
-        connected = false;
     }
 
     void finishOp(ExecOp& op, SshWorker::ExecResult::End end, const Error& error = {})
