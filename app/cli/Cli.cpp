@@ -4,6 +4,7 @@
 #include "core/inventory/Profile.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 
 #include <cstdio>
@@ -46,6 +47,8 @@ Invocation Invocation::parse(const QStringList& arguments)
                 inv.isCli = true;
                 return inv;
             }
+        } else if (a == QLatin1String("--debug")) {
+            inv.debugLog = true;
         } else {
             inv.rest.append(a);
         }
@@ -63,7 +66,7 @@ QString globalHelp()
 {
     QString text;
     QTextStream s(&text);
-    s << tr("Usage: aio-sandbox-manager [--profile DIR] [COMMAND [ARGS...]]") << '\n'
+    s << tr("Usage: aio-sandbox-manager [--profile DIR] [--debug] [COMMAND [ARGS...]]") << '\n'
       << '\n'
       << tr("Deploys the AIO Sandbox to cloud VMs and Kubernetes clusters safely, and looks after it.") << '\n'
       << tr("Without a command, the desktop app starts.") << '\n'
@@ -74,6 +77,7 @@ QString globalHelp()
     s << '\n'
       << tr("Global options:") << '\n'
       << tr("  --profile DIR  keep the inventory and all other files under DIR (also: AIO_PROFILE=DIR)") << '\n'
+      << tr("  --debug        also print the app's debug log on stderr (what runs where, TLS, saves)") << '\n'
       << tr("  --help, -h     show this help; \"COMMAND --help\" shows a command's help") << '\n'
       << tr("  --version, -v  show the version") << '\n'
       << '\n'
@@ -86,6 +90,12 @@ int run(const Invocation& invocation)
     QTextStream out(stdout);
     QTextStream err(stderr);
     CommandContext context(out, err);
+
+    // A command's own output is the report; the log adds noise unless asked for (or unless the
+    // user set Qt's logging rules themselves). Warnings always show.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(invocation.debugLog ? QStringLiteral("aio.*.debug=true")
+                                                             : QStringLiteral("aio.*.debug=false\naio.*.info=false"));
 
     if (!invocation.usageError.isEmpty()) {
         err << tr("usage error: %1").arg(invocation.usageError) << Qt::endl;

@@ -10,6 +10,7 @@ namespace aio::cli {
 struct Invocation
 {
     QString profileDir; // --profile DIR / --profile=DIR; empty when not given
+    bool debugLog = false; // --debug: the aio.* debug and info log lines on stderr
     QStringList rest; // everything else, in order, without the program name
     bool isCli = false; // a command, --help or --version: no display is needed
     QString usageError; // set when the global options themselves are wrong (e.g. --profile without DIR)

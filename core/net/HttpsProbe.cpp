@@ -58,7 +58,7 @@ QByteArray HttpsProbe::serialize(const HttpProbeRequest& request)
     return wire;
 }
 
-Result<HttpProbeResult> HttpsProbe::run(const HttpProbeRequest& request, const CancelToken& cancel)
+Status HttpsProbe::validate(const HttpProbeRequest& request)
 {
     if (!request.path.startsWith('/') || request.path.contains(' ') || hasLineBreak(request.path)
         || request.method.isEmpty() || request.method.contains(' ') || hasLineBreak(request.method))
@@ -68,6 +68,13 @@ Result<HttpProbeResult> HttpsProbe::run(const HttpProbeRequest& request, const C
         if (name.isEmpty() || name.contains(':') || hasLineBreak(name) || hasLineBreak(value))
             return Error(ErrorKind::InvalidInput, tr("A probe header contains a line break or a colon in its name."));
     }
+    return {};
+}
+
+Result<HttpProbeResult> HttpsProbe::run(const HttpProbeRequest& request, const CancelToken& cancel)
+{
+    if (const Status valid = validate(request); !valid)
+        return valid.error();
 
     ProbeConnection connection(request.endpoint, cancel);
     HttpProbeResult result;

@@ -48,6 +48,9 @@ public:
     static QFuture<Result<HttpProbeResult>> start(const HttpProbeRequest& request, const CancelToken& cancel = {});
     // The request as it goes on the wire (exposed for tests and previews).
     static QByteArray serialize(const HttpProbeRequest& request);
+    // Refuses a request line or header that would split the request (line breaks, a colon in a
+    // header name, spaces in the path or method).
+    static Status validate(const HttpProbeRequest& request);
 };
 
 } // namespace aio

@@ -53,17 +53,11 @@ Result<WebSocketProbeResult> WebSocketProbe::run(const WebSocketProbeRequest& re
         ? (request.endpoint.tls ? QByteArray("https://") : QByteArray("http://")) + request.endpoint.hostHeader()
         : request.origin;
     http.headers.emplaceBack("Origin", origin);
+    if (const Status valid = HttpsProbe::validate(http); !valid)
+        return valid.error();
     QByteArray wire = HttpsProbe::serialize(http);
     // serialize() ends with "Connection: close"; an upgrade needs "Connection: Upgrade".
     wire.replace("Connection: close\r\n", "Connection: Upgrade\r\n");
-    for (const auto& [name, value] : request.headers) {
-        if (name.contains('\n') || name.contains('\r') || value.contains('\n') || value.contains('\r'))
-            return Error(ErrorKind::InvalidInput, tr("A probe header contains a line break."));
-    }
-    if (!request.path.startsWith('/') || request.path.contains(' ') || request.path.contains('\n')
-        || request.path.contains('\r'))
-        return Error(ErrorKind::InvalidInput, tr("The WebSocket path is malformed."),
-                     QString::fromLatin1(request.path));
 
     ProbeConnection connection(request.endpoint, cancel);
     WebSocketProbeResult result;

@@ -638,21 +638,12 @@ void SshWorker::run()
 
 Status SshWorker::connect(const CancelToken& cancel)
 {
-    std::promise<Status> p;
-    auto f = p.get_future();
-    post([&] { p.set_value(d->ensureConnected(cancel)); });
-    return f.get();
+    return call([&] { return d->ensureConnected(cancel); });
 }
 
 void SshWorker::disconnect()
 {
-    std::promise<void> p;
-    auto f = p.get_future();
-    post([&] {
-        d->dropConnection(Error(ErrorKind::Cancelled, tr("Disconnected.")));
-        p.set_value();
-    });
-    f.get();
+    call([&] { d->dropConnection(Error(ErrorKind::Cancelled, tr("Disconnected."))); });
 }
 
 bool SshWorker::isConnected() const
@@ -689,22 +680,15 @@ SshWorker::ExecResult SshWorker::exec(const ExecRequest& request)
 
 Result<int> SshWorker::openForward(const QString& host, quint16 port)
 {
-    std::promise<Result<int>> p;
-    auto f = p.get_future();
-    post([&] { p.set_value(d->openForward(host, port)); });
-    return f.get();
+    return call([&] { return d->openForward(host, port); });
 }
 
 Result<QString> SshWorker::sftpWriteTemp(const QString& finalPath, const QByteArray& content, int mode)
 {
-    std::promise<Result<QString>> p;
-    auto f = p.get_future();
-    post([&] {
+    return call([&]() -> Result<QString> {
         auto sftp = d->ensureSftp({});
-        if (!sftp) {
-            p.set_value(sftp.error());
-            return;
-        }
+        if (!sftp)
+            return sftp.error();
         ssh_session s = d->conn->session();
         const qsizetype slash = finalPath.lastIndexOf(QLatin1Char('/'));
         const QString dir = slash <= 0 ? QStringLiteral("/") : finalPath.left(slash);
@@ -714,8 +698,7 @@ Result<QString> SshWorker::sftpWriteTemp(const QString& finalPath, const QByteAr
         const QByteArray tmpBytes = tmp.toUtf8();
         sftp_file file = sftp_open(*sftp, tmpBytes.constData(), O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (!file) {
-            p.set_value(sftpError(*sftp, s, tr("Uploading"), finalPath));
-            return;
+            return sftpError(*sftp, s, tr("Uploading"), finalPath);
         }
         qsizetype pos = 0;
         bool ok = true;
@@ -741,68 +724,49 @@ Result<QString> SshWorker::sftpWriteTemp(const QString& finalPath, const QByteAr
         }
         if (!ok) {
             sftp_unlink(*sftp, tmpBytes.constData());
-            p.set_value(err);
-            return;
+            return err;
         }
-        p.set_value(tmp);
+        return tmp;
     });
-    return f.get();
 }
 
 Status SshWorker::sftpRename(const QString& from, const QString& to)
 {
-    std::promise<Status> p;
-    auto f = p.get_future();
-    post([&] {
+    return call([&]() -> Status {
         auto sftp = d->ensureSftp({});
-        if (!sftp) {
-            p.set_value(sftp.error());
-            return;
-        }
+        if (!sftp)
+            return sftp.error();
         const QByteArray a = from.toUtf8(), b = to.toUtf8();
         if (sftp_rename(*sftp, a.constData(), b.constData()) != 0)
-            p.set_value(sftpError(*sftp, d->conn->session(), tr("Renaming"), to));
-        else
-            p.set_value(Status());
+            return sftpError(*sftp, d->conn->session(), tr("Renaming"), to);
+        return Status();
     });
-    return f.get();
 }
 
 Status SshWorker::sftpRemove(const QString& path)
 {
-    std::promise<Status> p;
-    auto f = p.get_future();
-    post([&] {
+    return call([&]() -> Status {
         auto sftp = d->ensureSftp({});
-        if (!sftp) {
-            p.set_value(sftp.error());
-            return;
-        }
+        if (!sftp)
+            return sftp.error();
         const QByteArray a = path.toUtf8();
         if (sftp_unlink(*sftp, a.constData()) != 0)
-            p.set_value(sftpError(*sftp, d->conn->session(), tr("Removing"), path));
-        else
-            p.set_value(Status());
+            return sftpError(*sftp, d->conn->session(), tr("Removing"), path);
+        return Status();
     });
-    return f.get();
 }
 
 Result<QByteArray> SshWorker::sftpRead(const QString& path)
 {
-    std::promise<Result<QByteArray>> p;
-    auto f = p.get_future();
-    post([&] {
+    return call([&]() -> Result<QByteArray> {
         auto sftp = d->ensureSftp({});
-        if (!sftp) {
-            p.set_value(sftp.error());
-            return;
-        }
+        if (!sftp)
+            return sftp.error();
         ssh_session s = d->conn->session();
         const QByteArray a = path.toUtf8();
         sftp_file file = sftp_open(*sftp, a.constData(), O_RDONLY, 0);
         if (!file) {
-            p.set_value(sftpError(*sftp, s, tr("Downloading"), path));
-            return;
+            return sftpError(*sftp, s, tr("Downloading"), path);
         }
         QByteArray data;
         if (sftp_attributes st = sftp_fstat(file)) {
@@ -851,11 +815,9 @@ Result<QByteArray> SshWorker::sftpRead(const QString& path)
         Error err = ok ? Error() : sftpError(*sftp, s, tr("Downloading"), path);
         sftp_close(file);
         if (!ok)
-            p.set_value(err);
-        else
-            p.set_value(std::move(data));
+            return err;
+        return data;
     });
-    return f.get();
 }
 
 } // namespace aio

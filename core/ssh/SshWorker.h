@@ -12,9 +12,11 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 namespace aio {
 
@@ -74,6 +76,23 @@ private:
     struct Impl;
     void run();
     void post(std::function<void()> job);
+    // Runs fn on the worker thread and waits for what it returns.
+    template <typename Fn>
+    std::invoke_result_t<Fn&> call(Fn fn)
+    {
+        using R = std::invoke_result_t<Fn&>;
+        std::promise<R> p;
+        auto f = p.get_future();
+        post([&] {
+            if constexpr (std::is_void_v<R>) {
+                fn();
+                p.set_value();
+            } else {
+                p.set_value(fn());
+            }
+        });
+        return f.get();
+    }
 
     std::unique_ptr<Impl> d;
     std::thread m_thread;

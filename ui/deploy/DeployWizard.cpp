@@ -55,6 +55,7 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     , m_answersPage(new AnswersPage(this))
     , m_back(new QPushButton(tr("Back"), this))
     , m_next(new QPushButton(tr("Continue"), this))
+    , m_applyAll(new QPushButton(tr("Apply all remaining…"), this))
 {
     setObjectName(QStringLiteral("deployWizard"));
     m_hostFactory = [this](const Target& t) {
@@ -84,9 +85,13 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     m_next->setObjectName(QStringLiteral("wizardNext"));
     m_next->setAccessibleName(tr("Next page"));
     m_next->setDefault(true);
+    m_applyAll->setObjectName(QStringLiteral("wizardApplyAll"));
+    m_applyAll->setToolTip(tr("Apply every step that is not done yet, in order, after one confirmation. "
+                              "The run stops at the first step that fails; that step is rolled back."));
 
     m_pages->addWidget(m_answersPage);
     auto* nav = new QHBoxLayout;
+    nav->addWidget(m_applyAll);
     nav->addStretch(1);
     nav->addWidget(m_back);
     nav->addWidget(m_next);
@@ -116,6 +121,7 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
             showPage(currentPage() + 1);
     });
     connect(m_answersPage, &AnswersPage::changed, this, &DeployWizard::updateSummary);
+    connect(m_applyAll, &QPushButton::clicked, this, &DeployWizard::applyAllRemaining);
 
     updateStepList();
     updateButtons();
@@ -391,6 +397,8 @@ void DeployWizard::connectRunner()
     PlanRunner* r = m_runner;
     connect(r, &PlanRunner::jobStarted, this, &DeployWizard::updateButtons);
     connect(r, &PlanRunner::stepStarted, this, [this](int index, StepPhase phase) {
+        if (m_followRunning && index != m_runningIndex)
+            showPage(1 + index);
         m_runningIndex = index;
         if (StepPage* page = stepPage(index))
             page->showPhase(phase);
@@ -421,6 +429,7 @@ void DeployWizard::connectRunner()
     });
     connect(r, &PlanRunner::finished, this, [this](bool success) {
         m_runningIndex = -1;
+        m_followRunning = false;
         updateStepList();
         updateButtons();
         updateSummary();
@@ -542,6 +551,10 @@ void DeployWizard::updateButtons()
         m_next->setToolTip({});
     }
     m_next->setVisible(page == 0 || page + 1 < m_pages->count());
+    const int remaining = int(remainingStepTitles().size());
+    m_applyAll->setVisible(m_runner && page > 0);
+    m_applyAll->setEnabled(!running && remaining > 0);
+    m_applyAll->setText(remaining > 0 ? tr("Apply all remaining (%1)…").arg(remaining) : tr("Apply all remaining…"));
     for (StepPage* p : std::as_const(m_stepPages)) {
         const int i = p->index();
         p->updateButtons(m_runner ? m_runner->record(i) : StepRecord(), running, running && m_runningIndex == i);
@@ -603,6 +616,46 @@ void DeployWizard::skipStep(int index)
             showWizardProblem(Error(ErrorKind::Usage, tr("The step could not be skipped now."), {},
                                     tr("Wait until the running step ends; the verify step cannot be skipped.")));
     });
+}
+
+QStringList DeployWizard::remainingStepTitles() const
+{
+    QStringList titles;
+    if (!m_runner)
+        return titles;
+    for (int i = 0; i < m_runner->plan().size(); ++i) {
+        const StepOutcome o = m_runner->record(i).outcome;
+        if (o != StepOutcome::Applied && o != StepOutcome::AlreadyDone && o != StepOutcome::Skipped)
+            titles << m_runner->plan().step(i).title();
+    }
+    return titles;
+}
+
+void DeployWizard::applyAllRemaining()
+{
+    const QStringList titles = remainingStepTitles();
+    if (!m_runner || m_runner->isRunning() || titles.isEmpty())
+        return;
+    QString list;
+    for (const QString& t : titles)
+        list += QStringLiteral("• ") + t + QLatin1Char('\n');
+    MessageBox::ask(
+        this, QMessageBox::Question, tr("Apply all remaining steps"),
+        tr("Apply the %n remaining step(s) to %1 now?", nullptr, int(titles.size())).arg(m_target.name),
+        list + QLatin1Char('\n')
+            + tr("Each step is detected again, applied and verified, in this order. Steps that are already done "
+                 "only get checked. The run stops at the first step that fails, and that step is rolled back. "
+                 "Questions a step asks (such as keeping the firewall) are still asked."),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No, [this](QMessageBox::StandardButton button) {
+            if (button != QMessageBox::Yes || !m_runner)
+                return;
+            m_followRunning = true;
+            if (!m_runner->startAll()) {
+                m_followRunning = false;
+                showWizardProblem(Error(ErrorKind::Usage, tr("The steps could not be started now."), {},
+                                        tr("Wait until the running step ends, then try again.")));
+            }
+        });
 }
 
 void DeployWizard::retryStep(int index)

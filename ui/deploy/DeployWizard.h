@@ -98,6 +98,10 @@ private:
     void onNeedsConfirmation(int index, const QString& question);
     void skipStep(int index);
     void retryStep(int index);
+    // Asks once, listing the steps that are not done, then applies them in order; stops at the
+    // first failure (which is rolled back) and follows the running step's page.
+    void applyAllRemaining();
+    QStringList remainingStepTitles() const;
     void showWizardProblem(const Error& error);
     int resumeIndex() const;
     QString historyNote(const QString& stepId) const;
@@ -116,6 +120,7 @@ private:
     std::shared_ptr<const VmDeployment> m_deployment;
     QPointer<PlanRunner> m_runner;
     int m_runningIndex = -1;
+    bool m_followRunning = false; // "Apply all remaining" shows each step's page as it starts
 
     QListWidget* m_stepList = nullptr;
     QStackedWidget* m_pages = nullptr;
@@ -125,6 +130,7 @@ private:
     QList<StepPage*> m_stepPages;
     QPushButton* m_back = nullptr;
     QPushButton* m_next = nullptr;
+    QPushButton* m_applyAll = nullptr;
 };
 
 } // namespace aio::ui

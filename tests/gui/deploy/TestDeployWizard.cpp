@@ -140,6 +140,7 @@ private slots:
     void rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile();
     void confirmationQuestionIsAskedAndNoFailsTheStepWithRetry();
     void reopeningResumesWhereItWas();
+    void applyAllRemainingAsksOnceAndStopsAtAFailure();
     void deployTabIsOnVmTargetsOnly();
 
 private:
@@ -454,6 +455,55 @@ void TestDeployWizard::reopeningResumesWhereItWas()
     QVERIFY(child<QLabel>(m_wizard->stepPage(0), "stepHistory")->text().contains(QStringLiteral("applied")));
     // Detect found the file in place: "already done", nothing to change.
     QVERIFY(m_wizard->runner()->record(0).preview.nothingToDo);
+}
+
+void TestDeployWizard::applyAllRemainingAsksOnceAndStopsAtAFailure()
+{
+    m_wizard.reset(newWizard(true));
+    auto* applyAll = child<QPushButton>(m_wizard.get(), "wizardApplyAll");
+    QVERIFY(applyAll->isHidden()); // nothing to apply on the answers page
+    fillValidAnswers(m_wizard.get());
+    continueAndWaitForPreviews(m_wizard.get());
+    QVERIFY(applyAll->isVisible());
+    QVERIFY(applyAll->isEnabled());
+    QVERIFY2(applyAll->text().contains(QStringLiteral("(2)")), qPrintable(applyAll->text()));
+    const QString first = m_hostRoot->path() + QStringLiteral("/etc/first.conf");
+    const QString second = m_hostRoot->path() + QStringLiteral("/etc/second.conf");
+
+    // "No" to the one question changes nothing.
+    MessageBox::setNextAnswer(QMessageBox::No);
+    QTest::mouseClick(applyAll, Qt::LeftButton);
+    QVERIFY(!m_wizard->runner()->isRunning());
+    QVERIFY(!QFile::exists(first));
+
+    // Yes; then "no" to the second step's own question: the first step stays applied, the run
+    // stops at the second, which failed and is rolled back; the page shown is the failed step's.
+    QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
+    QSignalSpy asked(m_wizard->runner(), &PlanRunner::needsConfirmation);
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(applyAll, Qt::LeftButton);
+    MessageBox::setNextAnswer(QMessageBox::No);
+    QVERIFY(waitUntil([&] { return finished.count() == 1; }));
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(asked.count(), 1); // only the step's own question: no per-step confirmation
+    QCOMPARE(m_wizard->runner()->record(0).outcome, StepOutcome::Applied);
+    QCOMPARE(m_wizard->runner()->record(1).outcome, StepOutcome::Failed);
+    QVERIFY(QFile::exists(first));
+    QVERIFY(!QFile::exists(second));
+    QCOMPARE(m_wizard->currentPage(), 2);
+    QVERIFY(applyAll->isEnabled());
+    QVERIFY2(applyAll->text().contains(QStringLiteral("(1)")), qPrintable(applyAll->text()));
+
+    // Again, saying yes: only the remaining step runs; then nothing is left to apply.
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(applyAll, Qt::LeftButton);
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    QVERIFY(waitUntil([&] { return finished.count() == 2; }));
+    QCOMPARE(finished.last().first().toBool(), true);
+    QCOMPARE(m_wizard->runner()->record(1).outcome, StepOutcome::Applied);
+    QVERIFY(QFile::exists(second));
+    QVERIFY(!applyAll->isEnabled());
+    QVERIFY(child<QLabel>(m_wizard.get(), "wizardSummary")->text().contains(QStringLiteral("complete")));
 }
 
 void TestDeployWizard::deployTabIsOnVmTargetsOnly()

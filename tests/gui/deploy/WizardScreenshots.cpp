@@ -8,6 +8,7 @@
 //   wizard-screenshots OUTPUT_DIR
 
 #include "LocalShellHost.h"
+#include "common/TestbedEnv.h"
 
 #include "core/inventory/Inventory.h"
 #include "core/inventory/Profile.h"
@@ -61,26 +62,6 @@ void settle(int ms)
     waitUntil([] { return false; }, ms);
 }
 
-QHash<QString, QString> readEnvFile(const QString& path)
-{
-    QHash<QString, QString> env;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return env;
-    QTextStream in(&file);
-    while (!in.atEnd()) {
-        const QString line = in.readLine().trimmed();
-        const qsizetype eq = line.indexOf(QLatin1Char('='));
-        if (line.startsWith(QLatin1Char('#')) || eq <= 0)
-            continue;
-        QString value = line.mid(eq + 1).trimmed();
-        if (value.size() >= 2 && (value.startsWith(QLatin1Char('"')) || value.startsWith(QLatin1Char('\''))))
-            value = value.mid(1, value.size() - 2);
-        env.insert(line.left(eq), value);
-    }
-    return env;
-}
-
 bool save(QWidget* window, const QString& file)
 {
     settle(400);
@@ -105,8 +86,7 @@ int main(int argc, char** argv)
     QTemporaryDir hostRoot;
     Profile::setDirectory(profile.path());
 
-    const QString envPath = qEnvironmentVariable("AIO_TESTBED_ENV", QStringLiteral("/run/aio-testbed/testbed.env"));
-    const QHash<QString, QString> tb = readEnvFile(envPath);
+    const QHash<QString, QString> tb = aio::test::readTestbedEnv();
     const bool testbed = tb.contains(QStringLiteral("AIO_TB_VM_READY_IP")) && tb.contains(QStringLiteral("AIO_TB_KEY"));
     std::fprintf(stdout, "%s\n",
                  testbed ? "using the testbed's vm-ready over SSH" : "no testbed: previewing on this machine");

@@ -156,6 +156,20 @@ private slots:
         QVERIFY(r.err.contains("already in the inventory"));
     }
 
+    void debugLogOnlyWithDebug()
+    {
+        // The import logs a debug line; a command's stderr carries it only with --debug.
+        const QStringList import{QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("ssh-config"),
+                                 dataDir + QStringLiteral("/ssh_config")};
+        CliResult r = run(import);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains("ssh config import:"), r.err.constData());
+        r = run(QStringList{QStringLiteral("--debug")} + import);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains("ssh config import:"), r.err.constData());
+        QVERIFY(r.out.contains("Imported no targets"));
+    }
+
     void importKubeconfig()
     {
         const CliResult r = run({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("kubeconfig"),

@@ -7,35 +7,17 @@
 
 #include <QFile>
 #include <QJsonDocument>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "common/RunTool.h"
+
 using namespace aio;
+using aio::test::runOpenssl;
+using aio::test::writeFile;
 
 namespace {
-int runOpenssl(const QStringList& args, const QByteArray& input = {}, QByteArray* out = nullptr)
-{
-    QProcess p;
-    p.start(QStringLiteral("openssl"), args);
-    p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(30'000))
-        return -1;
-    if (out)
-        *out = p.readAllStandardOutput() + p.readAllStandardError();
-    return p.exitCode();
-}
-
-QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& content)
-{
-    QFile f(dir.filePath(name));
-    if (f.open(QIODevice::WriteOnly))
-        f.write(content);
-    return f.fileName();
-}
-
 QByteArray fromBase64Url(const QByteArray& s)
 {
     return QByteArray::fromBase64(s, QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
@@ -61,8 +43,8 @@ private slots:
     {
         QTemporaryDir dir;
         QByteArray out;
-        QCOMPARE(
-            runOpenssl({"pkey", "-in", writeFile(dir, "k.pem", m_keys.privateKeyPem), "-noout", "-text"}, {}, &out), 0);
+        QCOMPARE(runOpenssl({"pkey", "-in", writeFile(dir, "k.pem", m_keys.privateKeyPem), "-noout", "-text"}, &out),
+                 0);
         QVERIFY(out.contains("Private-Key: (2048 bit"));
         QCOMPARE(runOpenssl({"pkey", "-pubin", "-in", writeFile(dir, "p.pem", m_keys.publicKeyPem), "-noout"}), 0);
         QVERIFY(m_keys.privateKeyPem.startsWith("-----BEGIN PRIVATE KEY-----"));
@@ -99,18 +81,18 @@ private slots:
         const QString pub = writeFile(dir, "pub.pem", m_keys.publicKeyPem);
         const QString sig = writeFile(dir, "sig", fromBase64Url(parts[2]));
         QByteArray out;
-        QCOMPARE(runOpenssl({"dgst", "-sha256", "-verify", pub, "-signature", sig}, parts[0] + '.' + parts[1], &out),
+        QCOMPARE(runOpenssl({"dgst", "-sha256", "-verify", pub, "-signature", sig}, &out, parts[0] + '.' + parts[1]),
                  0);
         QVERIFY(out.contains("Verified OK"));
         // Another payload with the same signature must fail.
         const QByteArray forged = parts[0] + '.' + JwtSigner::base64Url(R"({"exp":2000000000})");
-        QVERIFY(runOpenssl({"dgst", "-sha256", "-verify", pub, "-signature", sig}, forged) != 0);
+        QVERIFY(runOpenssl({"dgst", "-sha256", "-verify", pub, "-signature", sig}, nullptr, forged) != 0);
     }
 
     void nonRsaKeysAreRefused()
     {
         QByteArray ec;
-        QCOMPARE(runOpenssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"}, {}, &ec), 0);
+        QCOMPARE(runOpenssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"}, &ec), 0);
         Result<JwtSigner> s = JwtSigner::fromPrivateKeyPem(ec);
         QVERIFY(!s);
         QVERIFY(!JwtSigner::fromPrivateKeyPem("not a key"));

@@ -7,33 +7,14 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "common/RunTool.h"
+
 using namespace aio;
-
-namespace {
-int runOpenssl(const QStringList& args, QByteArray* out = nullptr)
-{
-    QProcess p;
-    p.start(QStringLiteral("openssl"), args);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(30'000))
-        return -1;
-    if (out)
-        *out = p.readAllStandardOutput() + p.readAllStandardError();
-    return p.exitCode();
-}
-
-QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& content)
-{
-    QFile f(dir.filePath(name));
-    if (f.open(QIODevice::WriteOnly))
-        f.write(content);
-    return f.fileName();
-}
-} // namespace
+using aio::test::runOpenssl;
+using aio::test::writeFile;
 
 class TestLocalCa : public QObject
 {
@@ -131,12 +112,11 @@ private slots:
         QVERIFY(line->startsWith("admin:$6$"));
         const QByteArray hash = line->mid(6);
         const QByteArray salt = hash.split('$').at(2);
-        QProcess p;
-        p.start("openssl", {"passwd", "-6", "-salt", QString::fromLatin1(salt), "-stdin"});
-        p.write(password.toUtf8() + "\n");
-        p.closeWriteChannel();
-        QVERIFY(p.waitForFinished(30'000));
-        QCOMPARE(p.readAllStandardOutput().trimmed(), hash);
+        QByteArray out;
+        QCOMPARE(
+            runOpenssl({"passwd", "-6", "-salt", QString::fromLatin1(salt), "-stdin"}, &out, password.toUtf8() + "\n"),
+            0);
+        QCOMPARE(out.trimmed(), hash);
         QVERIFY(HtpasswdEntry::matches(*line, password));
         QVERIFY(!HtpasswdEntry::matches(*line, QStringLiteral("wrong")));
         QVERIFY(!HtpasswdEntry::make(QStringLiteral("ad:min"), password));

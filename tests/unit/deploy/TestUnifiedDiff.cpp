@@ -5,10 +5,11 @@
 #include "core/deploy/render/UnifiedDiff.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "common/RunTool.h"
 
 using namespace aio;
 
@@ -21,13 +22,10 @@ QByteArray patched(const QByteArray& before, const QString& diff)
         return "<cannot write>";
     f.write(before);
     f.close();
-    QProcess p;
-    p.setWorkingDirectory(dir.path());
-    p.start("patch", {"--quiet", "--force", "file"});
-    p.write(diff.toUtf8());
-    p.closeWriteChannel();
-    if (!p.waitForFinished(30'000) || p.exitCode() != 0)
-        return "<patch failed: " + p.readAllStandardOutput() + p.readAllStandardError() + ">";
+    const auto run
+        = test::runTool("patch", {"--quiet", "--force", "file"}, {.stdinData = diff.toUtf8(), .workDir = dir.path()});
+    if (!run.ok())
+        return "<patch failed: " + run.all() + ">";
     QFile r(dir.filePath("file"));
     if (!r.open(QIODevice::ReadOnly))
         return QByteArray(); // patch removes a file that becomes empty
