@@ -3,11 +3,13 @@
 #include "core/deploy/History.h"
 #include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
+#include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"
 #include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/SshHostFactory.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/deploy/StepStatusIcon.h"
+#include "ui/ssh/HostKeyChangedDialog.h"
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/MessageBox.h"
 
@@ -21,6 +23,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -58,8 +61,13 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     , m_applyAll(new QPushButton(tr("Apply all remaining…"), this))
 {
     setObjectName(QStringLiteral("deployWizard"));
-    m_hostFactory = [this](const Target& t) {
-        return SshHostFactory::create(t, m_secrets, this);
+    // Made here, on the GUI thread; the firewall step's second connection calls it from the
+    // runner's worker, after the wizard may have gone.
+    QPointer<SshHostFactory> ssh(new SshHostFactory(secrets, this));
+    m_hostFactory = [ssh](const Target& t) -> Result<std::shared_ptr<RemoteHost>> {
+        if (!ssh)
+            return Error(ErrorKind::Cancelled, tr("The deployment window was closed."));
+        return ssh->create(t);
     };
     m_planFactory = [](VmDeployment d) {
         return VmPlanBuilder::build(std::move(d));
@@ -336,6 +344,8 @@ void DeployWizard::onPlanBuilt(Result<VmPlanBuilder::Built>& built)
         return;
     }
     delete m_runner.data(); // not running: continueFromAnswers() refuses while it does
+    m_host = *host;
+    m_hostKeyQuestionOpen = false;
     auto* runner = new PlanRunner(std::move(built->plan), *host, m_history, this);
     for (const QString& secret : std::as_const(built->secrets))
         runner->redactor().addSecret(secret);
@@ -419,8 +429,11 @@ void DeployWizard::connectRunner()
     });
     connect(r, &PlanRunner::needsConfirmation, this, &DeployWizard::onNeedsConfirmation);
     connect(r, &PlanRunner::stepFinished, this, [this](int index, StepOutcome outcome, const QString& message) {
+        const StepRecord record = m_runner->record(index);
         if (StepPage* page = stepPage(index))
-            page->showFinished(outcome, message, m_runner->record(index));
+            page->showFinished(outcome, message, record);
+        if (record.error && record.error->kind == ErrorKind::HostKeyChanged)
+            offerHostKeyReplacement();
         if (outcome != StepOutcome::Previewed)
             refreshHistory();
         updateStepList();
@@ -430,6 +443,13 @@ void DeployWizard::connectRunner()
     connect(r, &PlanRunner::finished, this, [this](bool success) {
         m_runningIndex = -1;
         m_followRunning = false;
+        if (m_previewAgainWhenIdle) {
+            m_previewAgainWhenIdle = false;
+            QTimer::singleShot(0, this, [this] {
+                if (m_runner)
+                    m_runner->startPreview(-1);
+            });
+        }
         updateStepList();
         updateButtons();
         updateSummary();
@@ -616,6 +636,52 @@ void DeployWizard::skipStep(int index)
             showWizardProblem(Error(ErrorKind::Usage, tr("The step could not be skipped now."), {},
                                     tr("Wait until the running step ends; the verify step cannot be skipped.")));
     });
+}
+
+void DeployWizard::offerHostKeyReplacement()
+{
+    // One warning however many steps failed on it; only for SSH hosts (they know the keys).
+    const auto ssh = std::dynamic_pointer_cast<SshSession>(m_host);
+    if (!ssh || m_hostKeyQuestionOpen)
+        return;
+    const HostKeyCheck check = ssh->lastHostKeyCheck();
+    if (check.status != HostKeyStatus::Changed)
+        return;
+    m_hostKeyQuestionOpen = true;
+    auto* dialog = new HostKeyChangedDialog(check, m_target.name, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::finished, this, [this, dialog, ssh, check] {
+        if (!dialog->replaceConfirmed()) {
+            m_hostKeyQuestionOpen = false;
+            return;
+        }
+        // Written off the GUI thread; then every step is previewed again over a new connection.
+        auto* watcher = new QFutureWatcher<Status>(this);
+        connect(watcher, &QFutureWatcher<Status>::finished, this, [this, watcher, ssh] {
+            watcher->deleteLater();
+            m_hostKeyQuestionOpen = false;
+            const Status replaced = watcher->result();
+            if (!replaced) {
+                showWizardProblem(replaced.error());
+                return;
+            }
+            m_banner->showMessage(MessageBanner::Level::Information,
+                                  tr("The stored host key of %1 was replaced.").arg(m_target.name),
+                                  tr("Every step is previewed again over a new connection."));
+            m_banner->show();
+            if (!m_runner || m_host != ssh)
+                return;
+            if (m_runner->isRunning())
+                m_previewAgainWhenIdle = true; // the failing previews are still running
+            else
+                m_runner->startPreview(-1);
+        });
+        watcher->setFuture(QtConcurrent::run(
+            [ssh, check] { return ssh->knownHosts().replaceStoredKey(check.host, check.port, check.key); }));
+    });
+    dialog->open();
+    emit hostKeyWarningShown(dialog);
 }
 
 QStringList DeployWizard::remainingStepTitles() const

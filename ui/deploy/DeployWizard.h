@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+class QDialog;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -82,6 +83,8 @@ signals:
     void loaded();
     void planReady();
     void jobFinished(bool success);
+    // The changed-host-key warning opened (for tests and screenshots).
+    void hostKeyWarningShown(QDialog* dialog);
 
 private:
     struct LoadResult;
@@ -102,6 +105,9 @@ private:
     // first failure (which is rolled back) and follows the running step's page.
     void applyAllRemaining();
     QStringList remainingStepTitles() const;
+    // A step failed because the VM's host key changed: shows the old and new fingerprints and
+    // offers to replace the stored key (with a second confirmation), then previews again.
+    void offerHostKeyReplacement();
     void showWizardProblem(const Error& error);
     int resumeIndex() const;
     QString historyNote(const QString& stepId) const;
@@ -119,6 +125,9 @@ private:
 
     std::shared_ptr<const VmDeployment> m_deployment;
     QPointer<PlanRunner> m_runner;
+    std::shared_ptr<RemoteHost> m_host; // the runner's host
+    bool m_hostKeyQuestionOpen = false;
+    bool m_previewAgainWhenIdle = false; // the host key was replaced while a job ran
     int m_runningIndex = -1;
     bool m_followRunning = false; // "Apply all remaining" shows each step's page as it starts
 

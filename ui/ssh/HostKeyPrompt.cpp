@@ -12,27 +12,41 @@ HostKeyPrompt::HostKeyPrompt(QWidget* dialogParent, QString targetName)
     , m_targetName(std::move(targetName))
 { }
 
-HostKeyDecider HostKeyPrompt::decider()
+HostKeyPrompt::~HostKeyPrompt()
+{
+    m_alive->store(false);
+}
+
+HostKeyDecider HostKeyPrompt::decider(const QString& targetName)
 {
     QPointer<HostKeyPrompt> self(this);
-    return [self](const HostKeyCheck& check) {
+    AliveFlag alive = m_alive;
+    const QString name = targetName.isEmpty() ? m_targetName : targetName;
+    return [self, alive, name](const HostKeyCheck& check) {
         if (!self || QThread::currentThread() == self->thread())
-            return HostKeyDecision::Reject; // never block the GUI thread on itself
-        HostKeyDecision decision = HostKeyDecision::Reject;
-        QMetaObject::invokeMethod(
-            self.data(), [&] { decision = self->askOnGuiThread(check); }, Qt::BlockingQueuedConnection);
-        return decision;
+            return HostKeyDecision::Reject; // never wait for the GUI thread on itself
+        const std::optional<HostKeyDecision> decision = askOnGuiThread<HostKeyDecision>(
+            self.data(), alive, [self, check, name](const std::function<void(std::optional<HostKeyDecision>)>& done) {
+                if (self)
+                    self->ask(check, name, done);
+                else
+                    done(std::nullopt);
+            });
+        return decision.value_or(HostKeyDecision::Reject);
     };
 }
 
-HostKeyDecision HostKeyPrompt::askOnGuiThread(const HostKeyCheck& check)
+void HostKeyPrompt::ask(const HostKeyCheck& check, const QString& targetName,
+                        const std::function<void(std::optional<HostKeyDecision>)>& done)
 {
-    HostKeyDialog dialog(check, m_targetName, m_parent);
-    dialog.setModal(true);
-    QMetaObject::invokeMethod(
-        this, [this, &dialog] { emit dialogShown(&dialog); }, Qt::QueuedConnection);
-    dialog.exec();
-    return dialog.decision();
+    auto* dialog = new HostKeyDialog(check, targetName, m_parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::finished, dialog, [dialog, done] { done(dialog->decision()); });
+    // Closed without an answer (the window went away): the session is told "reject".
+    connect(dialog, &QObject::destroyed, this, [done] { done(std::nullopt); });
+    dialog->open();
+    emit dialogShown(dialog);
 }
 
 } // namespace aio

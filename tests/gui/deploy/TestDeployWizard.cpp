@@ -3,6 +3,7 @@
 // skip with a reason, apply / roll back, confirmation questions, and resuming from history.
 
 #include "LocalShellHost.h"
+#include "common/LocalSshd.h"
 
 #include "core/deploy/History.h"
 #include "core/deploy/PlanContext.h"
@@ -10,6 +11,7 @@
 #include "core/deploy/vm/VmPlanBuilder.h"
 #include "core/inventory/Profile.h"
 #include "core/inventory/Target.h"
+#include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"
 #include "ui/deploy/DeployCapability.h"
 #include "ui/deploy/DeployWizard.h"
@@ -141,6 +143,7 @@ private slots:
     void confirmationQuestionIsAskedAndNoFailsTheStepWithRetry();
     void reopeningResumesWhereItWas();
     void applyAllRemainingAsksOnceAndStopsAtAFailure();
+    void changedHostKeyOffersReplacementThenPreviewsAgain();
     void deployTabIsOnVmTargetsOnly();
 
 private:
@@ -504,6 +507,65 @@ void TestDeployWizard::applyAllRemainingAsksOnceAndStopsAtAFailure()
     QVERIFY(QFile::exists(second));
     QVERIFY(!applyAll->isEnabled());
     QVERIFY(child<QLabel>(m_wizard.get(), "wizardSummary")->text().contains(QStringLiteral("complete")));
+}
+
+void TestDeployWizard::changedHostKeyOffersReplacementThenPreviewsAgain()
+{
+    // A real sshd whose key differs from the one on file: the host was reinstalled, or someone
+    // is in the middle.
+    test::LocalSshd sshd;
+    const QString problem = sshd.start();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString knownHosts = m_data->filePath(QStringLiteral("known_hosts"));
+    QVERIFY(test::runTool(QStringLiteral("ssh-keygen"),
+                          {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"), QStringLiteral("-N"),
+                           QString(), QStringLiteral("-f"), m_data->filePath(QStringLiteral("old"))})
+                .ok());
+    QFile oldPub(m_data->filePath(QStringLiteral("old.pub")));
+    QVERIFY(oldPub.open(QIODevice::ReadOnly));
+    const QList<QByteArray> old = oldPub.readAll().split(' ');
+    QFile stale(knownHosts);
+    QVERIFY(stale.open(QIODevice::WriteOnly));
+    stale.write(QStringLiteral("[127.0.0.1]:%1 ").arg(sshd.port()).toUtf8() + old[0] + ' ' + old[1] + '\n');
+    stale.close();
+
+    m_wizard.reset(newWizard(true));
+    const SshSettings settings = sshd.settings(knownHosts, m_target.name);
+    m_wizard->setHostFactory([settings](const Target&) -> Result<std::shared_ptr<RemoteHost>> {
+        return std::shared_ptr<RemoteHost>(std::make_shared<SshSession>(settings));
+    });
+    fillValidAnswers(m_wizard.get());
+    int warnings = 0;
+    QString shownNewFingerprint;
+    connect(m_wizard.get(), &DeployWizard::hostKeyWarningShown, this, [&](QDialog* dialog) {
+        ++warnings;
+        shownNewFingerprint = dialog->findChild<QLabel*>(QStringLiteral("newFingerprintLabel"))->text();
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("replaceKeyButton")), Qt::LeftButton);
+        dialog->findChild<QCheckBox*>(QStringLiteral("confirmCheckBox"))->setChecked(true);
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("confirmReplaceButton")), Qt::LeftButton);
+    });
+    QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
+    std::optional<ErrorKind> firstError;
+    connect(m_wizard.get(), &DeployWizard::jobFinished, this, [&] {
+        if (!firstError && m_wizard->runner()->record(0).error)
+            firstError = m_wizard->runner()->record(0).error->kind;
+    });
+    continueAndWaitForPreviews(m_wizard.get());
+    // The first previews failed on the changed key; one warning, however many steps failed.
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(firstError, ErrorKind::HostKeyChanged);
+    QCOMPARE(warnings, 1);
+    QCOMPARE(shownNewFingerprint, QStringLiteral("ssh-ed25519 ") + sshd.hostFingerprint());
+    // After the replacement every step is previewed again, and this time it works.
+    QVERIFY(waitUntil([&] { return finished.count() >= 2; }, 30'000));
+    QCOMPARE(finished.last().first().toBool(), true);
+    QVERIFY(m_wizard->runner()->record(0).previewed);
+    QVERIFY(m_wizard->findChild<QWidget*>(QStringLiteral("wizardBanner"))->isVisible());
+    QFile replaced(knownHosts);
+    QVERIFY(replaced.open(QIODevice::ReadOnly));
+    const QByteArray now = replaced.readAll();
+    QVERIFY(!now.contains(old[1]));
+    QCOMPARE(warnings, 1);
 }
 
 void TestDeployWizard::deployTabIsOnVmTargetsOnly()

@@ -1,27 +1,26 @@
+#include "common/LocalSshd.h"
 #include "core/ssh/SshSession.h"
 #include "ui/ssh/HostKeyChangedDialog.h"
 #include "ui/ssh/HostKeyDialog.h"
 #include "ui/ssh/HostKeyPrompt.h"
+#include "ui/ssh/SecretPromptDialog.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QFile>
 #include <QLabel>
-#include <QProcess>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QStackedWidget>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <pwd.h>
-#include <unistd.h>
+#include <QTimer>
 
 using namespace aio;
 
-// The trust dialogs against a real sshd this test starts on 127.0.0.1 with its own host key.
-class TestHostKeyDialogs : public QObject
+// The SSH dialogs against a real sshd this test starts on 127.0.0.1 with its own host key: the
+// host-key trust dialogs and the secret prompt (an encrypted client key's passphrase).
+class TestSshDialogs : public QObject
 {
     Q_OBJECT
 private slots:
@@ -32,102 +31,54 @@ private slots:
     void cancelInTheTrustDialogDoesNotConnect();
     void changedKeyShowsTheWarningAndDoesNotConnect();
     void closingTheWarningReplacesNothing();
+    void passphraseDialogSaysWhatItAsksAndWhenItWasRefused();
+    void cancelledPassphraseDoesNotConnect();
 
 private:
     SshSettings settings() const;
     QString run(const QString& program, const QStringList& args);
 
+    test::LocalSshd m_sshd;
     QTemporaryDir m_dir;
-    QProcess m_sshd;
     quint16 m_port = 0;
     QString m_fingerprint;
     QString m_appFile;
     int m_case = 0;
 };
 
-QString TestHostKeyDialogs::run(const QString& program, const QStringList& args)
+QString TestSshDialogs::run(const QString& program, const QStringList& args)
 {
-    QProcess p;
-    p.start(program, args);
-    p.waitForFinished(20000);
-    return QString::fromUtf8(p.readAllStandardOutput());
+    return QString::fromUtf8(test::runTool(program, args).out);
 }
 
-void TestHostKeyDialogs::initTestCase()
+void TestSshDialogs::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    const QString d = m_dir.path();
-    for (const QString& name : {QStringLiteral("host_ed25519"), QStringLiteral("client")})
-        run(QStringLiteral("ssh-keygen"),
-            {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"), QStringLiteral("-N"), QString(),
-             QStringLiteral("-f"), d + QLatin1Char('/') + name});
-    QVERIFY(QFile::copy(d + QStringLiteral("/client.pub"), d + QStringLiteral("/authorized_keys")));
-    m_fingerprint = run(QStringLiteral("ssh-keygen"), {QStringLiteral("-lf"), d + QStringLiteral("/host_ed25519.pub")})
-                        .split(QLatin1Char(' '))
-                        .value(1);
+    const QString problem = m_sshd.start();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    m_port = m_sshd.port();
+    m_fingerprint = m_sshd.hostFingerprint();
     QVERIFY(m_fingerprint.startsWith(QLatin1String("SHA256:")));
-    {
-        QTcpServer probe; // a free port
-        QVERIFY(probe.listen(QHostAddress::LocalHost));
-        m_port = probe.serverPort();
-    }
-    QFile cfg(d + QStringLiteral("/sshd_config"));
-    QVERIFY(cfg.open(QIODevice::WriteOnly));
-    cfg.write(
-        QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host_ed25519\nPidFile %2/sshd.pid\n"
-                       "AuthorizedKeysFile %2/authorized_keys\nStrictModes no\nPermitRootLogin prohibit-password\n"
-                       "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n")
-            .arg(m_port)
-            .arg(d)
-            .toUtf8());
-    cfg.close();
-    QDir().mkpath(QStringLiteral("/run/sshd"));
-    m_sshd.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_sshd.start(
-        QStringLiteral("/usr/sbin/sshd"),
-        {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"), d + QStringLiteral("/sshd_config")});
-    QVERIFY(m_sshd.waitForStarted(5000));
-    bool up = false;
-    for (int i = 0; i < 100 && !up; ++i) {
-        QTcpSocket s;
-        s.connectToHost(QHostAddress::LocalHost, m_port);
-        up = s.waitForConnected(100);
-        if (!up)
-            QTest::qWait(50);
-    }
-    QVERIFY2(up, "sshd did not start");
 }
 
-void TestHostKeyDialogs::cleanupTestCase()
+void TestSshDialogs::cleanupTestCase()
 {
-    m_sshd.terminate();
-    m_sshd.waitForFinished(5000);
+    m_sshd.stop();
 }
 
-void TestHostKeyDialogs::init()
+void TestSshDialogs::init()
 {
     m_appFile = m_dir.filePath(QStringLiteral("app%1/known_hosts").arg(++m_case));
 }
 
-SshSettings TestHostKeyDialogs::settings() const
+SshSettings TestSshDialogs::settings() const
 {
-    SshSettings s;
-    s.targetName = QStringLiteral("gui-test-vm");
-    s.host = *HostName::parse(QStringLiteral("127.0.0.1"));
-    s.port = m_port;
-    const passwd* pw = getpwuid(getuid());
-    s.user = QString::fromLocal8Bit(pw ? pw->pw_name : "root");
-    s.useAgent = false;
-    s.useDefaultIdentities = false;
-    s.identityFiles = {m_dir.filePath(QStringLiteral("client"))};
-    s.userKnownHostsFiles = {QString()};
-    s.appKnownHostsFile = m_appFile;
-    s.useSshConfig = false;
+    SshSettings s = m_sshd.settings(m_appFile, QStringLiteral("gui-test-vm"));
     s.hostKeyPolicy = HostKeyPolicy::Ask;
     return s;
 }
 
-void TestHostKeyDialogs::unknownKeyOpensTheTrustDialogWithTheRightFingerprint()
+void TestSshDialogs::unknownKeyOpensTheTrustDialogWithTheRightFingerprint()
 {
     QWidget window;
     window.show();
@@ -159,7 +110,7 @@ void TestHostKeyDialogs::unknownKeyOpensTheTrustDialogWithTheRightFingerprint()
     QVERIFY(app.readAll().startsWith(QStringLiteral("[127.0.0.1]:%1 ssh-ed25519 ").arg(m_port).toUtf8()));
 }
 
-void TestHostKeyDialogs::cancelInTheTrustDialogDoesNotConnect()
+void TestSshDialogs::cancelInTheTrustDialogDoesNotConnect()
 {
     QWidget window;
     window.show();
@@ -179,7 +130,7 @@ void TestHostKeyDialogs::cancelInTheTrustDialogDoesNotConnect()
     QVERIFY(!QFile::exists(m_appFile));
 }
 
-void TestHostKeyDialogs::changedKeyShowsTheWarningAndDoesNotConnect()
+void TestSshDialogs::changedKeyShowsTheWarningAndDoesNotConnect()
 {
     // A stale key for this host in the app's file.
     run(QStringLiteral("ssh-keygen"),
@@ -244,7 +195,7 @@ void TestHostKeyDialogs::changedKeyShowsTheWarningAndDoesNotConnect()
     QVERIFY(again.result());
 }
 
-void TestHostKeyDialogs::closingTheWarningReplacesNothing()
+void TestSshDialogs::closingTheWarningReplacesNothing()
 {
     HostKeyCheck check;
     check.status = HostKeyStatus::Changed;
@@ -261,5 +212,80 @@ void TestHostKeyDialogs::closingTheWarningReplacesNothing()
     QVERIFY(!warning.replaceConfirmed());
 }
 
-QTEST_MAIN(TestHostKeyDialogs)
-#include "TestHostKeyDialogs.moc"
+void TestSshDialogs::passphraseDialogSaysWhatItAsksAndWhenItWasRefused()
+{
+    QWidget window;
+    window.show();
+    SecretPrompt prompt(&window);
+    SshSettings s = settings();
+    s.identityFiles = {m_sshd.path(QStringLiteral("client_enc"))};
+    s.hostKeyPolicy = HostKeyPolicy::AcceptNew;
+    struct Seen
+    {
+        QString question;
+        bool refusedShown = false;
+        bool hidden = false;
+    };
+    QList<Seen> seen;
+    bool guiThreadFree = false;
+    connect(&prompt, &SecretPrompt::dialogShown, this, [&](QDialog* dialog) {
+        Seen one;
+        one.question = dialog->findChild<QLabel*>(QStringLiteral("secretQuestion"))->text();
+        one.refusedShown = dialog->findChild<QLabel*>(QStringLiteral("secretRefused")) != nullptr;
+        auto* field = dialog->findChild<QLineEdit*>(QStringLiteral("secretField"));
+        one.hidden = field->echoMode() == QLineEdit::Password;
+        seen << one;
+        // The GUI thread runs on while the session waits for the answer.
+        QTimer::singleShot(0, this, [&] { guiThreadFree = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(guiThreadFree, 5000);
+        QTest::keyClicks(field, seen.size() == 1 ? QStringLiteral("wrong horse") : QStringLiteral("correct horse"));
+        if (const QString shots = qEnvironmentVariable("AIO_SCREENSHOT_DIR"); !shots.isEmpty())
+            dialog->grab().save(shots + QStringLiteral("/secret-prompt-%1.png").arg(seen.size()));
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("secretOk")), Qt::LeftButton);
+    });
+    SshCallbacks callbacks;
+    callbacks.secrets = makeSecretProvider(QUuid::createUuid(), nullptr, prompt.asker());
+    SshSession ssh(s, callbacks);
+    auto future = ssh.connectAsync();
+    QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 20000);
+    QVERIFY2(future.result(), qPrintable(future.result() ? QString() : future.result().error().toString()));
+    QCOMPARE(seen.size(), 2);
+    QVERIFY2(seen[0].question.contains(m_sshd.path(QStringLiteral("client_enc"))), qPrintable(seen[0].question));
+    QVERIFY(seen[0].question.contains(QStringLiteral("Passphrase")));
+    QVERIFY(seen[0].question.contains(QStringLiteral("gui-test-vm")));
+    QVERIFY(!seen[0].refusedShown);
+    QVERIFY(seen[1].refusedShown); // the second time it says the first answer was refused
+    QVERIFY(seen[0].hidden && seen[1].hidden);
+    QVERIFY(ssh.isConnected());
+    // A reconnect does not ask again: the passphrase typed is kept for this target.
+    ssh.disconnectFromHost();
+    QVERIFY(ssh.connectToHost());
+    QCOMPARE(seen.size(), 2);
+}
+
+void TestSshDialogs::cancelledPassphraseDoesNotConnect()
+{
+    QWidget window;
+    window.show();
+    SecretPrompt prompt(&window);
+    SshSettings s = settings();
+    s.identityFiles = {m_sshd.path(QStringLiteral("client_enc"))};
+    s.hostKeyPolicy = HostKeyPolicy::AcceptNew;
+    int shown = 0;
+    connect(&prompt, &SecretPrompt::dialogShown, this, [&](QDialog* dialog) {
+        ++shown;
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("secretCancel")), Qt::LeftButton);
+    });
+    SshCallbacks callbacks;
+    callbacks.secrets = makeSecretProvider(QUuid::createUuid(), nullptr, prompt.asker());
+    SshSession ssh(s, callbacks);
+    auto future = ssh.connectAsync();
+    QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 20000);
+    QVERIFY(!future.result());
+    QCOMPARE(future.result().error().kind, ErrorKind::AuthenticationFailed);
+    QCOMPARE(shown, 1);
+    QVERIFY(!ssh.isConnected());
+}
+
+QTEST_MAIN(TestSshDialogs)
+#include "TestSshDialogs.moc"
