@@ -6,10 +6,10 @@
 #include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"
 #include "ui/deploy/SkipReasonDialog.h"
-#include "ui/deploy/SshHostFactory.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/deploy/StepStatusIcon.h"
 #include "ui/ssh/HostKeyChangedDialog.h"
+#include "ui/ssh/SshHostFactory.h"
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/MessageBox.h"
 

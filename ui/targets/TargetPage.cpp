@@ -1,7 +1,9 @@
 #include "ui/targets/TargetPage.h"
 
+#include "ui/targets/ConnectionCheckBar.h"
 #include "ui/targets/TargetSettingsView.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -43,6 +45,7 @@ TargetPage::TargetPage(const Target& target, Inventory* inventory, SecretStore* 
     , m_subtitle(new QLabel(this))
     , m_tabs(new QTabWidget(this))
     , m_settings(new TargetSettingsView(this))
+    , m_connection(new ConnectionCheckBar(secrets, this))
 {
     setObjectName(QStringLiteral("targetPage"));
     m_title->setObjectName(QStringLiteral("targetPageTitle"));
@@ -66,11 +69,18 @@ TargetPage::TargetPage(const Target& target, Inventory* inventory, SecretStore* 
     m_settings->setObjectName(QStringLiteral("settingsTab"));
     m_tabs->addTab(m_settings, tr("Settings"));
 
+    auto* titles = new QVBoxLayout;
+    titles->setSpacing(4);
+    titles->addWidget(m_title);
+    titles->addWidget(m_subtitle);
+    m_connection->setMaximumWidth(640);
+    auto* header = new QHBoxLayout;
+    header->addLayout(titles, 1);
+    header->addWidget(m_connection, 0, Qt::AlignBottom);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(20, 16, 20, 12);
     layout->setSpacing(4);
-    layout->addWidget(m_title);
-    layout->addWidget(m_subtitle);
+    layout->addLayout(header);
     layout->addSpacing(12);
     layout->addWidget(m_tabs, 1);
 
@@ -93,6 +103,8 @@ void TargetPage::setTarget(const Target& target)
     m_target = target;
     updateHeader();
     m_settings->setTarget(target);
+    m_connection->setTarget(target);
+    m_connection->setVisible(target.isVm());
     emit targetChanged(target);
 }
 

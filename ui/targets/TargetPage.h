@@ -18,6 +18,7 @@ class SecretStore;
 
 namespace aio::ui {
 
+class ConnectionCheckBar;
 class TargetPage;
 class TargetSettingsView;
 
@@ -48,6 +49,7 @@ public:
     Inventory* inventory() const { return m_inventory; }
     SecretStore* secrets() const { return m_secrets; }
     QTabWidget* tabs() const { return m_tabs; }
+    ConnectionCheckBar* connectionCheck() const { return m_connection; }
 
     // Updates the header and settings and tells the capability tabs.
     void setTarget(const Target& target);
@@ -70,6 +72,7 @@ private:
     QLabel* m_subtitle = nullptr;
     QTabWidget* m_tabs = nullptr;
     TargetSettingsView* m_settings = nullptr;
+    ConnectionCheckBar* m_connection = nullptr;
 };
 
 } // namespace aio::ui

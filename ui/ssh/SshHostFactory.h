@@ -16,14 +16,14 @@
 class QWidget;
 
 namespace aio {
+
 class HostKeyPrompt;
 class SecretPrompt;
 class SecretStore;
-} // namespace aio
+class SshSession;
 
-namespace aio::ui {
-
-// Opens the RemoteHosts the deployment wizard runs its plan on: an SshSession for a VM target,
+// Opens the SSH sessions the app's windows use (the deployment wizard, "Check connection"): an
+// SshSession for a VM target,
 // logging in with the target's settings. Secrets come from what the admin typed earlier in this
 // window, the keychain, or a SecretPromptDialog (kept in the keychain when the admin says so);
 // unknown host keys are put to the admin in a HostKeyDialog. Questions are asked from the
@@ -40,6 +40,7 @@ public:
     ~SshHostFactory() override;
 
     Result<std::shared_ptr<RemoteHost>> create(const Target& target);
+    Result<std::shared_ptr<SshSession>> createSession(const Target& target);
 
     // The callbacks create() gives a session of this target (for tests).
     SshCallbacks callbacksFor(const Target& target);
@@ -52,4 +53,4 @@ private:
     QHash<QUuid, SecretProvider> m_providers; // one per target: what was typed is asked once
 };
 
-} // namespace aio::ui
+} // namespace aio

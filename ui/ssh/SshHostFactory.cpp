@@ -1,4 +1,4 @@
-#include "ui/deploy/SshHostFactory.h"
+#include "ui/ssh/SshHostFactory.h"
 
 #include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
@@ -9,7 +9,7 @@
 
 #include <QWidget>
 
-namespace aio::ui {
+namespace aio {
 
 SshHostFactory::SshHostFactory(SecretStore* secrets, QWidget* dialogParent)
     : QObject(dialogParent)
@@ -36,11 +36,19 @@ SshCallbacks SshHostFactory::callbacksFor(const Target& target)
 
 Result<std::shared_ptr<RemoteHost>> SshHostFactory::create(const Target& target)
 {
-    if (!target.isVm())
-        return Error(ErrorKind::Usage, tr("Only a VM target can be deployed to over SSH."));
-    SshSettings settings = SshSettings::forTarget(target);
-    settings.appKnownHostsFile = Profile::dataDir() + QStringLiteral("/known_hosts");
-    return std::shared_ptr<RemoteHost>(std::make_shared<SshSession>(settings, callbacksFor(target)));
+    Result<std::shared_ptr<SshSession>> session = createSession(target);
+    if (!session)
+        return session.error();
+    return std::shared_ptr<RemoteHost>(*session);
 }
 
-} // namespace aio::ui
+Result<std::shared_ptr<SshSession>> SshHostFactory::createSession(const Target& target)
+{
+    if (!target.isVm())
+        return Error(ErrorKind::Usage, tr("Only a VM target is reached over SSH."));
+    SshSettings settings = SshSettings::forTarget(target);
+    settings.appKnownHostsFile = Profile::dataDir() + QStringLiteral("/known_hosts");
+    return std::make_shared<SshSession>(settings, callbacksFor(target));
+}
+
+} // namespace aio

@@ -1,0 +1,119 @@
+#include "core/ssh/ConnectionCheck.h"
+
+#include "core/ssh/SshSession.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+namespace aio {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("aio::ConnectionCheck", text);
+}
+} // namespace
+
+QString ConnectionReport::sudoText() const
+{
+    switch (sudo) {
+    case Sudo::Root:
+        return tr("logged in as root");
+    case Sudo::NoPassword:
+        return tr("sudo works without a password");
+    case Sudo::NeedsPassword:
+        return tr("sudo asks for a password (asked when needed)");
+    case Sudo::Missing:
+        return tr("no sudo: root commands cannot run");
+    }
+    return {};
+}
+
+QStringList ConnectionReport::lines() const
+{
+    QStringList out;
+    out << tr("User: %1").arg(user) << tr("System: %1").arg(os) << tr("Kernel: %1 (%2)").arg(kernel, architecture)
+        << tr("Root commands: %1").arg(sudoText());
+    if (!hostKeyFingerprint.isEmpty())
+        out << tr("Host key: %1 %2").arg(hostKeyType, hostKeyFingerprint);
+    out << tr("Round trip: %1 ms").arg(roundTripMs);
+    return out;
+}
+
+QString ConnectionCheck::probeScript()
+{
+    // Fixed text: nothing of the user's reaches it. sudo -n never waits for a password.
+    return QStringLiteral(
+        "printf 'user=%s\\n' \"$(id -un)\"\n"
+        "if [ -r /etc/os-release ]; then . /etc/os-release; printf 'os=%s\\n' \"${PRETTY_NAME:-$NAME}\"; "
+        "else printf 'os=%s\\n' \"$(uname -s)\"; fi\n"
+        "printf 'kernel=%s\\n' \"$(uname -r)\"\n"
+        "printf 'arch=%s\\n' \"$(uname -m)\"\n"
+        "if [ \"$(id -u)\" = 0 ]; then echo sudo=root\n"
+        "elif ! command -v sudo >/dev/null 2>&1; then echo sudo=missing\n"
+        "elif sudo -n true >/dev/null 2>&1; then echo sudo=nopasswd\n"
+        "else echo sudo=password; fi\n");
+}
+
+ConnectionReport ConnectionCheck::parse(const QByteArray& output)
+{
+    ConnectionReport r;
+    for (const QByteArray& raw : output.split('\n')) {
+        const qsizetype eq = raw.indexOf('=');
+        if (eq <= 0)
+            continue;
+        const QByteArray key = raw.left(eq);
+        const QString value = QString::fromUtf8(raw.mid(eq + 1)).trimmed();
+        if (key == "user")
+            r.user = value;
+        else if (key == "os")
+            r.os = value;
+        else if (key == "kernel")
+            r.kernel = value;
+        else if (key == "arch")
+            r.architecture = value;
+        else if (key == "sudo")
+            r.sudo = value == QLatin1String("root")  ? ConnectionReport::Sudo::Root
+                : value == QLatin1String("nopasswd") ? ConnectionReport::Sudo::NoPassword
+                : value == QLatin1String("password") ? ConnectionReport::Sudo::NeedsPassword
+                                                     : ConnectionReport::Sudo::Missing;
+    }
+    return r;
+}
+
+Result<ConnectionReport> ConnectionCheck::probe(RemoteHost& host, const CancelToken& cancel)
+{
+    RemoteCommand cmd = RemoteCommand::shell(probeScript());
+    cmd.timeoutMs = 30'000;
+    QElapsedTimer clock;
+    clock.start();
+    Result<CommandOutcome> out = host.run(cmd, {}, cancel);
+    if (!out)
+        return out.error();
+    if (!out->succeeded())
+        return Error(ErrorKind::Protocol, tr("The connection check failed on %1.").arg(host.targetName()),
+                     QString::fromUtf8(out->stderrData).trimmed(),
+                     tr("The login shell must be a POSIX shell (sh, bash, dash)."));
+    ConnectionReport report = parse(out->stdoutData);
+    report.roundTripMs = clock.elapsed();
+    if (report.user.isEmpty())
+        return Error(ErrorKind::Protocol,
+                     tr("The connection check on %1 printed nothing useful.").arg(host.targetName()),
+                     QString::fromUtf8(out->stdoutData.left(400)));
+    return report;
+}
+
+Result<ConnectionReport> ConnectionCheck::run(SshSession& session, const CancelToken& cancel)
+{
+    if (const Status s = session.connectToHost(cancel); !s)
+        return s.error();
+    Result<ConnectionReport> report = probe(session, cancel);
+    if (!report)
+        return report;
+    const HostKeyCheck key = session.lastHostKeyCheck();
+    report->hostKeyType = key.key.type;
+    report->hostKeyFingerprint = key.fingerprint();
+    return report;
+}
+
+} // namespace aio

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/ssh/KnownHosts.h"
+#include "core/ssh/RemoteHost.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace aio {
+
+class SshSession;
+
+// What "Check connection" found on a VM: who we are there, what it runs, whether root commands
+// will work, and the host key we trusted. Every field comes from the host itself.
+struct ConnectionReport
+{
+    enum class Sudo {
+        Root, // logged in as root
+        NoPassword, // sudo -n works
+        NeedsPassword, // sudo exists but asks for a password (the app asks for it when needed)
+        Missing, // no sudo and not root: root commands cannot run
+    };
+    QString user;
+    QString os; // PRETTY_NAME of /etc/os-release, or uname -s
+    QString kernel; // uname -r
+    QString architecture; // uname -m
+    Sudo sudo = Sudo::Missing;
+    QString hostKeyType;
+    QString hostKeyFingerprint; // SHA256:…
+    qint64 roundTripMs = 0; // of the probe command, connection already open
+
+    QString sudoText() const;
+    // "label: value" lines for the CLI and tooltips.
+    QStringList lines() const;
+};
+
+class ConnectionCheck
+{
+public:
+    // Connects (asking for host keys and secrets through the session's callbacks) and reads
+    // the facts. Blocks the calling thread: run it on a worker.
+    static Result<ConnectionReport> run(SshSession& session, const CancelToken& cancel = {});
+    // The probe on any host (tests use a local one); no host-key facts.
+    static Result<ConnectionReport> probe(RemoteHost& host, const CancelToken& cancel = {});
+    // Parses the probe's key=value output.
+    static ConnectionReport parse(const QByteArray& output);
+    static QString probeScript();
+};
+
+} // namespace aio
