@@ -1,6 +1,7 @@
 #include "core/deploy/HistoryEntry.h"
 
 #include "core/deploy/SecretRedactor.h"
+#include "core/deploy/render/UnifiedDiff.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -134,6 +135,32 @@ Result<HistoryEntry> HistoryEntry::fromJson(const QJsonObject& o)
         e.files.append(f);
     }
     return e;
+}
+
+QString HistoryEntry::fileChangeSummary(const JournalFileChange& f)
+{
+    const char* what = f.secret ? "%1: secret file, content not recorded"
+        : f.removed             ? "%1: removed"
+        : f.existedBefore       ? "%1: changed"
+                                : "%1: created";
+    return QCoreApplication::translate("aio::HistoryEntry", what).arg(f.path);
+}
+
+QString HistoryEntry::changesText() const
+{
+    QString text;
+    for (const QString& c : commands)
+        text += QStringLiteral("$ ") + c + QLatin1Char('\n');
+    for (const JournalFileChange& f : files) {
+        text += fileChangeSummary(f) + QLatin1Char('\n');
+        if (f.secret)
+            continue;
+        text += UnifiedDiff::render(f.existedBefore ? f.previousContent : QByteArray(),
+                                    f.removed ? QByteArray() : f.newContent,
+                                    f.existedBefore ? QStringLiteral("a") + f.path : QStringLiteral("/dev/null"),
+                                    f.removed ? QStringLiteral("/dev/null") : QStringLiteral("b") + f.path);
+    }
+    return text;
 }
 
 } // namespace aio

@@ -30,6 +30,11 @@ struct HistoryEntry
     QStringList commands;
     QList<JournalFileChange> files;
 
+    // What the entry did as text: "$ command" lines, then per file "path: changed" (created,
+    // removed, secret file …) and its unified diff against the previous content.
+    QString changesText() const;
+    static QString fileChangeSummary(const JournalFileChange& change);
+
     // Every text (commands, message, file contents) with secrets replaced by the marker.
     HistoryEntry redacted(const SecretRedactor& redactor) const;
 

@@ -5,6 +5,7 @@
 #include "core/inventory/SecretStore.h"
 #include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"
+#include "ui/deploy/HistoryDialog.h"
 #include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/deploy/StepStatusIcon.h"
@@ -59,6 +60,7 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     , m_back(new QPushButton(tr("Back"), this))
     , m_next(new QPushButton(tr("Continue"), this))
     , m_applyAll(new QPushButton(tr("Apply all remaining…"), this))
+    , m_historyButton(new QPushButton(tr("History…"), this))
 {
     setObjectName(QStringLiteral("deployWizard"));
     // Made here, on the GUI thread; the firewall step's second connection calls it from the
@@ -93,12 +95,16 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     m_next->setObjectName(QStringLiteral("wizardNext"));
     m_next->setAccessibleName(tr("Next page"));
     m_next->setDefault(true);
+    m_historyButton->setObjectName(QStringLiteral("wizardHistory"));
+    m_historyButton->setToolTip(tr("Everything the deployments changed on this target: when, which step, the "
+                                   "commands, and each file as a diff against what was there before."));
     m_applyAll->setObjectName(QStringLiteral("wizardApplyAll"));
     m_applyAll->setToolTip(tr("Apply every step that is not done yet, in order, after one confirmation. "
                               "The run stops at the first step that fails; that step is rolled back."));
 
     m_pages->addWidget(m_answersPage);
     auto* nav = new QHBoxLayout;
+    nav->addWidget(m_historyButton);
     nav->addWidget(m_applyAll);
     nav->addStretch(1);
     nav->addWidget(m_back);
@@ -130,6 +136,11 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     });
     connect(m_answersPage, &AnswersPage::changed, this, &DeployWizard::updateSummary);
     connect(m_applyAll, &QPushButton::clicked, this, &DeployWizard::applyAllRemaining);
+    connect(m_historyButton, &QPushButton::clicked, this, [this] {
+        auto* dialog = new HistoryDialog(m_history, m_target.name, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
 
     updateStepList();
     updateButtons();

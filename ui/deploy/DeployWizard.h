@@ -140,6 +140,7 @@ private:
     QPushButton* m_back = nullptr;
     QPushButton* m_next = nullptr;
     QPushButton* m_applyAll = nullptr;
+    QPushButton* m_historyButton = nullptr;
 };
 
 } // namespace aio::ui

@@ -15,6 +15,7 @@
 #include "ui/deploy/AnswersPage.h"
 #include "ui/deploy/DeployCapability.h"
 #include "ui/deploy/DeployWizard.h"
+#include "ui/deploy/HistoryDialog.h"
 #include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/targets/TargetPage.h"
@@ -144,6 +145,7 @@ private slots:
     void reopeningResumesWhereItWas();
     void applyAllRemainingAsksOnceAndStopsAtAFailure();
     void changedHostKeyOffersReplacementThenPreviewsAgain();
+    void historyDialogShowsEachChangeWithItsDiff();
     void deployTabIsOnVmTargetsOnly();
 
 private:
@@ -566,6 +568,36 @@ void TestDeployWizard::changedHostKeyOffersReplacementThenPreviewsAgain()
     const QByteArray now = replaced.readAll();
     QVERIFY(!now.contains(old[1]));
     QCOMPARE(warnings, 1);
+}
+
+void TestDeployWizard::historyDialogShowsEachChangeWithItsDiff()
+{
+    m_wizard.reset(newWizard(true));
+    fillValidAnswers(m_wizard.get());
+    continueAndWaitForPreviews(m_wizard.get());
+    QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
+    QTest::mouseClick(child<QPushButton>(m_wizard->stepPage(0), "stepApply"), Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return finished.count() == 1; }));
+    SkipReasonDialog::setNextReason(QStringLiteral("not on this host"));
+    QTest::mouseClick(child<QPushButton>(m_wizard->stepPage(1), "stepSkip"), Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return m_wizard->runner()->record(1).outcome == StepOutcome::Skipped; }, 10'000));
+
+    QTest::mouseClick(child<QPushButton>(m_wizard.get(), "wizardHistory"), Qt::LeftButton);
+    auto* dialog = m_wizard->findChild<HistoryDialog*>(QStringLiteral("historyDialog"));
+    QVERIFY(dialog);
+    auto* list = child<QTreeWidget>(dialog, "historyList");
+    QVERIFY(waitUntil([&] { return list->topLevelItemCount() == 2; }, 10'000));
+    // Newest first: the skip, then the apply.
+    QCOMPARE(list->topLevelItem(0)->text(2), QStringLiteral("skip"));
+    QCOMPARE(list->topLevelItem(0)->text(4), QStringLiteral("not on this host"));
+    QCOMPARE(list->topLevelItem(1)->text(2), QStringLiteral("apply"));
+    QCOMPARE(list->topLevelItem(1)->text(3), QStringLiteral("applied"));
+    list->setCurrentItem(list->topLevelItem(1));
+    const QString detail = child<QPlainTextEdit>(dialog, "historyDetail")->toPlainText();
+    QVERIFY2(detail.contains(QStringLiteral("$ seq 1 3000")), qPrintable(detail));
+    QVERIFY(detail.contains(m_hostRoot->path() + QStringLiteral("/etc/first.conf: created")));
+    QVERIFY(detail.contains(QStringLiteral("+one\n+two")));
+    QVERIFY(child<QLabel>(dialog, "historySummary")->text().startsWith(QStringLiteral("Changes: 2,")));
 }
 
 void TestDeployWizard::deployTabIsOnVmTargetsOnly()

@@ -17,6 +17,8 @@
 #include "ui/deploy/AnswersPage.h"
 #include "ui/deploy/DeployCapability.h"
 #include "ui/deploy/DeployWizard.h"
+#include "ui/deploy/HistoryDialog.h"
+#include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/main/MainWindow.h"
 #include "ui/targets/TargetPage.h"
@@ -36,6 +38,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QThread>
+#include <QTreeWidget>
 
 #include <cstdio>
 #include <functional>
@@ -190,6 +193,22 @@ int main(int argc, char** argv)
             return 1;
         }
         ok = save(&window, out + QStringLiteral("/wizard-finished.png")) && ok;
+
+        // 4. The history, as the admin reads it (a skip with its reason changes nothing on the VM).
+        const int firewallStep = wizard->runner()->plan().indexOf(QStringLiteral("firewall"));
+        SkipReasonDialog::setNextReason(QStringLiteral("The cloud security group is managed by Terraform."));
+        wizard->stepPage(firewallStep)->findChild<QPushButton*>(QStringLiteral("stepSkip"))->click();
+        waitUntil([&] { return wizard->runner()->record(firewallStep).outcome == StepOutcome::Skipped; }, 10'000);
+        wizard->findChild<QPushButton*>(QStringLiteral("wizardHistory"))->click();
+        auto* history = wizard->findChild<HistoryDialog*>(QStringLiteral("historyDialog"));
+        if (!history
+            || !waitUntil([&] { return history->findChild<QTreeWidget*>()->topLevelItemCount() > 0; }, 20'000)) {
+            std::fprintf(stderr, "the history did not load\n");
+            return 1;
+        }
+        history->resize(1000, 620);
+        ok = save(history, out + QStringLiteral("/wizard-history.png")) && ok;
+        history->close();
     }
     window.close();
     return ok ? 0 : 1;

@@ -2,6 +2,7 @@
 // nothing lost when a command is refused.
 
 #include "CliRunner.h"
+#include "core/deploy/History.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,6 +11,8 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+
+using namespace aio;
 
 namespace {
 const QString dataDir = QStringLiteral(AIO_SOURCE_DIR "/tests/data");
@@ -168,6 +171,81 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains("ssh config import:"), r.err.constData());
         QVERIFY(r.out.contains("Imported no targets"));
+    }
+
+    void historyShowsWhatDeploymentsChanged()
+    {
+        QCOMPARE(run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
+                      QStringLiteral("--host"), QStringLiteral("198.18.0.2")})
+                     .exitCode,
+                 0);
+        CliResult r = run({QStringLiteral("history"), QStringLiteral("web")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("No deployment has changed web yet."));
+
+        // What the deploy command writes after a step: the history file of the target's id.
+        r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        const QString id
+            = QJsonDocument::fromJson(r.out).array().at(0).toObject().value(QStringLiteral("id")).toString();
+        QVERIFY(!id.isEmpty());
+        const History history(QUuid::fromString(id).toString(QUuid::WithoutBraces),
+                              m_profile + QStringLiteral("/data/history"));
+        HistoryEntry applied;
+        applied.when = QDateTime(QDate(2026, 11, 27), QTime(4, 10, 33), Qt::UTC);
+        applied.stepId = QStringLiteral("nginx");
+        applied.stepTitle = QStringLiteral("Nginx reverse proxy");
+        applied.action = QStringLiteral("apply");
+        applied.outcome = StepOutcome::Applied;
+        applied.commands << QStringLiteral("sudo nginx -t");
+        JournalFileChange site;
+        site.path = QStringLiteral("/etc/nginx/conf.d/aio-sandbox.conf");
+        site.existedBefore = true;
+        site.previousContent = "listen 80;\n";
+        site.newContent = "listen 443 ssl;\n";
+        applied.files << site;
+        JournalFileChange key;
+        key.path = QStringLiteral("/etc/aio-sandbox/htpasswd");
+        key.secret = true;
+        applied.files << key;
+        QVERIFY(history.append(applied));
+        HistoryEntry skipped = applied;
+        skipped.stepId = QStringLiteral("firewall");
+        skipped.stepTitle = QStringLiteral("Host firewall");
+        skipped.action = QStringLiteral("skip");
+        skipped.outcome = StepOutcome::Skipped;
+        skipped.skipReason = QStringLiteral("the cloud security group does it");
+        skipped.files.clear();
+        skipped.commands.clear();
+        QVERIFY(history.append(skipped));
+
+        r = run({QStringLiteral("history"), QStringLiteral("web")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("2026-11-27 04:10:33 UTC  apply     applied          Nginx reverse proxy"),
+                 r.out.constData());
+        QVERIFY(r.out.contains("skip      skipped          Host firewall — the cloud security group does it"));
+        QVERIFY(!r.out.contains("listen")); // the diffs only with --files
+
+        r = run({QStringLiteral("history"), QStringLiteral("web"), QStringLiteral("--files"), QStringLiteral("--last"),
+                 QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("    $ sudo nginx -t"), r.out.constData());
+        QVERIFY(r.out.contains("/etc/nginx/conf.d/aio-sandbox.conf: changed"));
+        QVERIFY(r.out.contains("    -listen 80;"));
+        QVERIFY(r.out.contains("    +listen 443 ssl;"));
+        QVERIFY(r.out.contains("/etc/aio-sandbox/htpasswd: secret file, content not recorded"));
+
+        r = run({QStringLiteral("history"), QStringLiteral("web"), QStringLiteral("--json"), QStringLiteral("--last"),
+                 QStringLiteral("1")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray entries = QJsonDocument::fromJson(r.out).array();
+        QCOMPARE(entries.size(), 1);
+        QCOMPARE(entries.at(0).toObject().value(QStringLiteral("step")).toString(), QStringLiteral("firewall"));
+
+        QCOMPARE(run({QStringLiteral("history"), QStringLiteral("nope")}).exitCode, 1);
+        QCOMPARE(run({QStringLiteral("history"), QStringLiteral("web"), QStringLiteral("--last"), QStringLiteral("x")})
+                     .exitCode,
+                 2);
+        QCOMPARE(run({QStringLiteral("history")}).exitCode, 2);
     }
 
     void importKubeconfig()
