@@ -59,6 +59,14 @@ Inventory* CommandContext::inventory()
     return m_inventory.get();
 }
 
+Result<Target> CommandContext::target(const QString& name)
+{
+    Inventory* loaded = inventory();
+    if (!loaded)
+        return m_inventoryError;
+    return loaded->get(name);
+}
+
 CommandRegistry& CommandRegistry::instance()
 {
     static CommandRegistry registry;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/common/Error.h"
+#include "core/common/Result.h"
+#include "core/inventory/Target.h"
 
 #include <QString>
 #include <QStringList>
@@ -43,6 +45,9 @@ public:
     // The profile's inventory, loaded from its file on first use. Null after a load error, which
     // is then in inventoryError().
     Inventory* inventory();
+    // The target of that name in the profile's inventory (the inventory's load error, or "no
+    // target named …" with the next step).
+    Result<Target> target(const QString& name);
     const Error& inventoryError() const { return m_inventoryError; }
 
 private:

@@ -4,8 +4,6 @@
 
 #include "app/cli/Command.h"
 #include "core/deploy/History.h"
-#include "core/inventory/Inventory.h"
-#include "core/inventory/Profile.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -69,15 +67,11 @@ public:
             if (!ok || last < 1)
                 return context.usageError(tr("--last needs a whole number of 1 or more."), name());
         }
-        Inventory* inventory = context.inventory();
-        if (!inventory)
-            return context.fail(context.inventoryError());
-        Result<Target> target = inventory->get(p.positionalArguments().first());
+        Result<Target> target = context.target(p.positionalArguments().first());
         if (!target)
             return context.fail(target.error());
 
-        const History history(target->id.toString(QUuid::WithoutBraces),
-                              Profile::dataDir() + QStringLiteral("/history"));
+        const History history(target->id.toString());
         int skipped = 0;
         Result<QList<HistoryEntry>> entries = history.read(&skipped);
         if (!entries)

@@ -1,5 +1,7 @@
 #include "core/deploy/History.h"
 
+#include "core/inventory/Profile.h"
+
 #include "core/deploy/DeployLogging.h"
 
 #include <QCoreApplication>
@@ -7,7 +9,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QStandardPaths>
 
 #include <cerrno>
 #include <cstring>
@@ -54,7 +55,12 @@ History::History(const QString& targetId, const QString& directory)
 
 QString History::defaultDirectory()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/history");
+    return historyDirectory(Profile::dataDir());
+}
+
+QString History::historyDirectory(const QString& dataDirectory)
+{
+    return dataDirectory + QStringLiteral("/history");
 }
 
 Status History::append(const HistoryEntry& entry) const

@@ -19,7 +19,8 @@ public:
     // targetId: the inventory Target's id (letters, digits, '-', '_', '.'; braces are dropped).
     explicit History(const QString& targetId, const QString& directory = defaultDirectory());
 
-    static QString defaultDirectory(); // QStandardPaths::AppDataLocation + "/history"
+    static QString defaultDirectory(); // the profile's: Profile::dataDir() + "/history"
+    static QString historyDirectory(const QString& dataDirectory); // dataDirectory + "/history"
     QString filePath() const { return m_path; }
 
     // Writes the entry (redact it first: HistoryEntry::redacted()). InvalidInput for a bad id.

@@ -74,8 +74,7 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     m_planFactory = [](VmDeployment d) {
         return VmPlanBuilder::build(std::move(d));
     };
-    m_history = std::make_shared<History>(m_target.id.toString(QUuid::WithoutBraces),
-                                          m_dataDirectory + QStringLiteral("/history"));
+    m_history = std::make_shared<History>(m_target.id.toString(), History::historyDirectory(m_dataDirectory));
 
     m_stepList->setObjectName(QStringLiteral("wizardSteps"));
     m_stepList->setAccessibleName(tr("Deployment steps"));
@@ -166,8 +165,7 @@ void DeployWizard::setPlanFactory(PlanFactory factory)
 void DeployWizard::setDataDirectory(const QString& directory)
 {
     m_dataDirectory = directory;
-    m_history
-        = std::make_shared<History>(m_target.id.toString(QUuid::WithoutBraces), directory + QStringLiteral("/history"));
+    m_history = std::make_shared<History>(m_target.id.toString(), History::historyDirectory(directory));
 }
 
 void DeployWizard::setTarget(const Target& target)
