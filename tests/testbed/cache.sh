@@ -89,6 +89,11 @@ tb_build_ready() {
     mount --bind "$m/etc/resolv.conf.aio-build" "$m/etc/resolv.conf" 2>/dev/null ||
         cp /etc/resolv.conf "$m/etc/resolv.conf"
     echo "deb $(tb_debian_mirror) $TB_SUITE main" >"$m/tmp/aio-build.list"
+    # No service may start while the layer is built: it would run on this workstation (its network,
+    # its PID namespace) and its pid file would be baked into every ready VM. The VMs get the
+    # base's policy-rc.d back afterwards (nginx starts on install there, as on a real VM).
+    cp -p "$m/usr/sbin/policy-rc.d" "$tmp/policy-rc.d.base"
+    printf '#!/bin/sh\nexit 101\n' >"$m/usr/sbin/policy-rc.d"
     local aptopts=(-o Dir::Etc::SourceList=/tmp/aio-build.list -o Dir::Etc::SourceParts=/nonexistent -q -y)
     {
         tb_chroot "$m" apt-get "${aptopts[@]}" update &&
@@ -98,6 +103,8 @@ tb_build_ready() {
         tb_chroot "$m" apt-get "${aptopts[@]}" install --no-install-recommends $TB_READY_PACKAGES &&
         tb_chroot "$m" apt-get clean
     } >>"$log" 2>&1 || rc=1
+    cp -p "$tmp/policy-rc.d.base" "$m/usr/sbin/policy-rc.d"
+    rm -f "$m/run/nginx.pid"
     if [ $rc -eq 0 ]; then
         install -m 755 "$(tb_docker_cli)" "$m/usr/bin/docker"
         tb_chroot "$m" groupadd -f docker

@@ -2,8 +2,11 @@
 
 #include "core/common/ShellQuote.h"
 #include "core/deploy/PlanContext.h"
+#include "core/deploy/vm/PreflightStep.h"
+#include "core/deploy/vm/UfwRules.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 
 namespace aio {
 
@@ -16,6 +19,42 @@ QString tr(const char* text)
 RemoteCommand nft(const QStringList& args)
 {
     return RemoteCommand::args(QStringList{QStringLiteral("nft")} + args).asRoot();
+}
+
+RemoteCommand ufw(const QStringList& args)
+{
+    return RemoteCommand::args(QStringList{QStringLiteral("ufw")} + args).asRoot();
+}
+
+// The address this SSH connection comes from and the server port, from $SSH_CONNECTION.
+Status readSshConnection(PlanContext& context, QString* client, quint16* sshPort)
+{
+    Result<CommandOutcome> ssh = context.runChecked(
+        RemoteCommand::shell(QStringLiteral("printf '%s\\n' \"$SSH_CONNECTION\"")), tr("Reading the SSH connection"));
+    if (!ssh)
+        return ssh.error();
+    // "client-ip client-port server-ip server-port"
+    const QStringList parts = QString::fromUtf8(ssh->stdoutData).trimmed().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    *client = parts.value(0);
+    *sshPort = quint16(parts.value(3).toUInt());
+    if (QHostAddress(*client).isNull() || *sshPort == 0)
+        return Error(ErrorKind::Protocol, tr("The VM did not tell which address this SSH connection comes from."),
+                     QString::fromUtf8(ssh->stdoutData).trimmed(),
+                     tr("The firewall is not changed without it: it could lock you out."));
+    return {};
+}
+
+QStringList stringList(const QJsonValue& v)
+{
+    QStringList out;
+    for (const QJsonValue& e : v.toArray())
+        out << e.toString();
+    return out;
+}
+
+QString ufwDisplay(const QStringList& args)
+{
+    return ufw(args).displayText();
 }
 } // namespace
 
@@ -43,9 +82,14 @@ QString HostFirewallStep::revertPidPath()
 
 QString HostFirewallStep::scheduleRevertScript(int seconds)
 {
+    return scheduleRevertScript(seconds, QStringLiteral("nft -f ") + revertPath());
+}
+
+QString HostFirewallStep::scheduleRevertScript(int seconds, const QString& revertCommand)
+{
     // setsid: its own session and process group, so neither the SSH channel closing nor sudo
     // ending takes it down, and cancelling kills the sleep together with the shell.
-    const QString job = QStringLiteral("sleep %1; nft -f %2; rm -f %3").arg(seconds).arg(revertPath(), revertPidPath());
+    const QString job = QStringLiteral("sleep %1; %2; rm -f %3").arg(seconds).arg(revertCommand, revertPidPath());
     return QStringLiteral("setsid sh -c %1 </dev/null >/dev/null 2>&1 &\necho $! > %2\ncat %2\n")
         .arg(shellQuote(job), revertPidPath());
 }
@@ -97,23 +141,12 @@ Result<StepState> HostFirewallStep::detect(PlanContext& context)
                                         .arg(securityGroupChecklist(a).join(QLatin1Char('\n')));
         return state;
     }
-    if (a.firewallTool == VmDeployAnswers::FirewallTool::Ufw) {
-        state.notApplicableReason = tr("ufw is not managed by this version; choose nftables, or set ufw by hand:\n%1")
-                                        .arg(securityGroupChecklist(a).join(QLatin1Char('\n')));
-        return state;
-    }
-    Result<CommandOutcome> ssh = context.runChecked(
-        RemoteCommand::shell(QStringLiteral("printf '%s\\n' \"$SSH_CONNECTION\"")), tr("Reading the SSH connection"));
-    if (!ssh)
-        return ssh.error();
-    // "client-ip client-port server-ip server-port"
-    const QStringList parts = QString::fromUtf8(ssh->stdoutData).trimmed().split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    const QString client = parts.value(0);
-    const quint16 sshPort = quint16(parts.value(3).toUInt());
-    if (QHostAddress(client).isNull() || sshPort == 0)
-        return Error(ErrorKind::Protocol, tr("The VM did not tell which address this SSH connection comes from."),
-                     QString::fromUtf8(ssh->stdoutData).trimmed(),
-                     tr("The firewall is not changed without it: it could lock you out."));
+    QString client;
+    quint16 sshPort = 0;
+    if (const Status s = readSshConnection(context, &client, &sshPort); !s)
+        return s.error();
+    if (a.firewallTool == VmDeployAnswers::FirewallTool::Ufw)
+        return detectUfw(context, std::move(state), client, sshPort);
     Result<CommandOutcome> table = context.run(
         nft({QStringLiteral("list"), QStringLiteral("table"), QStringLiteral("inet"), NftRuleset::tableName()}));
     if (!table)
@@ -147,6 +180,8 @@ Result<StepState> HostFirewallStep::detect(PlanContext& context)
 Result<StepPreview> HostFirewallStep::preview(PlanContext& context, const StepState& state)
 {
     Q_UNUSED(context);
+    if (m_deployment->answers.firewallTool == VmDeployAnswers::FirewallTool::Ufw)
+        return previewUfw(state);
     const VmDeployAnswers& a = m_deployment->answers;
     StepPreview p;
     p.nothingToDo = state.alreadyDone;
@@ -184,6 +219,8 @@ Status HostFirewallStep::revertNow(PlanContext& context)
 
 Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
 {
+    if (m_deployment->answers.firewallTool == VmDeployAnswers::FirewallTool::Ufw)
+        return applyUfw(context, state);
     const VmDeployAnswers& a = m_deployment->answers;
     const QString client = state.facts.value(QStringLiteral("sshClient")).toString();
     const quint16 port = quint16(state.facts.value(QStringLiteral("sshPort")).toInt());
@@ -221,12 +258,18 @@ Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
         return undo ? load.error() : undo.error();
     }
 
+    return confirmOrRevert(context, [this](PlanContext& c) { return revertNow(c); });
+}
+
+Status HostFirewallStep::confirmOrRevert(PlanContext& context, const std::function<Status(PlanContext&)>& undoNow)
+{
+    const VmDeployAnswers& a = m_deployment->answers;
     // Confirm over a NEW connection: the current one survives any rule change (established).
     RemoteCommand cancel = RemoteCommand::shell(cancelRevertScript()).asRoot();
     if (m_deployment->reconnect) {
         Result<std::shared_ptr<RemoteHost>> fresh = m_deployment->reconnect();
         if (!fresh) {
-            const Status undo = revertNow(context);
+            const Status undo = undoNow(context);
             Error e(ErrorKind::VerificationFailed,
                     tr("A new SSH connection failed after the firewall change; the previous rules are back."),
                     fresh.error().toString(), tr("Check the admin SSH ranges in the answers."));
@@ -249,7 +292,7 @@ Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
                             "(Without an answer within %2 s the VM restores the previous rules.)")
                              .arg(context.targetName())
                              .arg(a.firewallAutoRevertSeconds))) {
-        const Status undo = revertNow(context);
+        const Status undo = undoNow(context);
         if (!undo)
             return undo;
         return Error(ErrorKind::Cancelled, tr("The firewall change was not confirmed; the previous rules are back."));
@@ -262,6 +305,8 @@ Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
 
 Result<VerifyReport> HostFirewallStep::verify(PlanContext& context)
 {
+    if (m_deployment->answers.firewallTool == VmDeployAnswers::FirewallTool::Ufw)
+        return verifyUfw(context);
     VerifyReport report;
     Result<CommandOutcome> table = context.run(
         nft({QStringLiteral("list"), QStringLiteral("table"), QStringLiteral("inet"), NftRuleset::tableName()}));
@@ -285,6 +330,15 @@ Result<VerifyReport> HostFirewallStep::verify(PlanContext& context)
 
 Status HostFirewallStep::rollback(PlanContext& context, const StepState& state)
 {
+    if (m_deployment->answers.firewallTool == VmDeployAnswers::FirewallTool::Ufw) {
+        if (const Status s = restoreUfwNow(context); !s)
+            return s;
+        for (const FileSnapshot& f : state.files) {
+            if (const Status s = context.restoreFile(f, true); !s)
+                return s;
+        }
+        return {};
+    }
     (void)context.run(RemoteCommand::shell(cancelRevertScript()).asRoot()); // nothing pending is fine
     QByteArray revert = NftRuleset::removal().toUtf8();
     revert += state.facts.value(QStringLiteral("previousTable")).toString().toUtf8();
@@ -307,6 +361,258 @@ Status HostFirewallStep::rollback(PlanContext& context, const StepState& state)
             return s;
     }
     return {};
+}
+
+// --- ufw
+
+Result<StepState> HostFirewallStep::detectUfw(PlanContext& context, StepState state, const QString& client,
+                                              quint16 sshPort)
+{
+    state.facts.insert(QStringLiteral("sshClient"), client);
+    state.facts.insert(QStringLiteral("sshPort"), int(sshPort));
+    // (dash's `command -v` exits 127 when it finds nothing, which run() reports as an error.)
+    Result<CommandOutcome> which = context.runChecked(
+        RemoteCommand::shell(QStringLiteral("if command -v ufw >/dev/null 2>&1; then echo yes; else echo no; fi"))
+            .asRoot(),
+        tr("Looking for ufw"));
+    if (!which)
+        return which.error();
+    const bool installed = which->stdoutData.trimmed() == "yes";
+    state.facts.insert(QStringLiteral("ufwInstalled"), installed);
+    Result<FileSnapshot> restore = context.readFile(UfwRules::restorePath(), true);
+    if (!restore)
+        return restore.error();
+    state.files << *restore;
+    Result<CommandOutcome> pending
+        = context.run(RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-s"), revertPidPath()}).asRoot());
+    if (!pending)
+        return pending.error();
+    state.facts.insert(QStringLiteral("revertPending"), pending->succeeded());
+    if (!installed) {
+        state.summary = tr("ufw is not installed.");
+        return state;
+    }
+    Result<CommandOutcome> status
+        = context.runChecked(ufw({QStringLiteral("status"), QStringLiteral("verbose")}), tr("Reading ufw's status"));
+    if (!status)
+        return status.error();
+    Result<CommandOutcome> shown
+        = context.runChecked(ufw({QStringLiteral("show"), QStringLiteral("added")}), tr("Reading ufw's rules"));
+    if (!shown)
+        return shown.error();
+    const UfwStatus st = UfwRules::parseStatus(status->stdoutData);
+    const QStringList added = UfwRules::parseAdded(shown->stdoutData);
+    const FirewallRules rules = rulesFor(client, sshPort);
+    const QStringList missing = UfwRules::missing(added, rules);
+    const QList<QStringList> conflicts = UfwRules::conflicting(added, rules);
+    state.facts.insert(QStringLiteral("ufwActive"), st.active);
+    state.facts.insert(QStringLiteral("ufwDefaultIncoming"), st.defaultIncoming);
+    state.facts.insert(QStringLiteral("ufwAdded"), QJsonArray::fromStringList(added));
+    state.alreadyDone = st.active && st.defaultIncoming == QLatin1String("deny") && missing.isEmpty()
+        && conflicts.isEmpty() && !pending->succeeded();
+    if (state.alreadyDone)
+        state.summary = tr("ufw is active with our rules.");
+    else if (!st.active)
+        state.summary = tr("ufw is installed but inactive.");
+    else
+        state.summary = tr("ufw is active; rules of ours missing: %1, rules to remove: %2.")
+                            .arg(missing.size())
+                            .arg(conflicts.size());
+    return state;
+}
+
+Result<StepPreview> HostFirewallStep::previewUfw(const StepState& state)
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    StepPreview p;
+    p.nothingToDo = state.alreadyDone;
+    const QString client = state.facts.value(QStringLiteral("sshClient")).toString();
+    const quint16 port = quint16(state.facts.value(QStringLiteral("sshPort")).toInt());
+    const FirewallRules rules = rulesFor(client, port);
+    Result<QList<QStringList>> ours = UfwRules::rules(rules);
+    if (!ours)
+        return ours.error();
+    if (!state.alreadyDone) {
+        if (!state.facts.value(QStringLiteral("ufwInstalled")).toBool()) {
+            for (const RemoteCommand& c : PreflightStep::installCommands({QStringLiteral("ufw")}))
+                p.commands << c.displayText();
+            p.notes << tr("ufw is not installed: it is installed with apt-get%1.")
+                           .arg(a.installMissing ? QString() : tr(" after you agree"));
+        }
+        if (const FileSnapshot* f = state.file(UfwRules::restorePath()))
+            p.fileChanges << FileChange::write(*f, UfwRules::restoreScript().toUtf8(), 0700);
+        p.commands << RemoteCommand::shell(UfwRules::backupScript()).asRoot().displayText()
+                   << RemoteCommand::shell(scheduleRevertScript(a.firewallAutoRevertSeconds,
+                                                                QStringLiteral("sh ") + UfwRules::restorePath()))
+                          .asRoot()
+                          .displayText();
+        for (const QStringList& d :
+             UfwRules::conflicting(stringList(state.facts.value(QStringLiteral("ufwAdded"))), rules))
+            p.commands << ufwDisplay(d);
+        for (const QStringList& r : *ours)
+            p.commands << ufwDisplay(r);
+        for (const QStringList& f : UfwRules::finalCommands())
+            p.commands << ufwDisplay(f);
+        p.commands << tr("(a new SSH connection) ") + RemoteCommand::shell(cancelRevertScript()).asRoot().displayText();
+        p.notes << tr("ufw's rule files are backed up to %1 first. Unless a new SSH connection confirms within %2 "
+                      "seconds, the VM puts them back by itself.")
+                       .arg(UfwRules::backupDir())
+                       .arg(a.firewallAutoRevertSeconds);
+    }
+    p.notes << tr("SSH stays open for this connection's address %1.").arg(client);
+    p.notes << tr("Cloud security group, to check by hand:");
+    for (const QString& line : securityGroupChecklist(a))
+        p.notes << QStringLiteral("  ") + line;
+    return p;
+}
+
+Status HostFirewallStep::restoreUfwNow(PlanContext& context)
+{
+    (void)context.run(RemoteCommand::shell(cancelRevertScript()).asRoot()); // nothing pending is fine
+    Result<CommandOutcome> has = context.run(
+        RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-f"), UfwRules::backupDir() + "/state"}).asRoot());
+    if (!has)
+        return has.error();
+    if (!has->succeeded())
+        return {}; // nothing was changed yet
+    Result<CommandOutcome> r = context.runChecked(RemoteCommand::shell(UfwRules::restoreScript()).asRoot(),
+                                                  tr("Restoring the previous ufw rules"));
+    if (!r)
+        return r.error();
+    return {};
+}
+
+Status HostFirewallStep::applyUfw(PlanContext& context, const StepState& state)
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    const QString client = state.facts.value(QStringLiteral("sshClient")).toString();
+    const quint16 port = quint16(state.facts.value(QStringLiteral("sshPort")).toInt());
+    const FirewallRules rules = rulesFor(client, port);
+    Result<QList<QStringList>> ours = UfwRules::rules(rules);
+    if (!ours)
+        return ours.error();
+    QStringList added = stringList(state.facts.value(QStringLiteral("ufwAdded")));
+    const bool pending = state.facts.value(QStringLiteral("revertPending")).toBool();
+    if (!pending) {
+        // A backup of an earlier run must not be what a rollback of this run restores.
+        Result<CommandOutcome> stale = context.runChecked(
+            RemoteCommand::args({QStringLiteral("rm"), QStringLiteral("-rf"), UfwRules::backupDir()}).asRoot(),
+            tr("Removing an old ufw backup"));
+        if (!stale)
+            return stale.error();
+    }
+
+    if (!state.facts.value(QStringLiteral("ufwInstalled")).toBool()) {
+        if (!a.installMissing
+            && !context.confirm(tr("ufw is not installed on %1. Install it with apt-get?").arg(context.targetName())))
+            return Error(ErrorKind::Cancelled, tr("ufw is not installed on %1.").arg(context.targetName()), {},
+                         tr("Install it (sudo apt-get install ufw), answer yes (installMissing in the answers), "
+                            "or choose nftables as the firewall tool."));
+        for (const RemoteCommand& c : PreflightStep::installCommands({QStringLiteral("ufw")})) {
+            Result<CommandOutcome> r = context.runChecked(c, tr("Installing ufw"));
+            if (!r)
+                return r.error();
+        }
+        Result<CommandOutcome> shown
+            = context.runChecked(ufw({QStringLiteral("show"), QStringLiteral("added")}), tr("Reading ufw's rules"));
+        if (!shown)
+            return shown.error();
+        added = UfwRules::parseAdded(shown->stdoutData);
+    }
+
+    Result<CommandOutcome> dirs = context.runChecked(
+        RemoteCommand::args({QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("/var/lib/aio-sandbox")})
+            .asRoot(),
+        tr("Creating folders"));
+    if (!dirs)
+        return dirs.error();
+    RemoteFileAttributes attrs;
+    attrs.sudo = true;
+    attrs.mode = 0700;
+    if (const Status w = context.writeFile(UfwRules::restorePath(), UfwRules::restoreScript().toUtf8(), attrs); !w)
+        return w;
+    // A revert still pending from an unconfirmed earlier run: its backup is the state before
+    // any of our changes, so it is kept; only the job is replaced.
+    bool keepBackup = false;
+    if (pending) {
+        (void)context.run(RemoteCommand::shell(cancelRevertScript()).asRoot());
+        Result<CommandOutcome> has = context.run(
+            RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-f"), UfwRules::backupDir() + "/state"})
+                .asRoot());
+        if (!has)
+            return has.error();
+        keepBackup = has->succeeded();
+    }
+    if (!keepBackup) {
+        Result<CommandOutcome> backup
+            = context.runChecked(RemoteCommand::shell(UfwRules::backupScript()).asRoot(), tr("Backing up ufw's rules"));
+        if (!backup)
+            return backup.error();
+    }
+    Result<CommandOutcome> scheduled
+        = context.runChecked(RemoteCommand::shell(scheduleRevertScript(a.firewallAutoRevertSeconds,
+                                                                       QStringLiteral("sh ") + UfwRules::restorePath()))
+                                 .asRoot(),
+                             tr("Scheduling the automatic revert"));
+    if (!scheduled)
+        return scheduled.error();
+
+    QList<QStringList> commands = UfwRules::conflicting(added, rules);
+    commands += *ours;
+    commands += UfwRules::finalCommands();
+    for (const QStringList& c : commands) {
+        Result<CommandOutcome> r = context.runChecked(ufw(c), tr("Changing the ufw rules"));
+        if (!r) {
+            const Status undo = restoreUfwNow(context);
+            return undo ? r.error() : undo.error();
+        }
+    }
+    return confirmOrRevert(context, [this](PlanContext& c) { return restoreUfwNow(c); });
+}
+
+Result<VerifyReport> HostFirewallStep::verifyUfw(PlanContext& context)
+{
+    VerifyReport report;
+    QString client;
+    quint16 sshPort = 0;
+    if (const Status s = readSshConnection(context, &client, &sshPort); !s)
+        return s.error();
+    Result<CommandOutcome> status = context.run(ufw({QStringLiteral("status"), QStringLiteral("verbose")}));
+    if (!status)
+        return status.error();
+    Result<CommandOutcome> shown = context.run(ufw({QStringLiteral("show"), QStringLiteral("added")}));
+    if (!shown)
+        return shown.error();
+    const UfwStatus st = UfwRules::parseStatus(status->stdoutData);
+    report.add(tr("ufw active"), status->succeeded() && st.active,
+               status->succeeded() ? QString::fromUtf8(status->stdoutData).section(QLatin1Char('\n'), 0, 0)
+                                   : QString::fromUtf8(status->stderrData).trimmed());
+    report.add(tr("incoming connections denied by default"), st.defaultIncoming == QLatin1String("deny"),
+               st.defaultIncoming.isEmpty() ? tr("not shown") : st.defaultIncoming);
+    const QStringList added = UfwRules::parseAdded(shown->stdoutData);
+    const FirewallRules rules = rulesFor(client, sshPort);
+    const QStringList missing = UfwRules::missing(added, rules);
+    Result<QList<QStringList>> ours = UfwRules::rules(rules);
+    if (!ours)
+        return ours.error();
+    for (const QStringList& r : *ours) {
+        const QString form = UfwRules::addedForm(r);
+        report.add(tr("ufw %1").arg(form), !missing.contains(form),
+                   missing.contains(form) ? tr("missing") : tr("in place"));
+    }
+    const QList<QStringList> conflicts = UfwRules::conflicting(added, rules);
+    QStringList conflictText;
+    for (const QStringList& c : conflicts)
+        conflictText << c.mid(1).join(QLatin1Char(' '));
+    report.add(tr("no rule opens SSH to anyone or allows 8080"), conflicts.isEmpty(),
+               conflicts.isEmpty() ? tr("none") : conflictText.join(QStringLiteral("; ")));
+    Result<CommandOutcome> pending
+        = context.run(RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-s"), revertPidPath()}).asRoot());
+    if (!pending)
+        return pending.error();
+    report.add(tr("no automatic revert pending"), !pending->succeeded(),
+               pending->succeeded() ? tr("%1 exists").arg(revertPidPath()) : tr("confirmed"));
+    return report;
 }
 
 } // namespace aio

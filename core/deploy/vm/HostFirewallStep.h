@@ -4,6 +4,7 @@
 #include "core/deploy/vm/NftRuleset.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <functional>
 #include <memory>
 
 namespace aio {
@@ -13,6 +14,8 @@ namespace aio {
 // iptables-apply does it: a revert job is scheduled on the VM first (a detached `sleep N; nft -f
 // <previous rules>`), the new rules are loaded, and the job is cancelled only after a NEW SSH
 // connection got through and confirmed. If we lock ourselves out, the VM undoes it by itself.
+// With ufw (Ubuntu's usual firewall) the same rules are made with ufw commands (UfwRules), after a
+// backup of ufw's rule files and state that the same timed revert job puts back.
 // Also prints the checklist of cloud security-group rules to set by hand.
 class HostFirewallStep : public Step
 {
@@ -28,8 +31,10 @@ public:
     static QString rulesPath(); // /etc/aio-sandbox/firewall.nft
     static QString revertPath(); // /var/lib/aio-sandbox/firewall.revert.nft
     static QString revertPidPath(); // /run/aio-sandbox-firewall-revert.pid
-    // The detached revert job; prints its process group id.
+    // The detached revert job; prints its process group id. The first form restores the nftables
+    // rules (revertPath()); the second runs `revertCommand` (a script of ours, already quoted).
     static QString scheduleRevertScript(int seconds);
+    static QString scheduleRevertScript(int seconds, const QString& revertCommand);
     static QString cancelRevertScript();
     // The cloud security-group rules to set by hand, one per line.
     static QStringList securityGroupChecklist(const VmDeployAnswers& answers);
@@ -37,6 +42,14 @@ public:
 private:
     FirewallRules rulesFor(const QString& sshClient, quint16 sshPort) const;
     Status revertNow(PlanContext& context);
+    // After the change: a NEW connection cancels the revert job, else `undo` runs now.
+    Status confirmOrRevert(PlanContext& context, const std::function<Status(PlanContext&)>& undo);
+
+    Result<StepState> detectUfw(PlanContext& context, StepState state, const QString& client, quint16 sshPort);
+    Result<StepPreview> previewUfw(const StepState& state);
+    Status applyUfw(PlanContext& context, const StepState& state);
+    Result<VerifyReport> verifyUfw(PlanContext& context);
+    Status restoreUfwNow(PlanContext& context);
 
     std::shared_ptr<const VmDeployment> m_deployment;
 };
