@@ -1,11 +1,14 @@
 #include "app/cli/DeployCommand.h"
 
+#include "app/cli/TerminalPrompt.h"
+
 #include "core/deploy/History.h"
 #include "core/deploy/PlanRunner.h"
 #include "core/deploy/vm/VmPlanBuilder.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
+#include "core/ssh/SecretLookup.h"
 #include "core/ssh/SshSession.h"
 
 #include <QCommandLineParser>
@@ -13,11 +16,14 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QPointer>
 #include <QSaveFile>
 #include <QSslCertificate>
 
+#include <atomic>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <unistd.h>
 
@@ -63,6 +69,7 @@ Status writePrivateFile(const QString& path, const QByteArray& content)
 SshSettings settingsFor(const Target& target, const QCommandLineParser& p)
 {
     SshSettings s = SshSettings::forTarget(target);
+    s.appKnownHostsFile = Profile::dataDir() + QStringLiteral("/known_hosts"); // the profile's, as in the app
     if (p.isSet(QStringLiteral("known-hosts")))
         s.userKnownHostsFiles = p.values(QStringLiteral("known-hosts"));
     if (p.isSet(QStringLiteral("accept-new-host-key")))
@@ -179,6 +186,14 @@ QString DeployCommand::help() const
               "first line of stdin\n"
               "                            (else AIO_BASIC_AUTH_PASSWORD)\n"
               "\n"
+              "The SSH password, key passphrase and sudo password come from the keychain. When stdin is a "
+              "terminal,\n"
+              "one that is missing or refused is asked for there (not echoed, at most 3 times), and an unknown "
+              "host key\n"
+              "is shown with its SHA256 fingerprint and asked about once (unless --accept-new-host-key or\n"
+              "--strict-host-key decides). Without a terminal nothing is asked: the deployment stops with an "
+              "error.\n"
+              "\n"
               "Exit codes: 0 every step done or not needed (dry-run: every preview "
               "shown), 1 a step failed or was\n"
               "refused, 2 wrong usage.\n");
@@ -288,21 +303,26 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         return s;
     };
 
+    // SSH secrets: typed earlier in this run, the keychain, then the terminal (only when stdin is
+    // one). An unknown host key is asked about on the terminal unless a flag decided it.
     const SshSettings settings = settingsFor(*target, p);
+    const bool interactive = TerminalPrompt::isInteractive();
+    auto unasked = std::make_shared<std::atomic_bool>(false);
+    SecretAsker asker = interactive ? SecretAsker(&TerminalPrompt::askSecret)
+                                    : SecretAsker([unasked](const SecretRequest&, bool) -> std::optional<SecretAnswer> {
+                                          unasked->store(true);
+                                          return std::nullopt;
+                                      });
     SshCallbacks callbacks;
-    callbacks.secrets = [targetId = target->id](const SecretRequest& request) -> std::optional<QString> {
-        SecretStore s;
-        SecretKind kind = SecretKind::Password;
-        if (request.kind == SecretRequest::Kind::KeyPassphrase)
-            kind = SecretKind::KeyPassphrase;
-        else if (request.kind == SecretRequest::Kind::SudoPassword)
-            kind = SecretKind::SudoPassword;
-        if (request.attempt > 1)
-            return std::nullopt; // a stored secret that was wrong once stays wrong
-        Result<QString> stored = s.readBlocking(targetId, kind);
-        if (stored)
-            return *stored;
-        return std::nullopt;
+    callbacks.secrets = makeSecretProvider(target->id, QPointer<SecretStore>(&store), std::move(asker));
+    if (interactive && settings.hostKeyPolicy == HostKeyPolicy::Ask)
+        callbacks.hostKeyDecider = &TerminalPrompt::askHostKey;
+    const auto noteUnasked = [&context, unasked] {
+        if (unasked->load())
+            context.err() << tr("note: a password or passphrase was needed and is not in the keychain; nothing was "
+                                "asked because stdin is not a terminal. Run the command from a terminal to be "
+                                "asked, or keep the secret in the keychain (targets add vm … --password-stdin).")
+                          << Qt::endl;
     };
     d.reconnect = [settings, callbacks]() -> Result<std::shared_ptr<RemoteHost>> {
         auto fresh = std::make_shared<SshSession>(settings, callbacks);
@@ -316,8 +336,11 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         return context.fail(built.error().onTarget(target->name));
 
     auto session = std::make_shared<SshSession>(settings, callbacks);
-    if (const Status s = session->connectToHost(); !s)
-        return context.fail(s.error().onTarget(target->name));
+    if (const Status s = session->connectToHost(); !s) {
+        const int code = context.fail(s.error().onTarget(target->name));
+        noteUnasked();
+        return code;
+    }
 
     QTextStream& out = context.out();
     out << tr("Deploying to %1 (%2), serving https://%3/%4")
@@ -410,6 +433,7 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         out << tr("History: %1").arg(history->filePath()) << Qt::endl;
     if (!success || !allDone) {
         context.err() << tr("error: the deployment to %1 did not complete.").arg(target->name) << Qt::endl;
+        noteUnasked();
         return ExitUserError;
     }
     return ExitOk;
