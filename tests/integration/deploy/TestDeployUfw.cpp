@@ -4,9 +4,10 @@
 // confirms over a new SSH connection. Then, from this workstation (198.18.0.1, NOT in the admin
 // range of the answers: only the "this connection" rule lets us in): 443 answers, a listener on
 // 8080 is unreachable, SSH works; from the bastion (198.18.0.5) SSH is refused while 443 answers.
-// A second run changes nothing. Last, a run whose confirmation cannot get through (new SSH
-// connections from here are dropped by an nftables rule; the CLI is frozen with SIGSTOP) is
-// undone by the VM's own revert job: ufw's rules are exactly as before that run.
+// A second run changes nothing; an admin's `ufw allow 22/tcp` (SSH open to anyone) is found and
+// deleted by the next run, from a backup of the then active ufw. Last, a run whose confirmation cannot get through (new
+// SSH connections from here are dropped by an nftables rule; the CLI is frozen with SIGSTOP) is undone by the VM's own
+// revert job: ufw's rules are exactly as before that run.
 #include "DeployTestbed.h"
 
 #include "core/net/HttpsProbe.h"
@@ -42,6 +43,7 @@ private slots:
     void deployInstallsAndEnablesUfw();
     void fromOutsideOnlyWebAndAdminSsh();
     void secondRunChangesNothing();
+    void ruleOpeningSshToAnyoneIsRemoved();
     void unconfirmedChangeIsRevertedByTheVm();
 
 private:
@@ -270,6 +272,23 @@ void TestDeployUfw::secondRunChangesNothing()
     qInfo("second deployment: %lld ms", t.elapsed());
     QVERIFY2(!r.output.contains(QStringLiteral("-- apply")), qPrintable(r.output));
     QCOMPARE(vm(QStringLiteral("ufw show added")), before);
+}
+
+void TestDeployUfw::ruleOpeningSshToAnyoneIsRemoved()
+{
+    int rc = -1;
+    QString out = vm(QStringLiteral("ufw allow 22/tcp && ufw show added"), &rc);
+    QVERIFY2(rc == 0 && out.contains(QStringLiteral("ufw allow 22/tcp")), qPrintable(out));
+    const CliRun r = m_tb.cli(deployArgs(m_answersPath), m_password + '\n');
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("sudo ufw delete allow 22/tcp")), qPrintable(r.output));
+    out = vm(QStringLiteral("ufw show added"));
+    QVERIFY2(!out.contains(QStringLiteral("ufw allow 22/tcp")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("ufw allow from 198.18.0.1 to any port 22")), qPrintable(out));
+    // This time ufw was active before the change, and the backup says so.
+    QCOMPARE(vm(QStringLiteral("cat /var/lib/aio-sandbox/ufw-backup/state")).trimmed(), QStringLiteral("active"));
+    QCOMPARE(vm(QStringLiteral("test -e %1 && echo pending || echo none").arg(kPidFile)).trimmed(),
+             QStringLiteral("none"));
 }
 
 void TestDeployUfw::unconfirmedChangeIsRevertedByTheVm()
