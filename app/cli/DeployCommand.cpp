@@ -1,6 +1,6 @@
 #include "app/cli/DeployCommand.h"
 
-#include "app/cli/TerminalPrompt.h"
+#include "app/cli/SshLogin.h"
 
 #include "core/deploy/History.h"
 #include "core/deploy/PlanRunner.h"
@@ -20,7 +20,6 @@
 #include <QSaveFile>
 #include <QSslCertificate>
 
-#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -64,19 +63,6 @@ Status writePrivateFile(const QString& path, const QByteArray& content)
     if (!f.commit())
         return Error(ErrorKind::Io, tr("Cannot write %1.").arg(path), f.errorString());
     return {};
-}
-
-SshSettings settingsFor(const Target& target, const QCommandLineParser& p)
-{
-    SshSettings s = SshSettings::forTarget(target);
-    s.appKnownHostsFile = Profile::dataDir() + QStringLiteral("/known_hosts"); // the profile's, as in the app
-    if (p.isSet(QStringLiteral("known-hosts")))
-        s.userKnownHostsFiles = p.values(QStringLiteral("known-hosts"));
-    if (p.isSet(QStringLiteral("accept-new-host-key")))
-        s.hostKeyPolicy = HostKeyPolicy::AcceptNew;
-    else if (p.isSet(QStringLiteral("strict-host-key")))
-        s.hostKeyPolicy = HostKeyPolicy::Strict;
-    return s;
 }
 
 // Where a generated secret is kept: the file given on the command line, else
@@ -207,9 +193,6 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         {QStringLiteral("answers"), {}, QStringLiteral("file")},
         {QStringLiteral("dry-run"), {}},
         {QStringLiteral("yes"), {}},
-        {QStringLiteral("accept-new-host-key"), {}},
-        {QStringLiteral("strict-host-key"), {}},
-        {QStringLiteral("known-hosts"), {}, QStringLiteral("file")},
         {QStringLiteral("address"), {}, QStringLiteral("address")},
         {QStringLiteral("trust-ca"), {}, QStringLiteral("file")},
         {QStringLiteral("jwt-key-file"), {}, QStringLiteral("file")},
@@ -217,6 +200,7 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         {QStringLiteral("basic-auth-password-stdin"), {}},
         {QStringLiteral("help"), {}},
     });
+    SshLogin::addOptions(p);
     if (!p.parse(QStringList{QStringLiteral("deploy")} + args))
         return context.usageError(p.errorText(), name());
     if (p.isSet(QStringLiteral("help"))) {
@@ -227,13 +211,10 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         return context.usageError(tr("Name exactly one target."), name());
     if (!p.isSet(QStringLiteral("answers")))
         return context.usageError(tr("--answers FILE is required."), name());
-    if (p.isSet(QStringLiteral("accept-new-host-key")) && p.isSet(QStringLiteral("strict-host-key")))
-        return context.usageError(tr("--accept-new-host-key and --strict-host-key exclude each other."), name());
+    if (const std::optional<QString> wrong = SshLogin::checkOptions(p))
+        return context.usageError(*wrong, name());
 
-    Inventory* inventory = context.inventory();
-    if (!inventory)
-        return context.fail(context.inventoryError());
-    Result<Target> target = inventory->get(p.positionalArguments().first());
+    Result<Target> target = context.target(p.positionalArguments().first());
     if (!target)
         return context.fail(target.error());
     if (!target->isVm())
@@ -303,26 +284,11 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         return s;
     };
 
-    // SSH secrets: typed earlier in this run, the keychain, then the terminal (only when stdin is
-    // one). An unknown host key is asked about on the terminal unless a flag decided it.
-    const SshSettings settings = settingsFor(*target, p);
-    const bool interactive = TerminalPrompt::isInteractive();
-    auto unasked = std::make_shared<std::atomic_bool>(false);
-    SecretAsker asker = interactive ? SecretAsker(&TerminalPrompt::askSecret)
-                                    : SecretAsker([unasked](const SecretRequest&, bool) -> std::optional<SecretAnswer> {
-                                          unasked->store(true);
-                                          return std::nullopt;
-                                      });
-    SshCallbacks callbacks;
-    callbacks.secrets = makeSecretProvider(target->id, QPointer<SecretStore>(&store), std::move(asker));
-    if (interactive && settings.hostKeyPolicy == HostKeyPolicy::Ask)
-        callbacks.hostKeyDecider = &TerminalPrompt::askHostKey;
-    const auto noteUnasked = [&context, unasked] {
-        if (unasked->load())
-            context.err() << tr("note: a password or passphrase was needed and is not in the keychain; nothing was "
-                                "asked because stdin is not a terminal. Run the command from a terminal to be "
-                                "asked, or keep the secret in the keychain (targets add vm … --password-stdin).")
-                          << Qt::endl;
+    const SshLogin login(*target, p, store);
+    const SshSettings& settings = login.settings();
+    const SshCallbacks& callbacks = login.callbacks();
+    const auto noteUnasked = [&context, &login] {
+        login.noteIfUnasked(context.err());
     };
     d.reconnect = [settings, callbacks]() -> Result<std::shared_ptr<RemoteHost>> {
         auto fresh = std::make_shared<SshSession>(settings, callbacks);
@@ -348,8 +314,7 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
                     dryRun ? tr(" — dry run, nothing is changed") : QString())
         << Qt::endl;
 
-    auto history = std::make_shared<History>(target->id.toString(QUuid::WithoutBraces),
-                                             Profile::dataDir() + QStringLiteral("/history"));
+    auto history = std::make_shared<History>(target->id.toString());
     const int stepCount = built->plan.size();
     QStringList titles;
     for (int i = 0; i < stepCount; ++i)

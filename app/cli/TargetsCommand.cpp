@@ -1,4 +1,7 @@
 #include "app/cli/Command.h"
+#include "app/cli/SshLogin.h"
+#include "core/ssh/ConnectionCheck.h"
+#include "core/ssh/SshSession.h"
 
 #include "core/inventory/Inventory.h"
 #include "core/inventory/KubeconfigImporter.h"
@@ -77,6 +80,7 @@ private:
     int addCluster(const QStringList& args, CommandContext& context);
     int remove(const QStringList& args, CommandContext& context);
     int import(const QStringList& args, CommandContext& context);
+    int check(const QStringList& args, CommandContext& context);
     int addTarget(const Target& target, CommandContext& context, Inventory* inventory);
     // Parses args (without the program name) into parser; on a usage problem prints it.
     bool parse(QCommandLineParser& parser, const QStringList& args, CommandContext& context, int& code);
@@ -93,6 +97,8 @@ QString TargetsCommand::help() const
               "        [--namespace NAMESPACE] [--ingress-host NAME] [--notes TEXT]\n"
               "  aio-sandbox-manager targets remove NAME\n"
               "  aio-sandbox-manager targets import ssh-config|kubeconfig [PATH]\n"
+              "  aio-sandbox-manager targets check NAME [--accept-new-host-key|--strict-host-key]\n"
+              "        [--known-hosts FILE]\n"
               "\n"
               "list            shows the targets; --json prints them as a JSON array.\n"
               "add vm          adds a VM reached over SSH. --auth defaults to agent, or key when --key is given.\n"
@@ -102,7 +108,11 @@ QString TargetsCommand::help() const
               "remove          removes the target and its secrets from the keychain.\n"
               "import          imports VM targets from an OpenSSH client config (default ~/.ssh/config) or\n"
               "                cluster targets from a kubeconfig (default $KUBECONFIG or ~/.kube/config).\n"
-              "                Entries that cannot be imported are listed on stderr with their line.\n");
+              "                Entries that cannot be imported are listed on stderr with their line.\n"
+              "check           logs in to a VM target the way deploy does (keychain, then the terminal when\n"
+              "                stdin is one) and prints who you are there, the system, whether root commands\n"
+              "                will work, the host key and the round trip. Changes nothing. Exit 1 when the\n"
+              "                login fails.\n");
 }
 
 bool TargetsCommand::parse(QCommandLineParser& parser, const QStringList& args, CommandContext& context, int& code)
@@ -146,7 +156,10 @@ int TargetsCommand::run(const QStringList& args, CommandContext& context)
         return remove(args.mid(1), context);
     if (sub == QLatin1String("import"))
         return import(args.mid(1), context);
-    return context.usageError(tr("unknown subcommand \"%1\"; use list, add, remove or import.").arg(sub), name());
+    if (sub == QLatin1String("check"))
+        return check(args.mid(1), context);
+    return context.usageError(tr("unknown subcommand \"%1\"; use list, add, remove, import or check.").arg(sub),
+                              name());
 }
 
 int TargetsCommand::list(const QStringList& args, CommandContext& context)
@@ -428,6 +441,40 @@ int TargetsCommand::import(const QStringList& args, CommandContext& context)
                       << Qt::endl;
     for (const ImportIssue& issue : skipped)
         context.err() << tr("skipped: %1").arg(issue.toString()) << Qt::endl;
+    return ExitOk;
+}
+
+int TargetsCommand::check(const QStringList& args, CommandContext& context)
+{
+    QCommandLineParser parser;
+    SshLogin::addOptions(parser);
+    int code = ExitOk;
+    if (!parse(parser, args, context, code))
+        return code;
+    if (parser.positionalArguments().size() != 1)
+        return context.usageError(tr("\"targets check\" needs exactly one NAME."), name());
+    if (const std::optional<QString> wrong = SshLogin::checkOptions(parser))
+        return context.usageError(*wrong, name());
+    Result<Target> target = context.target(parser.positionalArguments().first());
+    if (!target)
+        return context.fail(target.error());
+    if (!target->isVm())
+        return context.fail(
+            Error(ErrorKind::Usage, tr("%1 is a cluster; only VM targets are reached over SSH.").arg(target->name)));
+    SecretStore store;
+    const SshLogin login(*target, parser, store);
+    SshSession session(login.settings(), login.callbacks());
+    Result<ConnectionReport> report = ConnectionCheck::run(session);
+    session.disconnectFromHost();
+    if (!report) {
+        const int failed = context.fail(report.error().onTarget(target->name));
+        login.noteIfUnasked(context.err());
+        return failed;
+    }
+    context.out() << tr("Connected to %1 (%2)").arg(target->name, login.settings().displayName()) << '\n';
+    for (const QString& line : report->lines())
+        context.out() << QStringLiteral("  ") << line << '\n';
+    context.out().flush();
     return ExitOk;
 }
 } // namespace

@@ -1,10 +1,10 @@
 #include "core/ssh/SshSettings.h"
 
+#include "core/inventory/Profile.h"
 #include "core/inventory/Target.h"
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QStandardPaths>
 
 namespace aio {
 
@@ -137,7 +137,7 @@ QString SshSettings::effectiveAppKnownHostsFile() const
 {
     if (!appKnownHostsFile.isEmpty())
         return appKnownHostsFile;
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/known_hosts");
+    return Profile::dataDir() + QStringLiteral("/known_hosts"); // the profile's (--profile), as everything else
 }
 
 } // namespace aio

@@ -56,7 +56,7 @@ struct SshSettings
 
     // Host-key trust. The user's file is only read; new trust is written to appKnownHostsFile.
     QStringList userKnownHostsFiles; // empty: ~/.ssh/known_hosts (set to {""} to read none)
-    QString appKnownHostsFile; // empty: <AppDataLocation>/known_hosts
+    QString appKnownHostsFile; // empty: Profile::dataDir() + "/known_hosts"
     HostKeyPolicy hostKeyPolicy = HostKeyPolicy::Ask;
 
     bool useSshConfig = true;

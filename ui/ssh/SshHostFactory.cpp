@@ -1,6 +1,5 @@
 #include "ui/ssh/SshHostFactory.h"
 
-#include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
 #include "core/ssh/SecretLookup.h"
 #include "core/ssh/SshSession.h"
@@ -46,9 +45,7 @@ Result<std::shared_ptr<SshSession>> SshHostFactory::createSession(const Target& 
 {
     if (!target.isVm())
         return Error(ErrorKind::Usage, tr("Only a VM target is reached over SSH."));
-    SshSettings settings = SshSettings::forTarget(target);
-    settings.appKnownHostsFile = Profile::dataDir() + QStringLiteral("/known_hosts");
-    return std::make_shared<SshSession>(settings, callbacksFor(target));
+    return std::make_shared<SshSession>(SshSettings::forTarget(target), callbacksFor(target));
 }
 
 } // namespace aio

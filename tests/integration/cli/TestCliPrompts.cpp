@@ -174,6 +174,7 @@ private slots:
     void withoutTerminalNothingIsAskedAndTheErrorIsClear();
     void unknownHostKeyRefusedOnTheTerminalWritesNothing();
     void unknownHostKeyTrustedOnTheTerminalIsRemembered();
+    void targetsCheckReportsWhatTheHostIs();
 
 private:
     QString tb(const QString& key) const { return m_tb.value(QStringLiteral("AIO_TB_") + key); }
@@ -432,6 +433,54 @@ void TestCliPrompts::unknownHostKeyTrustedOnTheTerminalIsRemembered()
     QFile known(appKnownHosts());
     QVERIFY2(known.open(QIODevice::ReadOnly), "nothing was written to the profile's known_hosts");
     QVERIFY(known.readAll().startsWith("198.18.0.2 "));
+}
+
+void TestCliPrompts::targetsCheckReportsWhatTheHostIs()
+{
+    const QStringList strict{QStringLiteral("--strict-host-key"), QStringLiteral("--known-hosts"),
+                             tb(QStringLiteral("KNOWN_HOSTS"))};
+    const auto check = [&](const QString& target, QString* out) {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.setProcessEnvironment(environment());
+        p.setStandardInputFile(QProcess::nullDevice());
+        p.start(QStringLiteral(AIO_APP_PATH),
+                QStringList{QStringLiteral("--profile"), m_profile.path(), QStringLiteral("targets"),
+                            QStringLiteral("check"), target}
+                    + strict);
+        if (!p.waitForFinished(60'000)) {
+            p.kill();
+            p.waitForFinished(5'000);
+            return -1;
+        }
+        *out = QString::fromUtf8(p.readAll());
+        return p.exitCode();
+    };
+    QString out;
+    QCOMPARE(check(QStringLiteral("key"), &out), 0);
+    QVERIFY2(out.contains(QStringLiteral("Connected to key (deploy@198.18.0.2")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("User: deploy")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("System: Debian GNU/Linux 12")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("Root commands: sudo works without a password")), qPrintable(out));
+    QVERIFY2(out.contains(tb(QStringLiteral("VM_READY_HOSTKEY_SHA256"))), qPrintable(out));
+    QCOMPARE(check(QStringLiteral("op"), &out), 0);
+    QVERIFY2(out.contains(QStringLiteral("Root commands: sudo asks for a password")), qPrintable(out));
+    // Without a terminal a password target cannot log in: a clear error and the note, exit 1.
+    QCOMPARE(check(QStringLiteral("pw"), &out), 1);
+    QVERIFY2(out.contains(QStringLiteral("stdin is not a terminal")), qPrintable(out));
+
+    // On a terminal the password is asked for, once, and never shown.
+    PtyRun run;
+    QVERIFY(run.start(QStringLiteral(AIO_APP_PATH),
+                      QStringList{QStringLiteral("--profile"), m_profile.path(), QStringLiteral("targets"),
+                                  QStringLiteral("check"), QStringLiteral("pw")}
+                          + strict,
+                      environment()));
+    QVERIFY2(run.waitFor(QStringLiteral("Password for deploy@198.18.0.2: ")), qPrintable(run.output()));
+    run.type(tb(QStringLiteral("PASSWORD")).toUtf8() + '\n');
+    QCOMPARE(run.waitForExit(), 0);
+    QVERIFY2(run.output().contains(QStringLiteral("User: deploy")), qPrintable(run.output()));
+    QVERIFY(!run.output().contains(tb(QStringLiteral("PASSWORD"))));
 }
 
 QTEST_GUILESS_MAIN(TestCliPrompts)
