@@ -61,7 +61,8 @@ QStringList PreflightStep::missingPackages(const PreflightFacts& facts, const Vm
     return packages;
 }
 
-QStringList PreflightStep::warningsFor(const PreflightFacts& f, qint64 workstationEpoch)
+QStringList PreflightStep::warningsFor(const PreflightFacts& f, qint64 workstationEpoch,
+                                       VmDeployAnswers::FirewallTool firewall)
 {
     QStringList w;
     if (f.memoryKb >= 0 && f.memoryKb < kMinMemoryKb)
@@ -77,8 +78,12 @@ QStringList PreflightStep::warningsFor(const PreflightFacts& f, qint64 workstati
         w << tr("Port %1 is taken by %2 on %3; nginx needs it.")
                  .arg(l.port)
                  .arg(l.process.isEmpty() ? tr("an unknown process") : l.process, l.address);
-    if (f.ufwActive)
-        w << tr("ufw is active on the VM: make sure it allows 80 and 443 as well.");
+    if (f.ufwActive && firewall == VmDeployAnswers::FirewallTool::Nftables)
+        w << tr("ufw is active on the VM and keeps its own rules next to the nftables table this deployment adds; "
+                "choose ufw as the firewall tool instead, or make sure ufw allows 80 and 443.");
+    else if (f.ufwActive && firewall == VmDeployAnswers::FirewallTool::None)
+        w << tr("ufw is active on the VM: make sure it allows 80 and 443 as well (or choose ufw as the firewall "
+                "tool and the deployment sets it).");
     if (!f.osId.isEmpty() && !f.isDebianLike())
         w << tr("%1 is not Debian or Ubuntu; installing packages is not offered, install docker and nginx by hand.")
                  .arg(f.osName.isEmpty() ? f.osId : f.osName);
@@ -141,7 +146,8 @@ Result<StepPreview> PreflightStep::preview(PlanContext& context, const StepState
         missing << v.toString();
     const PreflightFacts facts = PreflightFacts::parse(f.value(QStringLiteral("userOutput")).toString().toUtf8(),
                                                        f.value(QStringLiteral("rootOutput")).toString().toUtf8());
-    p.warnings = warningsFor(facts, f.value(QStringLiteral("workstationEpoch")).toInteger());
+    p.warnings = warningsFor(facts, f.value(QStringLiteral("workstationEpoch")).toInteger(),
+                             m_deployment->answers.firewallTool);
     const QString sudoProblem = f.value(QStringLiteral("sudoProblem")).toString();
     if (!f.value(QStringLiteral("sudo")).toBool())
         p.warnings << tr("sudo does not work for this user: %1").arg(sudoProblem);

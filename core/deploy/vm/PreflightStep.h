@@ -27,7 +27,10 @@ public:
     // Debian package names for what these answers need and the VM lacks.
     static QStringList missingPackages(const PreflightFacts& facts, const VmDeployAnswers& answers);
     // Translated warnings: low memory/disk, clock skew, foreign listeners on 80/443, ufw active.
-    static QStringList warningsFor(const PreflightFacts& facts, qint64 workstationEpoch);
+    // firewall: the chosen tool; an active ufw is only worth a warning when ufw is not the one
+    // the firewall step manages.
+    static QStringList warningsFor(const PreflightFacts& facts, qint64 workstationEpoch,
+                                   VmDeployAnswers::FirewallTool firewall = VmDeployAnswers::FirewallTool::None);
     static QList<RemoteCommand> installCommands(const QStringList& packages);
 
 private:

@@ -76,6 +76,14 @@ void TestPreflightFacts::warningsForSmallHostsAndSkewedClocks()
     QVERIFY(!w.filter(QStringLiteral("-600 seconds")).isEmpty());
     QVERIFY(!w.filter(QStringLiteral("Port 80")).isEmpty());
     QVERIFY(PreflightStep::warningsFor(f, 1700000000 + 30).filter(QStringLiteral("seconds")).isEmpty());
+
+    // An active ufw: a warning unless ufw is the tool the firewall step manages.
+    PreflightFacts withUfw = f;
+    withUfw.ufwActive = true;
+    using Tool = VmDeployAnswers::FirewallTool;
+    QCOMPARE(PreflightStep::warningsFor(withUfw, 0, Tool::None).filter(QStringLiteral("ufw is active")).size(), 1);
+    QVERIFY(!PreflightStep::warningsFor(withUfw, 0, Tool::Nftables).filter(QStringLiteral("choose ufw")).isEmpty());
+    QVERIFY(PreflightStep::warningsFor(withUfw, 0, Tool::Ufw).filter(QStringLiteral("ufw")).isEmpty());
 }
 
 void TestPreflightFacts::userScriptRunsUnderDash()
