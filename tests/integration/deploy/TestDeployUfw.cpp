@@ -8,6 +8,8 @@
 // deleted by the next run, from a backup of the then active ufw. Last, a run whose confirmation cannot get through (new
 // SSH connections from here are dropped by an nftables rule; the CLI is frozen with SIGSTOP) is undone by the VM's own
 // revert job: ufw's rules are exactly as before that run.
+// The certificate comes from the local pebble ACME server through certbot's nginx plugin (the
+// other ACME challenge; tests/integration/deploy/TestDeployVmReady uses webroot).
 #include "DeployTestbed.h"
 
 #include "core/net/HttpsProbe.h"
@@ -55,7 +57,8 @@ private:
 
     DeployTestbed m_tb;
     QString m_answersPath;
-    QString m_caDir;
+    QString m_rootPath; // pebble's root, which issues the site's certificate
+    QList<QSslCertificate> m_roots;
     QByteArray m_password = "ufw test horse battery";
 };
 
@@ -83,19 +86,22 @@ bool TestDeployUfw::resetVm(QString* output) const
 
 QByteArray TestDeployUfw::answers(const QStringList& adminCidrs, int revertSeconds) const
 {
-    QJsonObject a = QJsonDocument::fromJson(QStringLiteral(R"({
+    QJsonObject a
+        = QJsonDocument::fromJson(
+              QStringLiteral(R"({
         "version": 1,
         "container": {"image": "%1", "cpus": "1", "memory": "1g", "shmSize": "256m"},
         "publicHost": "%2",
-        "tls": {"mode": "own-ca", "ownCa": {"directory": "%3"}},
+        "tls": {"mode": "acme", "acme": {"email": "admin@example.org", "agreeTos": true, "directory": "%3",
+                                         "caBundle": "%4", "challenge": "nginx"}},
         "edge": {"basicAuthUser": "admin"},
         "sandboxAuth": {"jwt": false, "apiKey": false},
         "installMissing": true
     })")
-                                                .arg(m_tb.value(QStringLiteral("SANDBOX_IMAGE")),
-                                                     m_tb.value(QStringLiteral("VM_SCRATCH_NAME")), m_caDir)
-                                                .toUtf8())
-                        .object();
+                  .arg(m_tb.value(QStringLiteral("SANDBOX_IMAGE")), m_tb.value(QStringLiteral("VM_SCRATCH_NAME")),
+                       m_tb.value(QStringLiteral("ACME_DIRECTORY")), m_tb.value(QStringLiteral("ACME_CA_BUNDLE")))
+                  .toUtf8())
+              .object();
     a.insert(QStringLiteral("firewall"),
              QJsonObject{{QStringLiteral("tool"), QStringLiteral("ufw")},
                          {QStringLiteral("adminSshCidrs"), QJsonArray::fromStringList(adminCidrs)},
@@ -113,6 +119,8 @@ QStringList TestDeployUfw::deployArgs(const QString& answersPath) const
             QStringLiteral("--strict-host-key"),
             QStringLiteral("--known-hosts"),
             m_tb.value(QStringLiteral("KNOWN_HOSTS")),
+            QStringLiteral("--trust-ca"),
+            m_rootPath,
             QStringLiteral("--basic-auth-password-stdin")};
 }
 
@@ -122,9 +130,7 @@ ProbeEndpoint TestDeployUfw::endpoint() const
     e.address = m_tb.vmAddress(QStringLiteral("VM_SCRATCH"));
     e.port = Port(443);
     e.hostName = *HostName::parse(m_tb.value(QStringLiteral("VM_SCRATCH_NAME")));
-    QFile ca(m_caDir + QStringLiteral("/ca.crt"));
-    if (ca.open(QIODevice::ReadOnly))
-        e.extraCaCertificates = QSslCertificate::fromData(ca.readAll(), QSsl::Pem);
+    e.extraCaCertificates = m_roots;
     e.useSystemCaCertificates = false;
     e.timeoutMs = 15'000;
     return e;
@@ -141,7 +147,11 @@ void TestDeployUfw::initTestCase()
     QVERIFY2(rc == 0, qPrintable(QStringLiteral("ufw is already on vm-scratch: ") + out));
     QString error;
     QVERIFY2(m_tb.addTarget(QStringLiteral("scratch"), QStringLiteral("VM_SCRATCH"), &error), qPrintable(error));
-    m_caDir = m_tb.scratchPath(QStringLiteral("own-ca"));
+    const QByteArray root = m_tb.fetchPebbleRoot(&error);
+    QVERIFY2(!root.isEmpty(), qPrintable(error));
+    m_roots = QSslCertificate::fromData(root, QSsl::Pem);
+    QVERIFY(!m_roots.isEmpty());
+    m_rootPath = m_tb.writeScratch(QStringLiteral("pebble-root.pem"), root);
     m_answersPath
         = m_tb.writeScratch(QStringLiteral("answers-ufw.json"), answers({QStringLiteral("203.0.113.0/24")}, 60));
 
@@ -191,6 +201,11 @@ void TestDeployUfw::deployInstallsAndEnablesUfw()
                                               "'aio: this admin connection'")),
              qPrintable(r.output));
     QVERIFY2(!r.output.contains(QString::fromUtf8(m_password)), "the password appeared in the output");
+    // The certificate came through certbot's nginx plugin (the TLS step's own check then compares the site byte
+    // for byte with ours, so the plugin's temporary edits are gone).
+    QVERIFY2(r.output.contains(QStringLiteral("certbot certonly --non-interactive --keep-until-expiring --agree-tos "
+                                              "--nginx -d ")),
+             qPrintable(r.output));
 
     int rc = -1;
     const QString status = vm(QStringLiteral("ufw status verbose"), &rc);
