@@ -3,6 +3,7 @@
 
 #include "app/ProcessHardening.h"
 #include "app/cli/Cli.h"
+#include "core/common/Translations.h"
 #include "core/inventory/Profile.h"
 
 #include <QCoreApplication>
@@ -33,6 +34,7 @@ int main(int argc, char** argv)
     if (invocation.isCli) {
         QCoreApplication app(argc, argv);
         setApplicationNames();
+        aio::installTranslations(app);
         return aio::cli::run(invocation);
     }
 #ifdef AIO_HAVE_GUI
@@ -49,6 +51,7 @@ int main(int argc, char** argv)
     }
     QApplication app(argc, argv);
     setApplicationNames();
+    aio::installTranslations(app);
     if (!invocation.profileDir.isEmpty())
         aio::Profile::setDirectory(invocation.profileDir);
     aio::ui::GuiOptions options;

@@ -263,7 +263,7 @@ void StepPage::showPreview(const StepPreview& preview)
         diffs << change.unifiedDiff();
     }
     m_diff->setPlainText(diffs.join(QLatin1Char('\n')));
-    m_filesSummary->setText(changing == 0 ? tr("Files: none change.") : tr("Files: %n change.", nullptr, changing));
+    m_filesSummary->setText(changing == 0 ? tr("No file changes.") : tr("Files: %n change.", nullptr, changing));
     QStringList notes;
     for (const QString& w : preview.warnings)
         notes << QStringLiteral("⚠ ") + w;

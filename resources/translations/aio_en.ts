@@ -1,0 +1,85 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<!-- English plural forms of the strings that count something (tr(text, nullptr, n) with %n).
+     Only numerus messages live here; every other English text is the source text itself. When
+     you add a %n string, add its forms here under the class's full name (the tr() context). -->
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>aio::ui::DeployWizard</name>
+    <message numerus="yes">
+        <source>, %n skipped</source>
+        <translation>
+            <numerusform>, %n skipped</numerusform>
+            <numerusform>, %n skipped</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n failed</source>
+        <translation>
+            <numerusform>, %n failed</numerusform>
+            <numerusform>, %n failed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Apply the %n remaining step(s) to %1 now?</source>
+        <translation>
+            <numerusform>Apply the remaining step to %1 now?</numerusform>
+            <numerusform>Apply the %n remaining steps to %1 now?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>aio::ui::HistoryDialog</name>
+    <message numerus="yes">
+        <source>Changes: %n, newest first. Kept in %1.</source>
+        <translation>
+            <numerusform>One change. Kept in %1.</numerusform>
+            <numerusform>%n changes, newest first. Kept in %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Unreadable lines left out: %n.</source>
+        <translation>
+            <numerusform>One unreadable line is left out.</numerusform>
+            <numerusform>%n unreadable lines are left out.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>aio::ui::StepPage</name>
+    <message numerus="yes">
+        <source>Files: %n change.</source>
+        <translation>
+            <numerusform>1 file changes.</numerusform>
+            <numerusform>%n files change.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Output (%n lines)</source>
+        <translation>
+            <numerusform>Output (1 line)</numerusform>
+            <numerusform>Output (%n lines)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>aio::cli::TargetsCommand</name>
+    <message numerus="yes">
+        <source>Imported %n target(s) from %1: %2</source>
+        <translation>
+            <numerusform>Imported 1 target from %1: %2</numerusform>
+            <numerusform>Imported %n targets from %1: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>aio::cli::HistoryCommand</name>
+    <message numerus="yes">
+        <source>Lines of %1 that could not be read are left out: %n.</source>
+        <translation>
+            <numerusform>One line of %1 could not be read and is left out.</numerusform>
+            <numerusform>%n lines of %1 could not be read and are left out.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
