@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -33,6 +34,7 @@ private slots:
     void closingTheWarningReplacesNothing();
     void passphraseDialogSaysWhatItAsksAndWhenItWasRefused();
     void cancelledPassphraseDoesNotConnect();
+    void closingTheWindowWhileAskingEndsTheLogin();
 
 private:
     SshSettings settings() const;
@@ -285,6 +287,34 @@ void TestSshDialogs::cancelledPassphraseDoesNotConnect()
     QCOMPARE(future.result().error().kind, ErrorKind::AuthenticationFailed);
     QCOMPARE(shown, 1);
     QVERIFY(!ssh.isConnected());
+}
+
+void TestSshDialogs::closingTheWindowWhileAskingEndsTheLogin()
+{
+    // The admin closes the window while the passphrase question is open: the waiting session
+    // gets "cancelled" instead of waiting forever, and nothing blocks the GUI thread.
+    auto* window = new QWidget;
+    window->show();
+    auto* prompt = new SecretPrompt(window);
+    int shown = 0;
+    connect(prompt, &SecretPrompt::dialogShown, this, [&](QDialog*) {
+        ++shown;
+        QTimer::singleShot(0, window, [window] { delete window; }); // deletes the prompt and the dialog too
+    });
+    SshSettings s = settings();
+    s.identityFiles = {m_sshd.path(QStringLiteral("client_enc"))};
+    s.hostKeyPolicy = HostKeyPolicy::AcceptNew;
+    SshCallbacks callbacks;
+    callbacks.secrets = makeSecretProvider(QUuid::createUuid(), nullptr, prompt->asker());
+    SshSession ssh(s, callbacks);
+    QElapsedTimer clock;
+    clock.start();
+    auto future = ssh.connectAsync();
+    QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 20000);
+    QCOMPARE(shown, 1);
+    QVERIFY(!future.result());
+    QCOMPARE(future.result().error().kind, ErrorKind::AuthenticationFailed);
+    QVERIFY2(clock.elapsed() < 10'000, "the session waited for an answer from a window that was gone");
 }
 
 QTEST_MAIN(TestSshDialogs)
