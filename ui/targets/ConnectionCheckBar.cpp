@@ -23,6 +23,7 @@ ConnectionCheckBar::ConnectionCheckBar(SecretStore* secrets, QWidget* parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_status->setMinimumWidth(360);
     m_button->setObjectName(QStringLiteral("connectionCheckButton"));
     m_button->setAccessibleName(tr("Check the SSH connection to this target"));
     m_status->setAccessibleName(tr("Connection status"));
@@ -96,7 +97,7 @@ void ConnectionCheckBar::showResult(const Result<ConnectionReport>& result)
 {
     if (result) {
         const ConnectionReport& r = *result;
-        m_status->setText(tr("✓ Connected as %1 · %2 · %3 · %4 ms").arg(r.user, r.os, r.sudoText()).arg(r.roundTripMs));
+        m_status->setText(tr("✓ Connected as %1 · %2\n%3 · %4 ms").arg(r.user, r.os, r.sudoText()).arg(r.roundTripMs));
         m_status->setToolTip(r.lines().join(QLatin1Char('\n')));
         m_status->setAccessibleDescription(QStringLiteral("ok"));
     } else {

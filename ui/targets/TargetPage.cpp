@@ -76,7 +76,7 @@ TargetPage::TargetPage(const Target& target, Inventory* inventory, SecretStore* 
     m_connection->setMaximumWidth(640);
     auto* header = new QHBoxLayout;
     header->addLayout(titles, 1);
-    header->addWidget(m_connection, 0, Qt::AlignBottom);
+    header->addWidget(m_connection, 1, Qt::AlignBottom);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(20, 16, 20, 12);
     layout->setSpacing(4);

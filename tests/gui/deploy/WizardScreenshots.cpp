@@ -21,6 +21,7 @@
 #include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/main/MainWindow.h"
+#include "ui/targets/ConnectionCheckBar.h"
 #include "ui/targets/TargetPage.h"
 
 #include <QApplication>
@@ -209,6 +210,19 @@ int main(int argc, char** argv)
         history->resize(1000, 620);
         ok = save(history, out + QStringLiteral("/wizard-history.png")) && ok;
         history->close();
+
+        // 5. "Check connection" on the target's page, with the testbed's host keys trusted.
+        QDir().mkpath(Profile::dataDir());
+        QFile::copy(knownHosts, Profile::dataDir() + QStringLiteral("/known_hosts"));
+        page->tabs()->setCurrentIndex(0);
+        auto* check = page->connectionCheck();
+        QSignalSpy checked(check, &ConnectionCheckBar::checkFinished);
+        check->startCheck();
+        if (!waitUntil([&] { return checked.count() > 0; }, 30'000)) {
+            std::fprintf(stderr, "the connection check did not finish\n");
+            return 1;
+        }
+        ok = save(&window, out + QStringLiteral("/main-window-connected.png")) && ok;
     }
     window.close();
     return ok ? 0 : 1;
