@@ -91,7 +91,7 @@ QString TargetsCommand::help() const
     return tr("Usage:\n"
               "  aio-sandbox-manager targets list [--json]\n"
               "  aio-sandbox-manager targets add vm NAME --host HOST [--port PORT] [--user USER]\n"
-              "        [--auth agent|key|password] [--key PATH] [--jump USER@HOST:PORT] [--sudo]\n"
+              "        [--auth agent|key|password] [--key PATH] [--jump USER@HOST:PORT] [--sudo|--no-sudo]\n"
               "        [--public-host NAME] [--notes TEXT] [--password-stdin]\n"
               "  aio-sandbox-manager targets add cluster NAME --kubeconfig PATH [--context CONTEXT]\n"
               "        [--namespace NAMESPACE] [--ingress-host NAME] [--notes TEXT]\n"
@@ -102,6 +102,7 @@ QString TargetsCommand::help() const
               "\n"
               "list            shows the targets; --json prints them as a JSON array.\n"
               "add vm          adds a VM reached over SSH. --auth defaults to agent, or key when --key is given.\n"
+              "                Root commands go through sudo unless the user is root or --no-sudo is given.\n"
               "                --password-stdin reads the SSH password (or, with another --auth, the sudo\n"
               "                password) from the first line of stdin and keeps it in the system keychain.\n"
               "add cluster     adds a Kubernetes cluster from a kubeconfig context.\n"
@@ -228,11 +229,12 @@ int TargetsCommand::addVm(const QStringList& args, CommandContext& context)
     const QCommandLineOption auth(QStringLiteral("auth"), tr("agent, key or password."), QStringLiteral("METHOD"));
     const QCommandLineOption key(QStringLiteral("key"), tr("Private key file."), QStringLiteral("PATH"));
     const QCommandLineOption jump(QStringLiteral("jump"), tr("Jump host."), QStringLiteral("USER@HOST:PORT"));
-    const QCommandLineOption sudo(QStringLiteral("sudo"), tr("Commands need sudo."));
+    const QCommandLineOption sudo(QStringLiteral("sudo"), tr("Root commands go through sudo."));
+    const QCommandLineOption noSudo(QStringLiteral("no-sudo"), tr("Root commands run as the user itself."));
     const QCommandLineOption publicHost(QStringLiteral("public-host"), tr("Public host name."), QStringLiteral("NAME"));
     const QCommandLineOption notes(QStringLiteral("notes"), tr("Notes."), QStringLiteral("TEXT"));
     const QCommandLineOption passwordStdin(QStringLiteral("password-stdin"), tr("Read the password from stdin."));
-    parser.addOptions({host, port, user, auth, key, jump, sudo, publicHost, notes, passwordStdin});
+    parser.addOptions({host, port, user, auth, key, jump, sudo, noSudo, publicHost, notes, passwordStdin});
     int code = ExitOk;
     if (!parse(parser, args, context, code))
         return code;
@@ -264,7 +266,11 @@ int TargetsCommand::addVm(const QStringList& args, CommandContext& context)
     if (!parsedJump)
         return context.fail(parsedJump.error());
     vm.jumpHost = *parsedJump;
-    vm.sudo = parser.isSet(sudo);
+    if (parser.isSet(sudo) && parser.isSet(noSudo))
+        return context.usageError(tr("--sudo and --no-sudo exclude each other."), name());
+    // Deploying needs root: a user other than root gets it through sudo unless told otherwise.
+    const QString loginUser = vm.user.isEmpty() ? qEnvironmentVariable("USER") : vm.user;
+    vm.sudo = parser.isSet(sudo) || (!parser.isSet(noSudo) && loginUser != QLatin1String("root"));
     if (!parser.value(publicHost).isEmpty()) {
         auto parsedPublic = HostName::parse(parser.value(publicHost));
         if (!parsedPublic)

@@ -412,6 +412,8 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
             }
             vm.user = userText;
         }
+        // Deploying needs root: a user other than root gets it through sudo (editable later).
+        vm.sudo = (vm.user.isEmpty() ? localUser : vm.user) != QLatin1String("root");
 
         Value identity = firstValue(parser.options, alias, QStringLiteral("identityfile"));
         if (identity.found && identity.text.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {

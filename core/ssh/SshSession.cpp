@@ -103,8 +103,13 @@ QString SshSession::commandLine(const RemoteCommand& command, bool sudoNeedsPass
     return QStringLiteral("sudo -n -- sh -c ") + shellQuote(payload);
 }
 
-Result<CommandOutcome> SshSession::run(const RemoteCommand& command, const LineSink& onLine, const CancelToken& cancel)
+Result<CommandOutcome> SshSession::run(const RemoteCommand& requested, const LineSink& onLine,
+                                       const CancelToken& cancel)
 {
+    // A target that runs root commands as its login user (root itself, or a user with the rights)
+    // gets them without sudo.
+    RemoteCommand command = requested;
+    command.sudo = requested.sudo && m_settings.rootThroughSudo;
     if (command.argv.isEmpty() && command.script.isEmpty())
         return named(Error(ErrorKind::Usage, tr("No command to run.")));
     if (command.sudo) {

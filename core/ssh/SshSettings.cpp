@@ -70,6 +70,7 @@ SshSettings SshSettings::forTarget(const Target& target)
     s.host = target.vm.host;
     s.port = target.vm.port.value();
     s.user = target.vm.user;
+    s.rootThroughSudo = target.vm.sudo;
     switch (target.vm.auth) {
     case SshAuthMethod::Agent:
         s.useAgent = true;

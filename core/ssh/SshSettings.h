@@ -62,6 +62,10 @@ struct SshSettings
     bool useSshConfig = true;
     QString sshConfigFile; // empty: ~/.ssh/config
 
+    // Commands that need root (RemoteCommand::asRoot, root-owned uploads) go through sudo. False:
+    // they run as the login user itself (root, or a user with the rights), as the target says.
+    bool rootThroughSudo = true;
+
     // The settings for an inventory VM target: its host, port, user, jump host and chosen login
     // (agent; a key file only; password / keyboard-interactive only). Trust policy: Ask.
     static SshSettings forTarget(const Target& target);

@@ -449,6 +449,7 @@ void MainWindow::addVm()
 {
     Target target;
     target.kind = TargetKind::Vm;
+    target.vm.sudo = true; // deploying needs root; most cloud images log in as a user with sudo
     openTargetDialog(int(TargetDialog::Mode::Add), target);
 }
 

@@ -73,6 +73,7 @@ private slots:
 
     // sudo and failures
     void sudoWithoutPassword();
+    void rootCommandsRunAsTheUserWhenTheTargetSaysNoSudo();
     void sudoWithPasswordAsksOnceAndNeverLeaksIt();
     void wrongSudoPasswordIsRefused();
     void addressThatNeverAnswersTimesOut();
@@ -936,6 +937,19 @@ void TestSshSession::sudoWithoutPassword()
     QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
     QCOMPARE(r->stdoutData, QByteArray("0\n"));
     QVERIFY(!asked);
+}
+
+void TestSshSession::rootCommandsRunAsTheUserWhenTheTargetSaysNoSudo()
+{
+    SshSettings settings = ready();
+    settings.rootThroughSudo = false; // "Root commands: as the user itself"
+    SshSession ssh(settings);
+    auto r = ssh.run(RemoteCommand::args({QStringLiteral("id"), QStringLiteral("-u")}).asRoot());
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+    QVERIFY2(r->stdoutData != "0\n", "sudo was used although the target says not to");
+    // A root-owned file is then out of reach, and the error says so.
+    auto denied = ssh.download(QStringLiteral("/etc/shadow"), true);
+    QVERIFY(!denied);
 }
 
 void TestSshSession::sudoWithPasswordAsksOnceAndNeverLeaksIt()

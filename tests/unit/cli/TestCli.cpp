@@ -248,6 +248,32 @@ private slots:
         QCOMPARE(run({QStringLiteral("history")}).exitCode, 2);
     }
 
+    void rootCommandsGoThroughSudoUnlessTheUserIsRoot()
+    {
+        const auto add = [&](const QString& name, const QStringList& extra) {
+            return run(QStringList{QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), name,
+                                   QStringLiteral("--host"), QStringLiteral("203.0.113.10")}
+                       + extra)
+                .exitCode;
+        };
+        QCOMPARE(add(QStringLiteral("a"), {QStringLiteral("--user"), QStringLiteral("deploy")}), 0);
+        QCOMPARE(add(QStringLiteral("b"), {QStringLiteral("--user"), QStringLiteral("root")}), 0);
+        QCOMPARE(
+            add(QStringLiteral("c"), {QStringLiteral("--user"), QStringLiteral("ops"), QStringLiteral("--no-sudo")}),
+            0);
+        QCOMPARE(add(QStringLiteral("d"), {QStringLiteral("--user"), QStringLiteral("root"), QStringLiteral("--sudo")}),
+                 0);
+        QCOMPARE(add(QStringLiteral("e"), {QStringLiteral("--sudo"), QStringLiteral("--no-sudo")}), 2);
+        const QJsonArray list
+            = QJsonDocument::fromJson(
+                  run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")}).out)
+                  .array();
+        QList<bool> sudo;
+        for (const QJsonValue& t : list)
+            sudo << t.toObject().value(QStringLiteral("vm")).toObject().value(QStringLiteral("sudo")).toBool();
+        QCOMPARE(sudo, (QList<bool>{true, false, false, true}));
+    }
+
     void importKubeconfig()
     {
         const CliResult r = run({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("kubeconfig"),

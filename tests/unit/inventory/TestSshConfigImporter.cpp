@@ -127,6 +127,16 @@ private slots:
         QVERIFY(r->skipped.first().toString().contains(QStringLiteral("ssh_config")));
     }
 
+    void deployingUsersGetSudoRootDoesNot()
+    {
+        const ImportResult r = SshConfigImporter::parse(
+            "Host web\n  HostName 203.0.113.10\n  User deploy\nHost box\n  HostName 203.0.113.11\n  User root\n",
+            QStringLiteral("config"), QStringLiteral("/nonexistent"));
+        QCOMPARE(r.targets.size(), 2);
+        QVERIFY(r.targets.at(0).vm.sudo);
+        QVERIFY(!r.targets.at(1).vm.sudo);
+    }
+
     void firstObtainedValueWins()
     {
         auto r = parse("Host a\n  Port 2200\nHost *\n  Port 2300\n  User x\nHost a\n  User y\n");

@@ -102,6 +102,9 @@ void TestSshCommandLine::inventoryTargetMapsToSettings()
     QCOMPARE(s.jumpHosts.size(), 1);
     QCOMPARE(s.jumpHosts[0].toString(), QStringLiteral("ops@198.18.0.5:2200"));
     QCOMPARE(s.hostKeyPolicy, HostKeyPolicy::Ask);
+    QVERIFY(!s.rootThroughSudo); // vm.sudo was left false: root commands run as the user
+    vm.sudo = true;
+    QVERIFY(SshSettings::forTarget(Target::makeVm(QStringLiteral("prod-vm"), vm)).rootThroughSudo);
 }
 
 QTEST_GUILESS_MAIN(TestSshCommandLine)
