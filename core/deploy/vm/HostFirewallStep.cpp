@@ -56,6 +56,22 @@ QString ufwDisplay(const QStringList& args)
 {
     return ufw(args).displayText();
 }
+
+// What every firewall preview ends with: the connection kept open, and the cloud's part by hand.
+void addClosingNotes(StepPreview& p, const QString& client, const VmDeployAnswers& answers)
+{
+    p.notes << tr("SSH stays open for this connection's address %1.").arg(client);
+    p.notes << tr("Cloud security group, to check by hand:");
+    for (const QString& line : HostFirewallStep::securityGroupChecklist(answers))
+        p.notes << QStringLiteral("  ") + line;
+}
+
+// The confirmation as the preview shows it: cancelling the revert job over a new connection.
+QString confirmCommandText()
+{
+    return tr("(a new SSH connection) ")
+        + RemoteCommand::shell(HostFirewallStep::cancelRevertScript()).asRoot().displayText();
+}
 } // namespace
 
 HostFirewallStep::HostFirewallStep(std::shared_ptr<const VmDeployment> deployment)
@@ -192,16 +208,12 @@ Result<StepPreview> HostFirewallStep::preview(PlanContext& context, const StepSt
         p.fileChanges << FileChange::write(*state.file(rulesPath()), desired);
         p.commands << nft({QStringLiteral("-c"), QStringLiteral("-f"), rulesPath()}).displayText()
                    << RemoteCommand::shell(scheduleRevertScript(a.firewallAutoRevertSeconds)).asRoot().displayText()
-                   << nft({QStringLiteral("-f"), rulesPath()}).displayText()
-                   << tr("(a new SSH connection) ") + RemoteCommand::shell(cancelRevertScript()).asRoot().displayText();
+                   << nft({QStringLiteral("-f"), rulesPath()}).displayText() << confirmCommandText();
         p.notes << tr("Unless a new SSH connection confirms within %1 seconds, the VM restores the previous rules by "
                       "itself.")
                        .arg(a.firewallAutoRevertSeconds);
     }
-    p.notes << tr("SSH stays open for this connection's address %1.").arg(client);
-    p.notes << tr("Cloud security group, to check by hand:");
-    for (const QString& line : securityGroupChecklist(a))
-        p.notes << QStringLiteral("  ") + line;
+    addClosingNotes(p, client, a);
     return p;
 }
 
@@ -453,16 +465,13 @@ Result<StepPreview> HostFirewallStep::previewUfw(const StepState& state)
             p.commands << ufwDisplay(r);
         for (const QStringList& f : UfwRules::finalCommands())
             p.commands << ufwDisplay(f);
-        p.commands << tr("(a new SSH connection) ") + RemoteCommand::shell(cancelRevertScript()).asRoot().displayText();
+        p.commands << confirmCommandText();
         p.notes << tr("ufw's rule files are backed up to %1 first. Unless a new SSH connection confirms within %2 "
                       "seconds, the VM puts them back by itself.")
                        .arg(UfwRules::backupDir())
                        .arg(a.firewallAutoRevertSeconds);
     }
-    p.notes << tr("SSH stays open for this connection's address %1.").arg(client);
-    p.notes << tr("Cloud security group, to check by hand:");
-    for (const QString& line : securityGroupChecklist(a))
-        p.notes << QStringLiteral("  ") + line;
+    addClosingNotes(p, client, a);
     return p;
 }
 
