@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """A stand-in for the AIO Sandbox image's gateway on port 8080, for tests and the demo.
 
-Imitates what a deploy manager can observe (see README.md and the facts file): the entry points,
-WebSocket upgrades (noVNC's RFB greeting, the shell's JSON messages), authentication with
-JWT_PUBLIC_KEY (RS256) or SANDBOX_API_KEY, tickets, a start-up banner and one access-log line per
-request on stdout. Standard library plus python3-cryptography only.
+Imitates what a deploy manager can observe (see README.md, with where each behaviour comes from):
+the entry points, WebSocket upgrades (noVNC's RFB greeting, the shell's JSON messages),
+authentication with JWT_PUBLIC_KEY (RS256) or SANDBOX_API_KEY, tickets, the auth backend's
+/auth endpoint for nginx auth_request, the internal API server (8091) and auth backend (8081),
+the gateway's port-preview Host routing and static-suffix rule (both skip authentication), a
+start-up banner, and access-log lines in /var/log/gem/nginx-access.log (or on stdout with
+LOG_STDOUT_SERVER). Standard library plus python3-cryptography only.
 """
 
 import base64
@@ -14,6 +17,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -26,22 +30,41 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 VERSION = os.environ.get("AIO_SANDBOX_VERSION", "1.11.0-standin")
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-STATIC_EXTENSIONS = (".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf", ".map")
+# A GET whose whole URI (query included) ends in one of these skips the gateway's auth. Not ".map".
+STATIC_EXTENSIONS = (".js", ".css", ".svg", ".woff", ".woff2", ".json", ".ico", ".png", ".jpg", ".jpeg", ".gif",
+                     ".webp", ".wasm", ".ttf")
+# "<digits>-<anything>" in Host: the gateway proxies to 127.0.0.1:<digits> without auth (port preview).
+PREVIEW_HOST = re.compile(r"^([0-9]+)-")
 LOG_DIR = os.environ.get("AIO_FAKE_LOG_DIR", "")  # the image sets /var/log/gem
+# The image's LOG_STDOUT_SERVER: access lines on stdout too (off by default, as in current images).
+LOG_STDOUT = os.environ.get("LOG_STDOUT_SERVER", "").lower() in ("1", "true", "yes", "on")
 
 _print_lock = threading.Lock()
 
 
-def log_line(line):
+def banner_line(line):
+    """The container's stdout (docker logs)."""
     with _print_lock:
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
+
+
+def access_line(line):
+    """Per-request lines: /var/log/gem/nginx-access.log, and stdout only with LOG_STDOUT_SERVER."""
+    with _print_lock:
+        if LOG_STDOUT or not LOG_DIR:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
         if LOG_DIR:
             try:
                 with open(os.path.join(LOG_DIR, "nginx-access.log"), "a", encoding="utf-8") as f:
                     f.write(line + "\n")
             except OSError:
                 pass
+
+
+def is_static_bypass(method, raw_uri):
+    return method == "GET" and raw_uri.lower().endswith(STATIC_EXTENSIONS)
 
 
 def b64url_decode(text):
@@ -112,7 +135,13 @@ class Auth:
             return True
         return False
 
+    def original_uri_ticket_ok(self, headers):
+        """/auth reads a ticket from the query of X-Original-URI (nginx auth_request)."""
+        uri = headers.get("X-Original-URI", "")
+        return bool(uri) and self.ticket_ok(urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query))
+
     def ticket_ok(self, query):
+        """Reusable within its TTL: noVNC's URL uses one ticket twice (page, then WebSocket)."""
         now = time.time()
         with self.lock:
             for t in query.get("ticket", []):
@@ -129,6 +158,15 @@ class Auth:
             self.tickets[t] = now + self.ticket_ttl
         return t
 
+
+NGINX_ERROR = """<html>
+<head><title>{code}</title></head>
+<body>
+<center><h1>{code}</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+"""
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{title}</title></head>
@@ -149,7 +187,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def access_log(self, status, size):
         ua = self.headers.get("User-Agent", "-") if self.headers else "-"
-        log_line('%s - - [%s] "%s" %d %s "%s"' % (
+        access_line('%s - - [%s] "%s" %d %s "%s"' % (
             self.client_address[0], time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime()),
             self.requestline, status, size, ua))
 
@@ -194,17 +232,26 @@ class Handler(BaseHTTPRequestHandler):
         self.dispatch()
 
     def dispatch(self):
+        role = self.server.role
+        if role == "gateway":
+            preview = PREVIEW_HOST.match(self.headers.get("Host", ""))
+            if preview:  # (third-party study) routed before any auth check, no port allow-list
+                self.host_preview(int(preview.group(1)))
+                return
         url = urllib.parse.urlsplit(self.path)
         path = url.path
         query = urllib.parse.parse_qs(url.query)
-        auth = self.server.auth
-        host = self.headers.get("Host", "")
-        internal = host.split("-", 1)[0] == "8091" and "-" in host  # (unverified) weakness: Host 8091-…
-        static_bypass = self.command == "GET" and self.path.lower().endswith(STATIC_EXTENSIONS)
-        if path != "/v1/ping" and auth.enabled and not internal and not static_bypass:
-            if not (auth.credential_ok(self.headers, query) or auth.ticket_ok(query)):
-                self.send_json(401, {"detail": "Unauthorized"}, {"WWW-Authenticate": "Bearer"})
-                return
+        if role == "auth":
+            if path == "/auth":
+                self.auth_check()
+            elif path == "/tickets":
+                self.tickets()
+            else:
+                self.send_json(404, {"detail": "Not Found"})
+            return
+        if role == "gateway" and not self.gateway_allows(path, query):
+            self.send_json(401, {"detail": "Unauthorized"}, {"WWW-Authenticate": "Bearer"})
+            return
         if self.headers.get("Upgrade", "").lower() == "websocket":
             self.websocket(path)
             return
@@ -213,6 +260,19 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, OSError) as e:
             self.send_json(400, {"detail": str(e)})
 
+    def gateway_allows(self, path, query):
+        """The gateway's own check; the API server behind it (8091) checks nothing."""
+        auth = self.server.auth
+        if not auth.enabled:
+            return True
+        if self.command == "GET" and self.path == "/v1/ping":  # exactly, no query string
+            return True
+        if path == "/auth":  # the auth backend's endpoint decides for itself
+            return True
+        if is_static_bypass(self.command, self.path):  # (third-party study) the suffix weakness
+            return True
+        return auth.credential_ok(self.headers, query) or auth.ticket_ok(query)
+
     def route(self, path, query):
         m = self.command
         if path in ("/", "/index.html"):
@@ -220,13 +280,19 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/v1/ping":
             self.send_json(200, {"status": "ok", "message": "pong"})
         elif path == "/v1/sandbox":
-            self.send_json(200, {"success": True, "message": "ok", "data": {
-                "version": VERSION, "home_dir": os.environ.get("WORKSPACE", "/home/gem"),
-                "hostname": socket.gethostname(), "standin": True}})
+            home = os.environ.get("WORKSPACE", "/home/gem")
+            self.send_json(200, {
+                "success": True, "message": "Operation successful", "home_dir": home, "workspace": home,
+                "version": VERSION, "detail": {
+                    "system": {"hostname": socket.gethostname(), "standin": True},
+                    "runtime": {"python": sys.version.split()[0]}, "utils": []}})
         elif path in ("/v1/docs", "/docs"):
             self.send(200, PAGE.format(title="AIO Sandbox API", body="OpenAPI docs (stand-in)."), "text/html")
         elif path == "/v1/openapi.json":
-            self.send_json(200, {"openapi": "3.1.0", "info": {"title": "AIO Sandbox", "version": VERSION}, "paths": {}})
+            self.send_json(200, {"openapi": "3.1.0", "info": {"title": "AIO Sandbox", "version": VERSION},
+                                 "paths": {"/auth": {}, "/tickets": {}, "/v1/sandbox": {}}})
+        elif path == "/auth":
+            self.auth_check()
         elif path == "/vnc/index.html":
             self.send(200, PAGE.format(title="noVNC", body="noVNC (stand-in); WebSocket at /websockify"), "text/html")
         elif path == "/code-server":
@@ -241,11 +307,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path in ("/mcp", "/v1/mcp"):
             self.mcp()
         elif path == "/tickets":
-            if m != "POST":
-                self.send_json(405, {"detail": "Method Not Allowed"})
-            else:
-                self.read_body()
-                self.send_json(200, {"ticket": self.server.auth.new_ticket(), "expires_in": self.server.auth.ticket_ttl})
+            self.tickets()
         elif path == "/v1/file/upload" and m == "POST":
             self.upload()
         elif path == "/v1/file/download":
@@ -259,6 +321,52 @@ class Handler(BaseHTTPRequestHandler):
             self.preview_proxy(path)
         else:
             self.send_json(404, {"detail": "Not Found"})
+
+    def tickets(self):
+        if self.command != "POST":
+            self.send_json(405, {"detail": "Method Not Allowed"})
+            return
+        auth = self.server.auth
+        if auth.enabled and not auth.credential_ok(self.headers, {}):  # the auth backend wants a token
+            self.send_json(401, {"detail": "Unauthorized"}, {"WWW-Authenticate": "Bearer"})
+            return
+        self.read_body()
+        self.send_json(200, {"ticket": auth.new_ticket(), "expires_in": auth.ticket_ttl})
+
+    def auth_check(self):
+        """GET /auth, for nginx auth_request: a JWT in Authorization, or a ticket in X-Original-URI.
+
+        The API key (header or Bearer) is accepted here too, like at the gateway; upstream's spec names
+        only JWT and ticket, so a deployment's verify step proves it on the real image."""
+        if self.command not in ("GET", "HEAD"):
+            self.send_json(405, {"detail": "Method Not Allowed"})
+            return
+        auth = self.server.auth
+        if not auth.enabled or auth.credential_ok(self.headers, {}) or auth.original_uri_ticket_ok(self.headers):
+            self.send_json(200, {"status": "ok"})
+        else:
+            self.send_json(401, {"detail": "Unauthorized"}, {"WWW-Authenticate": "Bearer"})
+
+    def host_preview(self, port):
+        """The gateway's ${port}-${domain} preview: the request as it came, to 127.0.0.1:port, no auth."""
+        if self.headers.get("X-AIO-Standin-Preview"):  # the gateway's own port: nginx would loop until it gives up
+            self.send(508, NGINX_ERROR.format(code="508 Loop Detected"), "text/html")
+            return
+        body = self.read_body()
+        skip = ("connection", "keep-alive", "transfer-encoding", "upgrade", "content-length")
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
+        headers["X-AIO-Standin-Preview"] = "1"
+        try:
+            if not 0 < port < 65536:
+                raise OSError("no such port")
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request(self.command, self.path, body=body or None, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            conn.close()
+            self.send(resp.status, data, resp.getheader("Content-Type", "application/octet-stream"))
+        except (OSError, http.client.HTTPException):
+            self.send(502, NGINX_ERROR.format(code="502 Bad Gateway"), "text/html")
 
     def mcp(self):
         if self.command != "POST":
@@ -288,25 +396,34 @@ class Handler(BaseHTTPRequestHandler):
                        {"Mcp-Session-Id": secrets.token_hex(8)})
 
     def upload(self):
+        """Multipart with `file` and `path` (the full destination path; default: the workspace + file name)."""
         body = self.read_body()
         ctype = self.headers.get("Content-Type", "")
         msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             b"Content-Type: " + ctype.encode("latin-1") + b"\r\n\r\n" + body)
-        target_dir = os.environ.get("WORKSPACE", "/home/gem")
-        saved = []
+        dest_path = None
+        content = None
+        file_name = None
         for part in msg.iter_parts() if msg.is_multipart() else []:
-            name = part.get_filename()
-            if not name:
-                continue
-            os.makedirs(target_dir, exist_ok=True)
-            dest = os.path.join(target_dir, os.path.basename(name))
-            with open(dest, "wb") as f:
-                f.write(part.get_payload(decode=True) or b"")
-            saved.append(dest)
-        if not saved:
+            name = part.get_param("name", header="content-disposition")
+            if name == "path" and part.get_filename() is None:
+                dest_path = (part.get_payload(decode=True) or b"").decode("utf-8").strip()
+            elif part.get_filename() is not None or name == "file":
+                file_name = part.get_filename() or "upload"
+                content = part.get_payload(decode=True) or b""
+        if content is None:
             self.send_json(400, {"success": False, "message": "no file in request"})
-        else:
-            self.send_json(200, {"success": True, "data": {"file_path": saved[0]}})
+            return
+        if not dest_path:
+            dest_path = os.path.join(os.environ.get("WORKSPACE", "/home/gem"), os.path.basename(file_name))
+        if not os.path.isabs(dest_path):
+            self.send_json(400, {"success": False, "message": "path must be absolute"})
+            return
+        os.makedirs(os.path.dirname(dest_path) or "/", exist_ok=True)
+        with open(dest_path, "wb") as f:
+            f.write(content)
+        self.send_json(200, {"success": True, "message": "File uploaded successfully",
+                             "data": {"file_path": dest_path, "file_size": len(content), "success": True}})
 
     def preview_proxy(self, path):
         parts = path.split("/", 3)
@@ -409,6 +526,27 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
+def internal_port(name, default):
+    """AIO_FAKE_API_PORT / AIO_FAKE_AUTH_PORT: a port, 0 for any free one, or "off"."""
+    value = os.environ.get(name, str(default))
+    return None if value == "off" else int(value)
+
+
+def start_internal(role, port, auth):
+    """An internal listener of the image on 127.0.0.1 (never published by docker -p 127.0.0.1:8080:8080)."""
+    if port is None:
+        return None
+    try:
+        server = Server(("127.0.0.1", port), Handler)
+    except OSError as e:
+        banner_line(" %s: cannot listen on 127.0.0.1:%d (%s)" % (role, port, e))
+        return None
+    server.role = role
+    server.auth = auth
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.5}, daemon=True).start()
+    return server
+
+
 def main():
     bind = os.environ.get("AIO_FAKE_BIND", "0.0.0.0")
     port = int(os.environ.get("AIO_FAKE_PORT", "8080"))
@@ -419,16 +557,28 @@ def main():
         except OSError:
             pass
     server = Server((bind, port), Handler)
+    server.role = "gateway"
     server.auth = auth
+    api = start_internal("api", internal_port("AIO_FAKE_API_PORT", 8091), auth)
+    auth_backend = start_internal("auth", internal_port("AIO_FAKE_AUTH_PORT", 8081), auth)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     mode = "jwt" if auth.public_key is not None else ""
     if auth.api_key is not None:
         mode = (mode + "+api-key") if mode else "api-key"
-    log_line("=" * 60)
-    log_line(" AIO Sandbox (stand-in for tests) %s" % VERSION)
-    log_line(" Gateway listening on http://%s:%d  (auth: %s)" % (bind, server.server_address[1], mode or "none"))
-    log_line(" Dashboard: /index.html  VNC: /vnc/index.html  VSCode: /code-server/  MCP: /mcp  Docs: /v1/docs")
-    log_line("=" * 60)
+    banner_line("=" * 60)
+    banner_line(" AIO Sandbox (stand-in for tests)")
+    banner_line(" Image Version: %s" % VERSION)
+    banner_line(" Gateway listening on http://%s:%d  (auth: %s)" % (bind, server.server_address[1], mode or "none"))
+    banner_line(" API server on 127.0.0.1:%s  Auth backend on 127.0.0.1:%s" % (
+        api.server_address[1] if api else "-", auth_backend.server_address[1] if auth_backend else "-"))
+    banner_line(" Dashboard: /index.html  VNC: /vnc/index.html  VSCode: /code-server/  MCP: /mcp  Docs: /v1/docs")
+    if not auth.enabled:
+        banner_line("!" * 60)
+        banner_line(" WARNING: SECURITY RISK - NO AUTHENTICATION CONFIGURED")
+        banner_line(" Every entry point is open to anyone who reaches port 8080.")
+        banner_line(" Set JWT_PUBLIC_KEY or SANDBOX_API_KEY to require authentication.")
+        banner_line("!" * 60)
+    banner_line("=" * 60)
     try:
         server.serve_forever(poll_interval=0.5)
     except (KeyboardInterrupt, SystemExit):

@@ -37,28 +37,34 @@ class Running:
     """The server as a subprocess; reads the port from its banner."""
 
     def __init__(self, env_extra):
-        env = dict(os.environ, AIO_FAKE_BIND="127.0.0.1", AIO_FAKE_PORT="0", PYTHONUNBUFFERED="1")
-        for k in ("JWT_PUBLIC_KEY", "SANDBOX_API_KEY", "TICKET_TTL_SECONDS", "AIO_FAKE_LOG_DIR"):
+        env = dict(os.environ, AIO_FAKE_BIND="127.0.0.1", AIO_FAKE_PORT="0", AIO_FAKE_API_PORT="0",
+                   AIO_FAKE_AUTH_PORT="0", PYTHONUNBUFFERED="1")
+        for k in ("JWT_PUBLIC_KEY", "SANDBOX_API_KEY", "TICKET_TTL_SECONDS", "AIO_FAKE_LOG_DIR", "LOG_STDOUT_SERVER"):
             env.pop(k, None)
         env.update(env_extra)
         self.proc = subprocess.Popen([sys.executable, "-u", SERVER], env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
         self.banner = []
-        self.port = None
+        self.port = self.api_port = self.auth_port = None
         deadline = time.time() + 20
-        while time.time() < deadline and self.port is None:
+        while time.time() < deadline:
             line = self.proc.stdout.readline()
             if not line:
                 break
             self.banner.append(line)
             if "listening on http://127.0.0.1:" in line:
                 self.port = int(line.split("127.0.0.1:")[1].split()[0])
-        if self.port is None:
+            if "API server on 127.0.0.1:" in line:
+                self.api_port = int(line.split("API server on 127.0.0.1:")[1].split()[0])
+                self.auth_port = int(line.split("Auth backend on 127.0.0.1:")[1].split()[0])
+            if line.startswith("=") and self.api_port is not None:  # the banner's closing rule
+                break
+        if self.port is None or self.api_port is None:
             self.stop()
             raise RuntimeError("server did not start: " + "".join(self.banner))
 
-    def request(self, method, path, headers=None, body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+    def request(self, method, path, headers=None, body=None, port=None):
+        conn = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=10)
         conn.request(method, path, body=body, headers=headers or {})
         resp = conn.getresponse()
         data = resp.read()
@@ -72,7 +78,7 @@ class Running:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             out, _ = self.proc.communicate(timeout=10)
-        return out
+        return "".join(self.banner) + out
 
 
 def ws_connect(port, path, headers=None, protocols=None, key=None):
@@ -95,6 +101,12 @@ def ws_connect(port, path, headers=None, protocols=None, key=None):
     status = int(head.split(b" ")[1])
     expected = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
     return sock, status, head.decode(), rest, expected.decode()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def ws_read_frame(sock, rest):
@@ -135,6 +147,37 @@ class OpenServerTest(unittest.TestCase):
         text = "".join(self.srv.banner)
         self.assertIn("AIO Sandbox", text)
         self.assertIn("auth: none", text)
+        self.assertIn("Image Version: ", text)
+
+    def test_banner_warns_without_auth(self):
+        srv = Running({})
+        out = srv.stop()
+        self.assertIn("WARNING: SECURITY RISK - NO AUTHENTICATION CONFIGURED", out)
+
+    def test_sandbox_info_at_top_level(self):
+        # As upstream's SDK reads it (SandboxResponse: home_dir, version, detail required).
+        status, body, _ = self.srv.request("GET", "/v1/sandbox")
+        doc = json.loads(body)
+        self.assertEqual(status, 200)
+        self.assertEqual(doc["home_dir"], "/home/gem")
+        self.assertTrue(doc["version"])
+        self.assertEqual(set(doc["detail"]), {"system", "runtime", "utils"})
+
+    def test_upload_honours_path_field(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            dest = os.path.join(d, "sub", "notes.txt")
+            boundary = "xXbOuNdArYx"
+            body = ("--%s\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n%s\r\n"
+                    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                    "Content-Type: text/plain\r\n\r\nhello upload\r\n--%s--\r\n") % (boundary, dest, boundary, boundary)
+            status, data, _ = self.srv.request("POST", "/v1/file/upload",
+                                               {"Content-Type": "multipart/form-data; boundary=" + boundary},
+                                               body.encode())
+            self.assertEqual(status, 200, data)
+            self.assertEqual(json.loads(data)["data"], {"file_path": dest, "file_size": 12, "success": True})
+            with open(dest, "rb") as f:
+                self.assertEqual(f.read(), b"hello upload")
 
     def test_entry_points(self):
         for path in ("/", "/index.html", "/v1/docs", "/v1/sandbox", "/v1/ping", "/vnc/index.html?autoconnect=true",
@@ -202,12 +245,32 @@ class OpenServerTest(unittest.TestCase):
             sock.close()
 
     def test_access_log_line_per_request(self):
-        srv = Running({})
+        srv = Running({})  # no log folder (run by hand): the lines go to stdout
         srv.request("GET", "/v1/ping")
         srv.request("GET", "/index.html")
         out = srv.stop()
         self.assertIn('"GET /v1/ping HTTP/1.1" 200', out)
         self.assertIn('"GET /index.html HTTP/1.1" 200', out)
+
+    def test_access_log_goes_to_file_not_stdout(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            srv = Running({"AIO_FAKE_LOG_DIR": d})  # as in the image: /var/log/gem
+            srv.request("GET", "/index.html")
+            out = srv.stop()
+            with open(os.path.join(d, "nginx-access.log")) as f:
+                self.assertIn('"GET /index.html HTTP/1.1" 200', f.read())
+            self.assertNotIn('"GET /index.html', out)
+            self.assertIn("Image Version: ", out)  # the banner still reaches docker logs
+            srv = Running({"AIO_FAKE_LOG_DIR": d, "LOG_STDOUT_SERVER": "true"})
+            srv.request("GET", "/index.html")
+            self.assertIn('"GET /index.html HTTP/1.1" 200', srv.stop())
+
+    def test_preview_host_without_listener_is_a_gateway_error(self):
+        port = free_port()
+        status, body, _ = self.srv.request("GET", "/v1/sandbox", {"Host": "%d-x" % port})
+        self.assertEqual(status, 502)
+        self.assertIn(b"502 Bad Gateway", body)
 
 
 class JwtAuthTest(unittest.TestCase):
@@ -284,6 +347,7 @@ class JwtAuthTest(unittest.TestCase):
         finally:
             sock.close()
         self.assertEqual(self.get("/vnc/index.html?ticket=wrong"), 401)
+        self.assertEqual(self.get("/vnc/index.html?ticket=" + ticket), 200)  # a third use: reusable within its TTL
         time.sleep(2.5)  # the ticket's TTL (TICKET_TTL_SECONDS=2), not a timing assertion
         self.assertEqual(self.get("/vnc/index.html?ticket=" + ticket), 401)
 
@@ -292,10 +356,50 @@ class JwtAuthTest(unittest.TestCase):
         sock.close()
         self.assertEqual(status, 401)
 
-    def test_documented_weaknesses(self):
-        # (unverified in the facts file, imitated so the app's proxy checks have something to catch)
-        self.assertEqual(self.get("/v1/sandbox?x=.js"), 200)
-        self.assertEqual(self.get("/v1/sandbox", headers={"Host": "8091-anything"}), 200)
+    def test_ping_open_only_exactly(self):
+        self.assertEqual(self.get("/v1/ping?x=1"), 401)
+        self.assertEqual(self.srv.request("HEAD", "/v1/ping")[0], 401)
+        self.assertEqual(self.srv.request("POST", "/v1/ping")[0], 401)
+
+    def test_static_suffix_skips_auth_for_get_only(self):
+        # (third-party study) the whole URI, query included; GET only; .map is not in the list
+        for ext in (".js", ".css", ".svg", ".woff", ".woff2", ".json", ".ico", ".png", ".jpg", ".jpeg", ".gif",
+                    ".webp", ".wasm", ".ttf", ".JS"):
+            self.assertEqual(self.get("/v1/sandbox?x=" + ext), 200, ext)
+        self.assertEqual(self.get("/v1/openapi.json"), 200)
+        self.assertEqual(self.get("/v1/file/download?path=/etc/hostname&x=.js"), 200)
+        self.assertEqual(self.get("/v1/sandbox?x=.map"), 401)
+        self.assertEqual(self.get("/v1/sandbox?x=.js&y=1"), 401)
+        self.assertEqual(self.srv.request("HEAD", "/v1/sandbox?x=.js")[0], 401)
+        self.assertEqual(self.srv.request("POST", "/mcp?x=.js", {"Content-Type": "application/json"}, "{}")[0], 401)
+
+    def test_preview_host_reaches_any_internal_port_without_auth(self):
+        # (third-party study) Host "<digits>-<anything>" → 127.0.0.1:<digits>, no auth, no allow-list
+        status, body, _ = self.srv.request("GET", "/v1/sandbox", {"Host": "%d-anything" % self.srv.api_port})
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body)["home_dir"], "/home/gem")
+        status, _, _ = self.srv.request("GET", "/auth", {"Host": "%d-x.example" % self.srv.auth_port})
+        self.assertEqual(status, 401)  # reached the auth backend itself, which refuses a request without a token
+        status, _, _ = self.srv.request("GET", "/v1/sandbox", {"Host": "%d-x" % free_port()})
+        self.assertEqual(status, 502)  # nothing listens: the gateway's error, not 401
+        self.assertEqual(self.get("/v1/sandbox", headers={"Host": "sandbox-8091.example"}), 401)
+
+    def test_internal_api_server_checks_nothing(self):
+        status, _, _ = self.srv.request("GET", "/v1/sandbox", port=self.srv.api_port)
+        self.assertEqual(status, 200)
+
+    def test_auth_endpoint_for_auth_request(self):
+        token = make_jwt(self.key, {"exp": int(time.time()) + 600})
+        for port in (self.srv.port, self.srv.auth_port):
+            self.assertEqual(self.srv.request("GET", "/auth", port=port)[0], 401)
+            self.assertEqual(self.srv.request("GET", "/auth", {"Authorization": "Bearer " + token}, port=port)[0], 200)
+            self.assertEqual(self.srv.request("GET", "/auth", {"Authorization": "Bearer nope"}, port=port)[0], 401)
+            self.assertEqual(self.srv.request("GET", "/auth", {"X-Original-URI": "/vnc/index.html?x=.js"},
+                                              port=port)[0], 401)
+        status, body, _ = self.srv.request("POST", "/tickets", {"Authorization": "Bearer " + token})
+        ticket = json.loads(body)["ticket"]
+        self.assertEqual(self.srv.request("GET", "/auth", {"X-Original-URI": "/websockify?ticket=" + ticket})[0], 200)
+        self.assertEqual(self.srv.request("GET", "/auth", {"X-Original-URI": "/websockify?ticket=wrong"})[0], 401)
 
 
 class ApiKeyAuthTest(unittest.TestCase):
@@ -334,6 +438,11 @@ class ApiKeyAuthTest(unittest.TestCase):
 
     def test_banner_names_mode(self):
         self.assertIn("auth: api-key", "".join(self.srv.banner))
+
+    def test_auth_endpoint_takes_the_key(self):
+        self.assertEqual(self.srv.request("GET", "/auth", {"X-AIO-API-Key": self.KEY})[0], 200)
+        self.assertEqual(self.srv.request("GET", "/auth", {"X-AIO-API-Key": "wrong"})[0], 401)
+        self.assertEqual(self.srv.request("GET", "/auth")[0], 401)
 
     def test_tickets_with_key(self):
         status, body, _ = self.srv.request("POST", "/tickets", {"X-AIO-API-Key": self.KEY})
