@@ -237,6 +237,23 @@ Status VmDeployAnswers::checkTimeZone(const QString& tz)
     return {};
 }
 
+Status VmDeployAnswers::checkPublicHost(const HostName& host)
+{
+    if (host.isEmpty())
+        return invalid(tr("No public host name is given."),
+                       tr("Enter the DNS name the sandbox will be served on, e.g. sandbox.example.com."));
+    // The image's gateway routes any Host "<digits>-<anything>" to that port inside the container,
+    // before and without authentication (its port preview): such a name would expose an internal port.
+    const QString text = host.toString();
+    if (!host.isIpAddress() && matches(QStringLiteral("[0-9]+-.*"), text))
+        return invalid(tr("The public host name %1 begins with digits and a hyphen: the sandbox image routes such "
+                          "a name to the internal port %2 without any authentication.")
+                           .arg(text, text.section(QLatin1Char('-'), 0, 0)),
+                       tr("Choose a name whose first label does not start with digits followed by '-', e.g. "
+                          "sandbox-%1.").arg(text));
+    return {};
+}
+
 Status VmDeployAnswers::checkBasicAuthUser(const QString& user)
 {
     if (user.isEmpty() || user.size() > 64 || !matches(QStringLiteral("[A-Za-z0-9._-]+"), user))
@@ -382,9 +399,8 @@ Status VmDeployAnswers::validate() const
         seen.insert(name);
     }
 
-    if (publicHost.isEmpty())
-        return invalid(tr("No public host name is given."),
-                       tr("Enter the DNS name the sandbox will be served on, e.g. sandbox.example.com."));
+    if (Status s = checkPublicHost(publicHost); !s)
+        return s;
 
     switch (tlsMode) {
     case TlsMode::ExistingFiles:

@@ -95,6 +95,8 @@ struct VmDeployAnswers
     static Status checkEnvValue(const QString& name, const QString& value);
     static Status checkRemotePath(const QString& field, const QString& path);
     static Status checkTimeZone(const QString& tz);
+    // Set, and not "<digits>-…", which the image's gateway would route to an internal port.
+    static Status checkPublicHost(const HostName& host);
     static Status checkBasicAuthUser(const QString& user);
     static Status checkAuthRequestUrl(const QUrl& url);
     static Status checkEmail(const QString& email);

@@ -43,7 +43,8 @@ QString HttpProbeResult::evidence() const
 QByteArray HttpsProbe::serialize(const HttpProbeRequest& request)
 {
     QByteArray wire = request.method + ' ' + request.path + " HTTP/1.1\r\n";
-    wire += "Host: " + request.endpoint.hostHeader() + "\r\n";
+    wire += "Host: "
+        + (request.hostHeaderOverride.isEmpty() ? request.endpoint.hostHeader() : request.hostHeaderOverride) + "\r\n";
     bool hasUserAgent = false;
     for (const auto& [name, value] : request.headers) {
         wire += name + ": " + value + "\r\n";
@@ -64,6 +65,8 @@ Status HttpsProbe::validate(const HttpProbeRequest& request)
         || request.method.isEmpty() || request.method.contains(' ') || hasLineBreak(request.method))
         return Error(ErrorKind::InvalidInput, tr("The probe's request line is malformed."),
                      QString::fromLatin1(request.method + ' ' + request.path));
+    if (request.hostHeaderOverride.contains(' ') || hasLineBreak(request.hostHeaderOverride))
+        return Error(ErrorKind::InvalidInput, tr("The probe's Host header is malformed."));
     for (const auto& [name, value] : request.headers) {
         if (name.isEmpty() || name.contains(':') || hasLineBreak(name) || hasLineBreak(value))
             return Error(ErrorKind::InvalidInput, tr("A probe header contains a line break or a colon in its name."));

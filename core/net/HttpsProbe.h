@@ -15,6 +15,9 @@ struct HttpProbeRequest
     QByteArray method = "GET";
     QByteArray path = "/"; // origin-form, e.g. "/v1/ping?x=1"
     HttpHeaders headers; // extra headers (Authorization…); Host and Connection are set by the probe
+    // Sent as Host instead of the endpoint's name (SNI and certificate checks still use the name):
+    // for probes that a proxy must not route on the client's Host ("8091-x").
+    QByteArray hostHeaderOverride;
     QByteArray body;
     qsizetype maxBodyBytes = 64 * 1024;
     // Send the request even when the certificate did not verify (never with credentials you

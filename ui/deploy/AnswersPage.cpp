@@ -201,7 +201,7 @@ QWidget* AnswersPage::addressGroup()
         Result<HostName> host = HostName::parse(text.trimmed());
         if (!host)
             return host.error();
-        return {};
+        return VmDeployAnswers::checkPublicHost(*host);
     });
     m_publicHost->setPlaceholderText(tr("sandbox.example.com"));
     m_tlsMode = new QComboBox(box);

@@ -20,6 +20,33 @@ QString acmeLocation(const VmDeployAnswers& a)
                           "    }\n")
         .arg(a.acmeWebroot);
 }
+QString proxyDirectives(const QString& host)
+{
+    return QStringLiteral("        proxy_pass http://127.0.0.1:8080;\n"
+                          "        proxy_http_version 1.1;\n"
+                          "        # Host is set here, never taken from the client: the sandbox routes on it.\n"
+                          "        proxy_set_header Host %1;\n"
+                          "        proxy_set_header Upgrade $http_upgrade;\n"
+                          "        proxy_set_header Connection $connection_upgrade;\n"
+                          "        proxy_set_header X-Real-IP $remote_addr;\n"
+                          "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+                          "        proxy_set_header X-Forwarded-Proto $scheme;\n"
+                          "        # What clients say about the original request is never passed on.\n"
+                          "        proxy_set_header Forwarded \"\";\n"
+                          "        proxy_set_header X-Forwarded-Host \"\";\n"
+                          "        proxy_set_header X-Forwarded-Port \"\";\n"
+                          "        proxy_set_header X-Original-URL \"\";\n"
+                          "        proxy_set_header X-Original-URI \"\";\n"
+                          "        proxy_set_header X-Rewrite-URL \"\";\n"
+                          "        # Clients must not pick an internal port of the sandbox.\n"
+                          "        proxy_set_header X-AIO-Proxy-Port \"\";\n"
+                          "        # VNC, terminals and MCP keep connections open for hours.\n"
+                          "        proxy_read_timeout 86400s;\n"
+                          "        proxy_send_timeout 86400s;\n"
+                          "        proxy_buffering off;\n"
+                          "        proxy_request_buffering off;\n")
+        .arg(host);
+}
 } // namespace
 
 QString NginxSite::mapFilePath()
@@ -40,6 +67,23 @@ QString NginxSite::htpasswdPath()
 QString NginxSite::authRequestLocation()
 {
     return QStringLiteral("/_aio_auth");
+}
+
+QString NginxSite::sandboxAuthLocation()
+{
+    return QStringLiteral("/_aio_sandbox_auth");
+}
+
+bool NginxSite::asksSandboxAtTheEdge(const VmDeployAnswers& a)
+{
+    // Basic auth and SSO already refuse strangers at the edge for every request; without them the
+    // sandbox's own check is the barrier, and its gateway skips it for static suffixes.
+    return (a.sandboxJwt || a.sandboxApiKey) && a.basicAuthUser.isEmpty() && a.authRequestUrl.isEmpty();
+}
+
+QString NginxSite::staticSuffixPattern()
+{
+    return QStringLiteral("js|css|svg|woff|woff2|json|ico|png|jpg|jpeg|gif|webp|wasm|ttf");
 }
 
 NginxSite::TlsFiles NginxSite::tlsFiles(const VmDeployAnswers& a)
@@ -91,7 +135,8 @@ QString NginxSite::render(const VmDeployAnswers& a)
                           "    ssl_certificate_key %3;\n"
                           "    ssl_protocols TLSv1.2 TLSv1.3;\n"
                           "    ssl_prefer_server_ciphers off;\n"
-                          "    ssl_session_timeout 1d;\n\n"
+                          "    ssl_session_timeout 1d;\n"
+                          "    server_tokens off;\n\n"
                           "    client_max_body_size 50m;\n")
                .arg(host, tls.certificate, tls.privateKey);
 
@@ -112,11 +157,49 @@ QString NginxSite::render(const VmDeployAnswers& a)
                    .arg(authRequestLocation(), a.authRequestUrl.toString(QUrl::FullyEncoded), host);
     }
 
+    const bool sandboxAtEdge = asksSandboxAtTheEdge(a);
+    if (sandboxAtEdge) {
+        out += QStringLiteral(
+                   "\n"
+                   "    # The sandbox decides every request here, through its /auth endpoint (JWT, API key, or a\n"
+                   "    # ticket in the original URI). Its gateway alone would let a GET ending in a static suffix\n"
+                   "    # (\"?x=.js\") through unauthenticated; this fixed URI with a fixed Host cannot match that.\n"
+                   "    location = %1 {\n"
+                   "        internal;\n"
+                   "        proxy_pass http://127.0.0.1:8080/auth;\n"
+                   "        proxy_pass_request_body off;\n"
+                   "        proxy_set_header Content-Length \"\";\n"
+                   "        proxy_set_header Host %2;\n"
+                   "        proxy_set_header X-Original-URI $request_uri;\n"
+                   "        proxy_set_header X-Original-Method $request_method;\n"
+                   "        proxy_set_header X-AIO-Proxy-Port \"\";\n"
+                   "    }\n")
+                   .arg(sandboxAuthLocation(), host);
+    }
+
+    if (sandboxAtEdge) {
+        out += QStringLiteral("\n"
+                              "    # noVNC's own files (scripts, styles, images), which a page opened with a ticket loads\n"
+                              "    # without one. Matched on the normalized path, so \"..\" or a query cannot leave /vnc/.\n"
+                              "    location ~* ^/vnc/[A-Za-z0-9_./-]+\\.(%1)$ {\n")
+                   .arg(staticSuffixPattern());
+        if (!a.allowlist.isEmpty()) {
+            for (const Cidr& cidr : a.allowlist)
+                out += QStringLiteral("        allow %1;\n").arg(cidr.toString());
+            out += QStringLiteral("        deny all;\n");
+        }
+        out += QStringLiteral("        limit_except GET {\n"
+                              "            deny all;\n"
+                              "        }\n");
+        out += proxyDirectives(host);
+        out += QStringLiteral("    }\n");
+    }
+
     out += QStringLiteral("\n    location / {\n");
     if (!a.allowlist.isEmpty()) {
         out += QStringLiteral("        # Only these networks may reach the sandbox.\n");
-        for (const Cidr& c : a.allowlist)
-            out += QStringLiteral("        allow %1;\n").arg(c.toString());
+        for (const Cidr& cidr : a.allowlist)
+            out += QStringLiteral("        allow %1;\n").arg(cidr.toString());
         out += QStringLiteral("        deny all;\n");
     }
     if (!a.basicAuthUser.isEmpty())
@@ -125,25 +208,11 @@ QString NginxSite::render(const VmDeployAnswers& a)
                    .arg(htpasswdPath());
     if (!a.authRequestUrl.isEmpty())
         out += QStringLiteral("        auth_request %1;\n").arg(authRequestLocation());
-    out += QStringLiteral("        proxy_pass http://127.0.0.1:8080;\n"
-                          "        proxy_http_version 1.1;\n"
-                          "        # Host is set here, never taken from the client: the sandbox routes on it.\n"
-                          "        proxy_set_header Host %1;\n"
-                          "        proxy_set_header Upgrade $http_upgrade;\n"
-                          "        proxy_set_header Connection $connection_upgrade;\n"
-                          "        proxy_set_header X-Real-IP $remote_addr;\n"
-                          "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-                          "        proxy_set_header X-Forwarded-Proto $scheme;\n"
-                          "        # Clients must not pick an internal port of the sandbox.\n"
-                          "        proxy_set_header X-AIO-Proxy-Port \"\";\n"
-                          "        # VNC, terminals and MCP keep connections open for hours.\n"
-                          "        proxy_read_timeout 86400s;\n"
-                          "        proxy_send_timeout 86400s;\n"
-                          "        proxy_buffering off;\n"
-                          "        proxy_request_buffering off;\n"
-                          "    }\n"
-                          "}\n")
-               .arg(host);
+    if (sandboxAtEdge)
+        out += QStringLiteral("        auth_request %1;\n").arg(sandboxAuthLocation());
+    out += proxyDirectives(host);
+    out += QStringLiteral("    }\n"
+                          "}\n");
     return out;
 }
 

@@ -22,6 +22,12 @@ public:
     static QString siteFilePath(); // "/etc/nginx/conf.d/aio-sandbox.conf"
     static QString htpasswdPath(); // "/etc/nginx/aio-sandbox.htpasswd"
     static QString authRequestLocation(); // "/_aio_auth" (internal)
+    static QString sandboxAuthLocation(); // "/_aio_sandbox_auth" (internal, to the sandbox's /auth)
+    // Whether nginx asks the sandbox's /auth for every request: when its own JWT or API key is the
+    // barrier (no basic auth or SSO at the edge), since its gateway skips auth for static suffixes.
+    static bool asksSandboxAtTheEdge(const VmDeployAnswers& answers);
+    // The image gateway's static suffixes, as an nginx regex alternation ("js|css|…").
+    static QString staticSuffixPattern();
 
     // Where the certificate and key live on the VM for the chosen TLS mode:
     // existing → the admin's paths; ACME → /etc/letsencrypt/live/<host>/{fullchain,privkey}.pem;

@@ -276,7 +276,48 @@ Result<VerifyReport> SandboxContainerStep::verify(PlanContext& context)
     QString evidence;
     const Status gateway = waitForGateway(context, &evidence);
     report.add(tr("the sandbox answers on 127.0.0.1:8080"), gateway.ok(), evidence);
+    addBannerCheck(context, report);
     return report;
+}
+
+void SandboxContainerStep::addBannerCheck(PlanContext& context, VerifyReport& report)
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    // The banner is the first lines of the container's output; access lines may follow in volume.
+    RemoteCommand logs = RemoteCommand::shell(
+                             QStringLiteral("docker logs %1 2>&1 | head -n 200").arg(shellQuote(a.containerName)))
+                             .asRoot();
+    logs.timeoutMs = 60'000;
+    Result<CommandOutcome> r = context.run(logs);
+    const QString banner = r ? QString::fromUtf8(r->stdoutData) : QString();
+    const BannerFacts facts = readBanner(banner);
+    const bool imageAuth = a.sandboxJwt || a.sandboxApiKey;
+    QString evidence = facts.imageVersion.isEmpty() ? tr("no \"Image Version\" line in docker logs")
+                                                    : tr("Image Version: %1").arg(facts.imageVersion);
+    if (facts.noAuthWarning)
+        evidence += tr("; the banner warns: NO AUTHENTICATION CONFIGURED");
+    if (!r)
+        evidence = r.error().toString();
+    if (imageAuth)
+        report.add(tr("the sandbox's own authentication is on (no warning in its start-up banner)"),
+                   r && !facts.noAuthWarning, evidence);
+    else
+        report.add(tr("the sandbox's own authentication is off by choice: only the edge protects it"), r.ok(),
+                   evidence);
+}
+
+SandboxContainerStep::BannerFacts SandboxContainerStep::readBanner(const QString& output)
+{
+    BannerFacts facts;
+    const QStringList lines = output.split(QLatin1Char('\n'));
+    for (const QString& raw : lines) {
+        const QString line = raw.trimmed();
+        if (facts.imageVersion.isEmpty() && line.startsWith(QLatin1String("Image Version:")))
+            facts.imageVersion = line.mid(int(qstrlen("Image Version:"))).trimmed().left(64);
+        if (line.contains(QLatin1String("SECURITY RISK - NO AUTHENTICATION CONFIGURED")))
+            facts.noAuthWarning = true;
+    }
+    return facts;
 }
 
 Status SandboxContainerStep::rollback(PlanContext& context, const StepState& state)

@@ -32,7 +32,16 @@ public:
     Result<ContainerSpec> desiredSpec() const;
     QString previousName() const;
 
+    // What the image's start-up banner (the first lines of `docker logs`) says about itself.
+    struct BannerFacts
+    {
+        QString imageVersion; // the "Image Version: X" line
+        bool noAuthWarning = false; // "WARNING: SECURITY RISK - NO AUTHENTICATION CONFIGURED"
+    };
+    static BannerFacts readBanner(const QString& output);
+
 private:
+    void addBannerCheck(PlanContext& context, VerifyReport& report);
     Result<ContainerSpec> inspect(PlanContext& context, bool* exists);
     Status waitForGateway(PlanContext& context, QString* evidence);
 

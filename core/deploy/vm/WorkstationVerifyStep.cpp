@@ -21,12 +21,53 @@ QString errorEvidence(const Error& e)
 {
     return e.message + (e.detail.isEmpty() ? QString() : QStringLiteral(" (") + e.detail + QLatin1Char(')'));
 }
+
+// An anonymous request an attacker would try, and what it should meet: a refusal (401/403) by
+// nginx or by the sandbox. A 2xx, 3xx, 404 or 502 means the request reached something behind.
+struct AnonymousProbe
+{
+    QByteArray path;
+    QByteArray host; // empty: the public name
+    bool websocket = false;
+    const char* what; // translated check name, %1 = the request
+};
+
+const QList<AnonymousProbe>& anonymousProbes()
+{
+    static const QList<AnonymousProbe> probes{
+        // Every entrance of the image.
+        {"/", {}, false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/vnc/index.html", {}, false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/websockify", {}, true, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/code-server/", {}, false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/mcp", {}, false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/v1/docs", {}, false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/v1/shell/ws", {}, true, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/v1/file/download?path=/etc/hostname", {}, false,
+         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/proxy/9222/json/version", {}, false,
+         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        // The image's own authentication skips a GET whose whole URI ends in a static suffix…
+        {"/v1/file/download?path=/etc/hostname&x=.js", {}, false,
+         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused")},
+        {"/v1/sandbox?x=.json", {}, false,
+         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused")},
+        {"/v1/openapi.json", {}, false,
+         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused")},
+        // …and routes a Host "<digits>-…" to that port inside the container.
+        {"/v1/sandbox", "8091-x", false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "Host bypass %1 is refused")},
+        {"/auth", "8081-x", false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "Host bypass %1 is refused")},
+        {"/json/version", "9222-x", false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "Host bypass %1 is refused")},
+    };
+    return probes;
+}
 } // namespace
 
 WorkstationVerifyStep::WorkstationVerifyStep(std::shared_ptr<const VmDeployment> deployment)
     : Step(QStringLiteral("verify"), tr("Verify from this workstation"),
-           tr("Checks from here, like a user would: HTTPS with a valid certificate, access refused without "
-              "credentials and allowed with them, the VNC WebSocket through nginx, and port 8080 closed."))
+           tr("Checks from here, like a user and an attacker would: HTTPS with a valid certificate, every entrance "
+              "refused without credentials (also through the image's known bypasses) and allowed with them, the "
+              "VNC WebSocket through nginx, and port 8080 closed."))
     , m_deployment(std::move(deployment))
 { }
 
@@ -90,7 +131,10 @@ Result<StepPreview> WorkstationVerifyStep::preview(PlanContext& context, const S
     p.nothingToDo = true;
     const QString host = m_deployment->answers.publicHost.toString();
     p.notes << tr("GET https://%1/v1/ping through nginx, certificate verified for %1").arg(host)
-            << tr("GET /vnc/index.html without credentials is refused (401/403)")
+            << tr("every entrance (/, /vnc/index.html, /websockify, /code-server/, /mcp, /v1/docs, /v1/shell/ws, "
+                  "/v1/file/download, /proxy/9222/) without credentials is refused (401/403)")
+            << tr("the image's static-suffix bypass (?x=.js, ?x=.json, /v1/openapi.json) and its port-preview Host "
+                  "routing (Host: 8091-x, 8081-x, 9222-x) are refused")
             << tr("GET /vnc/index.html with credentials succeeds")
             << tr("WebSocket upgrade on /websockify answers the VNC greeting")
             << tr("http://%1/ redirects to HTTPS").arg(host)
@@ -126,15 +170,10 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
         context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));
 
     if (hasCredentialProtection()) {
-        HttpProbeRequest anonymous;
-        anonymous.endpoint = httpsEndpoint();
-        anonymous.path = "/vnc/index.html";
-        Result<HttpProbeResult> refused = HttpsProbe::run(anonymous, cancel);
-        const bool wasRefused = refused && refused->requestSent && (refused->status == 401 || refused->status == 403);
-        report.add(tr("/vnc/index.html without credentials is refused"), wasRefused,
-                   refused ? refused->evidence() : errorEvidence(refused.error()));
+        for (const AnonymousProbe& probe : anonymousProbes())
+            checkRefused(report, probe.path, probe.host, probe.websocket, tr(probe.what), cancel);
     } else {
-        report.add(tr("/vnc/index.html without credentials is refused"), true,
+        report.add(tr("entrances without credentials are refused"), true,
                    tr("only an IP allowlist protects the site and this workstation is inside it; refusal cannot be "
                       "observed from here"));
     }
@@ -173,6 +212,32 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
     const PortProbeResult port = PortProbe::run(httpsEndpoint().address, Port(8080), 3000);
     report.add(tr("port 8080 is closed from outside"), port.state != PortState::Open, port.evidence());
     return report;
+}
+
+void WorkstationVerifyStep::checkRefused(VerifyReport& report, const QByteArray& path, const QByteArray& host,
+                                         bool websocket, const QString& nameTemplate, const CancelToken& cancel) const
+{
+    const QString request = (host.isEmpty() ? QString() : QStringLiteral("Host: %1 ").arg(QString::fromLatin1(host)))
+        + (websocket ? QStringLiteral("WebSocket ") : QStringLiteral("GET ")) + QString::fromLatin1(path);
+    const QString name = nameTemplate.arg(request);
+    if (websocket) {
+        WebSocketProbeRequest ws;
+        ws.endpoint = httpsEndpoint();
+        ws.path = path;
+        Result<WebSocketProbeResult> r = WebSocketProbe::run(ws, cancel);
+        report.add(name, r && r->requestSent && (r->status == 401 || r->status == 403),
+                   r ? r->evidence() : errorEvidence(r.error()));
+        return;
+    }
+    HttpProbeRequest http;
+    http.endpoint = httpsEndpoint();
+    http.path = path;
+    http.hostHeaderOverride = host;
+    Result<HttpProbeResult> r = HttpsProbe::run(http, cancel);
+    // nginx may also answer a foreign Host with 400 or 421 before proxying: refused as well.
+    const bool refused = r && r->requestSent
+        && (r->status == 401 || r->status == 403 || (!host.isEmpty() && (r->status == 400 || r->status == 421)));
+    report.add(name, refused, r ? r->evidence() : errorEvidence(r.error()));
 }
 
 Status WorkstationVerifyStep::rollback(PlanContext& context, const StepState& state)

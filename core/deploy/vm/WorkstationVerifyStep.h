@@ -11,8 +11,8 @@ namespace aio {
 // The last step: checks from this workstation, through the network like a user, that
 // https://<public host>/v1/ping answers through nginx with a certificate that verifies (the
 // connection goes to the VM's address while presenting the public name, so it works before DNS
-// points at the VM), an unauthenticated request to /vnc/index.html is refused, an authenticated
-// one succeeds, a WebSocket upgrade on /websockify gets the VNC greeting, port 80 redirects to
+// points at the VM), every entrance of the image is refused without credentials, also through
+// the image's static-suffix and "<digits>-" Host bypasses, an authenticated request succeeds, a WebSocket upgrade on /websockify gets the VNC greeting, port 80 redirects to
 // HTTPS, and port 8080 on the VM's address is closed. Changes nothing; cannot be skipped.
 class WorkstationVerifyStep : public Step
 {
@@ -33,6 +33,10 @@ public:
     bool hasCredentialProtection() const;
 
 private:
+    // One anonymous probe that must be refused (401/403), with its evidence.
+    void checkRefused(VerifyReport& report, const QByteArray& path, const QByteArray& host, bool websocket,
+                      const QString& nameTemplate, const CancelToken& cancel) const;
+
     std::shared_ptr<const VmDeployment> m_deployment;
 };
 

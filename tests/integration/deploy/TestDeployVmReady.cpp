@@ -27,7 +27,11 @@ private slots:
     void dryRunShowsThePlanAndChangesNothing();
     void deployWithCertbotAgainstPebble();
     void httpsAnswersWithTheIssuedCertificate();
+    void publicHostRoutedToAPortIsRefusedBeforeAnythingIsSent();
     void unauthenticatedAccessIsRefused();
+    void everyEntranceAndBypassIsRefusedAnonymously_data();
+    void everyEntranceAndBypassIsRefusedAnonymously();
+    void ticketOpensNoVncWithItsFiles();
     void authenticatedRequestAndWebSocketUpgradeWork();
     void port8080IsClosedFromOutside();
     void secondRunChangesNothing();
@@ -169,6 +173,10 @@ void TestDeployVmReady::deployWithCertbotAgainstPebble()
     QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     QVERIFY2(r.output.contains(QStringLiteral("✓ Verify from this workstation")), qPrintable(r.output));
     QVERIFY2(!r.output.contains(QStringLiteral("✗")), qPrintable(r.output));
+    // The verify step itself tried the image's bypasses and read the banner.
+    QVERIFY2(r.output.contains(QStringLiteral("Host bypass Host: 8091-x GET /v1/sandbox is refused")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("static-suffix bypass GET /v1/openapi.json is refused")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("Image Version: ")), qPrintable(r.output));
     QVERIFY(QFile::exists(m_keyPath));
     QString site;
     QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
@@ -190,6 +198,96 @@ void TestDeployVmReady::httpsAnswersWithTheIssuedCertificate()
     QVERIFY2(result->tls.chain.first().issuer.contains(QStringLiteral("Pebble")), qPrintable(result->tls.toString()));
     QVERIFY(result->tls.chain.first().subjectAltNames.contains(QStringLiteral("DNS:")
                                                                + m_tb.value(QStringLiteral("VM_READY_NAME"))));
+}
+
+void TestDeployVmReady::publicHostRoutedToAPortIsRefusedBeforeAnythingIsSent()
+{
+    // The image routes "Host: <digits>-…" to that port inside the container without auth.
+    QJsonObject bad = answers();
+    bad.insert(QStringLiteral("publicHost"), QStringLiteral("8091-sandbox.test"));
+    const QString path = m_tb.writeScratch(QStringLiteral("digits-host.json"), QJsonDocument(bad).toJson());
+    const CliRun r = m_tb.cli(deployArgs(path));
+    QVERIFY2(r.exitCode != 0, qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("8091-sandbox.test begins with digits and a hyphen")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("internal port 8091 without any authentication")), qPrintable(r.output));
+    // Refused while reading the answers: no step ran, nothing reached the VM.
+    QVERIFY2(!r.output.contains(QStringLiteral("Preflight")), qPrintable(r.output));
+}
+
+void TestDeployVmReady::everyEntranceAndBypassIsRefusedAnonymously_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("host");
+    for (const char* p : {"/", "/index.html", "/vnc/index.html?autoconnect=true", "/code-server/", "/mcp", "/v1/mcp",
+                          "/v1/docs", "/terminal", "/jupyter", "/v1/sandbox", "/v1/file/download?path=/etc/hostname",
+                          "/proxy/9222/json/version", "/absproxy/8091/v1/sandbox", "/cdp/json/version"})
+        QTest::newRow(p) << QByteArray(p) << QByteArray();
+    // The image's static-suffix rule: GET with the whole URI ending in .js, .json, …
+    for (const char* p : {"/v1/file/download?path=/etc/hostname&x=.js", "/v1/sandbox?x=.json", "/v1/openapi.json",
+                          "/v1/shell/sessions?x=.css", "/vnc/../v1/openapi.json", "/vnc/%2e%2e/v1/openapi.json",
+                          "/vnc/..%2fv1/sandbox?x=.js", "/vnc/%2e%2e/v1/file/download?path=/etc/hostname&x=.js"})
+        QTest::newRow(p) << QByteArray(p) << QByteArray();
+    // Its port-preview Host routing: "<digits>-…" goes to that port inside the container.
+    QTest::newRow("Host 8091-x") << QByteArray("/v1/sandbox") << QByteArray("8091-x");
+    QTest::newRow("Host 8081-x") << QByteArray("/auth") << QByteArray("8081-x");
+    QTest::newRow("Host 9222-x") << QByteArray("/json/version") << QByteArray("9222-x");
+    QTest::newRow("Host 8080-x") << QByteArray("/v1/sandbox") << QByteArray("8080-x");
+}
+
+void TestDeployVmReady::everyEntranceAndBypassIsRefusedAnonymously()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, host);
+    HttpProbeRequest r;
+    r.endpoint = endpoint();
+    r.path = path;
+    r.hostHeaderOverride = host;
+    Result<HttpProbeResult> result = HttpsProbe::run(r);
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+    QVERIFY2(result->status == 401 || result->status == 403 || (!host.isEmpty() && result->status == 400),
+             qPrintable(result->evidence() + QStringLiteral(" ") + QString::fromUtf8(result->bodyPrefix.left(200))));
+}
+
+void TestDeployVmReady::ticketOpensNoVncWithItsFiles()
+{
+    // A browser cannot send a Bearer header: noVNC is opened with a ticket, then loads its own files.
+    HttpProbeRequest ticketRequest;
+    ticketRequest.endpoint = endpoint();
+    ticketRequest.method = "POST";
+    ticketRequest.path = "/tickets";
+    ticketRequest.headers.append({QByteArray("Authorization"), bearer()});
+    Result<HttpProbeResult> issued = HttpsProbe::run(ticketRequest);
+    QVERIFY(issued.ok());
+    QVERIFY2(issued->status == 200, qPrintable(issued->evidence()));
+    const QByteArray ticket = QJsonDocument::fromJson(issued->bodyPrefix).object().value("ticket").toString().toUtf8();
+    QVERIFY(!ticket.isEmpty());
+
+    HttpProbeRequest page;
+    page.endpoint = endpoint();
+    page.path = "/vnc/index.html?ticket=" + ticket + "&path=websockify%3Fticket%3D" + ticket;
+    Result<HttpProbeResult> opened = HttpsProbe::run(page);
+    QVERIFY(opened.ok());
+    QVERIFY2(opened->status == 200, qPrintable(opened->evidence()));
+
+    WebSocketProbeRequest ws;
+    ws.endpoint = endpoint();
+    ws.path = "/websockify?ticket=" + ticket;
+    Result<WebSocketProbeResult> upgrade = WebSocketProbe::run(ws);
+    QVERIFY(upgrade.ok());
+    QVERIFY2(upgrade->upgraded(), qPrintable(upgrade->evidence()));
+
+    // noVNC's own scripts pass the edge without a ticket and reach the sandbox (the stand-in has no such
+    // file: 404, not 401); the same suffix outside /vnc/ does not.
+    HttpProbeRequest script;
+    script.endpoint = endpoint();
+    script.path = "/vnc/app/ui.js";
+    Result<HttpProbeResult> loaded = HttpsProbe::run(script);
+    QVERIFY(loaded.ok());
+    QVERIFY2(loaded->status == 404 || loaded->status == 200, qPrintable(loaded->evidence()));
+    script.path = "/v1/sandbox/ui.js";
+    loaded = HttpsProbe::run(script);
+    QVERIFY(loaded.ok());
+    QVERIFY2(loaded->status == 401, qPrintable(loaded->evidence()));
 }
 
 void TestDeployVmReady::unauthenticatedAccessIsRefused()

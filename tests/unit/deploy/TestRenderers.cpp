@@ -138,6 +138,35 @@ private slots:
             QVERIFY2(site.contains(QLatin1String(needle)), needle);
     }
 
+    // With only the sandbox's own JWT or API key, the edge asks the sandbox's /auth for every request,
+    // so the image's static-suffix rule never decides; noVNC's own files stay loadable with a ticket.
+    void sandboxAuthIsAskedAtTheEdgeWhenItIsTheOnlyBarrier()
+    {
+        const QString site = NginxSite::render(answersFrom(baseJson()));
+        for (const char* needle :
+             {"auth_request /_aio_sandbox_auth;", "location = /_aio_sandbox_auth {",
+              "proxy_pass http://127.0.0.1:8080/auth;", "proxy_set_header X-Original-URI $request_uri;",
+              "proxy_pass_request_body off;", "server_tokens off;", "proxy_set_header Forwarded \"\";",
+              "proxy_set_header X-Forwarded-Host \"\";", "proxy_set_header X-Original-URL \"\";",
+              "location ~* ^/vnc/[A-Za-z0-9_./-]+\\.(js|css|svg|woff|woff2|json|ico|png|jpg|jpeg|gif|webp|wasm|ttf)$"})
+            QVERIFY2(site.contains(QLatin1String(needle)), needle);
+        // The location / must carry the check (not only the auth location's definition).
+        const QString root = site.mid(site.indexOf(QLatin1String("    location / {\n"), site.indexOf(QLatin1String("listen 443"))));
+        QVERIFY2(root.contains(QLatin1String("auth_request /_aio_sandbox_auth;")), qPrintable(root));
+
+        QJsonObject apiKeyOnly = baseJson();
+        apiKeyOnly.insert(QStringLiteral("sandboxAuth"), QJsonObject{{"jwt", false}, {"apiKey", true}});
+        QVERIFY(NginxSite::render(answersFrom(apiKeyOnly)).contains(QLatin1String("auth_request /_aio_sandbox_auth;")));
+
+        // Basic auth or SSO already refuse strangers at the edge for every request.
+        QVERIFY(!NginxSite::render(fullAnswers()).contains(QLatin1String("_aio_sandbox_auth")));
+        QJsonObject allowOnly = baseJson();
+        allowOnly.insert(QStringLiteral("edge"), QJsonObject{{"allow", QJsonArray{"203.0.113.0/24"}}});
+        allowOnly.insert(QStringLiteral("sandboxAuth"), QJsonObject{{"jwt", false}});
+        QVERIFY(!NginxSite::render(answersFrom(allowOnly)).contains(QLatin1String("_aio_sandbox_auth")));
+        QVERIFY(!NginxSite::asksSandboxAtTheEdge(answersFrom(allowOnly)));
+    }
+
     // The real nginx parses what we render (own CA files made by LocalCa; no network, no bind).
     void realNginxAcceptsTheRenderedSite()
     {
@@ -161,7 +190,11 @@ private slots:
             {"mode", "existing"}, {"certificate", dir.filePath("cert.pem")}, {"privateKey", dir.filePath("key.pem")}};
         o.insert(QStringLiteral("tls"), tls);
         const VmDeployAnswers a = answersFrom(o);
+        QJsonObject m = baseJson();
+        m.insert(QStringLiteral("tls"), tls);
+        const VmDeployAnswers minimal = answersFrom(m);
         for (const auto& [name, site] : {std::pair{QStringLiteral("full"), NginxSite::render(a)},
+                                         std::pair{QStringLiteral("minimal"), NginxSite::render(minimal)},
                                          std::pair{QStringLiteral("pre-tls"), NginxSite::renderPreTls(a)}}) {
             put(QStringLiteral("map.conf"), NginxSite::renderMap().toUtf8());
             put(QStringLiteral("site.conf"), site.toUtf8());

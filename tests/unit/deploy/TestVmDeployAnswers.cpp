@@ -93,6 +93,34 @@ private slots:
                  qPrintable(a.error().toString()));
     }
 
+    void publicHostsThatTheImageRoutesToAPortAreRefused_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("nip.io style") << "10-0-0-5.nip.io" << false;
+        QTest::newRow("port first") << "8080-sandbox.example.com" << false;
+        QTest::newRow("one digit") << "1-x.test" << false;
+        QTest::newRow("plain") << "sandbox.test" << true;
+        QTest::newRow("digits later") << "sandbox-8080.example.com" << true;
+        QTest::newRow("digits without hyphen") << "8080sandbox.example.com" << true;
+        QTest::newRow("hyphen in a later label") << "sandbox.10-0-0-5.example" << true;
+    }
+
+    void publicHostsThatTheImageRoutesToAPortAreRefused()
+    {
+        QFETCH(QString, host);
+        QFETCH(bool, accepted);
+        QJsonObject o = minimal();
+        o.insert(QStringLiteral("publicHost"), host);
+        Result<VmDeployAnswers> a = VmDeployAnswers::fromJson(o);
+        QCOMPARE(bool(a), accepted);
+        if (!accepted) {
+            QVERIFY2(a.error().message.contains(QStringLiteral("without any authentication")),
+                     qPrintable(a.error().message));
+            QVERIFY(!a.error().nextStep.isEmpty());
+        }
+    }
+
     void latestTagIsAllowedWithAWarning()
     {
         QJsonObject o = minimal();
