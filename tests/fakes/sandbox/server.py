@@ -63,6 +63,21 @@ def access_line(line):
                 pass
 
 
+def normalize_path(raw_path):
+    """The path as nginx routes it: percent-decoded, "." and ".." segments resolved, slashes merged."""
+    out = []
+    for seg in urllib.parse.unquote(raw_path).split("/"):
+        if seg in ("", "."):
+            continue
+        if seg == "..":
+            if out:
+                out.pop()
+            continue
+        out.append(seg)
+    trailing = raw_path.endswith("/") or urllib.parse.unquote(raw_path).endswith(("/.", "/.."))
+    return "/" + "/".join(out) + ("/" if trailing and out else "")
+
+
 def is_static_bypass(method, raw_uri):
     return method == "GET" and raw_uri.lower().endswith(STATIC_EXTENSIONS)
 
@@ -239,7 +254,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.host_preview(int(preview.group(1)))
                 return
         url = urllib.parse.urlsplit(self.path)
-        path = url.path
+        path = normalize_path(url.path)  # the image's gateway is nginx: it routes on the normalized path
         query = urllib.parse.parse_qs(url.query)
         if role == "auth":
             if path == "/auth":

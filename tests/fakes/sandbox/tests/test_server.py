@@ -368,6 +368,11 @@ class JwtAuthTest(unittest.TestCase):
             self.assertEqual(self.get("/v1/sandbox?x=" + ext), 200, ext)
         self.assertEqual(self.get("/v1/openapi.json"), 200)
         self.assertEqual(self.get("/v1/file/download?path=/etc/hostname&x=.js"), 200)
+        # Routed on the normalized path, like nginx: dot segments and %2e do not hide the route.
+        self.assertEqual(self.get("/vnc/../v1/openapi.json"), 200)
+        self.assertEqual(self.get("/vnc/%2e%2e/v1/file/download?path=/etc/hostname&x=.js"), 200)
+        self.assertEqual(self.get("/vnc/../v1/sandbox"), 401)
+        self.assertEqual(self.get("/v1//sandbox?x=.map"), 401)
         self.assertEqual(self.get("/v1/sandbox?x=.map"), 401)
         self.assertEqual(self.get("/v1/sandbox?x=.js&y=1"), 401)
         self.assertEqual(self.srv.request("HEAD", "/v1/sandbox?x=.js")[0], 401)
