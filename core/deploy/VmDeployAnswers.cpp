@@ -250,7 +250,8 @@ Status VmDeployAnswers::checkPublicHost(const HostName& host)
                           "a name to the internal port %2 without any authentication.")
                            .arg(text, text.section(QLatin1Char('-'), 0, 0)),
                        tr("Choose a name whose first label does not start with digits followed by '-', e.g. "
-                          "sandbox-%1.").arg(text));
+                          "sandbox-%1.")
+                           .arg(text));
     return {};
 }
 

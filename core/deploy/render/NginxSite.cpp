@@ -178,10 +178,11 @@ QString NginxSite::render(const VmDeployAnswers& a)
     }
 
     if (sandboxAtEdge) {
-        out += QStringLiteral("\n"
-                              "    # noVNC's own files (scripts, styles, images), which a page opened with a ticket loads\n"
-                              "    # without one. Matched on the normalized path, so \"..\" or a query cannot leave /vnc/.\n"
-                              "    location ~* ^/vnc/[A-Za-z0-9_./-]+\\.(%1)$ {\n")
+        out += QStringLiteral(
+                   "\n"
+                   "    # noVNC's own files (scripts, styles, images), which a page opened with a ticket loads\n"
+                   "    # without one. Matched on the normalized path, so \"..\" or a query cannot leave /vnc/.\n"
+                   "    location ~* ^/vnc/[A-Za-z0-9_./-]+\\.(%1)$ {\n")
                    .arg(staticSuffixPattern());
         if (!a.allowlist.isEmpty()) {
             for (const Cidr& cidr : a.allowlist)

@@ -284,9 +284,9 @@ void SandboxContainerStep::addBannerCheck(PlanContext& context, VerifyReport& re
 {
     const VmDeployAnswers& a = m_deployment->answers;
     // The banner is the first lines of the container's output; access lines may follow in volume.
-    RemoteCommand logs = RemoteCommand::shell(
-                             QStringLiteral("docker logs %1 2>&1 | head -n 200").arg(shellQuote(a.containerName)))
-                             .asRoot();
+    RemoteCommand logs
+        = RemoteCommand::shell(QStringLiteral("docker logs %1 2>&1 | head -n 200").arg(shellQuote(a.containerName)))
+              .asRoot();
     logs.timeoutMs = 60'000;
     Result<CommandOutcome> r = context.run(logs);
     const QString banner = r ? QString::fromUtf8(r->stdoutData) : QString();

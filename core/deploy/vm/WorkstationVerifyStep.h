@@ -12,8 +12,9 @@ namespace aio {
 // https://<public host>/v1/ping answers through nginx with a certificate that verifies (the
 // connection goes to the VM's address while presenting the public name, so it works before DNS
 // points at the VM), every entrance of the image is refused without credentials, also through
-// the image's static-suffix and "<digits>-" Host bypasses, an authenticated request succeeds, a WebSocket upgrade on /websockify gets the VNC greeting, port 80 redirects to
-// HTTPS, and port 8080 on the VM's address is closed. Changes nothing; cannot be skipped.
+// the image's static-suffix and "<digits>-" Host bypasses, an authenticated request succeeds, a WebSocket upgrade on
+// /websockify gets the VNC greeting, port 80 redirects to HTTPS, and port 8080 on the VM's address is closed. Changes
+// nothing; cannot be skipped.
 class WorkstationVerifyStep : public Step
 {
 public:

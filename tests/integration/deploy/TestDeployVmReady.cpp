@@ -174,8 +174,10 @@ void TestDeployVmReady::deployWithCertbotAgainstPebble()
     QVERIFY2(r.output.contains(QStringLiteral("✓ Verify from this workstation")), qPrintable(r.output));
     QVERIFY2(!r.output.contains(QStringLiteral("✗")), qPrintable(r.output));
     // The verify step itself tried the image's bypasses and read the banner.
-    QVERIFY2(r.output.contains(QStringLiteral("Host bypass Host: 8091-x GET /v1/sandbox is refused")), qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("static-suffix bypass GET /v1/openapi.json is refused")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("Host bypass Host: 8091-x GET /v1/sandbox is refused")),
+             qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("static-suffix bypass GET /v1/openapi.json is refused")),
+             qPrintable(r.output));
     QVERIFY2(r.output.contains(QStringLiteral("Image Version: ")), qPrintable(r.output));
     QVERIFY(QFile::exists(m_keyPath));
     QString site;
@@ -208,7 +210,8 @@ void TestDeployVmReady::publicHostRoutedToAPortIsRefusedBeforeAnythingIsSent()
     const QString path = m_tb.writeScratch(QStringLiteral("digits-host.json"), QJsonDocument(bad).toJson());
     const CliRun r = m_tb.cli(deployArgs(path));
     QVERIFY2(r.exitCode != 0, qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("8091-sandbox.test begins with digits and a hyphen")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("8091-sandbox.test begins with digits and a hyphen")),
+             qPrintable(r.output));
     QVERIFY2(r.output.contains(QStringLiteral("internal port 8091 without any authentication")), qPrintable(r.output));
     // Refused while reading the answers: no step ran, nothing reached the VM.
     QVERIFY2(!r.output.contains(QStringLiteral("Preflight")), qPrintable(r.output));

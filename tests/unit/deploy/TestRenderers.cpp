@@ -151,7 +151,8 @@ private slots:
               "location ~* ^/vnc/[A-Za-z0-9_./-]+\\.(js|css|svg|woff|woff2|json|ico|png|jpg|jpeg|gif|webp|wasm|ttf)$"})
             QVERIFY2(site.contains(QLatin1String(needle)), needle);
         // The location / must carry the check (not only the auth location's definition).
-        const QString root = site.mid(site.indexOf(QLatin1String("    location / {\n"), site.indexOf(QLatin1String("listen 443"))));
+        const QString root
+            = site.mid(site.indexOf(QLatin1String("    location / {\n"), site.indexOf(QLatin1String("listen 443"))));
         QVERIFY2(root.contains(QLatin1String("auth_request /_aio_sandbox_auth;")), qPrintable(root));
 
         QJsonObject apiKeyOnly = baseJson();
