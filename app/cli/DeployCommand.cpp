@@ -85,10 +85,20 @@ Result<QString> loadSecret(const SecretPlace& place, SecretKind kind, SecretStor
             + (kind == SecretKind::SandboxJwtPrivateKey ? QStringLiteral("\n") : QString());
     }
     Result<QString> stored = store.readBlocking(place.targetId, kind);
-    if (!stored)
-        return stored.error().kind == ErrorKind::NotFound || stored.error().kind == ErrorKind::KeychainUnavailable
-            ? Result<QString>(QString())
-            : stored;
+    if (!stored && stored.error().kind == ErrorKind::NotFound)
+        return QString(); // a first deployment: the key is made
+    if (!stored) {
+        // The key of earlier deployments is unknown: a new one would lock out every client holding it.
+        Error e = stored.error();
+        e.message = tr("The keychain could not be read, so the sandbox's %1 from earlier deployments is unknown; a "
+                       "new one would lock out every client that holds the old one. (%2)")
+                        .arg(kind == SecretKind::SandboxApiKey ? tr("API key") : tr("JWT signing key"), e.message);
+        e.nextStep = tr("Unlock or start the keychain, or pass %1 FILE (a new key is made and written there when the "
+                        "file does not exist).")
+                         .arg(kind == SecretKind::SandboxApiKey ? QStringLiteral("--api-key-file")
+                                                                : QStringLiteral("--jwt-key-file"));
+        return e;
+    }
     return stored;
 }
 

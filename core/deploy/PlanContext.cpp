@@ -40,7 +40,7 @@ Result<CommandOutcome> PlanContext::run(const RemoteCommand& command)
     }
     qCDebug(lcDeploy) << "run on" << targetName() << ":" << shown;
     LineSink sink;
-    if (m_lineSink) {
+    if (m_lineSink && command.showOutput) {
         sink = [this](OutputChannel channel, const QByteArray& line) {
             m_lineSink(channel, m_redactor.redact(line));
         };

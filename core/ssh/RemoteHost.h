@@ -38,6 +38,9 @@ struct RemoteCommand
     int timeoutMs = 120'000; // the remote process is killed after this; <= 0: no limit (endless streams)
     bool pty = false; // allocate a pty (kills the process group on cancel)
     bool keepOutput = true; // false: output only reaches the LineSink (log tails that never end)
+    // false: the output is returned but never shown (no LineSink): `docker inspect` prints the
+    // container's environment, which may hold a key this run does not know and so cannot redact.
+    bool showOutput = true;
 
     static RemoteCommand args(QStringList a)
     {
@@ -54,6 +57,11 @@ struct RemoteCommand
     RemoteCommand& asRoot()
     {
         sudo = true;
+        return *this;
+    }
+    RemoteCommand& withoutShownOutput()
+    {
+        showOutput = false;
         return *this;
     }
     // The command as it is sent, for previews and history (never holds a password).

@@ -314,10 +314,37 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
     m_secrets->read(id, SecretKind::SandboxJwtPrivateKey, this, [this, d, id](Result<QString> jwt) mutable {
         if (jwt)
             d.secrets.jwtPrivateKeyPem = jwt->toUtf8();
-        m_secrets->read(id, SecretKind::SandboxApiKey, this, [this, d](Result<QString> key) mutable {
+        // Not found: a first deployment, keys are made. Any other failure: the keys of earlier
+        // deployments are unknown, and new ones would lock out their clients — the admin decides.
+        std::optional<Error> failed;
+        if (!jwt && jwt.error().kind != ErrorKind::NotFound && d.answers.sandboxJwt)
+            failed = jwt.error();
+        m_secrets->read(id, SecretKind::SandboxApiKey, this, [this, d, failed](Result<QString> key) mutable {
             if (key)
                 d.secrets.apiKey = *key;
-            buildPlan(std::move(d));
+            if (!failed && !key && key.error().kind != ErrorKind::NotFound && d.answers.sandboxApiKey)
+                failed = key.error();
+            if (!failed) {
+                buildPlan(std::move(d));
+                return;
+            }
+            MessageBox::ask(
+                this, QMessageBox::Warning, tr("Keychain not readable"),
+                tr("The keychain could not be read, so the sandbox keys of earlier deployments to %1 are unknown.")
+                    .arg(m_target.name),
+                tr("%1\n\nMaking new keys replaces them on the VM: every client that holds the old key or token "
+                   "is locked out. Cancel to unlock or start the keychain first.")
+                    .arg(failed->toString()),
+                QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                [this, d](QMessageBox::StandardButton button) mutable {
+                    if (button == QMessageBox::Yes) {
+                        buildPlan(std::move(d));
+                        return;
+                    }
+                    m_building = false;
+                    updateButtons();
+                    updateSummary();
+                });
         });
     });
 }

@@ -82,8 +82,10 @@ Result<ContainerSpec> SandboxContainerStep::desiredSpec() const
 Result<ContainerSpec> SandboxContainerStep::inspect(PlanContext& context, bool* exists)
 {
     *exists = false;
+    // The full inspect holds the container's environment: returned for parsing, never shown.
     Result<CommandOutcome> r = context.run(docker({QStringLiteral("inspect"), QStringLiteral("--type"),
-                                                   QStringLiteral("container"), m_deployment->answers.containerName}));
+                                                   QStringLiteral("container"), m_deployment->answers.containerName})
+                                               .withoutShownOutput());
     if (!r)
         return r.error();
     if (!r->succeeded())

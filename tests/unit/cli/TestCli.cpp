@@ -173,6 +173,38 @@ private slots:
         QVERIFY(r.out.contains("Imported no targets"));
     }
 
+    // Both are refused while reading the answers and secrets, before any connection is made
+    // (the target's address answers nothing here).
+    void deployRefusesADigitsHostAndAnUnreadableKeychain()
+    {
+        QCOMPARE(run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
+                      QStringLiteral("--host"), QStringLiteral("198.18.0.99")})
+                     .exitCode,
+                 0);
+        auto answers = [this](const QString& host) {
+            const QString path = m_dir->filePath(host + QStringLiteral(".json"));
+            QFile f(path);
+            if (f.open(QIODevice::WriteOnly))
+                f.write(QStringLiteral(R"({"version": 1, "publicHost": "%1", "tls": {"mode": "own-ca"},
+                                            "sandboxAuth": {"jwt": true}})")
+                            .arg(host)
+                            .toUtf8());
+            return path;
+        };
+        CliResult r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--answers"),
+                           answers(QStringLiteral("10-0-0-5.nip.io")), QStringLiteral("--dry-run")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("begins with digits and a hyphen"), r.err.constData());
+        QVERIFY2(r.err.contains("internal port 10 without any authentication"), r.err.constData());
+
+        // No keychain in this test's session: a new JWT key would silently replace the deployed one.
+        r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--answers"),
+                 answers(QStringLiteral("sandbox.example.com")), QStringLiteral("--dry-run")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("keychain could not be read"), r.err.constData());
+        QVERIFY2(r.err.contains("--jwt-key-file"), r.err.constData());
+    }
+
     void historyShowsWhatDeploymentsChanged()
     {
         QCOMPARE(run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),

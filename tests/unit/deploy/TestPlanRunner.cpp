@@ -309,6 +309,24 @@ private slots:
         QVERIFY(!QFile::exists(host.localPath(QStringLiteral("/etc/x"))));
     }
 
+    // `docker inspect` prints the container's environment: a key this run does not know (so cannot
+    // redact) must not reach the GUI or the terminal, while the step still gets the output to parse.
+    void outputMarkedNotShownNeverReachesTheSink()
+    {
+        QTemporaryDir root;
+        LocalShellHost host(root.path());
+        PlanContext ctx(host);
+        QList<QByteArray> shown;
+        ctx.setLineSink([&shown](OutputChannel, const QByteArray& line) { shown << line; });
+        Result<CommandOutcome> hidden = ctx.run(
+            RemoteCommand::args({QStringLiteral("echo"), QStringLiteral("SANDBOX_API_KEY=unknown-key")}).withoutShownOutput());
+        QVERIFY(hidden);
+        QCOMPARE(hidden->stdoutData, QByteArray("SANDBOX_API_KEY=unknown-key\n"));
+        QVERIFY(shown.isEmpty());
+        QVERIFY(ctx.run(RemoteCommand::args({QStringLiteral("echo"), QStringLiteral("visible")})));
+        QCOMPARE(shown, QList<QByteArray>{QByteArray("visible")});
+    }
+
     void skippedStepIsRecordedWithItsReasonAndNotRun()
     {
         Fixture fx;
