@@ -255,6 +255,14 @@ Status VmDeployAnswers::checkPublicHost(const HostName& host)
     return {};
 }
 
+Status VmDeployAnswers::checkApiKey(const QString& key)
+{
+    if (key.size() < 16 || key.size() > 512 || !matches(QStringLiteral("[A-Za-z0-9._~+/=-]+"), key))
+        return invalid(tr("The sandbox API key is not usable: it must be 16 to 512 letters, digits or . _ ~ + / = -."),
+                       tr("Remove the stored key (a new one is made), or give a key file with such a key."));
+    return {};
+}
+
 Status VmDeployAnswers::checkBasicAuthUser(const QString& user)
 {
     if (user.isEmpty() || user.size() > 64 || !matches(QStringLiteral("[A-Za-z0-9._-]+"), user))
@@ -450,6 +458,13 @@ Status VmDeployAnswers::validate() const
         if (!c.isValid())
             return invalid(tr("The allowlist holds an invalid network."));
     }
+    // A browser that passed basic auth or SSO at the edge cannot also send the sandbox's JWT; nginx
+    // hands the sandbox its API key instead (and never the edge's credentials).
+    if ((!basicAuthUser.isEmpty() || !authRequestUrl.isEmpty()) && sandboxJwt && !sandboxApiKey)
+        return invalid(tr("Basic auth or the SSO check at the edge cannot be combined with the sandbox JWT alone: a "
+                          "browser signed in at the edge sends no JWT, so the sandbox would refuse it."),
+                       tr("Turn on the sandbox API key (nginx hands it to the sandbox for every request it let "
+                          "through), or turn off the sandbox JWT, or use the JWT without basic auth and SSO."));
     const bool edgeControl = !allowlist.isEmpty() || !basicAuthUser.isEmpty() || !authRequestUrl.isEmpty();
     if (!edgeControl && !sandboxJwt && !sandboxApiKey)
         return invalid(tr("No access control is on: anyone who finds the host name could use the sandbox."),

@@ -98,6 +98,8 @@ struct VmDeployAnswers
     // Set, and not "<digits>-…", which the image's gateway would route to an internal port.
     static Status checkPublicHost(const HostName& host);
     static Status checkBasicAuthUser(const QString& user);
+    // The sandbox's API key goes into an env-file and an nginx header: 16–512 of [A-Za-z0-9._~+/=-].
+    static Status checkApiKey(const QString& key);
     static Status checkAuthRequestUrl(const QUrl& url);
     static Status checkEmail(const QString& email);
     static Status checkLogMaxSize(const QString& size);

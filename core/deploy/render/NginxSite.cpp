@@ -81,6 +81,24 @@ bool NginxSite::asksSandboxAtTheEdge(const VmDeployAnswers& a)
     return (a.sandboxJwt || a.sandboxApiKey) && a.basicAuthUser.isEmpty() && a.authRequestUrl.isEmpty();
 }
 
+bool NginxSite::handsKeyToSandbox(const VmDeployAnswers& a)
+{
+    return a.sandboxApiKey && (!a.basicAuthUser.isEmpty() || !a.authRequestUrl.isEmpty());
+}
+
+QString NginxSite::upstreamKeyFilePath()
+{
+    return QStringLiteral("/etc/nginx/aio-sandbox-upstream-key.conf");
+}
+
+QByteArray NginxSite::renderUpstreamKey(const QString& apiKey)
+{
+    return QByteArrayLiteral("# Managed by AIO Sandbox Manager: the sandbox's API key, added by nginx after the edge\n"
+                             "# let a request through. Root only.\n"
+                             "proxy_set_header X-AIO-API-Key \"")
+        + apiKey.toUtf8() + QByteArrayLiteral("\";\n");
+}
+
 QString NginxSite::staticSuffixPattern()
 {
     return QStringLiteral("js|css|svg|woff|woff2|json|ico|png|jpg|jpeg|gif|webp|wasm|ttf");
@@ -211,6 +229,13 @@ QString NginxSite::render(const VmDeployAnswers& a)
         out += QStringLiteral("        auth_request %1;\n").arg(authRequestLocation());
     if (sandboxAtEdge)
         out += QStringLiteral("        auth_request %1;\n").arg(sandboxAuthLocation());
+    if (!a.basicAuthUser.isEmpty() || !a.authRequestUrl.isEmpty())
+        out += QStringLiteral("        # The edge checked these credentials; they never reach the sandbox.\n"
+                              "        proxy_set_header Authorization \"\";\n");
+    if (handsKeyToSandbox(a))
+        // A glob: nginx -t passes before the edge step has written the file (requests then get 401).
+        out += QStringLiteral("        include %1;\n")
+                   .arg(upstreamKeyFilePath().replace(QLatin1String(".conf"), QLatin1String("*.conf")));
     out += proxyDirectives(host);
     out += QStringLiteral("    }\n"
                           "}\n");

@@ -26,6 +26,12 @@ public:
     // Whether nginx asks the sandbox's /auth for every request: when its own JWT or API key is the
     // barrier (no basic auth or SSO at the edge), since its gateway skips auth for static suffixes.
     static bool asksSandboxAtTheEdge(const VmDeployAnswers& answers);
+    // Whether nginx hands the sandbox its API key: basic auth or SSO let the request through at the
+    // edge (their credentials are dropped there) and the sandbox's API key is on.
+    static bool handsKeyToSandbox(const VmDeployAnswers& answers);
+    static QString upstreamKeyFilePath(); // "/etc/nginx/aio-sandbox-upstream-key.conf" (root, 0600)
+    // `proxy_set_header X-AIO-API-Key "<key>";` for that file; the key is checked by checkApiKey().
+    static QByteArray renderUpstreamKey(const QString& apiKey);
     // The image gateway's static suffixes, as an nginx regex alternation ("js|css|…").
     static QString staticSuffixPattern();
 

@@ -49,6 +49,11 @@ QString EdgeAccessStep::protections() const
     return on.join(QStringLiteral(", "));
 }
 
+QByteArray EdgeAccessStep::upstreamKey() const
+{
+    return NginxSite::renderUpstreamKey(m_deployment->secrets.apiKey);
+}
+
 bool EdgeAccessStep::htpasswdMatches(const FileSnapshot& file) const
 {
     if (!file.exists)
@@ -105,9 +110,15 @@ Result<StepState> EdgeAccessStep::detect(PlanContext& context)
         state.files << *file;
         htpasswdOk = htpasswdMatches(*file);
     }
+    Result<FileSnapshot> key = context.readFile(NginxSite::upstreamKeyFilePath(), true);
+    if (!key)
+        return key.error();
+    state.files << *key;
+    const bool keyOk = NginxSite::handsKeyToSandbox(a) ? key->exists && key->content == upstreamKey() : !key->exists;
     state.facts.insert(QStringLiteral("htpasswdOk"), htpasswdOk);
     state.facts.insert(QStringLiteral("siteOk"), *siteOk);
-    state.alreadyDone = htpasswdOk && *siteOk;
+    state.facts.insert(QStringLiteral("keyOk"), keyOk);
+    state.alreadyDone = htpasswdOk && *siteOk && keyOk;
     state.summary = state.alreadyDone ? tr("On: %1.").arg(protections()) : tr("To turn on: %1.").arg(protections());
     return state;
 }
@@ -129,6 +140,18 @@ Result<StepPreview> EdgeAccessStep::preview(PlanContext& context, const StepStat
         p.fileChanges << FileChange::write(*state.file(NginxSite::htpasswdPath()), m_htpasswd, 0640, true);
         p.notes << tr(
             "The password is hashed on this workstation (salted SHA-512 crypt); only the hash goes to the VM.");
+    }
+    if (!state.facts.value(QStringLiteral("keyOk")).toBool()) {
+        const FileSnapshot& key = *state.file(NginxSite::upstreamKeyFilePath());
+        if (NginxSite::handsKeyToSandbox(m_deployment->answers)) {
+            p.fileChanges << FileChange::write(key, upstreamKey(), 0600, true);
+            p.notes << tr("nginx drops the edge's credentials and hands the sandbox its API key (a root-only file), "
+                          "so a signed-in browser reaches the sandbox and the edge password never does.");
+        } else {
+            FileChange removal = FileChange::removal(key);
+            removal.secret = true; // a key from an earlier run: never shown
+            p.fileChanges << removal;
+        }
     }
     if (!state.facts.value(QStringLiteral("siteOk")).toBool()) {
         p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()),
@@ -160,6 +183,14 @@ Status EdgeAccessStep::apply(PlanContext& context, const StepState& state)
         if (!w)
             return w;
     }
+    if (!state.facts.value(QStringLiteral("keyOk")).toBool()) {
+        const FileSnapshot& key = *state.file(NginxSite::upstreamKeyFilePath());
+        if (NginxSite::handsKeyToSandbox(m_deployment->answers)) {
+            changes << NginxConfigInstaller::Change{key, upstreamKey(), 0600, true};
+        } else if (const Status removed = context.removeFile(key.path, true, true); !removed) {
+            return removed;
+        }
+    }
     changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()),
                                             NginxSite::render(m_deployment->answers).toUtf8()};
     return NginxConfigInstaller::install(context, changes);
@@ -173,6 +204,15 @@ Result<VerifyReport> EdgeAccessStep::verify(PlanContext& context)
     if (!siteOk)
         return siteOk.error();
     report.add(tr("the site carries the access rules"), *siteOk, protections());
+    if (NginxSite::handsKeyToSandbox(m_deployment->answers)) {
+        Result<FileSnapshot> key = context.readFile(NginxSite::upstreamKeyFilePath(), true);
+        if (!key)
+            return key.error();
+        const bool ok = key->exists && key->content == upstreamKey();
+        report.add(tr("nginx hands the sandbox its API key"), ok,
+                   ok ? tr("%1 holds the current key").arg(NginxSite::upstreamKeyFilePath())
+                      : tr("%1 is missing or holds another key").arg(NginxSite::upstreamKeyFilePath()));
+    }
     if (usesBasicAuth()) {
         Result<FileSnapshot> file = context.readFile(NginxSite::htpasswdPath(), true);
         if (!file)
@@ -188,7 +228,8 @@ Result<VerifyReport> EdgeAccessStep::verify(PlanContext& context)
 
 Status EdgeAccessStep::rollback(PlanContext& context, const StepState& state)
 {
-    return NginxConfigInstaller::restore(context, state.files, {NginxSite::htpasswdPath()});
+    return NginxConfigInstaller::restore(context, state.files,
+                                         {NginxSite::htpasswdPath(), NginxSite::upstreamKeyFilePath()});
 }
 
 } // namespace aio

@@ -29,6 +29,7 @@ public:
 
 private:
     bool htpasswdMatches(const FileSnapshot& file) const;
+    QByteArray upstreamKey() const; // the key file nginx includes when it hands the sandbox its key
     Result<bool> siteIsCurrent(PlanContext& context, FileSnapshot* snapshot);
 
     std::shared_ptr<const VmDeployment> m_deployment;

@@ -58,6 +58,10 @@ Result<VmPlanBuilder::Built> VmPlanBuilder::build(VmDeployment d)
         d.secrets.apiKey = *key;
         d.apiKeyGenerated = true;
     }
+    if (d.answers.sandboxApiKey) {
+        if (const Status s = VmDeployAnswers::checkApiKey(d.secrets.apiKey); !s)
+            return s.error();
+    }
 
     Built built;
     built.secrets << d.secrets.basicAuthPassword << d.secrets.apiKey << QString::fromUtf8(d.secrets.jwtPrivateKeyPem);

@@ -37,6 +37,9 @@ STATIC_EXTENSIONS = (".js", ".css", ".svg", ".woff", ".woff2", ".json", ".ico", 
 PREVIEW_HOST = re.compile(r"^([0-9]+)-")
 LOG_DIR = os.environ.get("AIO_FAKE_LOG_DIR", "")  # the image sets /var/log/gem
 # The image's LOG_STDOUT_SERVER: access lines on stdout too (off by default, as in current images).
+# Stand-in only: every request's headers as the gateway received them, so tests can prove what an edge
+# proxy passes on (e.g. that a basic-auth password never reaches the container).
+HEADER_LOG = os.environ.get("AIO_FAKE_HEADER_LOG", "")
 LOG_STDOUT = os.environ.get("LOG_STDOUT_SERVER", "").lower() in ("1", "true", "yes", "on")
 
 _print_lock = threading.Lock()
@@ -248,6 +251,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def dispatch(self):
         role = self.server.role
+        if HEADER_LOG and role == "gateway":
+            with _print_lock, open(HEADER_LOG, "a", encoding="utf-8") as f:
+                f.write("%s %s\n%s\n" % (self.command, self.path, "".join(
+                    "%s: %s\n" % (k, v) for k, v in self.headers.items())))
         if role == "gateway":
             preview = PREVIEW_HOST.match(self.headers.get("Host", ""))
             if preview:  # (third-party study) routed before any auth check, no port allow-list

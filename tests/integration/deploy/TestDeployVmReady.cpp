@@ -36,12 +36,15 @@ private slots:
     void port8080IsClosedFromOutside();
     void secondRunChangesNothing();
     void failingStepRollsBackAndPreviousSiteServes();
+    void everyAcceptedAuthCombinationWorksThroughNginx_data();
+    void everyAcceptedAuthCombinationWorksThroughNginx();
 
 private:
     QJsonObject answers() const;
     QStringList deployArgs(const QString& answersPath) const;
     ProbeEndpoint endpoint() const;
     QByteArray bearer() const;
+    int status(const QByteArray& path, const HttpHeaders& headers) const;
     void resetVm();
 
     DeployTestbed m_tb;
@@ -116,6 +119,7 @@ void TestDeployVmReady::resetVm()
         {QStringLiteral("sh"), QStringLiteral("-c"),
          QStringLiteral(
              "pid=$(cat /run/aio-sandbox-firewall-revert.pid 2>/dev/null) && kill -TERM -- -$pid; "
+             "pkill -f aio-test-sso >/dev/null 2>&1; rm -f /etc/nginx/aio-sandbox-upstream-key.conf; "
              "nft delete table inet aio_sandbox 2>/dev/null; "
              "docker rm -f aio-sandbox aio-sandbox-previous >/dev/null 2>&1; "
              "rm -f /etc/nginx/conf.d/aio-sandbox.conf /etc/nginx/conf.d/aio-sandbox-map.conf "
@@ -397,6 +401,136 @@ void TestDeployVmReady::failingStepRollsBackAndPreviousSiteServes()
     Result<HttpProbeResult> result = HttpsProbe::run(ping);
     QVERIFY(result.ok());
     QVERIFY2(result->tls.verified && result->status == 200, qPrintable(result->evidence()));
+}
+
+int TestDeployVmReady::status(const QByteArray& path, const HttpHeaders& headers) const
+{
+    HttpProbeRequest r;
+    r.endpoint = endpoint();
+    r.path = path;
+    r.headers = headers;
+    Result<HttpProbeResult> result = HttpsProbe::run(r);
+    return result && result->requestSent ? result->status : -1;
+}
+
+// Each combination of edge and sandbox authentication the answers accept, deployed on vm-ready and
+// tried from here: no credentials refused, the right ones accepted, wrong ones refused, the image's
+// static-suffix bypass closed, and the edge's own secret never reaching the container.
+void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx_data()
+{
+    QTest::addColumn<QByteArray>("edge");
+    QTest::addColumn<QByteArray>("sandboxAuth");
+    QTest::newRow("API key only") << QByteArray("{}") << QByteArray(R"({"jwt": false, "apiKey": true})");
+    QTest::newRow("JWT and API key") << QByteArray("{}") << QByteArray(R"({"jwt": true, "apiKey": true})");
+    QTest::newRow("allowlist + JWT") << QByteArray(R"({"allow": ["198.18.0.0/15"]})")
+                                     << QByteArray(R"({"jwt": true, "apiKey": false})");
+    QTest::newRow("basic auth only") << QByteArray(R"({"basicAuthUser": "admin"})")
+                                     << QByteArray(R"({"jwt": false, "apiKey": false})");
+    QTest::newRow("basic auth + API key")
+        << QByteArray(R"({"basicAuthUser": "admin"})") << QByteArray(R"({"jwt": false, "apiKey": true})");
+    QTest::newRow("SSO + API key") << QByteArray(R"({"authRequestUrl": "http://127.0.0.1:9091/check"})")
+                                   << QByteArray(R"({"jwt": false, "apiKey": true})");
+}
+
+void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx()
+{
+    QFETCH(QByteArray, edge);
+    QFETCH(QByteArray, sandboxAuth);
+    const QByteArray apiKey = "matrix-key-0123456789abcdef";
+    const QByteArray password = "edge-password-4711-xyz";
+    const QByteArray ssoCookie = "sso=good-session";
+    QJsonObject a = answers();
+    a.insert(QStringLiteral("edge"), QJsonDocument::fromJson(edge).object());
+    a.insert(QStringLiteral("sandboxAuth"), QJsonDocument::fromJson(sandboxAuth).object());
+    QJsonObject container = a.value(QStringLiteral("container")).toObject();
+    container.insert(QStringLiteral("env"),
+                     QJsonObject{{QStringLiteral("AIO_FAKE_HEADER_LOG"), QStringLiteral("/var/log/gem/headers.log")}});
+    a.insert(QStringLiteral("container"), container);
+    const bool basic = edge.contains("basicAuthUser");
+    const bool sso = edge.contains("authRequestUrl");
+    const bool key = sandboxAuth.contains(R"("apiKey": true)");
+    const bool jwt = sandboxAuth.contains(R"("jwt": true)");
+    if (sso) {
+        // A stand-in for the admin's SSO check on the VM: 200 with the session cookie, else 401.
+        QString out;
+        QCOMPARE(m_tb.vmExec(
+                     QStringLiteral("vm-ready"),
+                     {QStringLiteral("sh"), QStringLiteral("-c"),
+                      QStringLiteral("pkill -f aio-test-sso; setsid python3 -c '\n"
+                                     "import http.server\n"
+                                     "class H(http.server.BaseHTTPRequestHandler):\n"
+                                     "    def do_GET(self):\n"
+                                     "        ok = \"%1\" in self.headers.get(\"Cookie\", \"\")\n"
+                                     "        self.send_response(200 if ok else 401); self.end_headers()\n"
+                                     "    def log_message(self, *a): pass\n"
+                                     "http.server.HTTPServer((\"127.0.0.1\", 9091), H).serve_forever()' aio-test-sso "
+                                     ">/dev/null 2>&1 </dev/null & sleep 1")
+                          .arg(QString::fromLatin1(ssoCookie))},
+                     &out),
+                 0);
+    }
+    const QString answersPath = m_tb.writeScratch(QStringLiteral("matrix.json"), QJsonDocument(a).toJson());
+    const QString keyPath = m_tb.writeScratch(QStringLiteral("api-key.txt"), apiKey);
+    QStringList args = deployArgs(answersPath) << QStringLiteral("--api-key-file") << keyPath;
+    if (basic)
+        args << QStringLiteral("--basic-auth-password-stdin");
+    const CliRun r = m_tb.cli(args, basic ? password + '\n' : QByteArray());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(!r.output.contains(QStringLiteral("✗")), qPrintable(r.output));
+    QVERIFY2(!r.output.contains(QString::fromLatin1(apiKey)), "the API key was printed");
+
+    const QByteArray basicRight = "Basic " + QByteArray("admin:" + password).toBase64();
+    const QByteArray basicWrong = "Basic " + QByteArray("admin:not-the-password").toBase64();
+    HttpHeaders right;
+    if (basic)
+        right.append({QByteArray("Authorization"), basicRight});
+    if (sso)
+        right.append({QByteArray("Cookie"), ssoCookie});
+    if (!basic && !sso) {
+        if (key)
+            right.append({QByteArray("X-AIO-API-Key"), apiKey});
+        else
+            right.append({QByteArray("Authorization"), bearer()});
+    }
+    // No credentials, and the static-suffix bypass, are refused.
+    QCOMPARE(status("/vnc/index.html", {}), 401);
+    QCOMPARE(status("/v1/file/download?path=/etc/hostname&x=.js", {}), 401);
+    QCOMPARE(status("/v1/openapi.json", {}), 401);
+    // The right credentials work, also for the API.
+    QCOMPARE(status("/vnc/index.html", right), 200);
+    QCOMPARE(status("/v1/sandbox", right), 200);
+    // Wrong ones are refused.
+    if (basic)
+        QCOMPARE(status("/vnc/index.html", {{QByteArray("Authorization"), basicWrong}}), 401);
+    if (sso)
+        QCOMPARE(status("/vnc/index.html", {{QByteArray("Cookie"), QByteArray("sso=forged")}}), 401);
+    if (key)
+        QCOMPARE(status("/vnc/index.html", {{QByteArray("X-AIO-API-Key"), QByteArray("wrong-key-0123456789")}}),
+                 basic || sso ? 401 : 401);
+    if (jwt && !basic && !sso) {
+        HttpHeaders both = right;
+        both.append({QByteArray("Authorization"), bearer()});
+        QCOMPARE(status("/v1/sandbox", both), 200);
+    }
+    if (basic || sso) {
+        // The API key alone does not pass the edge: the edge's own check decides first.
+        QCOMPARE(status("/v1/sandbox", {{QByteArray("X-AIO-API-Key"), apiKey}}), 401);
+    }
+
+    // What reached the container: never the edge's password; the key only where nginx hands it over.
+    QString headers;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("docker"), QStringLiteral("exec"), QStringLiteral("aio-sandbox"),
+                          QStringLiteral("cat"), QStringLiteral("/var/log/gem/headers.log")},
+                         &headers),
+             0);
+    QVERIFY2(headers.contains(QStringLiteral("GET /v1/sandbox")), qPrintable(headers));
+    QVERIFY2(!headers.contains(QString::fromLatin1(password)), qPrintable(headers));
+    QVERIFY2(!headers.contains(QString::fromLatin1(QByteArray("admin:" + password).toBase64())), qPrintable(headers));
+    QVERIFY2(!headers.contains(QStringLiteral("Authorization: Basic")), qPrintable(headers));
+    if (basic && key)
+        QVERIFY2(headers.contains(QStringLiteral("X-AIO-API-Key: ") + QString::fromLatin1(apiKey)),
+                 qPrintable(headers));
 }
 
 QTEST_GUILESS_MAIN(TestDeployVmReady)

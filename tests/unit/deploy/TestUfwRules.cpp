@@ -264,6 +264,7 @@ void TestUfwRules::hostileAnswersAreRefused()
         {QStringLiteral("publicHost"), QStringLiteral("sandbox.example.org")},
         {QStringLiteral("tls"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("own-ca")}}},
         {QStringLiteral("edge"), QJsonObject{{QStringLiteral("basicAuthUser"), QStringLiteral("admin")}}},
+        {QStringLiteral("sandboxAuth"), QJsonObject{{QStringLiteral("jwt"), false}}},
         {QStringLiteral("firewall"),
          QJsonObject{{QStringLiteral("tool"), QStringLiteral("ufw")}, {QStringLiteral("adminSshCidrs"), cidrs}}},
     };

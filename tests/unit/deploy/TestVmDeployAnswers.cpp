@@ -43,6 +43,7 @@ private slots:
     {
         QJsonObject o = minimal();
         o.insert("edge", QJsonObject{{"allow", QJsonArray{"198.18.0.0/24"}}, {"basicAuthUser", "admin"}});
+        o.insert("sandboxAuth", QJsonObject{{"jwt", true}, {"apiKey", true}});
         o.insert("firewall",
                  QJsonObject{{"tool", "ufw"}, {"adminSshCidrs", QJsonArray{"198.18.0.1"}}, {"autoRevertSeconds", 90}});
         o.insert("container",
@@ -71,6 +72,12 @@ private slots:
         QTest::newRow("existing without key")
             << QByteArray(R"({"tls":{"mode":"existing","certificate":"/etc/ssl/c.pem"}})") << "private key";
         QTest::newRow("no access control") << QByteArray(R"({"sandboxAuth":{"jwt":false}})") << "access control";
+        // A browser signed in at the edge sends no JWT: nginx can only hand the sandbox its API key.
+        QTest::newRow("basic auth with the JWT alone")
+            << QByteArray(R"({"edge":{"basicAuthUser":"admin"},"sandboxAuth":{"jwt":true}})") << "API key";
+        QTest::newRow("SSO with the JWT alone") << QByteArray("{\"edge\":{\"authRequestUrl\":\"https:/"
+                                                              "/sso.example/check\"},\"sandboxAuth\":{\"jwt\":true}}")
+                                                << "API key";
         QTest::newRow("firewall without admin ranges") << QByteArray(R"({"firewall":{"tool":"nftables"}})") << "SSH";
         QTest::newRow("unknown field") << QByteArray(R"({"edge":{"allowList":["1.2.3.4"]}})") << "edge.allowList";
         QTest::newRow("reserved env") << QByteArray(R"({"container":{"env":{"SANDBOX_API_KEY":"x"}}})")

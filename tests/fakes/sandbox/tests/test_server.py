@@ -266,6 +266,18 @@ class OpenServerTest(unittest.TestCase):
             srv.request("GET", "/index.html")
             self.assertIn('"GET /index.html HTTP/1.1" 200', srv.stop())
 
+    def test_header_log_records_what_the_gateway_received(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "headers.log")
+            srv = Running({"AIO_FAKE_HEADER_LOG": path})
+            srv.request("GET", "/v1/ping", {"X-Probe": "seen"})
+            srv.stop()
+            with open(path) as f:
+                text = f.read()
+            self.assertIn("GET /v1/ping", text)
+            self.assertIn("X-Probe: seen", text)
+
     def test_preview_host_without_listener_is_a_gateway_error(self):
         port = free_port()
         status, body, _ = self.srv.request("GET", "/v1/sandbox", {"Host": "%d-x" % port})
