@@ -184,10 +184,17 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
     ping.path = "/v1/ping";
     ping.headers = *creds;
     Result<HttpProbeResult> pinged = HttpsProbe::run(ping, cancel);
+    // With SSO the admin's identity provider decides, and this workstation holds no session there:
+    // the certificate and the refusals can be checked from here, a signed-in request cannot.
+    const bool sso = !m_deployment->answers.authRequestUrl.isEmpty();
+    const QString ssoNote = tr("not checked from here: the SSO check (auth_request) decides and this workstation "
+                               "has no SSO session; sign in at https://%1/ with a browser to confirm")
+                                .arg(m_deployment->answers.publicHost.toString());
+    const bool pingOk = pinged && pinged->tls.verified
+        && (pinged->status == 200 || (sso && (pinged->status == 401 || pinged->status == 403)));
     report.add(
         tr("https://%1/v1/ping answers with a valid certificate").arg(m_deployment->answers.publicHost.toString()),
-        pinged && pinged->tls.verified && pinged->status == 200,
-        context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));
+        pingOk, context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));
 
     if (hasCredentialProtection()) {
         for (const AnonymousProbe& probe : anonymousProbes())
@@ -198,23 +205,12 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
                       "observed from here"));
     }
 
-    HttpProbeRequest authed;
-    authed.endpoint = httpsEndpoint();
-    authed.path = "/vnc/index.html";
-    authed.headers = *creds;
-    Result<HttpProbeResult> allowed = HttpsProbe::run(authed, cancel);
-    report.add(tr("/vnc/index.html with credentials succeeds"),
-               allowed && allowed->tls.verified && allowed->status >= 200 && allowed->status < 400,
-               context.redactor().redact(allowed ? allowed->evidence() : errorEvidence(allowed.error())));
-
-    WebSocketProbeRequest ws;
-    ws.endpoint = httpsEndpoint();
-    ws.path = "/websockify";
-    ws.headers = *creds;
-    Result<WebSocketProbeResult> upgraded = WebSocketProbe::run(ws, cancel);
-    report.add(tr("WebSocket upgrade on /websockify through nginx"),
-               upgraded && upgraded->upgraded() && upgraded->firstBytes.startsWith("RFB "),
-               context.redactor().redact(upgraded ? upgraded->evidence() : errorEvidence(upgraded.error())));
+    if (sso) {
+        report.add(tr("/vnc/index.html with credentials succeeds"), true, ssoNote);
+        report.add(tr("WebSocket upgrade on /websockify through nginx"), true, ssoNote);
+    } else {
+        checkSignedIn(context, report, *creds);
+    }
 
     HttpProbeRequest redirect;
     redirect.endpoint = httpsEndpoint();
@@ -232,6 +228,28 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
     const PortProbeResult port = PortProbe::run(httpsEndpoint().address, Port(8080), 3000);
     report.add(tr("port 8080 is closed from outside"), port.state != PortState::Open, port.evidence());
     return report;
+}
+
+void WorkstationVerifyStep::checkSignedIn(PlanContext& context, VerifyReport& report, const HttpHeaders& creds) const
+{
+    const CancelToken cancel = context.cancelToken();
+    HttpProbeRequest authed;
+    authed.endpoint = httpsEndpoint();
+    authed.path = "/vnc/index.html";
+    authed.headers = creds;
+    Result<HttpProbeResult> allowed = HttpsProbe::run(authed, cancel);
+    report.add(tr("/vnc/index.html with credentials succeeds"),
+               allowed && allowed->tls.verified && allowed->status >= 200 && allowed->status < 400,
+               context.redactor().redact(allowed ? allowed->evidence() : errorEvidence(allowed.error())));
+
+    WebSocketProbeRequest ws;
+    ws.endpoint = httpsEndpoint();
+    ws.path = "/websockify";
+    ws.headers = creds;
+    Result<WebSocketProbeResult> upgraded = WebSocketProbe::run(ws, cancel);
+    report.add(tr("WebSocket upgrade on /websockify through nginx"),
+               upgraded && upgraded->upgraded() && upgraded->firstBytes.startsWith("RFB "),
+               context.redactor().redact(upgraded ? upgraded->evidence() : errorEvidence(upgraded.error())));
 }
 
 void WorkstationVerifyStep::checkRefused(VerifyReport& report, const QByteArray& path, const QByteArray& host,

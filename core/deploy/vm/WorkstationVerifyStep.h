@@ -34,6 +34,8 @@ public:
     bool hasCredentialProtection() const;
 
 private:
+    // /vnc/index.html and the /websockify upgrade with the deployment's credentials.
+    void checkSignedIn(PlanContext& context, VerifyReport& report, const HttpHeaders& creds) const;
     // One anonymous probe that must be refused (401/403), with its evidence.
     void checkRefused(VerifyReport& report, const QByteArray& path, const QByteArray& host, bool websocket,
                       const QString& nameTemplate, const CancelToken& cancel) const;
