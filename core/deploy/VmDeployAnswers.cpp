@@ -255,6 +255,14 @@ Status VmDeployAnswers::checkPublicHost(const HostName& host)
     return {};
 }
 
+Status VmDeployAnswers::checkBasicAuthPassword(const QString& password)
+{
+    if (password.size() < 12)
+        return invalid(tr("The basic-auth password is too short; use at least 12 characters."),
+                       tr("Choose a longer password, or a passphrase of several words."));
+    return {};
+}
+
 Status VmDeployAnswers::checkApiKey(const QString& key)
 {
     if (key.size() < 16 || key.size() > 512 || !matches(QStringLiteral("[A-Za-z0-9._~+/=-]+"), key))
@@ -502,7 +510,8 @@ QStringList VmDeployAnswers::warnings() const
             w << tr("The allowlist entry %1 allows everyone.").arg(c.toString());
     }
     if (allowlist.isEmpty() && basicAuthUser.isEmpty() && authRequestUrl.isEmpty())
-        w << tr("No access control at the edge: the sandbox's own authentication is all that protects it.");
+        w << tr("No access control of its own at the edge: nginx asks the sandbox's own authentication (JWT or API "
+                "key) for every request.");
     if (tlsMode == TlsMode::Acme && acmeDirectory.host() != QUrl(letsEncryptDirectory()).host())
         w << tr("The ACME server %1 is not Let's Encrypt; browsers trust its certificates only if they trust its CA.")
                  .arg(acmeDirectory.host());
@@ -692,7 +701,7 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     // edge
     const QJsonObject edge = root.value(QStringLiteral("edge")).toObject();
     const QString ew = QStringLiteral("edge.");
-    if (Status s = onlyKeys(edge, QStringLiteral("edge"), {"allow", "basicAuthUser", "authRequestUrl"}); !s)
+    if (Status s = onlyKeys(edge, QStringLiteral("edge"), {"allow", "basicAuthUser", "authRequestUrl", "hsts"}); !s)
         return s.error();
     Result<QList<Cidr>> allow = cidrList(edge, QStringLiteral("allow"), ew);
     if (!allow)
@@ -716,6 +725,18 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
         if (authUrl->contains(QLatin1Char(' ')) || authUrl->contains(QLatin1Char('\n')))
             return invalid(tr("Answers, field \"edge.authRequestUrl\" contains white space."));
     }
+
+    Result<QString> hsts = stringField(edge, QStringLiteral("hsts"), ew, QStringLiteral("auto"));
+    if (!hsts)
+        return hsts.error();
+    if (*hsts == QLatin1String("auto"))
+        a.hsts = Hsts::Auto;
+    else if (*hsts == QLatin1String("on"))
+        a.hsts = Hsts::On;
+    else if (*hsts == QLatin1String("off"))
+        a.hsts = Hsts::Off;
+    else
+        return invalid(tr("Answers, field \"edge.hsts\" must be \"auto\", \"on\" or \"off\"."));
 
     // sandbox auth
     const QJsonObject sandboxAuth = root.value(QStringLiteral("sandboxAuth")).toObject();
@@ -820,6 +841,8 @@ QJsonObject VmDeployAnswers::toJson() const
         edge.insert(QStringLiteral("basicAuthUser"), basicAuthUser);
     if (!authRequestUrl.isEmpty())
         edge.insert(QStringLiteral("authRequestUrl"), authRequestUrl.toString(QUrl::FullyEncoded));
+    if (hsts != Hsts::Auto)
+        edge.insert(QStringLiteral("hsts"), hsts == Hsts::On ? QStringLiteral("on") : QStringLiteral("off"));
 
     QJsonObject root;
     root.insert(QStringLiteral("version"), 1);

@@ -63,6 +63,11 @@ struct VmDeployAnswers
     QList<Cidr> allowlist; // allow … ; deny all
     QString basicAuthUser; // empty: no basic auth; the password is a secret
     QUrl authRequestUrl; // empty: none; an http(s) URL nginx asks (auth_request)
+    // Strict-Transport-Security: Auto = on for ACME and existing certificates (publicly trusted),
+    // off for the app's own CA (a browser that pinned HSTS could not be told to trust it later).
+    enum class Hsts { Auto, On, Off };
+    Hsts hsts = Hsts::Auto;
+    bool hstsEnabled() const { return hsts == Hsts::On || (hsts == Hsts::Auto && tlsMode != TlsMode::OwnCa); }
 
     // --- authentication at the sandbox (T3)
     bool sandboxJwt = true; // JWT_PUBLIC_KEY; the private key stays in the keychain
@@ -98,6 +103,8 @@ struct VmDeployAnswers
     // Set, and not "<digits>-…", which the image's gateway would route to an internal port.
     static Status checkPublicHost(const HostName& host);
     static Status checkBasicAuthUser(const QString& user);
+    // At least 12 characters: the edge password is all that stands between the internet and the sandbox.
+    static Status checkBasicAuthPassword(const QString& password);
     // The sandbox's API key goes into an env-file and an nginx header: 16–512 of [A-Za-z0-9._~+/=-].
     static Status checkApiKey(const QString& key);
     static Status checkAuthRequestUrl(const QUrl& url);

@@ -134,6 +134,9 @@ QString NginxSite::render(const VmDeployAnswers& a)
     const QString host = a.publicHost.toString();
     const TlsFiles tls = tlsFiles(a);
     QString out = header(a);
+    if (!a.basicAuthUser.isEmpty())
+        out += QStringLiteral("\n# Per-address request budget of the password-protected site (http context).\n"
+                              "limit_req_zone $binary_remote_addr zone=aio_sandbox_edge:1m rate=10r/s;\n");
     out += QStringLiteral("\nserver {\n"
                           "    listen 80;\n"
                           "    server_name %1;\n\n")
@@ -144,7 +147,7 @@ QString NginxSite::render(const VmDeployAnswers& a)
                           "        return 301 https://%1$request_uri;\n"
                           "    }\n"
                           "}\n\n")
-               .arg(host);
+               .arg(a.publicHost.forUrl());
 
     out += QStringLiteral("server {\n"
                           "    listen 443 ssl http2;\n"
@@ -157,6 +160,13 @@ QString NginxSite::render(const VmDeployAnswers& a)
                           "    server_tokens off;\n\n"
                           "    client_max_body_size 50m;\n")
                .arg(host, tls.certificate, tls.privateKey);
+    if (a.hstsEnabled())
+        out += QStringLiteral("    # Browsers keep to https for this name for a year.\n"
+                              "    add_header Strict-Transport-Security \"max-age=31536000\" always;\n");
+    if (!a.basicAuthUser.isEmpty())
+        out += QStringLiteral("    # Password guessing is slowed down: at most 10 requests a second from one address.\n"
+                              "    limit_req zone=aio_sandbox_edge burst=200 nodelay;\n"
+                              "    limit_req_status 429;\n");
 
     if (!a.authRequestUrl.isEmpty()) {
         out += QStringLiteral("\n"

@@ -36,6 +36,10 @@ Result<VmPlanBuilder::Built> VmPlanBuilder::build(VmDeployment d)
         return Error(ErrorKind::InvalidInput,
                      tr("Basic auth for %1 is on but no password was given.").arg(d.answers.basicAuthUser), {},
                      tr("Store the password for the target, or set it in the environment for the CLI."));
+    if (!d.answers.basicAuthUser.isEmpty()) {
+        if (const Status s = VmDeployAnswers::checkBasicAuthPassword(d.secrets.basicAuthPassword); !s)
+            return s.error();
+    }
     if (d.answers.sandboxJwt) {
         if (d.secrets.jwtPrivateKeyPem.isEmpty()) {
             Result<RsaKeyPair> pair = RsaKeyPair::generate(3072);

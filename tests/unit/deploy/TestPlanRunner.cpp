@@ -318,8 +318,9 @@ private slots:
         PlanContext ctx(host);
         QList<QByteArray> shown;
         ctx.setLineSink([&shown](OutputChannel, const QByteArray& line) { shown << line; });
-        Result<CommandOutcome> hidden = ctx.run(
-            RemoteCommand::args({QStringLiteral("echo"), QStringLiteral("SANDBOX_API_KEY=unknown-key")}).withoutShownOutput());
+        Result<CommandOutcome> hidden
+            = ctx.run(RemoteCommand::args({QStringLiteral("echo"), QStringLiteral("SANDBOX_API_KEY=unknown-key")})
+                          .withoutShownOutput());
         QVERIFY(hidden);
         QCOMPARE(hidden->stdoutData, QByteArray("SANDBOX_API_KEY=unknown-key\n"));
         QVERIFY(shown.isEmpty());

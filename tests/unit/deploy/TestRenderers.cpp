@@ -168,6 +168,29 @@ private slots:
         QVERIFY(!NginxSite::asksSandboxAtTheEdge(answersFrom(allowOnly)));
     }
 
+    // 9.4's edge hygiene: HSTS where the certificate is publicly trusted, a request budget where a
+    // password can be guessed, and a redirect that stays a valid URL for an IPv6 literal.
+    void edgeHygieneFollowsTheAnswers()
+    {
+        const QString acme = NginxSite::render(answersFrom(baseJson()));
+        QVERIFY(acme.contains(QLatin1String("add_header Strict-Transport-Security \"max-age=31536000\" always;")));
+        QVERIFY(!acme.contains(QLatin1String("limit_req")));
+
+        QJsonObject ownCa = baseJson();
+        ownCa.insert(QStringLiteral("tls"), QJsonObject{{"mode", "own-ca"}});
+        ownCa.insert(QStringLiteral("publicHost"), QStringLiteral("2001:db8::5"));
+        const QString own = NginxSite::render(answersFrom(ownCa));
+        QVERIFY(!own.contains(QLatin1String("Strict-Transport-Security")));
+        QVERIFY2(own.contains(QLatin1String("return 301 https://[2001:db8::5]$request_uri;")), qPrintable(own));
+        ownCa.insert(QStringLiteral("edge"), QJsonObject{{"hsts", "on"}});
+        QVERIFY(NginxSite::render(answersFrom(ownCa)).contains(QLatin1String("Strict-Transport-Security")));
+
+        const QString full = NginxSite::render(fullAnswers());
+        QVERIFY(
+            full.contains(QLatin1String("limit_req_zone $binary_remote_addr zone=aio_sandbox_edge:1m rate=10r/s;")));
+        QVERIFY(full.contains(QLatin1String("limit_req zone=aio_sandbox_edge burst=200 nodelay;")));
+    }
+
     // The real nginx parses what we render (own CA files made by LocalCa; no network, no bind).
     void realNginxAcceptsTheRenderedSite()
     {

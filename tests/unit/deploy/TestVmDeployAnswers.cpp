@@ -128,6 +128,27 @@ private slots:
         }
     }
 
+    void basicAuthPasswordsHaveAtLeastTwelveCharacters()
+    {
+        QVERIFY(!VmDeployAnswers::checkBasicAuthPassword(QStringLiteral("short-pw")));
+        QVERIFY(!VmDeployAnswers::checkBasicAuthPassword(QStringLiteral("elevenchars")));
+        QVERIFY(VmDeployAnswers::checkBasicAuthPassword(QStringLiteral("twelve chars")));
+    }
+
+    void hstsIsAutoOnOrOff()
+    {
+        QJsonObject o = minimal();
+        QVERIFY(VmDeployAnswers::fromJson(o)->hstsEnabled()); // ACME: on
+        o.insert("tls", QJsonObject{{"mode", "own-ca"}});
+        QVERIFY(!VmDeployAnswers::fromJson(o)->hstsEnabled()); // own CA: off unless asked
+        o.insert("edge", QJsonObject{{"hsts", "on"}});
+        Result<VmDeployAnswers> on = VmDeployAnswers::fromJson(o);
+        QVERIFY(on->hstsEnabled());
+        QCOMPARE(on->toJson().value("edge").toObject().value("hsts").toString(), QStringLiteral("on"));
+        o.insert("edge", QJsonObject{{"hsts", "sometimes"}});
+        QVERIFY(!VmDeployAnswers::fromJson(o));
+    }
+
     void latestTagIsAllowedWithAWarning()
     {
         QJsonObject o = minimal();
