@@ -9,6 +9,11 @@ QString DockerRunCommand::envFilePath()
     return QStringLiteral("/etc/aio-sandbox/sandbox.env");
 }
 
+int DockerRunCommand::pidsLimit()
+{
+    return 4096;
+}
+
 QString DockerRunCommand::managedLabel()
 {
     return QStringLiteral("org.aio-sandbox-manager.managed=true");
@@ -25,6 +30,8 @@ QStringList DockerRunCommand::render(const VmDeployAnswers& a, const QByteArray&
     argv << QStringLiteral("--shm-size") << VmDeployAnswers::formatBytes(a.shmBytes);
     argv << QStringLiteral("--cpus") << VmDeployAnswers::formatCpus(a.cpuMillis);
     argv << QStringLiteral("--memory") << VmDeployAnswers::formatBytes(a.memoryBytes);
+    // A fork bomb by an agent stays inside the container (threads count: browser and IDE need many).
+    argv << QStringLiteral("--pids-limit") << QString::number(pidsLimit());
     argv << QStringLiteral("--log-driver") << QStringLiteral("json-file");
     argv << QStringLiteral("--log-opt") << QStringLiteral("max-size=") + a.logMaxSize;
     argv << QStringLiteral("--log-opt") << QStringLiteral("max-file=") + QString::number(a.logMaxFile);

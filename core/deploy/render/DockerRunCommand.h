@@ -31,6 +31,7 @@ public:
     static QStringList pullArgv(const ImageRef& image);
     // The env-file content: "SANDBOX_API_KEY=<key>\n". The key must be a token (no newline).
     static QByteArray renderEnvFile(const QString& apiKey);
+    static int pidsLimit(); // --pids-limit: 4096 processes and threads
 };
 
 } // namespace aio

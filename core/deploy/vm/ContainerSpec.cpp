@@ -78,6 +78,11 @@ Result<ContainerSpec> ContainerSpec::fromInspect(const QByteArray& json, const Q
     for (auto it = logOptions.begin(); it != logOptions.end(); ++it)
         spec.logOptions.insert(it.key(), it.value().toString());
     spec.running = root.value(QLatin1String("State")).toObject().value(QLatin1String("Running")).toBool();
+    spec.privileged = host.value(QLatin1String("Privileged")).toBool();
+    for (const QJsonValue& v : host.value(QLatin1String("CapAdd")).toArray())
+        spec.capAdd << v.toString();
+    spec.networkMode = host.value(QLatin1String("NetworkMode")).toString();
+    spec.pidsLimit = host.value(QLatin1String("PidsLimit")).toInteger();
     return spec;
 }
 
@@ -144,6 +149,8 @@ Result<ContainerSpec> ContainerSpec::fromRunArgv(const QStringList& argv, const 
             spec.nanoCpus = qint64(*m) * 1'000'000;
         } else if (a == QLatin1String("--restart")) {
             spec.restartPolicy = *v;
+        } else if (a == QLatin1String("--pids-limit")) {
+            spec.pidsLimit = v->toLongLong();
         } else if (a == QLatin1String("--security-opt")) {
             spec.securityOpts << *v;
         } else if (a == QLatin1String("--log-driver")) {
@@ -211,6 +218,21 @@ QStringList ContainerSpec::differencesFrom(const ContainerSpec& actual) const
         else
             compare(tr("environment %1").arg(key), actual.env.value(key), env.value(key));
     }
+    compare(tr("process limit"), QString::number(actual.pidsLimit), QString::number(pidsLimit));
+    if (actual.privileged != privileged)
+        out << tr("privileged: %1 → %2")
+                   .arg(actual.privileged ? tr("yes") : tr("no"), privileged ? tr("yes") : tr("no"));
+    QStringList haveCaps = actual.capAdd;
+    QStringList wantCaps = capAdd;
+    haveCaps.sort();
+    wantCaps.sort();
+    if (haveCaps != wantCaps)
+        out << tr("added capabilities: %1 → %2")
+                   .arg(haveCaps.isEmpty() ? tr("none") : haveCaps.join(QLatin1Char(',')),
+                        wantCaps.isEmpty() ? tr("none") : wantCaps.join(QLatin1Char(',')));
+    // Only the host's own network is a difference: engines name the default bridge differently.
+    if ((actual.networkMode == QLatin1String("host")) != (networkMode == QLatin1String("host")))
+        out << tr("network: %1 → %2").arg(actual.networkMode, networkMode.isEmpty() ? tr("its own") : networkMode);
     if (!actual.running)
         out << tr("state: stopped → running");
     return out;

@@ -32,6 +32,11 @@ struct ContainerSpec
     QMap<QString, QString> logOptions; // not reported by podman's Docker API: compared only when reported
     bool logOptionsReported = true;
     bool running = false;
+    // What would open the container up or let it take the host: never asked for, always replaced.
+    bool privileged = false;
+    QStringList capAdd;
+    QString networkMode; // "host" shares the VM's network (8080 on every interface)
+    qint64 pidsLimit = 0; // 0: none
 
     // Parses the JSON array `docker inspect NAME` prints. `managedEnv`: the variable names
     // whose presence or value matters (others, like PATH from the image, are ignored).

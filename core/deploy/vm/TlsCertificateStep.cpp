@@ -47,6 +47,34 @@ QString TlsCertificateStep::acmeCaBundlePath()
     return QStringLiteral("/etc/aio-sandbox/acme-ca.pem");
 }
 
+QString TlsCertificateStep::deployHookPath()
+{
+    return QStringLiteral("/etc/letsencrypt/renewal-hooks/deploy/aio-sandbox-reload-nginx");
+}
+
+QByteArray TlsCertificateStep::deployHookContent()
+{
+    return QByteArrayLiteral("#!/bin/sh\n"
+                             "# Managed by AIO Sandbox Manager: certbot renewed a certificate; nginx serves it now.\n")
+        + NginxConfigInstaller::reloadScript().toUtf8() + '\n';
+}
+
+QStringList TlsCertificateStep::renewDryRunArgv() const
+{
+    const VmDeployAnswers& a = m_deployment->answers;
+    QStringList argv;
+    if (!a.acmeCaBundleLocalPath.isEmpty())
+        argv << QStringLiteral("env") << QStringLiteral("REQUESTS_CA_BUNDLE=") + acmeCaBundlePath();
+    argv << QStringLiteral("certbot") << QStringLiteral("renew") << QStringLiteral("--dry-run")
+         << QStringLiteral("--non-interactive") << QStringLiteral("--no-random-sleep-on-renew")
+         << QStringLiteral("--cert-name") << a.publicHost.toString();
+    // Without --server a dry run goes to Let's Encrypt's staging server whatever issued the
+    // certificate; with it, a private ACME server is asked (Let's Encrypt itself: its staging server).
+    if (a.acmeDirectory.isValid() && !a.acmeDirectory.isEmpty())
+        argv << QStringLiteral("--server") << a.acmeDirectory.toString();
+    return argv;
+}
+
 QStringList TlsCertificateStep::certbotArgv() const
 {
     const VmDeployAnswers& a = m_deployment->answers;
@@ -149,11 +177,20 @@ Result<StepState> TlsCertificateStep::detect(PlanContext& context)
             return bundle.error();
         state.files << *bundle;
     }
+    bool hookOk = true;
+    if (a.tlsMode == VmDeployAnswers::TlsMode::Acme) {
+        Result<FileSnapshot> hook = context.readFile(deployHookPath(), true);
+        if (!hook)
+            return hook.error();
+        state.files << *hook;
+        hookOk = hook->exists && hook->content == deployHookContent();
+    }
     const bool siteOk = site->exists && site->content == NginxSite::render(a).toUtf8();
+    state.facts.insert(QStringLiteral("hookOk"), hookOk);
     state.facts.insert(QStringLiteral("certificateGood"), check->good);
     state.facts.insert(QStringLiteral("certificate"), check->evidence);
     state.facts.insert(QStringLiteral("siteOk"), siteOk);
-    state.alreadyDone = check->good && siteOk;
+    state.alreadyDone = check->good && siteOk && hookOk;
     state.summary = check->present ? check->evidence : tr("No certificate for %1 yet.").arg(a.publicHost.toString());
     return state;
 }
@@ -202,6 +239,11 @@ Result<StepPreview> TlsCertificateStep::preview(PlanContext& context, const Step
         }
     }
     p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()), NginxSite::render(a).toUtf8());
+    if (!state.facts.value(QStringLiteral("hookOk")).toBool()) {
+        p.fileChanges << FileChange::write(*state.file(deployHookPath()), deployHookContent(), 0755);
+        p.notes << tr("certbot reloads nginx after every renewal (a deploy hook), so a renewed certificate is "
+                      "served at once.");
+    }
     p.commands << NginxConfigInstaller::testCommand().displayText()
                << NginxConfigInstaller::reloadCommand().displayText();
     return p;
@@ -272,6 +314,20 @@ Status TlsCertificateStep::apply(PlanContext& context, const StepState& state)
         }
         }
     }
+    if (!state.facts.value(QStringLiteral("hookOk")).toBool()) {
+        Result<CommandOutcome> dir = context.runChecked(
+            RemoteCommand::args({QStringLiteral("mkdir"), QStringLiteral("-p"), QFileInfo(deployHookPath()).path()})
+                .asRoot(),
+            tr("Creating certbot's hook folder"));
+        if (!dir)
+            return dir.error();
+        RemoteFileAttributes attrs;
+        attrs.mode = 0755;
+        attrs.owner = QStringLiteral("root");
+        attrs.sudo = true;
+        if (const Status w = context.writeFile(deployHookPath(), deployHookContent(), attrs); !w)
+            return w;
+    }
     changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()), NginxSite::render(a).toUtf8()};
     return NginxConfigInstaller::install(context, changes);
 }
@@ -294,6 +350,23 @@ Result<VerifyReport> TlsCertificateStep::verify(PlanContext& context)
     if (!test)
         return test.error();
     report.add(tr("nginx -t passes"), test->succeeded(), QString::fromUtf8(test->stderrData).trimmed());
+    if (m_deployment->answers.tlsMode == VmDeployAnswers::TlsMode::Acme) {
+        Result<FileSnapshot> hook = context.readFile(deployHookPath(), true);
+        if (!hook)
+            return hook.error();
+        report.add(tr("certbot reloads nginx after a renewal"), hook->exists && hook->content == deployHookContent(),
+                   hook->exists ? deployHookPath() : tr("%1 is missing").arg(deployHookPath()));
+        RemoteCommand dryRun = RemoteCommand::args(renewDryRunArgv()).asRoot();
+        dryRun.timeoutMs = 5 * 60'000;
+        Result<CommandOutcome> renew = context.run(dryRun);
+        if (!renew)
+            return renew.error();
+        const QString said = QString::fromUtf8(renew->stdoutData + renew->stderrData).trimmed();
+        const QString last = said.section(QLatin1Char('\n'), -3).simplified();
+        report.add(
+            tr("renewal works (certbot renew --dry-run against %1)").arg(m_deployment->answers.acmeDirectory.host()),
+            renew->succeeded(), renew->succeeded() ? last : said.right(1500));
+    }
     return report;
 }
 

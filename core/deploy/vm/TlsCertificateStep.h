@@ -27,6 +27,12 @@ public:
     // certbot's argument vector (run as root through `env REQUESTS_CA_BUNDLE=…` when a CA bundle is given).
     QStringList certbotArgv() const;
     static QString acmeCaBundlePath(); // "/etc/aio-sandbox/acme-ca.pem" on the VM
+    // certbot runs the scripts in renewal-hooks/deploy after each renewal: this one reloads nginx,
+    // so a renewed certificate is served at once (ACME only).
+    static QString deployHookPath(); // "/etc/letsencrypt/renewal-hooks/deploy/aio-sandbox-reload-nginx"
+    static QByteArray deployHookContent();
+    // `certbot renew --dry-run` for the public name, against the ACME server in use.
+    QStringList renewDryRunArgv() const;
     // Own-CA mode: the workstation folder of the CA (answers' ownCaDirectory, else the app's data
     // folder + "/own-ca"), and its certificate when it exists there.
     static QString ownCaDirectory(const VmDeployAnswers& answers);

@@ -126,7 +126,8 @@ void TestDeployVmReady::resetVm()
              "rm -f /etc/nginx/conf.d/aio-sandbox.conf /etc/nginx/conf.d/aio-sandbox-map.conf "
              "/etc/nginx/aio-sandbox.htpasswd /run/aio-sandbox-firewall-revert.pid; "
              "rm -rf /etc/aio-sandbox /var/lib/aio-sandbox /etc/letsencrypt/live/%1 "
-             "/etc/letsencrypt/archive/%1 /etc/letsencrypt/renewal/%1.conf; "
+             "/etc/letsencrypt/archive/%1 /etc/letsencrypt/renewal/%1.conf "
+             "/etc/letsencrypt/renewal-hooks/deploy/aio-sandbox-reload-nginx; "
              "nginx -t >/dev/null 2>&1 && { service nginx reload || service nginx start; } >/dev/null 2>&1; true")
              .arg(m_tb.value(QStringLiteral("VM_READY_NAME")))},
         &out);
@@ -184,6 +185,9 @@ void TestDeployVmReady::deployWithCertbotAgainstPebble()
     QVERIFY2(r.output.contains(QStringLiteral("static-suffix bypass GET /v1/openapi.json is refused")),
              qPrintable(r.output));
     QVERIFY2(r.output.contains(QStringLiteral("Image Version: ")), qPrintable(r.output));
+    // Renewals reload nginx, and a renewal against pebble works now.
+    QVERIFY2(r.output.contains(QStringLiteral("✓ certbot reloads nginx after a renewal")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("✓ renewal works (certbot renew --dry-run")), qPrintable(r.output));
     QVERIFY(QFile::exists(m_keyPath));
     QString site;
     QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),

@@ -1,6 +1,9 @@
 #include "core/deploy/vm/ContainerSpec.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace aio;
@@ -57,7 +60,46 @@ private slots:
     void secretValuesAreNeverShown();
     void publishedOnAllInterfacesIsADifference();
     void garbageInspectIsRefused();
+    void privilegedCapabilitiesHostNetworkAndNoProcessLimitAreDifferences();
 };
+
+// A container someone started by hand with more power than the plan gives it is never "already done".
+void TestContainerSpec::privilegedCapabilitiesHostNetworkAndNoProcessLimitAreDifferences()
+{
+    QJsonDocument doc = QJsonDocument::fromJson(inspectJson());
+    QJsonArray array = doc.array();
+    QJsonObject root = array.first().toObject();
+    QJsonObject host = root.value(QStringLiteral("HostConfig")).toObject();
+    host.insert(QStringLiteral("Privileged"), true);
+    host.insert(QStringLiteral("CapAdd"), QJsonArray{QStringLiteral("SYS_ADMIN"), QStringLiteral("NET_ADMIN")});
+    host.insert(QStringLiteral("NetworkMode"), QStringLiteral("host"));
+    host.insert(QStringLiteral("PidsLimit"), 0);
+    root.insert(QStringLiteral("HostConfig"), host);
+    array[0] = root;
+    Result<ContainerSpec> actual = ContainerSpec::fromInspect(QJsonDocument(array).toJson(), kManaged);
+    QVERIFY(actual.ok());
+    QVERIFY(actual->privileged);
+    QStringList argv = runArgv();
+    argv.insert(argv.size() - 1, QStringLiteral("--pids-limit"));
+    argv.insert(argv.size() - 1, QStringLiteral("4096"));
+    Result<ContainerSpec> desired = ContainerSpec::fromRunArgv(argv, {}, kManaged);
+    QVERIFY(desired.ok());
+    QCOMPARE(desired->pidsLimit, qint64(4096));
+    const QString diff = desired->differencesFrom(*actual).join(QLatin1Char('\n'));
+    QVERIFY2(diff.contains(QStringLiteral("privileged: yes → no")), qPrintable(diff));
+    QVERIFY2(diff.contains(QStringLiteral("added capabilities: NET_ADMIN,SYS_ADMIN → none")), qPrintable(diff));
+    QVERIFY2(diff.contains(QStringLiteral("network: host →")), qPrintable(diff));
+    QVERIFY2(diff.contains(QStringLiteral("process limit: 0 → 4096")), qPrintable(diff));
+    // An engine's own name for the default bridge is no difference.
+    host.insert(QStringLiteral("Privileged"), false);
+    host.insert(QStringLiteral("CapAdd"), QJsonArray{});
+    host.insert(QStringLiteral("NetworkMode"), QStringLiteral("bridge"));
+    host.insert(QStringLiteral("PidsLimit"), 4096);
+    root.insert(QStringLiteral("HostConfig"), host);
+    array[0] = root;
+    actual = ContainerSpec::fromInspect(QJsonDocument(array).toJson(), kManaged);
+    QCOMPARE(desired->differencesFrom(*actual), QStringList());
+}
 
 void TestContainerSpec::inspectOfPodmansDockerApiIsRead()
 {
