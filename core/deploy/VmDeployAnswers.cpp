@@ -462,6 +462,12 @@ Status VmDeployAnswers::validate() const
         if (Status s = checkAuthRequestUrl(authRequestUrl); !s)
             return s;
     }
+    if (!signInUrl.isEmpty()) {
+        if (authRequestUrl.isEmpty())
+            return invalid(tr("A sign-in URL needs the SSO check URL (auth_request) too."));
+        if (Status s = checkAuthRequestUrl(signInUrl); !s)
+            return invalid(tr("The sign-in URL is not valid: %1").arg(s.error().message));
+    }
     for (const Cidr& c : allowlist) {
         if (!c.isValid())
             return invalid(tr("The allowlist holds an invalid network."));
@@ -701,7 +707,9 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     // edge
     const QJsonObject edge = root.value(QStringLiteral("edge")).toObject();
     const QString ew = QStringLiteral("edge.");
-    if (Status s = onlyKeys(edge, QStringLiteral("edge"), {"allow", "basicAuthUser", "authRequestUrl", "hsts"}); !s)
+    if (Status s
+        = onlyKeys(edge, QStringLiteral("edge"), {"allow", "basicAuthUser", "authRequestUrl", "signInUrl", "hsts"});
+        !s)
         return s.error();
     Result<QList<Cidr>> allow = cidrList(edge, QStringLiteral("allow"), ew);
     if (!allow)
@@ -726,6 +734,14 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
             return invalid(tr("Answers, field \"edge.authRequestUrl\" contains white space."));
     }
 
+    Result<QString> signIn = stringField(edge, QStringLiteral("signInUrl"), ew, {});
+    if (!signIn)
+        return signIn.error();
+    if (!signIn->isEmpty()) {
+        a.signInUrl = QUrl(*signIn, QUrl::StrictMode);
+        if (Status s = checkAuthRequestUrl(a.signInUrl); !s)
+            return inField(ew + QStringLiteral("signInUrl"), s.error());
+    }
     Result<QString> hsts = stringField(edge, QStringLiteral("hsts"), ew, QStringLiteral("auto"));
     if (!hsts)
         return hsts.error();
@@ -841,6 +857,8 @@ QJsonObject VmDeployAnswers::toJson() const
         edge.insert(QStringLiteral("basicAuthUser"), basicAuthUser);
     if (!authRequestUrl.isEmpty())
         edge.insert(QStringLiteral("authRequestUrl"), authRequestUrl.toString(QUrl::FullyEncoded));
+    if (!signInUrl.isEmpty())
+        edge.insert(QStringLiteral("signInUrl"), signInUrl.toString(QUrl::FullyEncoded));
     if (hsts != Hsts::Auto)
         edge.insert(QStringLiteral("hsts"), hsts == Hsts::On ? QStringLiteral("on") : QStringLiteral("off"));
 

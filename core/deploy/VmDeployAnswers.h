@@ -63,6 +63,7 @@ struct VmDeployAnswers
     QList<Cidr> allowlist; // allow … ; deny all
     QString basicAuthUser; // empty: no basic auth; the password is a secret
     QUrl authRequestUrl; // empty: none; an http(s) URL nginx asks (auth_request)
+    QUrl signInUrl; // with authRequestUrl: where a refused browser is sent (302, "?rd=<original URL>")
     // Strict-Transport-Security: Auto = on for ACME and existing certificates (publicly trusted),
     // off for the app's own CA (a browser that pinned HSTS could not be told to trust it later).
     enum class Hsts { Auto, On, Off };

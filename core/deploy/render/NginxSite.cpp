@@ -169,20 +169,47 @@ QString NginxSite::render(const VmDeployAnswers& a)
                               "    limit_req_status 429;\n");
 
     if (!a.authRequestUrl.isEmpty()) {
-        out += QStringLiteral("\n"
-                              "    # The SSO check: 2xx lets the request through, 401/403 refuse it.\n"
-                              "    location = %1 {\n"
-                              "        internal;\n"
-                              "        proxy_pass %2;\n"
-                              "        proxy_pass_request_body off;\n"
-                              "        proxy_set_header Content-Length \"\";\n"
-                              "        proxy_set_header X-Original-URI $request_uri;\n"
-                              "        proxy_set_header X-Original-Method $request_method;\n"
-                              "        proxy_set_header X-Forwarded-Host %3;\n"
-                              "        proxy_set_header X-Forwarded-Proto $scheme;\n"
-                              "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-                              "    }\n")
+        out += QStringLiteral(
+                   "\n"
+                   "    # The SSO check: 2xx lets the request through, 401/403 refuse it. What it is told about\n"
+                   "    # the request comes from nginx; headers a client sent under these names are replaced.\n"
+                   "    location = %1 {\n"
+                   "        internal;\n"
+                   "        proxy_pass %2;\n"
+                   "        proxy_pass_request_body off;\n"
+                   "        proxy_set_header Content-Length \"\";\n"
+                   "        proxy_set_header X-Original-URL https://%3$request_uri;\n"
+                   "        proxy_set_header X-Original-URI $request_uri;\n"
+                   "        proxy_set_header X-Original-Method $request_method;\n"
+                   "        proxy_set_header X-Forwarded-Host %3;\n"
+                   "        proxy_set_header X-Forwarded-Proto $scheme;\n"
+                   "        proxy_set_header X-Forwarded-Uri $request_uri;\n"
+                   "        proxy_set_header X-Forwarded-Method $request_method;\n"
+                   "        proxy_set_header X-Forwarded-For $remote_addr;\n"
+                   "        proxy_set_header X-Real-IP $remote_addr;\n"
+                   "        proxy_set_header Forwarded \"\";\n")
                    .arg(authRequestLocation(), a.authRequestUrl.toString(QUrl::FullyEncoded), host);
+        if (a.authRequestUrl.scheme() == QLatin1String("https"))
+            out += QStringLiteral(
+                       "        # The SSO server's certificate is checked against the system's CAs and its name.\n"
+                       "        proxy_ssl_verify on;\n"
+                       "        proxy_ssl_verify_depth 4;\n"
+                       "        proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n"
+                       "        proxy_ssl_server_name on;\n"
+                       "        proxy_ssl_name %1;\n")
+                       .arg(a.authRequestUrl.host(QUrl::FullyEncoded));
+        out += QStringLiteral("    }\n");
+        if (!a.signInUrl.isEmpty()) {
+            const QString signIn = a.signInUrl.toString(QUrl::FullyEncoded);
+            out += QStringLiteral(
+                       "\n"
+                       "    # A browser the SSO check refused is sent to sign in, and comes back here after.\n"
+                       "    location @aio_sign_in {\n"
+                       "        return 302 %1%2rd=https://%3$request_uri;\n"
+                       "    }\n")
+                       .arg(signIn, signIn.contains(QLatin1Char('?')) ? QStringLiteral("&") : QStringLiteral("?"),
+                            a.publicHost.forUrl());
+        }
     }
 
     const bool sandboxAtEdge = asksSandboxAtTheEdge(a);
@@ -235,8 +262,22 @@ QString NginxSite::render(const VmDeployAnswers& a)
         out += QStringLiteral("        auth_basic \"AIO Sandbox\";\n"
                               "        auth_basic_user_file %1;\n")
                    .arg(htpasswdPath());
-    if (!a.authRequestUrl.isEmpty())
+    if (!a.authRequestUrl.isEmpty()) {
         out += QStringLiteral("        auth_request %1;\n").arg(authRequestLocation());
+        if (!a.signInUrl.isEmpty())
+            out += QStringLiteral("        error_page 401 = @aio_sign_in;\n");
+        // Who signed in reaches the sandbox only from the SSO check's answer (oauth2-proxy and
+        // Authelia names); a client's own headers of these names are replaced (empty: not sent).
+        for (const char* h : {"X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups", "Remote-User",
+                              "Remote-Email", "Remote-Groups", "Remote-Name"}) {
+            const QString name = QString::fromLatin1(h);
+            const QString var
+                = QStringLiteral("$aio_sso_") + name.toLower().replace(QLatin1Char('-'), QLatin1Char('_'));
+            out += QStringLiteral("        auth_request_set %1 $upstream_http_%2;\n"
+                                  "        proxy_set_header %3 %1;\n")
+                       .arg(var, name.toLower().replace(QLatin1Char('-'), QLatin1Char('_')), name);
+        }
+    }
     if (sandboxAtEdge)
         out += QStringLiteral("        auth_request %1;\n").arg(sandboxAuthLocation());
     if (!a.basicAuthUser.isEmpty() || !a.authRequestUrl.isEmpty())

@@ -252,6 +252,18 @@ void WorkstationVerifyStep::checkSignedIn(PlanContext& context, VerifyReport& re
                context.redactor().redact(upgraded ? upgraded->evidence() : errorEvidence(upgraded.error())));
 }
 
+bool WorkstationVerifyStep::sentToSignIn(int status, const HttpHeaders& headers) const
+{
+    const QUrl& signIn = m_deployment->answers.signInUrl;
+    if (signIn.isEmpty() || (status != 302 && status != 303))
+        return false;
+    for (const auto& [name, value] : headers) {
+        if (name.compare("Location", Qt::CaseInsensitive) == 0)
+            return value.startsWith(signIn.toString(QUrl::FullyEncoded).toUtf8());
+    }
+    return false;
+}
+
 void WorkstationVerifyStep::checkRefused(VerifyReport& report, const QByteArray& path, const QByteArray& host,
                                          bool websocket, const QString& nameTemplate, const CancelToken& cancel) const
 {
@@ -263,7 +275,8 @@ void WorkstationVerifyStep::checkRefused(VerifyReport& report, const QByteArray&
         ws.endpoint = httpsEndpoint();
         ws.path = path;
         Result<WebSocketProbeResult> r = WebSocketProbe::run(ws, cancel);
-        report.add(name, r && r->requestSent && (r->status == 401 || r->status == 403),
+        report.add(name,
+                   r && r->requestSent && (r->status == 401 || r->status == 403 || sentToSignIn(r->status, r->headers)),
                    r ? r->evidence() : errorEvidence(r.error()));
         return;
     }
@@ -274,8 +287,12 @@ void WorkstationVerifyStep::checkRefused(VerifyReport& report, const QByteArray&
     Result<HttpProbeResult> r = HttpsProbe::run(http, cancel);
     // nginx may also answer a foreign Host with 400 or 421 before proxying: refused as well.
     const bool refused = r && r->requestSent
-        && (r->status == 401 || r->status == 403 || (!host.isEmpty() && (r->status == 400 || r->status == 421)));
-    report.add(name, refused, r ? r->evidence() : errorEvidence(r.error()));
+        && (r->status == 401 || r->status == 403 || sentToSignIn(r->status, r->headers)
+            || (!host.isEmpty() && (r->status == 400 || r->status == 421)));
+    QString evidence = r ? r->evidence() : errorEvidence(r.error());
+    if (r && !r->header("Location").isEmpty())
+        evidence += QStringLiteral("; Location: ") + QString::fromUtf8(r->header("Location").left(200));
+    report.add(name, refused, evidence);
 }
 
 Status WorkstationVerifyStep::rollback(PlanContext& context, const StepState& state)

@@ -36,6 +36,8 @@ public:
 private:
     // /vnc/index.html and the /websockify upgrade with the deployment's credentials.
     void checkSignedIn(PlanContext& context, VerifyReport& report, const HttpHeaders& creds) const;
+    // A 302/303 to the configured sign-in URL: the SSO check refused and sent the browser to sign in.
+    bool sentToSignIn(int status, const HttpHeaders& headers) const;
     // One anonymous probe that must be refused (401/403), with its evidence.
     void checkRefused(VerifyReport& report, const QByteArray& path, const QByteArray& host, bool websocket,
                       const QString& nameTemplate, const CancelToken& cancel) const;

@@ -120,7 +120,7 @@ void TestDeployVmReady::resetVm()
          QStringLiteral(
              "pid=$(cat /run/aio-sandbox-firewall-revert.pid 2>/dev/null) && kill -TERM -- -$pid; "
              "kill $(cat /run/aio-test-sso.pid 2>/dev/null) 2>/dev/null; "
-             "rm -f /etc/nginx/aio-sandbox-upstream-key.conf /run/aio-test-sso.pid; "
+             "rm -f /etc/nginx/aio-sandbox-upstream-key.conf /run/aio-test-sso.pid /run/aio-test-sso.log; "
              "nft delete table inet aio_sandbox 2>/dev/null; "
              "docker rm -f aio-sandbox aio-sandbox-previous >/dev/null 2>&1; "
              "rm -f /etc/nginx/conf.d/aio-sandbox.conf /etc/nginx/conf.d/aio-sandbox-map.conf "
@@ -433,8 +433,9 @@ void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx_data()
                                      << QByteArray(R"({"jwt": false, "apiKey": false})");
     QTest::newRow("basic auth + API key")
         << QByteArray(R"({"basicAuthUser": "admin"})") << QByteArray(R"({"jwt": false, "apiKey": true})");
-    QTest::newRow("SSO + API key") << QByteArray(R"({"authRequestUrl": "http://127.0.0.1:9091/check"})")
-                                   << QByteArray(R"({"jwt": false, "apiKey": true})");
+    QTest::newRow("SSO with sign-in + API key")
+        << QByteArray(R"({"authRequestUrl": "http://127.0.0.1:9091/check", "signInUrl": "https://sso.test/sign_in"})")
+        << QByteArray(R"({"jwt": false, "apiKey": true})");
 }
 
 void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx()
@@ -466,7 +467,10 @@ void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx()
                                      "class H(http.server.BaseHTTPRequestHandler):\n"
                                      "    def do_GET(self):\n"
                                      "        ok = \"%1\" in self.headers.get(\"Cookie\", \"\")\n"
-                                     "        self.send_response(200 if ok else 401); self.end_headers()\n"
+                                     "        open(\"/run/aio-test-sso.log\", \"a\").write(str(self.headers))\n"
+                                     "        self.send_response(200 if ok else 401)\n"
+                                     "        self.send_header(\"X-Auth-Request-User\", \"alice\")\n"
+                                     "        self.end_headers()\n"
                                      "    def log_message(self, *a): pass\n"
                                      "http.server.HTTPServer((\"127.0.0.1\", 9091), H).serve_forever()' "
                                      ">/dev/null 2>&1 </dev/null & echo $! >/run/aio-test-sso.pid; sleep 1")
@@ -498,9 +502,11 @@ void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx()
             right.append({QByteArray("Authorization"), bearer()});
     }
     // No credentials, and the static-suffix bypass, are refused.
-    QCOMPARE(status("/vnc/index.html", {}), 401);
-    QCOMPARE(status("/v1/file/download?path=/etc/hostname&x=.js", {}), 401);
-    QCOMPARE(status("/v1/openapi.json", {}), 401);
+    // A refused browser is sent to sign in where a sign-in URL is set.
+    const int refused = sso ? 302 : 401;
+    QCOMPARE(status("/vnc/index.html", {}), refused);
+    QCOMPARE(status("/v1/file/download?path=/etc/hostname&x=.js", {}), refused);
+    QCOMPARE(status("/v1/openapi.json", {}), refused);
     // The right credentials work, also for the API.
     QCOMPARE(status("/vnc/index.html", right), 200);
     QCOMPARE(status("/v1/sandbox", right), 200);
@@ -508,7 +514,7 @@ void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx()
     if (basic)
         QCOMPARE(status("/vnc/index.html", {{QByteArray("Authorization"), basicWrong}}), 401);
     if (sso)
-        QCOMPARE(status("/vnc/index.html", {{QByteArray("Cookie"), QByteArray("sso=forged")}}), 401);
+        QCOMPARE(status("/vnc/index.html", {{QByteArray("Cookie"), QByteArray("sso=forged")}}), 302);
     if (key)
         QCOMPARE(status("/vnc/index.html", {{QByteArray("X-AIO-API-Key"), QByteArray("wrong-key-0123456789")}}), 401);
     if (jwt && key && !basic && !sso) {
@@ -517,7 +523,7 @@ void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx()
     }
     if (basic || sso) {
         // The API key alone does not pass the edge: the edge's own check decides first.
-        QCOMPARE(status("/v1/sandbox", {{QByteArray("X-AIO-API-Key"), apiKey}}), 401);
+        QCOMPARE(status("/v1/sandbox", {{QByteArray("X-AIO-API-Key"), apiKey}}), refused);
     }
 
     // What reached the container: never the edge's password; the key only where nginx hands it over.

@@ -59,6 +59,9 @@ VmDeployAnswers fullAnswers()
         "basicAuthUser": "admin",
         "authRequestUrl": "http://127.0.0.1:9091/api/verify?rd=sandbox"})")
                  .object());
+    QJsonObject edge = o.value(QStringLiteral("edge")).toObject();
+    edge.insert(QStringLiteral("signInUrl"), QStringLiteral("https://sso.example.com/sign_in"));
+    o.insert(QStringLiteral("edge"), edge);
     o.insert(QStringLiteral("sandboxAuth"), QJsonObject{{"jwt", true}, {"apiKey", true}});
     return answersFrom(o);
 }
@@ -189,6 +192,31 @@ private slots:
         QVERIFY(
             full.contains(QLatin1String("limit_req_zone $binary_remote_addr zone=aio_sandbox_edge:1m rate=10r/s;")));
         QVERIFY(full.contains(QLatin1String("limit_req zone=aio_sandbox_edge burst=200 nodelay;")));
+    }
+
+    // 9.3: the SSO check is told about the request by nginx only, an https check verifies its server,
+    // a refused browser is sent to sign in, and identity headers come only from the check's answer.
+    void ssoCheckIsToldTheTruthAndVerified()
+    {
+        QJsonObject o = fullAnswers().toJson();
+        QJsonObject edge = o.value(QStringLiteral("edge")).toObject();
+        edge.insert(QStringLiteral("authRequestUrl"), QStringLiteral("https://sso.example.com/oauth2/auth"));
+        o.insert(QStringLiteral("edge"), edge);
+        const QString site = NginxSite::render(answersFrom(o));
+        for (const char* needle :
+             {"proxy_set_header X-Original-URL https://sandbox.example.com$request_uri;",
+              "proxy_set_header X-Forwarded-For $remote_addr;", "proxy_set_header X-Forwarded-Uri $request_uri;",
+              "proxy_ssl_verify on;", "proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;",
+              "proxy_ssl_server_name on;", "proxy_ssl_name sso.example.com;", "error_page 401 = @aio_sign_in;",
+              "return 302 https://sso.example.com/sign_in?rd=https://sandbox.example.com$request_uri;",
+              "auth_request_set $aio_sso_remote_user $upstream_http_remote_user;",
+              "proxy_set_header Remote-User $aio_sso_remote_user;",
+              "proxy_set_header X-Auth-Request-Email $aio_sso_x_auth_request_email;"})
+            QVERIFY2(site.contains(QLatin1String(needle)), needle);
+        // A sign-in URL without an SSO check is refused.
+        edge.remove(QStringLiteral("authRequestUrl"));
+        o.insert(QStringLiteral("edge"), edge);
+        QVERIFY(!VmDeployAnswers::fromJson(o));
     }
 
     // The real nginx parses what we render (own CA files made by LocalCa; no network, no bind).
