@@ -191,7 +191,9 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
                                "has no SSO session; sign in at https://%1/ with a browser to confirm")
                                 .arg(m_deployment->answers.publicHost.toString());
     const bool pingOk = pinged && pinged->tls.verified
-        && (pinged->status == 200 || (sso && (pinged->status == 401 || pinged->status == 403)));
+        && (pinged->status == 200
+            || (sso
+                && (pinged->status == 401 || pinged->status == 403 || sentToSignIn(pinged->status, pinged->headers))));
     report.add(
         tr("https://%1/v1/ping answers with a valid certificate").arg(m_deployment->answers.publicHost.toString()),
         pingOk, context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));

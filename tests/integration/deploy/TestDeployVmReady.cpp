@@ -516,7 +516,8 @@ void TestDeployVmReady::everyAcceptedAuthCombinationWorksThroughNginx()
     if (sso)
         QCOMPARE(status("/vnc/index.html", {{QByteArray("Cookie"), QByteArray("sso=forged")}}), 302);
     if (key)
-        QCOMPARE(status("/vnc/index.html", {{QByteArray("X-AIO-API-Key"), QByteArray("wrong-key-0123456789")}}), 401);
+        QCOMPARE(status("/vnc/index.html", {{QByteArray("X-AIO-API-Key"), QByteArray("wrong-key-0123456789")}}),
+                 refused);
     if (jwt && key && !basic && !sso) {
         // Either credential is enough: the key, or a JWT.
         QCOMPARE(status("/v1/sandbox", {{QByteArray("Authorization"), bearer()}}), 200);
