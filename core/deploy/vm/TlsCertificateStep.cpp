@@ -59,15 +59,22 @@ QByteArray TlsCertificateStep::deployHookContent()
         + NginxConfigInstaller::reloadScript().toUtf8() + '\n';
 }
 
+QStringList TlsCertificateStep::certbotPrefix() const
+{
+    // A private ACME server's API is trusted through the bundle copied to the VM.
+    QStringList argv;
+    if (!m_deployment->answers.acmeCaBundleLocalPath.isEmpty())
+        argv << QStringLiteral("env") << QStringLiteral("REQUESTS_CA_BUNDLE=") + acmeCaBundlePath();
+    argv << QStringLiteral("certbot");
+    return argv;
+}
+
 QStringList TlsCertificateStep::renewDryRunArgv() const
 {
     const VmDeployAnswers& a = m_deployment->answers;
-    QStringList argv;
-    if (!a.acmeCaBundleLocalPath.isEmpty())
-        argv << QStringLiteral("env") << QStringLiteral("REQUESTS_CA_BUNDLE=") + acmeCaBundlePath();
-    argv << QStringLiteral("certbot") << QStringLiteral("renew") << QStringLiteral("--dry-run")
-         << QStringLiteral("--non-interactive") << QStringLiteral("--no-random-sleep-on-renew")
-         << QStringLiteral("--cert-name") << a.publicHost.toString();
+    QStringList argv = certbotPrefix();
+    argv << QStringLiteral("renew") << QStringLiteral("--dry-run") << QStringLiteral("--non-interactive")
+         << QStringLiteral("--no-random-sleep-on-renew") << QStringLiteral("--cert-name") << a.publicHost.toString();
     // Without --server a dry run goes to Let's Encrypt's staging server whatever issued the
     // certificate; with it, a private ACME server is asked (Let's Encrypt itself: its staging server).
     if (a.acmeDirectory.isValid() && !a.acmeDirectory.isEmpty())
@@ -78,11 +85,9 @@ QStringList TlsCertificateStep::renewDryRunArgv() const
 QStringList TlsCertificateStep::certbotArgv() const
 {
     const VmDeployAnswers& a = m_deployment->answers;
-    QStringList argv;
-    if (!a.acmeCaBundleLocalPath.isEmpty())
-        argv << QStringLiteral("env") << QStringLiteral("REQUESTS_CA_BUNDLE=") + acmeCaBundlePath();
-    argv << QStringLiteral("certbot") << QStringLiteral("certonly") << QStringLiteral("--non-interactive")
-         << QStringLiteral("--keep-until-expiring") << QStringLiteral("--agree-tos");
+    QStringList argv = certbotPrefix();
+    argv << QStringLiteral("certonly") << QStringLiteral("--non-interactive") << QStringLiteral("--keep-until-expiring")
+         << QStringLiteral("--agree-tos");
     if (a.acmeChallenge == VmDeployAnswers::AcmeChallenge::Webroot)
         argv << QStringLiteral("--webroot") << QStringLiteral("-w") << a.acmeWebroot;
     else

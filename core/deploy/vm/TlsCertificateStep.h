@@ -41,6 +41,7 @@ public:
     static constexpr int kMinDaysLeft = 14;
 
 private:
+    QStringList certbotPrefix() const; // ["env", "REQUESTS_CA_BUNDLE=…",] "certbot"
     struct CertificateCheck
     {
         bool present = false;

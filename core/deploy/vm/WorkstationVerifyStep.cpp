@@ -32,52 +32,32 @@ struct AnonymousProbe
     const char* what; // translated check name, %1 = the request
 };
 
+// The three kinds of anonymous probe, as check names (%1: the request).
+const char* const kEntrance = QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused");
+const char* const kSuffixBypass = QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused");
+const char* const kHostBypass = QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "Host bypass %1 is refused");
+
 const QList<AnonymousProbe>& anonymousProbes()
 {
     static const QList<AnonymousProbe> probes{
         // Every entrance of the image.
-        {"/", {}, false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
-        {"/vnc/index.html",
-         {},
-         false,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
-        {"/websockify", {}, true, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
-        {"/code-server/",
-         {},
-         false,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
-        {"/mcp", {}, false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
-        {"/v1/docs", {}, false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
-        {"/v1/shell/ws",
-         {},
-         true,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
-        {"/v1/file/download?path=/etc/hostname",
-         {},
-         false,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
-        {"/proxy/9222/json/version",
-         {},
-         false,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused")},
+        {"/", {}, false, kEntrance},
+        {"/vnc/index.html", {}, false, kEntrance},
+        {"/websockify", {}, true, kEntrance},
+        {"/code-server/", {}, false, kEntrance},
+        {"/mcp", {}, false, kEntrance},
+        {"/v1/docs", {}, false, kEntrance},
+        {"/v1/shell/ws", {}, true, kEntrance},
+        {"/v1/file/download?path=/etc/hostname", {}, false, kEntrance},
+        {"/proxy/9222/json/version", {}, false, kEntrance},
         // The image's own authentication skips a GET whose whole URI ends in a static suffix…
-        {"/v1/file/download?path=/etc/hostname&x=.js",
-         {},
-         false,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused")},
-        {"/v1/sandbox?x=.json",
-         {},
-         false,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused")},
-        {"/v1/openapi.json",
-         {},
-         false,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused")},
+        {"/v1/file/download?path=/etc/hostname&x=.js", {}, false, kSuffixBypass},
+        {"/v1/sandbox?x=.json", {}, false, kSuffixBypass},
+        {"/v1/openapi.json", {}, false, kSuffixBypass},
         // …and routes a Host "<digits>-…" to that port inside the container.
-        {"/v1/sandbox", "8091-x", false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "Host bypass %1 is refused")},
-        {"/auth", "8081-x", false, QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "Host bypass %1 is refused")},
-        {"/json/version", "9222-x", false,
-         QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "Host bypass %1 is refused")},
+        {"/v1/sandbox", "8091-x", false, kHostBypass},
+        {"/auth", "8081-x", false, kHostBypass},
+        {"/json/version", "9222-x", false, kHostBypass},
     };
     return probes;
 }
