@@ -1,10 +1,14 @@
 # One helper to register a Qt Test executable with CTest.
 #   add_aio_test(NAME TestFoo SOURCES TestFoo.cpp LIBS aiocore LABELS unit [FIXTURES testbed] [TIMEOUT 120]
-#                [WRAPPER script args...])
+#                [LOCKS vm-ready ...] [COST seconds] [WRAPPER script args...])
 # WRAPPER: the test runs as "script args... <test executable>" (e.g. inside a private D-Bus session).
+# LOCKS: the testbed hosts the test changes or depends on (vm-ready, vm-fresh, vm-scratch, bastion);
+#   tests that share a host run one after another, the others in parallel under ctest -j. A test
+#   that restarts a host's sshd or resets a VM must name that host, and so must every test that
+#   connects to it. COST: the seconds it usually takes, so ctest starts the long ones first.
 # Unit and GUI tests run offscreen; integration tests name the fixtures they need.
 function(add_aio_test)
-    cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT;WRAPPER" ${ARGN})
+    cmake_parse_arguments(T "" "NAME;TIMEOUT;COST" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT;WRAPPER;LOCKS" ${ARGN})
     add_executable(${T_NAME} ${T_SOURCES})
     target_link_libraries(${T_NAME} PRIVATE Qt6::Test ${T_LIBS})
     target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
@@ -18,9 +22,12 @@ function(add_aio_test)
         ENVIRONMENT "QT_QPA_PLATFORM=offscreen;AIO_TESTBED_ENV=/run/aio-testbed/testbed.env;${T_ENVIRONMENT}")
     if(T_FIXTURES)
         set_tests_properties(${T_NAME} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
-        # Tests against the testbed run one at a time: several restart a VM's sshd (host-key
-        # rotation) or reset a VM, which raced with other tests' connections under ctest -j.
-        set_property(TEST ${T_NAME} APPEND PROPERTY RESOURCE_LOCK testbed-serial)
+    endif()
+    if(T_LOCKS)
+        set_tests_properties(${T_NAME} PROPERTIES RESOURCE_LOCK "${T_LOCKS}")
+    endif()
+    if(T_COST)
+        set_tests_properties(${T_NAME} PROPERTIES COST ${T_COST})
     endif()
 endfunction()
 

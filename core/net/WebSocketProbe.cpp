@@ -71,7 +71,10 @@ Result<WebSocketProbeResult> WebSocketProbe::run(const WebSocketProbeRequest& re
         return s.error();
     result.requestSent = true;
 
-    HttpResponseReader reader(4096, true);
+    // A 101 answer ends at its headers (what follows are frames); a refusal's body is read as
+    // far as its own length says, so a kept-alive refusal does not wait for the server to close.
+    constexpr qsizetype kEvidenceBytes = 2048;
+    HttpResponseReader reader(kEvidenceBytes);
     for (int reads = 0; !reader.headersComplete(); ++reads) {
         if (reads > 10'000)
             return Error(ErrorKind::Protocol,
@@ -91,18 +94,21 @@ Result<WebSocketProbeResult> WebSocketProbe::run(const WebSocketProbeRequest& re
     result.headers = reader.headers();
     result.protocol = reader.header("Sec-WebSocket-Protocol");
     result.acceptValid = reader.header("Sec-WebSocket-Accept") == WebSocketFrame::acceptFor(key);
-    QByteArray buffer = reader.rest();
     if (result.status != 101) {
-        // Read the start of the refusal page for evidence (bounded by size and reads).
-        for (int reads = 0; buffer.size() < 2048 && reads < 50; ++reads) {
+        // The start of the refusal page, for evidence (bounded by size and reads).
+        for (int reads = 0; !reader.isComplete() && reads < 50; ++reads) {
             Result<QByteArray> chunk = connection.readSome();
-            if (!chunk || chunk->isEmpty())
+            if (!chunk || chunk->isEmpty()) {
+                (void)reader.finish();
                 break;
-            buffer += *chunk;
+            }
+            if (!reader.feed(*chunk))
+                break;
         }
-        result.bodyPrefix = buffer.left(2048);
+        result.bodyPrefix = reader.body().left(kEvidenceBytes);
         return result;
     }
+    QByteArray buffer = reader.rest();
     if (!result.acceptValid)
         return result;
 

@@ -7,8 +7,10 @@
 #include "core/net/WebSocketProbe.h"
 
 #include <QFile>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -33,6 +35,7 @@ private slots:
     void authorizationHeaderReachesTheServer();
     void webSocketUpgradeThroughNginxReadsTheRfbBanner();
     void webSocketOnPlainRouteIsNotUpgraded();
+    void refusedUpgradeEndsWithItsBodyOnAKeptAliveConnection();
     void closedPortIsRefused();
     void openPortIsOpen();
     void fullBacklogPortLooksFiltered();
@@ -283,6 +286,42 @@ void TestProbesAgainstNginx::webSocketOnPlainRouteIsNotUpgraded()
     QVERIFY(!result->upgraded());
     QVERIFY(result->firstBytes.isEmpty());
     QVERIFY(result->evidence().contains(QStringLiteral("401")));
+}
+
+// nginx keeps a refused upgrade's connection open (keep-alive). The probe must take the refusal's
+// body as long as Content-Length says and stop, not read on until the server or its own timeout
+// closes the connection (which cost the verify step 15 s per WebSocket check).
+void TestProbesAgainstNginx::refusedUpgradeEndsWithItsBodyOnAKeptAliveConnection()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    bool clientClosedFirst = false;
+    connect(&server, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket* socket = server.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            if (!socket->readAll().contains("\r\n\r\n"))
+                return;
+            socket->write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nnope!");
+            // Bytes that belong to no answer, sent later on the same connection: a probe that
+            // reads past the body takes them in.
+            QTimer::singleShot(300, socket, [socket] { socket->write("LATER"); });
+        });
+        connect(socket, &QTcpSocket::disconnected, socket, [&clientClosedFirst, socket] {
+            clientClosedFirst = true;
+            socket->deleteLater();
+        });
+    });
+    WebSocketProbeRequest r;
+    r.endpoint.address = *HostName::parse(QStringLiteral("127.0.0.1"));
+    r.endpoint.port = Port(server.serverPort());
+    r.endpoint.tls = false;
+    r.endpoint.timeoutMs = 20'000;
+    r.path = "/websockify";
+    auto result = await(WebSocketProbe::start(r));
+    QVERIFY2(result.ok(), qPrintable(result ? QString() : result.error().toString()));
+    QCOMPARE(result->status, 401);
+    QCOMPARE(result->bodyPrefix, QByteArray("nope!"));
+    QTRY_VERIFY(clientClosedFirst); // the probe hung up; the server never closed
 }
 
 void TestProbesAgainstNginx::closedPortIsRefused()
