@@ -5,6 +5,7 @@
 #include "app/cli/Cli.h"
 #include "core/common/Translations.h"
 #include "core/inventory/Profile.h"
+#include "core/ssh/SshSession.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -15,6 +16,10 @@
 #endif
 
 namespace {
+// Closed SSH sessions end their connections on their own threads; at exit they get this long
+// (a login in progress cannot be interrupted inside libssh; its connect timeout bounds it).
+constexpr int kTeardownWaitMs = 5000;
+
 void setApplicationNames()
 {
     // AppConfigLocation is then ~/.config/aio-sandbox-manager on Linux.
@@ -35,7 +40,9 @@ int main(int argc, char** argv)
         QCoreApplication app(argc, argv);
         setApplicationNames();
         aio::installTranslations(app);
-        return aio::cli::run(invocation);
+        const int rc = aio::cli::run(invocation);
+        aio::SshSession::waitForClosedSessions(kTeardownWaitMs);
+        return rc;
     }
 #ifdef AIO_HAVE_GUI
     // Without a display Qt aborts with a plugin message; say what is wrong and how to go on.
@@ -56,7 +63,9 @@ int main(int argc, char** argv)
         aio::Profile::setDirectory(invocation.profileDir);
     aio::ui::GuiOptions options;
     options.profileDir = aio::Profile::directory();
-    return aio::ui::runGui(app, options);
+    const int rc = aio::ui::runGui(app, options);
+    aio::SshSession::waitForClosedSessions(kTeardownWaitMs);
+    return rc;
 #else
     QCoreApplication app(argc, argv);
     setApplicationNames();

@@ -3,7 +3,7 @@
 #include "core/net/HttpResponseReader.h"
 #include "core/net/ProbeEndpoint.h"
 #include "core/net/TlsPeerInfo.h"
-#include "core/ssh/RemoteHost.h"
+#include "core/common/CancelToken.h"
 
 #include <QFuture>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/common/HostName.h"
-#include "core/ssh/RemoteHost.h"
+#include "core/common/CancelToken.h"
 
 #include <QFuture>
 #include <QString>

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/common/CancelToken.h"
 #include "core/common/Result.h"
 
 #include <QByteArray>
@@ -11,20 +12,6 @@
 #include <memory>
 
 namespace aio {
-
-// A flag that long work polls; cancel() may be called from any thread.
-class CancelToken
-{
-public:
-    CancelToken()
-        : m_flag(std::make_shared<std::atomic_bool>(false))
-    { }
-    void cancel() const { m_flag->store(true); }
-    bool isCancelled() const { return m_flag->load(); }
-
-private:
-    std::shared_ptr<std::atomic_bool> m_flag;
-};
 
 // One command to run on a host. Either an argument vector (each argument quoted with
 // shellQuote(), never pasted) or a script of ours run by `sh -c` (user values inside it must

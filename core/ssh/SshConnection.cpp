@@ -10,8 +10,8 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QRegularExpression>
-#include <QThread>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -384,8 +384,13 @@ Status SshConnection::connectTcp(const CancelToken& cancel, const QDeadlineTimer
                     err = ETIMEDOUT;
                     break;
                 }
-                pollfd p{fd, POLLOUT, 0};
-                if (poll(&p, 1, int(std::min<qint64>(50, std::max<qint64>(1, deadline.remainingTime())))) > 0) {
+                // Wakes when the connection is made or fails, or the user cancels.
+                pollfd p[2] = {{fd, POLLOUT, 0}, {cancel.wakeFd(), POLLIN, 0}};
+                if (poll(p, 2,
+                         int(deadline.isForever() ? 24 * 3600 * 1000
+                                                  : std::clamp<qint64>(deadline.remainingTime(), 1, 24 * 3600 * 1000)))
+                        > 0
+                    && p[0].revents) {
                     socklen_t len = sizeof err;
                     getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
                 }
@@ -460,14 +465,15 @@ Status SshConnection::connectSocket(const CancelToken& cancel)
                          tr("Check that the host is up, the address is right, and a firewall lets SSH "
                             "through."))
                 .onTarget(name());
+        // Sleep until the server says something (its banner, then the key exchange) or the
+        // user cancels; at most 50 ms, for the rare turn where libssh waits to write instead.
+        const int sliceMs = deadline.isForever() ? 50 : int(std::clamp<qint64>(deadline.remainingTime(), 1, 50));
         const socket_t fd = ssh_get_fd(s);
         if (fd >= 0) {
-            pollfd p{fd, POLLIN | POLLOUT, 0};
-            poll(&p, 1, 20);
-            if (p.revents & POLLOUT)
-                QThread::msleep(5); // connect done; the banner exchange waits for input
+            pollfd p[2] = {{fd, POLLIN, 0}, {cancel.wakeFd(), POLLIN, 0}};
+            poll(p, 2, sliceMs);
         } else {
-            QThread::msleep(10);
+            cancel.waitFor(std::chrono::milliseconds(sliceMs));
         }
     }
     ssh_set_blocking(s, 1);

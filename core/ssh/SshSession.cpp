@@ -56,6 +56,16 @@ SshSession::~SshSession()
     m_sudoPassword.fill('\0');
 }
 
+bool SshSession::waitForClosedSessions(int timeoutMs)
+{
+    return SshWorker::waitForTeardowns(timeoutMs);
+}
+
+SshSession::ForwardStats SshSession::forwardStats() const
+{
+    return m_worker->forwardStats();
+}
+
 Status SshSession::connectToHost(const CancelToken& cancel)
 {
     return m_worker->connect(cancel);

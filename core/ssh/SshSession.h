@@ -58,6 +58,21 @@ public:
     QFuture<Result<CommandOutcome>> runAsync(const RemoteCommand& command, const LineSink& onLine = {},
                                              const CancelToken& cancel = {});
 
+    // Destroying a session never waits: its worker thread ends the connection on its own (a
+    // login in progress cannot be interrupted inside libssh). Waits until every destroyed
+    // session's thread has ended, at most timeoutMs; true when none is left. For exit.
+    static bool waitForClosedSessions(int timeoutMs);
+
+    // Forwarded channels open now and what their relays hold (for tests and benchmarks).
+    struct ForwardStats
+    {
+        int open = 0;
+        qsizetype queued = 0; // bytes from the channels waiting for their local readers
+        qsizetype peakQueued = 0; // the most one relay ever held
+        qint64 loopWakeups = 0; // turns of the session's event loop so far
+    };
+    ForwardStats forwardStats() const;
+
     // The exact text sent to the server for a command (minus the pid wrapper), for previews.
     static QString commandLine(const RemoteCommand& command, bool sudoNeedsPassword = false);
 

@@ -1,22 +1,24 @@
 #include "core/ssh/SshWorker.h"
 
+#include "core/ssh/ChannelRelay.h"
+#include "core/ssh/ExecOutput.h"
+#include "core/ssh/SftpClient.h"
 #include "core/ssh/SshConnection.h"
 #include "core/ssh/SshLog.h"
-
-#include <libssh/sftp.h>
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
-#include <QRandomGenerator>
 
-#include <cerrno>
-#include <fcntl.h>
-#include <future>
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <list>
+#include <mutex>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 namespace aio {
@@ -29,98 +31,56 @@ QString tr(const char* text)
 }
 
 constexpr int kMaxChannels = 8; // OpenSSH's MaxSessions is 10; keep one spare for SFTP and one for kills
-constexpr int kSftpChunk = 64 * 1024;
-constexpr int kSftpReadAhead = 16;
+
+// Worker threads whose SshWorker is gone but which still tear their connection down.
+struct Teardowns
+{
+    std::mutex mutex;
+    std::condition_variable done;
+    int running = 0;
+};
+Teardowns& teardowns()
+{
+    static Teardowns* t = new Teardowns; // never destroyed: threads may end after static destruction began
+    return *t;
+}
+
+void wake(int fd)
+{
+    const uint64_t one = 1;
+    [[maybe_unused]] auto r = ::write(fd, &one, sizeof one);
+}
 
 } // namespace
 
+// One command on its own channel.
 struct ExecOp
 {
+    explicit ExecOp(SshWorker::ExecRequest r)
+        : req(std::move(r))
+        , output(ExecOutput::Options{req.pty, req.pidMarker, req.keepOutput, req.sink})
+    { }
+
     SshWorker::ExecRequest req;
+    ExecOutput output;
     SshWorker::ExecResult result;
     std::promise<SshWorker::ExecResult> promise;
     ssh_channel channel = nullptr;
     ssh_channel_callbacks_struct callbacks{};
-    QByteArray partial[2]; // stdout, stderr: the unfinished line
-    bool markerPending = true;
-    QByteArray markerBuffer;
+    CancelToken::Subscription onCancel; // wakes the loop
     qsizetype stdinPos = 0;
     bool stdinEofSent = false;
     bool eof = false;
     bool closed = false;
     bool haveExit = false;
     QDeadlineTimer deadline;
-
-    void emitLines(int stream, const char* data, qsizetype len)
-    {
-        if (req.keepOutput) {
-            (stream == 0 ? result.out : result.err).append(data, len);
-        } else if (stream == 1) {
-            // Endless streams still keep their last 64 KiB of stderr, for error messages.
-            result.err.append(data, len);
-            if (result.err.size() > 65536)
-                result.err.remove(0, result.err.size() - 65536);
-        }
-        if (!req.sink)
-            return;
-        QByteArray& part = partial[stream];
-        part.append(data, len);
-        qsizetype start = 0;
-        for (;;) {
-            const qsizetype nl = part.indexOf('\n', start);
-            if (nl < 0)
-                break;
-            QByteArray line = part.mid(start, nl - start);
-            if (line.endsWith('\r'))
-                line.chop(1);
-            req.sink(stream == 0 ? OutputChannel::Stdout : OutputChannel::Stderr, line);
-            start = nl + 1;
-        }
-        part.remove(0, start);
-    }
-    void onData(const char* data, qsizetype len, bool isStderr)
-    {
-        const bool markerStream = req.pty ? !isStderr : isStderr;
-        if (req.pidMarker && markerPending && markerStream) {
-            markerBuffer.append(data, len);
-            const qsizetype nl = markerBuffer.indexOf('\n');
-            if (nl < 0 && markerBuffer.size() < 64)
-                return;
-            markerPending = false;
-            QByteArray first = markerBuffer.left(nl < 0 ? markerBuffer.size() : nl).trimmed();
-            QByteArray rest = nl < 0 ? QByteArray() : markerBuffer.mid(nl + 1);
-            if (first.startsWith("aio-pid:")) {
-                result.pgid = first.mid(8).toLongLong();
-            } else {
-                rest = markerBuffer;
-            }
-            markerBuffer.clear();
-            if (!rest.isEmpty())
-                emitLines(isStderr ? 1 : 0, rest.constData(), rest.size());
-            return;
-        }
-        emitLines(isStderr ? 1 : 0, data, len);
-    }
-    void flushPartials()
-    {
-        if (!markerBuffer.isEmpty()) {
-            const QByteArray rest = markerBuffer;
-            markerBuffer.clear();
-            emitLines(req.pty ? 0 : 1, rest.constData(), rest.size());
-        }
-        for (int stream = 0; stream < 2; ++stream) {
-            if (req.sink && !partial[stream].isEmpty())
-                req.sink(stream == 0 ? OutputChannel::Stdout : OutputChannel::Stderr, partial[stream]);
-            partial[stream].clear();
-        }
-    }
 };
 
 namespace {
 
 int onChannelData(ssh_session, ssh_channel, void* data, uint32_t len, int isStderr, void* userdata)
 {
-    static_cast<ExecOp*>(userdata)->onData(static_cast<const char*>(data), qsizetype(len), isStderr != 0);
+    static_cast<ExecOp*>(userdata)->output.feed(static_cast<const char*>(data), qsizetype(len), isStderr != 0);
     return int(len);
 }
 void onChannelEof(ssh_session, ssh_channel, void* userdata)
@@ -143,64 +103,19 @@ void onExitSignal(ssh_session, ssh_channel, const char* signal, int, const char*
     op->result.exitSignal = QString::fromUtf8(signal);
     op->haveExit = true;
 }
-
-Error sftpError(sftp_session sftp, ssh_session s, const QString& what, const QString& path)
+int onFdEvent(socket_t, int, void*)
 {
-    const int code = sftp ? sftp_get_error(sftp) : -1;
-    const QString detail = QString::fromUtf8(ssh_get_error(s));
-    switch (code) {
-    case SSH_FX_NO_SUCH_FILE:
-    case SSH_FX_NO_SUCH_PATH:
-        return Error(ErrorKind::NotFound, tr("%1: %2 does not exist.").arg(what, path), detail,
-                     tr("Check the path; the folder must exist."));
-    case SSH_FX_PERMISSION_DENIED:
-        return Error(ErrorKind::PermissionDenied, tr("%1: permission denied on %2.").arg(what, path), detail,
-                     tr("Use sudo for this target, or pick a path the SSH user may write."));
-    default:
-        return Error(ErrorKind::Io, tr("%1 failed for %2.").arg(what, path),
-                     detail + QStringLiteral(" (sftp status %1)").arg(code));
-    }
+    return 0; // the loop services everything after ssh_event_dopoll returns
 }
 
 } // namespace
 
-// A direct-tcpip channel relayed to a local socket pair; the caller holds the other end.
+// A forwarded channel and the poll events its socket is registered for.
 struct ForwardOp
 {
-    ssh_channel channel = nullptr;
-    int fd = -1; // our end, non-blocking
-    ssh_channel_callbacks_struct callbacks{};
-    QByteArray toLocal; // from the channel, not yet written to the socket
-    bool channelEof = false;
-    bool channelClosed = false;
-    bool localEof = false;
-    bool localShutdown = false;
+    std::unique_ptr<ChannelRelay> relay;
+    short registered = 0;
 };
-
-namespace {
-
-int onForwardData(ssh_session, ssh_channel, void* data, uint32_t len, int isStderr, void* userdata)
-{
-    if (!isStderr)
-        static_cast<ForwardOp*>(userdata)->toLocal.append(static_cast<const char*>(data), qsizetype(len));
-    return int(len);
-}
-void onForwardEof(ssh_session, ssh_channel, void* userdata)
-{
-    static_cast<ForwardOp*>(userdata)->channelEof = true;
-}
-void onForwardClose(ssh_session, ssh_channel, void* userdata)
-{
-    auto* op = static_cast<ForwardOp*>(userdata);
-    op->channelClosed = true;
-    op->channelEof = true;
-}
-int onForwardFdReadable(socket_t, int, void*)
-{
-    return 0; // the loop reads after ssh_event_dopoll returns
-}
-
-} // namespace
 
 struct SshWorker::Impl
 {
@@ -215,16 +130,23 @@ struct SshWorker::Impl
     // Owned by the worker thread.
     std::unique_ptr<SshConnection> conn;
     ssh_event event = nullptr;
-    sftp_session sftp = nullptr;
+    std::unique_ptr<SftpClient> sftp;
     std::list<std::shared_ptr<ExecOp>> active;
     std::deque<std::shared_ptr<ExecOp>> waiting;
-    std::list<std::unique_ptr<ForwardOp>> forwards;
+    std::list<ForwardOp> forwards;
     QElapsedTimer sinceTraffic;
 
     mutable std::mutex stateMutex;
     HostKeyCheck lastCheck;
     bool connected = false;
     QString user;
+    ForwardStats stats;
+
+    ~Impl()
+    {
+        if (wakeFd >= 0)
+            ::close(wakeFd);
+    }
 
     void setConnected(bool on)
     {
@@ -245,41 +167,15 @@ struct SshWorker::Impl
             std::lock_guard lock(stateMutex);
             lastCheck = c; // hops first, then the target: the last one is what stopped us
         });
-        if (!opened) {
-            // Keep what the host-key check saw, for the trust dialogs.
-            return opened.error();
-        }
+        if (!opened)
+            return opened.error(); // keep what the host-key check saw, for the trust dialogs
         conn = std::move(*opened);
         event = ssh_event_new();
         ssh_event_add_session(event, conn->session());
-        ssh_event_add_fd(
-            event, wakeFd, POLLIN,
-            [](socket_t fd, int, void*) -> int {
-                uint64_t v;
-                [[maybe_unused]] auto r = ::read(fd, &v, sizeof v);
-                return 0;
-            },
-            nullptr);
+        ssh_event_add_fd(event, wakeFd, POLLIN, onFdEvent, nullptr);
         sinceTraffic.start();
         setConnected(true);
         return {};
-    }
-
-    void closeForward(ForwardOp& f)
-    {
-        if (event && f.fd >= 0)
-            ssh_event_remove_fd(event, f.fd);
-        if (f.channel) {
-            ssh_remove_channel_callbacks(f.channel, &f.callbacks);
-            if (!f.channelClosed)
-                ssh_channel_close(f.channel);
-            ssh_channel_free(f.channel);
-            f.channel = nullptr;
-        }
-        if (f.fd >= 0) {
-            ::close(f.fd);
-            f.fd = -1;
-        }
     }
 
     Result<int> openForward(const QString& host, quint16 port)
@@ -287,13 +183,12 @@ struct SshWorker::Impl
         if (auto st = ensureConnected({}); !st)
             return st.error();
         ssh_session s = conn->session();
-        auto f = std::make_unique<ForwardOp>();
-        f->channel = ssh_channel_new(s);
+        ssh_channel channel = ssh_channel_new(s);
         const QByteArray target = host.toUtf8();
-        if (!f->channel || ssh_channel_open_forward(f->channel, target.constData(), port, "127.0.0.1", 0) != SSH_OK) {
+        if (!channel || ssh_channel_open_forward(channel, target.constData(), port, "127.0.0.1", 0) != SSH_OK) {
             const QString detail = QString::fromUtf8(ssh_get_error(s));
-            if (f->channel)
-                ssh_channel_free(f->channel);
+            if (channel)
+                ssh_channel_free(channel);
             return Error(ErrorKind::ConnectionRefused,
                          tr("The host could not open a connection to %1:%2 for the tunnel.").arg(host).arg(port),
                          detail,
@@ -301,86 +196,48 @@ struct SshWorker::Impl
         }
         int fds[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-            ssh_channel_close(f->channel);
-            ssh_channel_free(f->channel);
+            ssh_channel_close(channel);
+            ssh_channel_free(channel);
             return Error(ErrorKind::Io, tr("Could not create a local socket pair."));
         }
-        fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-        f->fd = fds[0];
-        f->callbacks.userdata = f.get();
-        f->callbacks.channel_data_function = onForwardData;
-        f->callbacks.channel_eof_function = onForwardEof;
-        f->callbacks.channel_close_function = onForwardClose;
-        ssh_callbacks_init(&f->callbacks);
-        ssh_set_channel_callbacks(f->channel, &f->callbacks);
-        // What arrived with the open confirmation sits in the channel's buffer; callbacks only see
-        // it with the next packet (e.g. an SSH server's banner, and then it waits for ours).
-        char early[16384];
-        for (int i = 0; i < 64; ++i) {
-            const int n = ssh_channel_read_nonblocking(f->channel, early, sizeof early, 0);
-            if (n <= 0)
-                break;
-            f->toLocal.append(early, n);
-        }
-        if (ssh_channel_is_eof(f->channel))
-            f->channelEof = true;
-        ssh_event_add_fd(event, f->fd, POLLIN, onForwardFdReadable, nullptr);
-        forwards.push_back(std::move(f));
+        forwards.push_back(ForwardOp{std::make_unique<ChannelRelay>(channel, fds[0]), 0});
+        // What arrived with the open confirmation (e.g. an SSH server's banner) is moved now.
+        serviceForward(forwards.back());
         return fds[1];
     }
 
-    // Moves bytes between forward channels and their sockets. Returns true when bytes wait for a
-    // socket that is full (so the loop polls again soon).
-    bool serviceForwards()
+    // Moves a relay's bytes and keeps its socket registered for what it waits for.
+    void serviceForward(ForwardOp& f)
     {
-        bool pending = false;
-        char buf[32768];
+        const short want = f.relay->service();
+        if (want == f.registered || !event)
+            return;
+        if (f.registered)
+            ssh_event_remove_fd(event, f.relay->fd());
+        if (want)
+            ssh_event_add_fd(event, f.relay->fd(), want, onFdEvent, nullptr);
+        f.registered = want;
+    }
+
+    void serviceForwards()
+    {
+        qsizetype queued = 0;
         for (auto it = forwards.begin(); it != forwards.end();) {
-            ForwardOp& f = **it;
-            bool broken = false;
-            while (!f.toLocal.isEmpty()) {
-                const ssize_t w = ::send(f.fd, f.toLocal.constData(), size_t(f.toLocal.size()), MSG_NOSIGNAL);
-                if (w > 0) {
-                    f.toLocal.remove(0, w);
-                    continue;
-                }
-                if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-                    pending = true;
-                else
-                    broken = true;
-                break;
-            }
-            if (!broken && f.channelEof && f.toLocal.isEmpty() && !f.localShutdown) {
-                ::shutdown(f.fd, SHUT_WR);
-                f.localShutdown = true;
-            }
-            for (int rounds = 0; !broken && !f.localEof && !f.channelClosed && rounds < 32; ++rounds) {
-                const uint32_t window = ssh_channel_window_size(f.channel);
-                if (window == 0)
-                    break;
-                const ssize_t r = ::recv(f.fd, buf, std::min<size_t>(sizeof buf, window), 0);
-                if (r > 0) {
-                    if (ssh_channel_write(f.channel, buf, uint32_t(r)) < 0)
-                        broken = true;
-                } else if (r == 0) {
-                    f.localEof = true;
-                    ssh_channel_send_eof(f.channel);
-                } else {
-                    if (errno != EAGAIN && errno != EWOULDBLOCK)
-                        broken = true;
-                    break;
-                }
-            }
-            // A closed channel still hands its last bytes to the socket before the socket closes.
-            const bool finished = broken || (f.toLocal.isEmpty() && (f.channelClosed || (f.localEof && f.channelEof)));
-            if (finished) {
-                closeForward(f);
+            serviceForward(*it);
+            const ChannelRelay::Stats st = it->relay->stats();
+            queued += st.queued;
+            stats.peakQueued = std::max(stats.peakQueued, st.peakQueued);
+            if (it->relay->finished()) {
+                if (it->registered && event)
+                    ssh_event_remove_fd(event, it->relay->fd());
                 it = forwards.erase(it);
             } else {
                 ++it;
             }
         }
-        return pending;
+        std::lock_guard lock(stateMutex);
+        stats.open = int(forwards.size());
+        stats.queued = queued;
     }
 
     void dropConnection(const Error& why)
@@ -395,12 +252,10 @@ struct SshWorker::Impl
             finishOp(*op, SshWorker::ExecResult::End::Failed, why);
         active.clear();
         for (auto& f : forwards)
-            closeForward(*f);
+            if (f.registered && event)
+                ssh_event_remove_fd(event, f.relay->fd());
         forwards.clear();
-        if (sftp) {
-            sftp_free(sftp);
-            sftp = nullptr;
-        }
+        sftp.reset();
         if (event) {
             if (conn)
                 ssh_event_remove_session(event, conn->session());
@@ -413,7 +268,8 @@ struct SshWorker::Impl
 
     void finishOp(ExecOp& op, SshWorker::ExecResult::End end, const Error& error = {})
     {
-        op.flushPartials();
+        op.onCancel = {};
+        op.output.finish();
         if (op.channel) {
             ssh_remove_channel_callbacks(op.channel, &op.callbacks);
             if (end != SshWorker::ExecResult::End::Exited && !op.closed)
@@ -424,6 +280,9 @@ struct SshWorker::Impl
             op.channel = nullptr;
         }
         op.result.end = end;
+        op.result.out = op.output.takeOut();
+        op.result.err = op.output.takeErr();
+        op.result.pgid = op.output.pgid();
         if (end == SshWorker::ExecResult::End::Failed)
             op.result.error = error;
         op.promise.set_value(std::move(op.result));
@@ -431,6 +290,10 @@ struct SshWorker::Impl
 
     void startExec(const std::shared_ptr<ExecOp>& op)
     {
+        if (op->req.cancel.isCancelled()) {
+            finishOp(*op, SshWorker::ExecResult::End::Cancelled);
+            return;
+        }
         if (auto st = ensureConnected(op->req.cancel); !st) {
             finishOp(*op, SshWorker::ExecResult::End::Failed, st.error());
             return;
@@ -479,6 +342,8 @@ struct SshWorker::Impl
         }
         op->deadline
             = op->req.timeoutMs > 0 ? QDeadlineTimer(op->req.timeoutMs) : QDeadlineTimer(QDeadlineTimer::Forever);
+        const int fd = wakeFd;
+        op->onCancel = op->req.cancel.onCancel([fd] { wake(fd); });
         active.push_back(op);
     }
 
@@ -499,7 +364,7 @@ struct SshWorker::Impl
             } else if (op.deadline.hasExpired()) {
                 finishOp(op, SshWorker::ExecResult::End::TimedOut);
                 done = true;
-            } else if (!op.stdinEofSent && !(op.req.pidMarker && op.markerPending)) {
+            } else if (!op.stdinEofSent && !op.output.markerPending()) {
                 const QByteArray& in = op.req.stdinData;
                 for (int chunks = 0; op.stdinPos < in.size() && chunks < 64; ++chunks) {
                     const uint32_t window = ssh_channel_window_size(op.channel);
@@ -535,33 +400,115 @@ struct SshWorker::Impl
         return busy;
     }
 
-    Result<sftp_session> ensureSftp(const CancelToken& cancel)
+    // How long the loop may sleep: until the next command deadline or keep-alive, or for ever.
+    int pollTimeoutMs() const
     {
-        if (auto st = ensureConnected(cancel); !st)
-            return st.error();
-        if (sftp)
-            return sftp;
-        ssh_session s = conn->session();
-        sftp = sftp_new(s);
-        if (!sftp || sftp_init(sftp) != SSH_OK) {
-            const QString detail = QString::fromUtf8(ssh_get_error(s));
-            if (sftp)
-                sftp_free(sftp);
-            sftp = nullptr;
-            return Error(ErrorKind::Protocol, tr("The server offers no SFTP."), detail,
-                         tr("Enable the sftp subsystem in sshd_config, or use sudo uploads (they need no SFTP)."));
+        qint64 ms = -1;
+        for (const auto& op : active) {
+            if (op->deadline.isForever())
+                continue;
+            const qint64 left = std::max<qint64>(0, op->deadline.remainingTime());
+            ms = ms < 0 ? left : std::min(ms, left);
         }
-        return sftp;
+        const int aliveMs = conn ? conn->serverAliveIntervalSec() * 1000 : 0;
+        if (aliveMs > 0) {
+            const qint64 left = std::max<qint64>(0, aliveMs - sinceTraffic.elapsed());
+            ms = ms < 0 ? left : std::min(ms, left);
+        }
+        return ms < 0 ? -1 : int(std::min<qint64>(ms + 1, 24 * 3600 * 1000));
+    }
+
+    Result<SftpClient*> ensureSftp()
+    {
+        if (auto st = ensureConnected({}); !st)
+            return st.error();
+        if (!sftp) {
+            auto opened = SftpClient::open(conn->session());
+            if (!opened)
+                return opened.error();
+            sftp = std::move(*opened);
+        }
+        return sftp.get();
+    }
+
+    void run()
+    {
+        for (;;) {
+            std::deque<std::function<void()>> batch;
+            bool stopping = false;
+            {
+                std::lock_guard lock(jobsMutex);
+                batch.swap(jobs);
+                stopping = stop;
+            }
+            for (auto& job : batch)
+                job();
+            if (stopping)
+                break;
+            const bool busy = serviceOps();
+            serviceForwards();
+            {
+                std::lock_guard lock(stateMutex);
+                ++stats.loopWakeups;
+            }
+            if (conn && event) {
+                const int aliveMs = conn->serverAliveIntervalSec() * 1000;
+                if (aliveMs > 0 && sinceTraffic.elapsed() >= aliveMs) {
+                    ssh_send_ignore(conn->session(), "aio-keepalive"); // never waits for an answer
+                    sinceTraffic.restart();
+                }
+                const int rc = ssh_event_dopoll(event, busy ? 0 : pollTimeoutMs());
+                if (rc == SSH_OK && (!active.empty() || !forwards.empty()))
+                    sinceTraffic.restart();
+                serviceForwards(); // answer right away what the poll brought in
+                if (!ssh_is_connected(conn->session())) {
+                    qCWarning(lcSsh) << "connection to" << conn->host() << "lost";
+                    dropConnection(Error(ErrorKind::ConnectionLost,
+                                         tr("The SSH connection to %1 was lost.").arg(conn->host()),
+                                         QString::fromUtf8(ssh_get_error(conn->session())),
+                                         tr("Check the network; the next command reconnects.")));
+                }
+            } else {
+                pollfd p{wakeFd, POLLIN, 0};
+                if (poll(&p, 1, -1) > 0) {
+                    uint64_t v;
+                    [[maybe_unused]] auto r = ::read(wakeFd, &v, sizeof v);
+                }
+            }
+            if (event) {
+                // The wake-up descriptor is drained here, not in its callback, so a wake-up
+                // that arrives while jobs run is never lost.
+                uint64_t v;
+                [[maybe_unused]] auto r = ::read(wakeFd, &v, sizeof v);
+            }
+        }
+        for (auto& op : waiting)
+            finishOp(*op, ExecResult::End::Cancelled);
+        waiting.clear();
+        for (auto& op : active)
+            finishOp(*op, ExecResult::End::Cancelled);
+        active.clear();
+        dropConnection(Error(ErrorKind::Cancelled, tr("The session was closed.")));
     }
 };
 
 SshWorker::SshWorker(SshSettings settings, SshCallbacks callbacks)
-    : d(std::make_unique<Impl>())
+    : d(std::make_shared<Impl>())
 {
     d->settings = std::move(settings);
     d->callbacks = std::move(callbacks);
     d->wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    m_thread = std::thread([this] { run(); });
+    {
+        std::lock_guard lock(teardowns().mutex);
+        ++teardowns().running;
+    }
+    std::thread([impl = d] {
+        impl->run();
+        Teardowns& t = teardowns();
+        std::lock_guard lock(t.mutex);
+        --t.running;
+        t.done.notify_all();
+    }).detach();
 }
 
 SshWorker::~SshWorker()
@@ -570,10 +517,14 @@ SshWorker::~SshWorker()
         std::lock_guard lock(d->jobsMutex);
         d->stop = true;
     }
-    const uint64_t one = 1;
-    [[maybe_unused]] auto r = ::write(d->wakeFd, &one, sizeof one);
-    m_thread.join();
-    ::close(d->wakeFd);
+    wake(d->wakeFd); // the thread ends on its own; nothing here waits for it
+}
+
+bool SshWorker::waitForTeardowns(int timeoutMs)
+{
+    Teardowns& t = teardowns();
+    std::unique_lock lock(t.mutex);
+    return t.done.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return t.running == 0; });
 }
 
 void SshWorker::post(std::function<void()> job)
@@ -582,58 +533,7 @@ void SshWorker::post(std::function<void()> job)
         std::lock_guard lock(d->jobsMutex);
         d->jobs.push_back(std::move(job));
     }
-    const uint64_t one = 1;
-    [[maybe_unused]] auto r = ::write(d->wakeFd, &one, sizeof one);
-}
-
-void SshWorker::run()
-{
-    for (;;) {
-        std::deque<std::function<void()>> jobs;
-        bool stopping = false;
-        {
-            std::lock_guard lock(d->jobsMutex);
-            jobs.swap(d->jobs);
-            stopping = d->stop;
-        }
-        for (auto& job : jobs)
-            job();
-        if (stopping)
-            break;
-        const bool busy = d->serviceOps();
-        const bool forwardsPending = d->serviceForwards();
-        if (d->conn && d->event) {
-            const int aliveMs = d->conn->serverAliveIntervalSec() * 1000;
-            if (aliveMs > 0 && d->sinceTraffic.elapsed() > aliveMs) {
-                ssh_send_ignore(d->conn->session(), "aio-keepalive"); // never waits for an answer
-                d->sinceTraffic.restart();
-            }
-            const int timeout = busy ? 0 : forwardsPending ? 10 : (d->active.empty() ? 1000 : 50);
-            if (ssh_event_dopoll(d->event, timeout) == SSH_OK && (!d->active.empty() || !d->forwards.empty()))
-                d->sinceTraffic.restart();
-            d->serviceForwards(); // answer right away what the poll brought in
-            if (!ssh_is_connected(d->conn->session())) {
-                qCWarning(lcSsh) << "connection to" << d->conn->host() << "lost";
-                d->dropConnection(Error(ErrorKind::ConnectionLost,
-                                        tr("The SSH connection to %1 was lost.").arg(d->conn->host()),
-                                        QString::fromUtf8(ssh_get_error(d->conn->session())),
-                                        tr("Check the network; the next command reconnects.")));
-            }
-        } else {
-            pollfd p{d->wakeFd, POLLIN, 0};
-            if (poll(&p, 1, 1000) > 0) {
-                uint64_t v;
-                [[maybe_unused]] auto r = ::read(d->wakeFd, &v, sizeof v);
-            }
-        }
-    }
-    for (auto& op : d->waiting)
-        d->finishOp(*op, ExecResult::End::Cancelled);
-    d->waiting.clear();
-    for (auto& op : d->active)
-        d->finishOp(*op, ExecResult::End::Cancelled);
-    d->active.clear();
-    d->dropConnection(Error(ErrorKind::Cancelled, tr("The session was closed.")));
+    wake(d->wakeFd);
 }
 
 Status SshWorker::connect(const CancelToken& cancel)
@@ -664,16 +564,21 @@ QString SshWorker::connectedUser() const
     return d->user;
 }
 
+SshWorker::ForwardStats SshWorker::forwardStats() const
+{
+    std::lock_guard lock(d->stateMutex);
+    return d->stats;
+}
+
 SshWorker::ExecResult SshWorker::exec(const ExecRequest& request)
 {
-    auto op = std::make_shared<ExecOp>();
-    op->req = request;
+    auto op = std::make_shared<ExecOp>(request);
     auto f = op->promise.get_future();
-    post([this, op] {
-        if (int(d->active.size()) < kMaxChannels)
-            d->startExec(op);
+    post([impl = d.get(), op] {
+        if (int(impl->active.size()) < kMaxChannels)
+            impl->startExec(op);
         else
-            d->waiting.push_back(op);
+            impl->waiting.push_back(op);
     });
     return f.get();
 }
@@ -686,137 +591,40 @@ Result<int> SshWorker::openForward(const QString& host, quint16 port)
 Result<QString> SshWorker::sftpWriteTemp(const QString& finalPath, const QByteArray& content, int mode)
 {
     return call([&]() -> Result<QString> {
-        auto sftp = d->ensureSftp({});
+        auto sftp = d->ensureSftp();
         if (!sftp)
             return sftp.error();
-        ssh_session s = d->conn->session();
-        const qsizetype slash = finalPath.lastIndexOf(QLatin1Char('/'));
-        const QString dir = slash <= 0 ? QStringLiteral("/") : finalPath.left(slash);
-        const QString base = finalPath.mid(slash + 1);
-        const QString tmp = (dir == QLatin1String("/") ? QString() : dir) + QStringLiteral("/.") + base
-            + QStringLiteral(".aio-") + QString::number(QRandomGenerator::system()->generate64(), 16);
-        const QByteArray tmpBytes = tmp.toUtf8();
-        sftp_file file = sftp_open(*sftp, tmpBytes.constData(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-        if (!file) {
-            return sftpError(*sftp, s, tr("Uploading"), finalPath);
-        }
-        qsizetype pos = 0;
-        bool ok = true;
-        while (pos < content.size()) {
-            const size_t n = size_t(std::min<qsizetype>(kSftpChunk, content.size() - pos));
-            const ssize_t w = sftp_write(file, content.constData() + pos, n);
-            if (w <= 0) {
-                ok = false;
-                break;
-            }
-            pos += w;
-        }
-        if (ok && sftp_extension_supported(*sftp, "fsync@openssh.com", "1"))
-            ok = sftp_fsync(file) == 0;
-        Error err = ok ? Error() : sftpError(*sftp, s, tr("Uploading"), finalPath);
-        if (sftp_close(file) != SSH_NO_ERROR && ok) {
-            ok = false;
-            err = sftpError(*sftp, s, tr("Uploading"), finalPath);
-        }
-        if (ok && sftp_chmod(*sftp, tmpBytes.constData(), mode_t(mode)) != 0) {
-            ok = false;
-            err = sftpError(*sftp, s, tr("Setting the mode of"), finalPath);
-        }
-        if (!ok) {
-            sftp_unlink(*sftp, tmpBytes.constData());
-            return err;
-        }
-        return tmp;
+        return (*sftp)->writeTemp(finalPath, content, mode);
     });
 }
 
 Status SshWorker::sftpRename(const QString& from, const QString& to)
 {
     return call([&]() -> Status {
-        auto sftp = d->ensureSftp({});
+        auto sftp = d->ensureSftp();
         if (!sftp)
             return sftp.error();
-        const QByteArray a = from.toUtf8(), b = to.toUtf8();
-        if (sftp_rename(*sftp, a.constData(), b.constData()) != 0)
-            return sftpError(*sftp, d->conn->session(), tr("Renaming"), to);
-        return Status();
+        return (*sftp)->rename(from, to);
     });
 }
 
 Status SshWorker::sftpRemove(const QString& path)
 {
     return call([&]() -> Status {
-        auto sftp = d->ensureSftp({});
+        auto sftp = d->ensureSftp();
         if (!sftp)
             return sftp.error();
-        const QByteArray a = path.toUtf8();
-        if (sftp_unlink(*sftp, a.constData()) != 0)
-            return sftpError(*sftp, d->conn->session(), tr("Removing"), path);
-        return Status();
+        return (*sftp)->remove(path);
     });
 }
 
 Result<QByteArray> SshWorker::sftpRead(const QString& path)
 {
     return call([&]() -> Result<QByteArray> {
-        auto sftp = d->ensureSftp({});
+        auto sftp = d->ensureSftp();
         if (!sftp)
             return sftp.error();
-        ssh_session s = d->conn->session();
-        const QByteArray a = path.toUtf8();
-        sftp_file file = sftp_open(*sftp, a.constData(), O_RDONLY, 0);
-        if (!file) {
-            return sftpError(*sftp, s, tr("Downloading"), path);
-        }
-        QByteArray data;
-        if (sftp_attributes st = sftp_fstat(file)) {
-            if (st->size < (quint64(1) << 32))
-                data.reserve(qsizetype(st->size));
-            sftp_attributes_free(st);
-        }
-        // Pipelined reads: keep kSftpReadAhead requests in flight.
-        std::deque<int> inflight;
-        bool eofSeen = false;
-        bool ok = true;
-        QByteArray chunk(kSftpChunk, Qt::Uninitialized);
-        while (ok) {
-            while (!eofSeen && int(inflight.size()) < kSftpReadAhead) {
-                const int id = sftp_async_read_begin(file, kSftpChunk);
-                if (id < 0) {
-                    ok = false;
-                    break;
-                }
-                inflight.push_back(id);
-            }
-            if (inflight.empty() || !ok)
-                break;
-            const int id = inflight.front();
-            inflight.pop_front();
-            const int n = sftp_async_read(file, chunk.data(), kSftpChunk, uint32_t(id));
-            if (n < 0) {
-                ok = false;
-                break;
-            }
-            if (n == 0) {
-                eofSeen = true;
-                continue;
-            }
-            if (eofSeen) {
-                ok = false; // data after an end-of-file answer: the server reads short; refuse to guess
-                break;
-            }
-            data.append(chunk.constData(), n);
-            if (n < kSftpChunk)
-                eofSeen = true;
-        }
-        // Drain what is still in flight so the SFTP channel stays in step.
-        for (int id : inflight)
-            sftp_async_read(file, chunk.data(), kSftpChunk, uint32_t(id));
-        Error err = ok ? Error() : sftpError(*sftp, s, tr("Downloading"), path);
-        sftp_close(file);
-        if (!ok)
-            return err;
-        return data;
+        return (*sftp)->read(path);
     });
 }
 

@@ -4,18 +4,15 @@
 
 #include "core/ssh/RemoteHost.h"
 #include "core/ssh/SshCallbacks.h"
+#include "core/ssh/SshSession.h"
 #include "core/ssh/SshSettings.h"
 
 #include <QByteArray>
 #include <QString>
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <type_traits>
 
 namespace aio {
@@ -25,8 +22,15 @@ struct ExecOp;
 
 // One worker thread per SshSession owns the libssh session, its channels and its SFTP
 // subsystem (libssh's threading rule). Callers on any thread post jobs and wait for their
-// result; commands run side by side on one connection, each on its own channel, pumped by one
-// event loop. SFTP requests run one at a time between loop turns.
+// result; commands run side by side on one connection, each on its own channel (ExecOutput),
+// and forwarded channels are relayed to local sockets (ChannelRelay), all pumped by one event
+// loop that sleeps until the session's socket, a relay's socket, a posted job, a cancel or the
+// next deadline wakes it (no periodic wake-ups). SFTP requests (SftpClient) run one at a time
+// between loop turns.
+//
+// Destroying the worker never waits for its thread: the thread finishes what it is doing (a
+// login cannot be interrupted inside libssh), cancels the rest and tears the connection down on
+// its own; waitForTeardowns() lets the program wait for those at exit.
 class SshWorker
 {
 public:
@@ -72,9 +76,15 @@ public:
     Status sftpRemove(const QString& path);
     Result<QByteArray> sftpRead(const QString& path);
 
+    using ForwardStats = SshSession::ForwardStats;
+    ForwardStats forwardStats() const;
+
+    // Waits until every worker thread destroyed so far has ended, at most timeoutMs; true when
+    // none is left. For main() at exit and for tests.
+    static bool waitForTeardowns(int timeoutMs);
+
 private:
     struct Impl;
-    void run();
     void post(std::function<void()> job);
     // Runs fn on the worker thread and waits for what it returns.
     template <typename Fn>
@@ -94,8 +104,7 @@ private:
         return f.get();
     }
 
-    std::unique_ptr<Impl> d;
-    std::thread m_thread;
+    std::shared_ptr<Impl> d; // shared with the thread, which may outlive this object
 };
 
 } // namespace aio

@@ -1,0 +1,136 @@
+#include "core/ssh/ChannelRelay.h"
+
+#include "core/ssh/SshLog.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace aio {
+
+namespace {
+constexpr qsizetype kChunk = 64 * 1024;
+constexpr int kMaxRoundsPerService = 64; // then the loop turns once, so no relay starves the others
+} // namespace
+
+ChannelRelay::ChannelRelay(ssh_channel channel, int fd)
+    : m_channel(channel)
+    , m_fd(fd)
+{
+    ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
+}
+
+ChannelRelay::~ChannelRelay()
+{
+    if (m_channel) {
+        if (!ssh_channel_is_closed(m_channel))
+            ssh_channel_close(m_channel);
+        ssh_channel_free(m_channel);
+    }
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+bool ChannelRelay::flushToLocal()
+{
+    while (!m_toLocal.isEmpty()) {
+        const ssize_t w = ::send(m_fd, m_toLocal.constData(), size_t(m_toLocal.size()), MSG_NOSIGNAL);
+        if (w > 0) {
+            m_toLocal.remove(0, w);
+            m_stats.toLocal += w;
+            continue;
+        }
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return false;
+        m_broken = true; // the local peer is gone
+        return false;
+    }
+    return true;
+}
+
+void ChannelRelay::readChannel()
+{
+    char buf[kChunk];
+    for (int rounds = 0; !m_broken && !m_remoteEof && rounds < kMaxRoundsPerService; ++rounds) {
+        const qsizetype room = kMaxQueued - m_toLocal.size();
+        if (room <= 0)
+            return; // back-pressure: the rest waits in libssh, whose window stops growing
+        const int n = ssh_channel_read_nonblocking(m_channel, buf, uint32_t(std::min(room, kChunk)), 0);
+        if (n > 0) {
+            m_toLocal.append(buf, n);
+            m_stats.peakQueued = std::max(m_stats.peakQueued, m_toLocal.size());
+            flushToLocal(); // what the socket does not take now waits in the queue
+            continue;
+        }
+        if (n == SSH_EOF || (n == 0 && ssh_channel_is_eof(m_channel))) {
+            m_remoteEof = true;
+        } else if (n < 0) {
+            // A channel closed under us ends like an EOF; anything else is a broken session.
+            m_remoteEof = true;
+            if (!ssh_channel_is_closed(m_channel)) {
+                m_broken = true;
+                qCDebug(lcSsh) << "relay: reading the channel failed:"
+                               << ssh_get_error(ssh_channel_get_session(m_channel));
+            }
+        }
+        return;
+    }
+}
+
+void ChannelRelay::readSocket()
+{
+    char buf[kChunk];
+    for (int rounds = 0; !m_broken && !m_localEof && rounds < kMaxRoundsPerService; ++rounds) {
+        if (!ssh_channel_is_open(m_channel) || ssh_channel_is_closed(m_channel))
+            return;
+        const uint32_t window = ssh_channel_window_size(m_channel);
+        if (window == 0)
+            return; // back-pressure: the socket is read again when the remote grows the window
+        const ssize_t r = ::recv(m_fd, buf, size_t(std::min<qint64>(kChunk, window)), 0);
+        if (r > 0) {
+            if (ssh_channel_write(m_channel, buf, uint32_t(r)) != int(r)) {
+                m_broken = true;
+                return;
+            }
+            m_stats.toRemote += r;
+        } else if (r == 0) {
+            m_localEof = true;
+            ssh_channel_send_eof(m_channel);
+        } else {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                m_broken = true;
+            return;
+        }
+    }
+}
+
+short ChannelRelay::service()
+{
+    if (m_finished)
+        return 0;
+    flushToLocal();
+    readChannel();
+    flushToLocal();
+    if (!m_broken && m_remoteEof && m_toLocal.isEmpty() && !m_localShutdown) {
+        ::shutdown(m_fd, SHUT_WR);
+        m_localShutdown = true;
+    }
+    readSocket();
+    m_stats.queued = m_toLocal.size();
+    const bool channelGone = ssh_channel_is_closed(m_channel) && m_remoteEof;
+    if (m_broken || (m_toLocal.isEmpty() && (channelGone || (m_localEof && m_remoteEof)))) {
+        m_finished = true;
+        return 0;
+    }
+    short events = 0;
+    if (!m_toLocal.isEmpty())
+        events |= POLLOUT;
+    if (!m_localEof && ssh_channel_window_size(m_channel) > 0)
+        events |= POLLIN;
+    return events;
+}
+
+} // namespace aio
