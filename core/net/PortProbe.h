@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/common/HostName.h"
 #include "core/common/CancelToken.h"
+#include "core/common/HostName.h"
 
 #include <QFuture>
 #include <QString>

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "core/common/CancelToken.h"
 #include "core/net/HttpResponseReader.h"
 #include "core/net/ProbeEndpoint.h"
 #include "core/net/TlsPeerInfo.h"
-#include "core/common/CancelToken.h"
 
 #include <QFuture>
 
