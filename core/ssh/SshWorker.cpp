@@ -202,7 +202,7 @@ struct SshWorker::Impl
         }
         forwards.push_back(ForwardOp{std::make_unique<ChannelRelay>(channel, fds[0]), 0});
         // What arrived with the open confirmation (e.g. an SSH server's banner) is moved now.
-        serviceForward(forwards.back());
+        serviceForwards();
         return fds[1];
     }
 
