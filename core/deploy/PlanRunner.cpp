@@ -132,6 +132,18 @@ void PlanRunner::cancel()
     m_confirmCondition.wakeAll();
 }
 
+void PlanRunner::cancelAndDeleteLater()
+{
+    cancel();
+    setParent(nullptr);
+    if (!isRunning() || m_future.isFinished()) {
+        deleteLater();
+        return;
+    }
+    // A finished future runs the continuation too (queued to this object's thread).
+    m_future.then(this, [this] { deleteLater(); });
+}
+
 void PlanRunner::answerConfirmation(bool accepted)
 {
     QMutexLocker lock(&m_mutex);

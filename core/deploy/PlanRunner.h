@@ -87,6 +87,10 @@ public:
     bool skip(int index, const QString& reason);
     // Cancels the running job; a pending confirmation is answered "no".
     void cancel();
+    // Cancels, leaves its parent, and deletes itself once the job in progress has ended (at once
+    // when none runs). For the GUI: closing a wizard never waits for a login, a command or an
+    // apply that cannot stop at once; the runner's signals then reach nobody.
+    void cancelAndDeleteLater();
     // Answers the pending needsConfirmation().
     void answerConfirmation(bool accepted);
     // Blocks the calling thread (never the GUI thread) until the running job ends; for tests/CLI.

@@ -148,8 +148,10 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
 
 DeployWizard::~DeployWizard()
 {
+    // Never wait here for a job that cannot stop at once (a login, a command, an apply): the
+    // runner ends it on its own and goes away then.
     if (m_runner)
-        m_runner->cancel(); // its destructor (a child of ours) waits for the worker to stop
+        m_runner->cancelAndDeleteLater();
 }
 
 void DeployWizard::setHostFactory(HostFactory factory)

@@ -38,8 +38,14 @@
 #include <QTextDocument>
 #include <QTreeWidget>
 
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTimer>
+
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 using namespace aio;
 using namespace aio::ui;
@@ -145,6 +151,7 @@ private slots:
     void reopeningResumesWhereItWas();
     void applyAllRemainingAsksOnceAndStopsAtAFailure();
     void changedHostKeyOffersReplacementThenPreviewsAgain();
+    void closingTheWizardDuringALoginNeverStallsTheWindow();
     void historyDialogShowsEachChangeWithItsDiff();
     void deployTabIsOnVmTargetsOnly();
 
@@ -568,6 +575,78 @@ void TestDeployWizard::changedHostKeyOffersReplacementThenPreviewsAgain()
     const QByteArray now = replaced.readAll();
     QVERIFY(!now.contains(old[1]));
     QCOMPARE(warnings, 1);
+}
+
+void TestDeployWizard::closingTheWizardDuringALoginNeverStallsTheWindow()
+{
+    // A login that cannot be interrupted: the key's passphrase is being asked (as a keychain
+    // that hangs, or a question nobody answers). Closing the wizard then must return at once,
+    // and the app's event loop must keep turning; the login ends on its own later.
+    test::LocalSshd sshd;
+    const QString problem = sshd.start();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    SshSettings settings = sshd.settings(m_data->filePath(QStringLiteral("known_hosts_login")), m_target.name);
+    settings.identityFiles = {sshd.path(QStringLiteral("client_enc"))};
+    struct Gate
+    {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool asked = false;
+        bool released = false;
+    };
+    auto gate = std::make_shared<Gate>();
+    SshCallbacks callbacks;
+    callbacks.hostKeyDecider = [](const HostKeyCheck&) {
+        return HostKeyDecision::AcceptOnce;
+    };
+    callbacks.secrets = [gate](const SecretRequest&) -> std::optional<QString> {
+        std::unique_lock lock(gate->mutex);
+        gate->asked = true;
+        gate->cv.notify_all();
+        gate->cv.wait_for(lock, std::chrono::seconds(60), [&] { return gate->released; });
+        return std::nullopt; // nobody answered
+    };
+    m_wizard.reset(newWizard(false));
+    m_wizard->setHostFactory([settings, callbacks](const Target&) -> Result<std::shared_ptr<RemoteHost>> {
+        return std::shared_ptr<RemoteHost>(std::make_shared<SshSession>(settings, callbacks));
+    });
+    fillValidAnswers(m_wizard.get());
+    QTest::mouseClick(child<QPushButton>(m_wizard.get(), "wizardNext"), Qt::LeftButton);
+    QVERIFY(waitUntil([&] {
+        std::lock_guard lock(gate->mutex);
+        return gate->asked;
+    }));
+    QPointer<PlanRunner> runner = m_wizard->runner();
+    QVERIFY(runner);
+    QVERIFY(runner->isRunning());
+
+    // The longest gap between two turns of the event loop while the wizard closes.
+    QElapsedTimer sinceTick;
+    qint64 longestGap = 0;
+    QTimer ticker;
+    ticker.setInterval(5);
+    connect(&ticker, &QTimer::timeout, this, [&] { longestGap = std::max(longestGap, sinceTick.restart()); });
+    sinceTick.start();
+    ticker.start();
+    QTest::qWait(100);
+    QElapsedTimer closing;
+    closing.start();
+    m_wizard.reset(); // what closing the window does (WA_DeleteOnClose)
+    const qint64 closeMs = closing.elapsed();
+    QTest::qWait(500);
+    ticker.stop();
+    qInfo("closing took %lld ms; longest event-loop gap %lld ms", closeMs, longestGap);
+    QVERIFY2(closeMs < 100, "closing the wizard waited for the login");
+    QVERIFY2(longestGap < 100, "the event loop stalled");
+    QVERIFY(runner); // still finishing its job elsewhere
+
+    // The passphrase question ends unanswered; the login fails, the runner goes away.
+    {
+        std::lock_guard lock(gate->mutex);
+        gate->released = true;
+    }
+    gate->cv.notify_all();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isNull(), 30'000);
 }
 
 void TestDeployWizard::historyDialogShowsEachChangeWithItsDiff()
