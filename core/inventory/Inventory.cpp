@@ -1,7 +1,7 @@
 #include "core/inventory/Inventory.h"
 
 #include "core/inventory/InventoryFile.h"
-#include "core/inventory/InventoryLog.h"
+#include "core/inventory/InventoryLogging.h"
 #include "core/inventory/Profile.h"
 
 #include <QCoreApplication>

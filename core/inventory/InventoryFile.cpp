@@ -1,6 +1,6 @@
 #include "core/inventory/InventoryFile.h"
 
-#include "core/inventory/InventoryLog.h"
+#include "core/inventory/InventoryLogging.h"
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -10,8 +10,6 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QSet>
-
-Q_LOGGING_CATEGORY(lcInventory, "aio.inventory", QtInfoMsg)
 
 namespace aio {
 

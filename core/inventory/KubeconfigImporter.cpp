@@ -1,6 +1,6 @@
 #include "core/inventory/KubeconfigImporter.h"
 
-#include "core/inventory/InventoryLog.h"
+#include "core/inventory/InventoryLogging.h"
 
 #include <yaml-cpp/yaml.h>
 

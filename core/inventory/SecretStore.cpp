@@ -2,7 +2,7 @@
 
 #include "core/inventory/KeychainOutcome.h"
 
-#include "core/inventory/InventoryLog.h"
+#include "core/inventory/InventoryLogging.h"
 
 #include <qt6keychain/keychain.h>
 

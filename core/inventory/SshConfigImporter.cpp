@@ -1,6 +1,6 @@
 #include "core/inventory/SshConfigImporter.h"
 
-#include "core/inventory/InventoryLog.h"
+#include "core/inventory/InventoryLogging.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -116,9 +116,4 @@ Result<HttpProbeResult> HttpsProbe::run(const HttpProbeRequest& request, const C
     return result;
 }
 
-QFuture<Result<HttpProbeResult>> HttpsProbe::start(const HttpProbeRequest& request, const CancelToken& cancel)
-{
-    return QtConcurrent::run([request, cancel]() { return run(request, cancel); });
-}
-
 } // namespace aio

@@ -5,8 +5,6 @@
 #include "core/net/ProbeEndpoint.h"
 #include "core/net/TlsPeerInfo.h"
 
-#include <QFuture>
-
 namespace aio {
 
 struct HttpProbeRequest
@@ -43,12 +41,11 @@ struct HttpProbeResult
 // An HTTP(S) request from the workstation to an address while presenting a chosen host name
 // (like `curl --resolve host:443:addr`), trusting extra CAs (pebble's root, the admin's own CA).
 // Used by the deployment's verify step and the checklist. run() blocks the calling worker
-// thread, bounded by the endpoint's timeout per phase; start() runs it on the global pool.
+// thread, bounded by the endpoint's timeout per phase.
 class HttpsProbe
 {
 public:
     static Result<HttpProbeResult> run(const HttpProbeRequest& request, const CancelToken& cancel = {});
-    static QFuture<Result<HttpProbeResult>> start(const HttpProbeRequest& request, const CancelToken& cancel = {});
     // The request as it goes on the wire (exposed for tests and previews).
     static QByteArray serialize(const HttpProbeRequest& request);
     // Refuses a request line or header that would split the request (line breaks, a colon in a

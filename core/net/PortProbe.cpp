@@ -59,9 +59,4 @@ PortProbeResult PortProbe::run(const HostName& address, Port port, int timeoutMs
     return result;
 }
 
-QFuture<PortProbeResult> PortProbe::start(const HostName& address, Port port, int timeoutMs)
-{
-    return QtConcurrent::run([address, port, timeoutMs]() { return run(address, port, timeoutMs); });
-}
-
 } // namespace aio

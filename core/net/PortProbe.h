@@ -3,7 +3,6 @@
 #include "core/common/CancelToken.h"
 #include "core/common/HostName.h"
 
-#include <QFuture>
 #include <QString>
 
 namespace aio {
@@ -31,7 +30,6 @@ class PortProbe
 {
 public:
     static PortProbeResult run(const HostName& address, Port port, int timeoutMs = 3000);
-    static QFuture<PortProbeResult> start(const HostName& address, Port port, int timeoutMs = 3000);
     static QString stateName(PortState state);
 };
 

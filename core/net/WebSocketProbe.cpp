@@ -143,10 +143,4 @@ Result<WebSocketProbeResult> WebSocketProbe::run(const WebSocketProbeRequest& re
     return result;
 }
 
-QFuture<Result<WebSocketProbeResult>> WebSocketProbe::start(const WebSocketProbeRequest& request,
-                                                            const CancelToken& cancel)
-{
-    return QtConcurrent::run([request, cancel]() { return run(request, cancel); });
-}
-
 } // namespace aio

@@ -5,8 +5,6 @@
 #include "core/net/ProbeEndpoint.h"
 #include "core/net/TlsPeerInfo.h"
 
-#include <QFuture>
-
 namespace aio {
 
 struct WebSocketProbeRequest
@@ -42,8 +40,6 @@ class WebSocketProbe
 {
 public:
     static Result<WebSocketProbeResult> run(const WebSocketProbeRequest& request, const CancelToken& cancel = {});
-    static QFuture<Result<WebSocketProbeResult>> start(const WebSocketProbeRequest& request,
-                                                       const CancelToken& cancel = {});
 };
 
 } // namespace aio

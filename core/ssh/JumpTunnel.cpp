@@ -1,6 +1,6 @@
 #include "core/ssh/JumpTunnel.h"
 
-#include "core/ssh/SshLog.h"
+#include "core/ssh/SshLogging.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 #include "core/ssh/KnownHosts.h"
 
-#include "core/ssh/SshLog.h"
+#include "core/ssh/SshLogging.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

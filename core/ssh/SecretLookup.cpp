@@ -1,6 +1,6 @@
 #include "core/ssh/SecretLookup.h"
 
-#include "core/ssh/SshLog.h"
+#include "core/ssh/SshLogging.h"
 
 #include <QHash>
 #include <QRegularExpression>

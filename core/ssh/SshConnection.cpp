@@ -1,7 +1,7 @@
 #include "core/ssh/SshConnection.h"
 
 #include "core/ssh/JumpTunnel.h"
-#include "core/ssh/SshLog.h"
+#include "core/ssh/SshLogging.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -23,8 +23,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-Q_LOGGING_CATEGORY(lcSsh, "aio.ssh")
 
 namespace aio {
 

@@ -1,7 +1,7 @@
 #include "core/ssh/SshSession.h"
 
 #include "core/common/ShellQuote.h"
-#include "core/ssh/SshLog.h"
+#include "core/ssh/SshLogging.h"
 #include "core/ssh/SshWorker.h"
 
 #include <QCoreApplication>
@@ -378,17 +378,6 @@ Result<int> SshSession::openDirectTcpip(const QString& host, quint16 port)
     if (!fd)
         return named(fd.error());
     return fd;
-}
-
-QFuture<Status> SshSession::connectAsync(const CancelToken& cancel)
-{
-    return QtConcurrent::run([this, cancel] { return connectToHost(cancel); });
-}
-
-QFuture<Result<CommandOutcome>> SshSession::runAsync(const RemoteCommand& command, const LineSink& onLine,
-                                                     const CancelToken& cancel)
-{
-    return QtConcurrent::run([this, command, onLine, cancel] { return run(command, onLine, cancel); });
 }
 
 } // namespace aio

@@ -5,7 +5,6 @@
 #include "core/ssh/SshCallbacks.h"
 #include "core/ssh/SshSettings.h"
 
-#include <QFuture>
 #include <QObject>
 
 #include <memory>
@@ -17,8 +16,9 @@ class SshWorker;
 
 // An SSH connection to one target, on libssh. A worker thread owns the libssh session and all
 // its channels; this object's methods are thread-safe. The RemoteHost calls block the calling
-// thread (use them from worker threads: deployment steps, checks, log sources); the *Async
-// variants return QFutures for the GUI. Connecting happens on first use, and again after the
+// thread (use them from worker threads: deployment steps, checks, log sources; the GUI runs them
+// in a QtConcurrent job, see the README's design notes). Connecting happens on first use, and
+// again after the
 // connection was lost. Several commands may run at once (one channel each).
 //
 //   SshSession ssh(settings, {secretsFromKeychain, askUserAboutHostKey});
@@ -52,11 +52,6 @@ public:
     // QLocalSocket::setSocketDescriptor, or read/write it directly); closing it closes the channel.
     // Bytes are relayed by the session's worker thread. Blocking.
     Result<int> openDirectTcpip(const QString& host, quint16 port);
-
-    // For the GUI thread: the same work on a pool thread; never blocks the caller.
-    QFuture<Status> connectAsync(const CancelToken& cancel = {});
-    QFuture<Result<CommandOutcome>> runAsync(const RemoteCommand& command, const LineSink& onLine = {},
-                                             const CancelToken& cancel = {});
 
     // Destroying a session never waits: its worker thread ends the connection on its own (a
     // login in progress cannot be interrupted inside libssh). Waits until every destroyed

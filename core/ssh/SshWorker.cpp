@@ -4,7 +4,7 @@
 #include "core/ssh/ExecOutput.h"
 #include "core/ssh/SftpClient.h"
 #include "core/ssh/SshConnection.h"
-#include "core/ssh/SshLog.h"
+#include "core/ssh/SshLogging.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

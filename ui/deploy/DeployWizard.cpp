@@ -11,6 +11,7 @@
 #include "ui/deploy/StepStatusIcon.h"
 #include "ui/ssh/HostKeyChangedDialog.h"
 #include "ui/ssh/SshHostFactory.h"
+#include "ui/widgets/Background.h"
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/MessageBox.h"
 
@@ -18,7 +19,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -26,7 +26,6 @@
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <optional>
 
@@ -205,18 +204,16 @@ void DeployWizard::load()
 {
     const QString path = answersFilePath(m_dataDirectory, m_target.id);
     const std::shared_ptr<History> history = m_history;
-    auto* watcher = new QFutureWatcher<LoadResult>(this);
-    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        onLoaded(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([path, history] {
-        LoadResult result;
-        if (QFile::exists(path))
-            result.answers = VmDeployAnswers::load(path);
-        result.history = history->read();
-        return result;
-    }));
+    runInBackground(
+        this,
+        [path, history] {
+            LoadResult result;
+            if (QFile::exists(path))
+                result.answers = VmDeployAnswers::load(path);
+            result.history = history->read();
+            return result;
+        },
+        [this](LoadResult result) { onLoaded(result); });
 }
 
 void DeployWizard::onLoaded(const LoadResult& result)
@@ -272,20 +269,20 @@ void DeployWizard::continueFromAnswers()
     // Remember the answers for this target (off the GUI thread, atomically).
     const QString path = answersFilePath(m_dataDirectory, m_target.id);
     const VmDeployAnswers toSave = *answers;
-    auto* saved = new QFutureWatcher<Status>(this);
-    connect(saved, &QFutureWatcher<Status>::finished, this, [this, saved] {
-        saved->deleteLater();
-        if (const Status s = saved->result(); !s)
-            showWizardProblem(s.error());
-    });
-    saved->setFuture(QtConcurrent::run([path, toSave]() -> Status {
-        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-            return Error(
-                ErrorKind::Io,
-                QCoreApplication::translate("aio::ui::DeployWizard", "Could not create the folder for the answers."),
-                QFileInfo(path).absolutePath());
-        return toSave.save(path);
-    }));
+    runInBackground(
+        this,
+        [path, toSave]() -> Status {
+            if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+                return Error(ErrorKind::Io,
+                             QCoreApplication::translate("aio::ui::DeployWizard",
+                                                         "Could not create the folder for the answers."),
+                             QFileInfo(path).absolutePath());
+            return toSave.save(path);
+        },
+        [this](Status saved) {
+            if (!saved)
+                showWizardProblem(saved.error());
+        });
     m_building = true;
     m_summary->setText(tr("Preparing the plan (keys are made on this computer when the keychain has none)…"));
     updateButtons();
@@ -354,15 +351,12 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
 void DeployWizard::buildPlan(VmDeployment deployment)
 {
     using Built = Result<VmPlanBuilder::Built>;
-    auto* watcher = new QFutureWatcher<std::shared_ptr<Built>>(this);
-    connect(watcher, &QFutureWatcher<std::shared_ptr<Built>>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        std::shared_ptr<Built> built = watcher->result();
-        onPlanBuilt(*built);
-    });
-    watcher->setFuture(QtConcurrent::run([factory = m_planFactory, deployment]() mutable {
-        return std::make_shared<Built>(factory(std::move(deployment)));
-    }));
+    runInBackground(
+        this,
+        [factory = m_planFactory, deployment]() mutable {
+            return std::make_shared<Built>(factory(std::move(deployment)));
+        },
+        [this](std::shared_ptr<Built> built) { onPlanBuilt(*built); });
 }
 
 void DeployWizard::onPlanBuilt(Result<VmPlanBuilder::Built>& built)
@@ -498,22 +492,21 @@ void DeployWizard::connectRunner()
 void DeployWizard::refreshHistory()
 {
     const std::shared_ptr<History> history = m_history;
-    auto* watcher = new QFutureWatcher<Result<QList<HistoryEntry>>>(this);
-    connect(watcher, &QFutureWatcher<Result<QList<HistoryEntry>>>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const Result<QList<HistoryEntry>> entries = watcher->result();
-        if (!entries)
-            return;
-        m_lastEntries.clear();
-        m_historyCount = int(entries->size());
-        for (const HistoryEntry& e : *entries)
-            m_lastEntries.insert(e.stepId, e);
-        for (StepPage* page : std::as_const(m_stepPages))
-            page->setHistoryNote(historyNote(page->stepId()));
-        updateStepList();
-        updateSummary();
-    });
-    watcher->setFuture(QtConcurrent::run([history] { return history->read(); }));
+    runInBackground(
+        this, [history] { return history->read(); },
+        [this](Result<QList<HistoryEntry>> result) {
+            const Result<QList<HistoryEntry>> entries = result;
+            if (!entries)
+                return;
+            m_lastEntries.clear();
+            m_historyCount = int(entries->size());
+            for (const HistoryEntry& e : *entries)
+                m_lastEntries.insert(e.stepId, e);
+            for (StepPage* page : std::as_const(m_stepPages))
+                page->setHistoryNote(historyNote(page->stepId()));
+            updateStepList();
+            updateSummary();
+        });
 }
 
 QString DeployWizard::historyNote(const QString& stepId) const
@@ -695,28 +688,26 @@ void DeployWizard::offerHostKeyReplacement()
             return;
         }
         // Written off the GUI thread; then every step is previewed again over a new connection.
-        auto* watcher = new QFutureWatcher<Status>(this);
-        connect(watcher, &QFutureWatcher<Status>::finished, this, [this, watcher, ssh] {
-            watcher->deleteLater();
-            m_hostKeyQuestionOpen = false;
-            const Status replaced = watcher->result();
-            if (!replaced) {
-                showWizardProblem(replaced.error());
-                return;
-            }
-            m_banner->showMessage(MessageBanner::Level::Information,
-                                  tr("The stored host key of %1 was replaced.").arg(m_target.name),
-                                  tr("Every step is previewed again over a new connection."));
-            m_banner->show();
-            if (!m_runner || m_host != ssh)
-                return;
-            if (m_runner->isRunning())
-                m_previewAgainWhenIdle = true; // the failing previews are still running
-            else
-                m_runner->startPreview(-1);
-        });
-        watcher->setFuture(QtConcurrent::run(
-            [ssh, check] { return ssh->knownHosts().replaceStoredKey(check.host, check.port, check.key); }));
+        runInBackground(
+            this, [ssh, check] { return ssh->knownHosts().replaceStoredKey(check.host, check.port, check.key); },
+            [this, ssh](Status result) {
+                m_hostKeyQuestionOpen = false;
+                const Status replaced = result;
+                if (!replaced) {
+                    showWizardProblem(replaced.error());
+                    return;
+                }
+                m_banner->showMessage(MessageBanner::Level::Information,
+                                      tr("The stored host key of %1 was replaced.").arg(m_target.name),
+                                      tr("Every step is previewed again over a new connection."));
+                m_banner->show();
+                if (!m_runner || m_host != ssh)
+                    return;
+                if (m_runner->isRunning())
+                    m_previewAgainWhenIdle = true; // the failing previews are still running
+                else
+                    m_runner->startPreview(-1);
+            });
     });
     dialog->open();
     emit hostKeyWarningShown(dialog);

@@ -2,10 +2,10 @@
 
 #include "core/deploy/History.h"
 #include "ui/deploy/DiffHighlighter.h"
+#include "ui/widgets/Background.h"
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -14,7 +14,6 @@
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -74,47 +73,48 @@ HistoryDialog::HistoryDialog(std::shared_ptr<History> history, const QString& ta
 void HistoryDialog::reload()
 {
     m_summary->setText(tr("Reading %1…").arg(m_history->filePath()));
-    auto* watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const Loaded loaded = watcher->result();
-        m_list->clear();
-        m_entries.clear();
-        if (!loaded.entries) {
-            m_summary->setText(loaded.entries.error().message + QLatin1Char(' ') + loaded.entries.error().detail);
-            emit this->loaded(0);
-            return;
-        }
-        m_entries = *loaded.entries;
-        std::reverse(m_entries.begin(), m_entries.end());
-        for (const HistoryEntry& e : std::as_const(m_entries)) {
-            auto* item = new QTreeWidgetItem(m_list);
-            item->setText(0, QLocale().toString(e.when.toLocalTime(), QLocale::ShortFormat));
-            item->setText(1, e.stepTitle.isEmpty() ? e.stepId : e.stepTitle);
-            item->setText(2, e.action);
-            item->setText(3, stepOutcomeName(e.outcome));
-            item->setText(4, e.action == QLatin1String("skip") ? e.skipReason : e.message);
-            item->setToolTip(4, item->text(4));
-        }
-        for (int c = 0; c < 4; ++c)
-            m_list->resizeColumnToContents(c);
-        QString text = m_entries.isEmpty()
-            ? tr("Nothing has been changed on this target yet.")
-            : tr("Changes: %n, newest first. Kept in %1.", nullptr, int(m_entries.size())).arg(m_history->filePath());
-        if (loaded.skipped > 0)
-            text += QLatin1Char(' ') + tr("Unreadable lines left out: %n.", nullptr, loaded.skipped);
-        m_summary->setText(text);
-        if (!m_entries.isEmpty())
-            m_list->setCurrentItem(m_list->topLevelItem(0));
-        else
-            showEntry(-1);
-        emit this->loaded(int(m_entries.size()));
-    });
-    watcher->setFuture(QtConcurrent::run([history = m_history] {
-        Loaded l;
-        l.entries = history->read(&l.skipped);
-        return l;
-    }));
+    runInBackground(
+        this,
+        [history = m_history] {
+            Loaded l;
+            l.entries = history->read(&l.skipped);
+            return l;
+        },
+        [this](Loaded result) {
+            const Loaded loaded = result;
+            m_list->clear();
+            m_entries.clear();
+            if (!loaded.entries) {
+                m_summary->setText(loaded.entries.error().message + QLatin1Char(' ') + loaded.entries.error().detail);
+                emit this->loaded(0);
+                return;
+            }
+            m_entries = *loaded.entries;
+            std::reverse(m_entries.begin(), m_entries.end());
+            for (const HistoryEntry& e : std::as_const(m_entries)) {
+                auto* item = new QTreeWidgetItem(m_list);
+                item->setText(0, QLocale().toString(e.when.toLocalTime(), QLocale::ShortFormat));
+                item->setText(1, e.stepTitle.isEmpty() ? e.stepId : e.stepTitle);
+                item->setText(2, e.action);
+                item->setText(3, stepOutcomeName(e.outcome));
+                item->setText(4, e.action == QLatin1String("skip") ? e.skipReason : e.message);
+                item->setToolTip(4, item->text(4));
+            }
+            for (int c = 0; c < 4; ++c)
+                m_list->resizeColumnToContents(c);
+            QString text = m_entries.isEmpty()
+                ? tr("Nothing has been changed on this target yet.")
+                : tr("Changes: %n, newest first. Kept in %1.", nullptr, int(m_entries.size()))
+                      .arg(m_history->filePath());
+            if (loaded.skipped > 0)
+                text += QLatin1Char(' ') + tr("Unreadable lines left out: %n.", nullptr, loaded.skipped);
+            m_summary->setText(text);
+            if (!m_entries.isEmpty())
+                m_list->setCurrentItem(m_list->topLevelItem(0));
+            else
+                showEntry(-1);
+            emit this->loaded(int(m_entries.size()));
+        });
 }
 
 void HistoryDialog::showEntry(int row)

@@ -8,6 +8,7 @@
 #include "ui/targets/ImportResultDialog.h"
 #include "ui/targets/TargetDialog.h"
 #include "ui/targets/TargetPage.h"
+#include "ui/widgets/Background.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/MessageBox.h"
@@ -17,7 +18,6 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
@@ -32,7 +32,6 @@
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace aio::ui {
 
@@ -537,22 +536,36 @@ void MainWindow::removeSelected()
         return;
     const QUuid id = target->id;
     const QString name = target->name;
-    MessageBox::ask(this, QMessageBox::Question, tr("Remove target"), tr("Remove “%1” from your targets?").arg(name),
-                    tr("Its settings and the secrets kept for it in the keychain are deleted. Nothing on the %1 "
-                       "itself is changed.")
-                        .arg(target->isVm() ? tr("virtual machine") : tr("cluster")),
-                    QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
-                    [this, id, name](QMessageBox::StandardButton answer) {
-                        if (answer != QMessageBox::Yes)
-                            return;
-                        if (Status s = m_inventory->remove(id); !s) {
-                            MessageBox::tell(this, QMessageBox::Warning, tr("Remove target"),
-                                             tr("“%1” could not be removed.").arg(name), s.error().toString());
-                            return;
-                        }
-                        m_secrets->removeAll(id, this, [](Status) {});
-                        statusBar()->showMessage(tr("Removed “%1”.").arg(name), 5000);
-                    });
+    MessageBox::ask(
+        this, QMessageBox::Question, tr("Remove target"), tr("Remove “%1” from your targets?").arg(name),
+        tr("Its settings and the secrets kept for it in the keychain are deleted. Nothing on the %1 "
+           "itself is changed.")
+            .arg(target->isVm() ? tr("virtual machine") : tr("cluster")),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+        [this, id, name](QMessageBox::StandardButton answer) {
+            if (answer != QMessageBox::Yes)
+                return;
+            if (Status s = m_inventory->remove(id); !s) {
+                MessageBox::tell(this, QMessageBox::Warning, tr("Remove target"),
+                                 tr("“%1” could not be removed.").arg(name), s.error().toString());
+                return;
+            }
+            m_secrets->removeAll(id, this, [this, name](Status removed) {
+                // Without a keychain service nothing was kept there; any other
+                // failure leaves secrets behind, and the user must know.
+                if (removed || removed.error().kind == ErrorKind::KeychainUnavailable) {
+                    statusBar()->showMessage(tr("Removed “%1”.").arg(name), 5000);
+                    return;
+                }
+                MessageBox::tell(
+                    this, QMessageBox::Warning, tr("Remove target"),
+                    tr("“%1” was removed, but its secrets could not be deleted from the keychain.").arg(name),
+                    removed.error().toString()
+                        + tr("\n\nDelete them with your keychain manager (for example Seahorse, "
+                             "\"Passwords and Keys\"): the entries belong to %1.")
+                              .arg(SecretStore::serviceName()));
+            });
+        });
 }
 
 void MainWindow::importSshConfig()
@@ -575,15 +588,13 @@ void MainWindow::importFrom(const QString& path, bool kubeconfig)
     if (m_inventory->isReadOnly())
         return;
     // Reading and parsing the file happen off the GUI thread; adding happens here.
-    auto* watcher = new QFutureWatcher<Result<ImportResult>>(this);
-    connect(watcher, &QFutureWatcher<Result<ImportResult>>::finished, this, [this, watcher, path] {
-        showImportResult(path, watcher->result());
-        watcher->deleteLater();
-    });
     statusBar()->showMessage(tr("Importing %1…").arg(QDir::toNativeSeparators(path)));
-    watcher->setFuture(QtConcurrent::run([path, kubeconfig]() -> Result<ImportResult> {
-        return kubeconfig ? KubeconfigImporter::importFile(path) : SshConfigImporter::importFile(path);
-    }));
+    runInBackground(
+        this,
+        [path, kubeconfig]() -> Result<ImportResult> {
+            return kubeconfig ? KubeconfigImporter::importFile(path) : SshConfigImporter::importFile(path);
+        },
+        [this, path](Result<ImportResult> result) { showImportResult(path, result); });
 }
 
 void MainWindow::showImportResult(const QString& path, const Result<ImportResult>& result)

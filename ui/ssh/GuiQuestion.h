@@ -17,7 +17,7 @@
 #include <memory>
 #include <optional>
 
-namespace aio {
+namespace aio::ui {
 
 // Set to false by the owner's destructor; shared with the worker threads that wait.
 using AliveFlag = std::shared_ptr<std::atomic_bool>;
@@ -62,4 +62,4 @@ std::optional<T> askOnGuiThread(QObject* owner, const AliveFlag& alive,
     return future.get();
 }
 
-} // namespace aio
+} // namespace aio::ui

@@ -9,7 +9,7 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
-namespace aio {
+namespace aio::ui {
 
 HostKeyChangedDialog::HostKeyChangedDialog(const HostKeyCheck& check, const QString& targetName, QWidget* parent)
     : QDialog(parent)
@@ -117,4 +117,4 @@ HostKeyChangedDialog::HostKeyChangedDialog(const HostKeyCheck& check, const QStr
     });
 }
 
-} // namespace aio
+} // namespace aio::ui

@@ -8,7 +8,7 @@ class QCheckBox;
 class QPushButton;
 class QStackedWidget;
 
-namespace aio {
+namespace aio::ui {
 
 // The warning shown after an SshSession refused a changed host key (HostKeyChanged): the old and
 // new fingerprints, what it may mean, and an explicit "Replace stored key" that needs a second
@@ -31,4 +31,4 @@ private:
     QPushButton* m_confirmButton = nullptr;
 };
 
-} // namespace aio
+} // namespace aio::ui

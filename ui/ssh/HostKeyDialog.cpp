@@ -7,7 +7,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-namespace aio {
+namespace aio::ui {
 
 HostKeyDialog::HostKeyDialog(const HostKeyCheck& check, const QString& targetName, QWidget* parent)
     : QDialog(parent)
@@ -74,4 +74,4 @@ void HostKeyDialog::decide(HostKeyDecision decision)
         accept();
 }
 
-} // namespace aio
+} // namespace aio::ui

@@ -7,7 +7,7 @@
 class QLabel;
 class QPushButton;
 
-namespace aio {
+namespace aio::ui {
 
 // Asks about a host key seen for the first time: shows the host, the key type and its SHA256
 // fingerprint, and offers "Accept once", "Trust and remember" and "Cancel". Used through
@@ -28,4 +28,4 @@ private:
     HostKeyDecision m_decision = HostKeyDecision::Reject;
 };
 
-} // namespace aio
+} // namespace aio::ui

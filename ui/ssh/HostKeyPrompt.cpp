@@ -4,7 +4,7 @@
 
 #include <QThread>
 
-namespace aio {
+namespace aio::ui {
 
 HostKeyPrompt::HostKeyPrompt(QWidget* dialogParent, QString targetName)
     : QObject(dialogParent)
@@ -49,4 +49,4 @@ void HostKeyPrompt::ask(const HostKeyCheck& check, const QString& targetName,
     emit dialogShown(dialog);
 }
 
-} // namespace aio
+} // namespace aio::ui

@@ -7,7 +7,7 @@
 #include <QPointer>
 #include <QWidget>
 
-namespace aio {
+namespace aio::ui {
 
 // Bridges SshSession's host-key decision (asked on the session's worker thread) to the GUI: it
 // shows a HostKeyDialog on the GUI thread (without blocking it) and hands the user's answer
@@ -35,4 +35,4 @@ private:
     AliveFlag m_alive = std::make_shared<std::atomic_bool>(true);
 };
 
-} // namespace aio
+} // namespace aio::ui

@@ -11,7 +11,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 
-namespace aio {
+namespace aio::ui {
 
 QString SecretPromptDialog::question(const SecretRequest& request)
 {
@@ -150,4 +150,4 @@ void SecretPrompt::ask(const SecretRequest& request, bool canRemember,
     emit dialogShown(dialog);
 }
 
-} // namespace aio
+} // namespace aio::ui

@@ -10,7 +10,7 @@
 class QCheckBox;
 class QLineEdit;
 
-namespace aio {
+namespace aio::ui {
 
 // Asks for one secret an SSH session needs: the login password, a key's passphrase, the sudo
 // password or a keyboard-interactive prompt. Says what is asked and for which target, says when
@@ -56,4 +56,4 @@ private:
     AliveFlag m_alive = std::make_shared<std::atomic_bool>(true);
 };
 
-} // namespace aio
+} // namespace aio::ui

@@ -8,7 +8,7 @@
 
 #include <QWidget>
 
-namespace aio {
+namespace aio::ui {
 
 SshHostFactory::SshHostFactory(SecretStore* secrets, QWidget* dialogParent)
     : QObject(dialogParent)
@@ -48,4 +48,4 @@ Result<std::shared_ptr<SshSession>> SshHostFactory::createSession(const Target& 
     return std::make_shared<SshSession>(SshSettings::forTarget(target), callbacksFor(target));
 }
 
-} // namespace aio
+} // namespace aio::ui

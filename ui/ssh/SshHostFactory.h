@@ -16,11 +16,14 @@
 class QWidget;
 
 namespace aio {
+class SecretStore;
+class SshSession;
+} // namespace aio
+
+namespace aio::ui {
 
 class HostKeyPrompt;
 class SecretPrompt;
-class SecretStore;
-class SshSession;
 
 // Opens the SSH sessions the app's windows use (the deployment wizard, "Check connection"): an
 // SshSession for a VM target,
@@ -53,4 +56,4 @@ private:
     QHash<QUuid, SecretProvider> m_providers; // one per target: what was typed is asked once
 };
 
-} // namespace aio
+} // namespace aio::ui

@@ -2,12 +2,11 @@
 
 #include "core/ssh/SshSession.h"
 #include "ui/ssh/SshHostFactory.h"
+#include "ui/widgets/Background.h"
 
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace aio::ui {
 
@@ -77,20 +76,20 @@ void ConnectionCheckBar::startCheck()
     m_status->setText(tr("Connecting to %1…").arg(m_target.vm.host.toString()));
     m_status->setToolTip({});
     const int generation = ++m_generation;
-    auto* watcher = new QFutureWatcher<Result<ConnectionReport>>(this);
-    connect(watcher, &QFutureWatcher<Result<ConnectionReport>>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return;
-        m_cancel.reset();
-        m_button->setText(tr("Check connection"));
-        showResult(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([ssh = *session, cancel = m_cancel]() -> Result<ConnectionReport> {
-        Result<ConnectionReport> report = ConnectionCheck::run(*ssh, *cancel);
-        ssh->disconnectFromHost();
-        return report;
-    }));
+    runInBackground(
+        this,
+        [ssh = *session, cancel = m_cancel]() -> Result<ConnectionReport> {
+            Result<ConnectionReport> report = ConnectionCheck::run(*ssh, *cancel);
+            ssh->disconnectFromHost();
+            return report;
+        },
+        [this, generation](Result<ConnectionReport> result) {
+            if (generation != m_generation)
+                return;
+            m_cancel.reset();
+            m_button->setText(tr("Check connection"));
+            showResult(result);
+        });
 }
 
 void ConnectionCheckBar::showResult(const Result<ConnectionReport>& result)

@@ -13,10 +13,11 @@ class QPushButton;
 
 namespace aio {
 class SecretStore;
-class SshHostFactory;
 } // namespace aio
 
 namespace aio::ui {
+
+class SshHostFactory;
 
 // "Check connection" in a VM target's header: connects the way every feature of the app does
 // (keychain, password and host-key dialogs), then shows who we are on the host, its system,

@@ -2,6 +2,7 @@
 
 #include "core/inventory/Inventory.h"
 #include "core/inventory/KubeconfigImporter.h"
+#include "ui/widgets/Background.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/ValidatedLineEdit.h"
 
@@ -18,7 +19,6 @@
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace aio::ui {
 
@@ -320,27 +320,27 @@ void TargetDialog::loadContexts()
         return;
     // Reading and parsing the kubeconfig happen off the GUI thread.
     const QString path = m_kubeconfig->text();
-    auto* watcher = new QFutureWatcher<QStringList>(this);
-    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, path] {
-        watcher->deleteLater();
-        if (path != m_kubeconfig->text())
-            return; // the user has moved on to another file
-        const QString current = m_context->text();
-        const QStringList contexts = watcher->result();
-        m_contextCombo->clear();
-        m_contextCombo->addItems(contexts);
-        m_contextCombo->setEditText(current);
-        emit contextsLoaded(contexts);
-    });
-    watcher->setFuture(QtConcurrent::run([path] {
-        QStringList names;
-        const Result<ImportResult> found = KubeconfigImporter::importFile(path);
-        if (found) {
-            for (const Target& t : found->targets)
-                names << t.cluster.context;
-        }
-        return names;
-    }));
+    runInBackground(
+        this,
+        [path] {
+            QStringList names;
+            const Result<ImportResult> found = KubeconfigImporter::importFile(path);
+            if (found) {
+                for (const Target& t : found->targets)
+                    names << t.cluster.context;
+            }
+            return names;
+        },
+        [this, path](QStringList result) {
+            if (path != m_kubeconfig->text())
+                return; // the user has moved on to another file
+            const QString current = m_context->text();
+            const QStringList contexts = result;
+            m_contextCombo->clear();
+            m_contextCombo->addItems(contexts);
+            m_contextCombo->setEditText(current);
+            emit contextsLoaded(contexts);
+        });
 }
 
 void TargetDialog::fill(const Target& target)

@@ -3,12 +3,8 @@
 
 #include "core/ssh/KnownHosts.h"
 
-#include <QLoggingCategory>
-
 #include <cstdint>
 #include <cstdlib>
-
-Q_LOGGING_CATEGORY(lcSsh, "aio.ssh") // KnownHosts logs here; defined in SshConnection.cpp in the app
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {

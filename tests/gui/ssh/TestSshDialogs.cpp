@@ -16,8 +16,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace aio;
+using namespace aio::ui;
 
 // The SSH dialogs against a real sshd this test starts on 127.0.0.1 with its own host key: the
 // host-key trust dialogs and the secret prompt (an encrypted client key's passphrase).
@@ -98,7 +100,7 @@ void TestSshDialogs::unknownKeyOpensTheTrustDialogWithTheRightFingerprint()
         QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("trustButton")), Qt::LeftButton);
     });
     SshSession ssh(settings(), {{}, prompt.decider()});
-    auto future = ssh.connectAsync();
+    auto future = QtConcurrent::run([&ssh] { return ssh.connectToHost(); });
     QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 15000);
     QCOMPARE(seen,
              (QStringList{QStringLiteral("hostKeyDialog"), m_fingerprint, QStringLiteral("ssh-ed25519"),
@@ -123,7 +125,7 @@ void TestSshDialogs::cancelInTheTrustDialogDoesNotConnect()
         QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("cancelButton")), Qt::LeftButton);
     });
     SshSession ssh(settings(), {{}, prompt.decider()});
-    auto future = ssh.connectAsync();
+    auto future = QtConcurrent::run([&ssh] { return ssh.connectToHost(); });
     QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 15000);
     QCOMPARE(shown, 1);
     QVERIFY(!future.result());
@@ -158,7 +160,7 @@ void TestSshDialogs::changedKeyShowsTheWarningAndDoesNotConnect()
     int dialogs = 0;
     connect(&prompt, &HostKeyPrompt::dialogShown, this, [&] { ++dialogs; });
     SshSession ssh(settings(), {{}, prompt.decider()});
-    auto future = ssh.connectAsync();
+    auto future = QtConcurrent::run([&ssh] { return ssh.connectToHost(); });
     QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 15000);
     QVERIFY(!future.result());
     QCOMPARE(future.result().error().kind, ErrorKind::HostKeyChanged);
@@ -192,7 +194,7 @@ void TestSshDialogs::changedKeyShowsTheWarningAndDoesNotConnect()
 
     const HostKeyCheck c = warning.check();
     QVERIFY(ssh.knownHosts().replaceStoredKey(c.host, c.port, c.key));
-    auto again = ssh.connectAsync();
+    auto again = QtConcurrent::run([&ssh] { return ssh.connectToHost(); });
     QTRY_VERIFY_WITH_TIMEOUT(again.isFinished(), 15000);
     QVERIFY(again.result());
 }
@@ -248,7 +250,7 @@ void TestSshDialogs::passphraseDialogSaysWhatItAsksAndWhenItWasRefused()
     SshCallbacks callbacks;
     callbacks.secrets = makeSecretProvider(QUuid::createUuid(), nullptr, prompt.asker());
     SshSession ssh(s, callbacks);
-    auto future = ssh.connectAsync();
+    auto future = QtConcurrent::run([&ssh] { return ssh.connectToHost(); });
     QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 20000);
     QVERIFY2(future.result(), qPrintable(future.result() ? QString() : future.result().error().toString()));
     QCOMPARE(seen.size(), 2);
@@ -281,7 +283,7 @@ void TestSshDialogs::cancelledPassphraseDoesNotConnect()
     SshCallbacks callbacks;
     callbacks.secrets = makeSecretProvider(QUuid::createUuid(), nullptr, prompt.asker());
     SshSession ssh(s, callbacks);
-    auto future = ssh.connectAsync();
+    auto future = QtConcurrent::run([&ssh] { return ssh.connectToHost(); });
     QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 20000);
     QVERIFY(!future.result());
     QCOMPARE(future.result().error().kind, ErrorKind::AuthenticationFailed);
@@ -309,7 +311,7 @@ void TestSshDialogs::closingTheWindowWhileAskingEndsTheLogin()
     SshSession ssh(s, callbacks);
     QElapsedTimer clock;
     clock.start();
-    auto future = ssh.connectAsync();
+    auto future = QtConcurrent::run([&ssh] { return ssh.connectToHost(); });
     QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 20000);
     QCOMPARE(shown, 1);
     QVERIFY(!future.result());

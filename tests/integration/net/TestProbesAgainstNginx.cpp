@@ -13,6 +13,7 @@
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -173,7 +174,7 @@ void TestProbesAgainstNginx::rightNameAndTrustedCaVerifies()
     HttpProbeRequest r;
     r.endpoint = endpoint(QStringLiteral("probe.test"));
     r.path = "/v1/ping";
-    auto result = await(HttpsProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return HttpsProbe::run(r); }));
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
     QVERIFY2(result->tls.verified, qPrintable(result->tls.toString()));
     QVERIFY(result->requestSent);
@@ -192,7 +193,7 @@ void TestProbesAgainstNginx::wrongNameFailsVerificationAndSendsNothing()
     HttpProbeRequest r;
     r.endpoint = endpoint(QStringLiteral("wrong.test"));
     r.path = "/v1/ping";
-    auto result = await(HttpsProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return HttpsProbe::run(r); }));
     QVERIFY(result.ok());
     QVERIFY(result->tls.encrypted == false || !result->tls.verified);
     QVERIFY(!result->tls.verified);
@@ -206,7 +207,7 @@ void TestProbesAgainstNginx::untrustedCaFailsVerification()
 {
     HttpProbeRequest r;
     r.endpoint = endpoint(QStringLiteral("probe.test"), false);
-    auto result = await(HttpsProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return HttpsProbe::run(r); }));
     QVERIFY(result.ok());
     QVERIFY(!result->tls.verified);
     QVERIFY(!result->tls.hasError(QSslError::HostNameMismatch));
@@ -223,7 +224,7 @@ void TestProbesAgainstNginx::unverifiedRequestIsSentOnlyWhenAsked()
     r.endpoint = endpoint(QStringLiteral("probe.test"), false);
     r.path = "/v1/ping";
     r.sendWhenUnverified = true;
-    auto result = await(HttpsProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return HttpsProbe::run(r); }));
     QVERIFY(result.ok());
     QVERIFY(!result->tls.verified);
     QVERIFY(result->requestSent);
@@ -237,7 +238,7 @@ void TestProbesAgainstNginx::plainHttpRedirectIsReported()
     r.endpoint.tls = false;
     r.endpoint.port = Port(m_httpPort);
     r.path = "/vnc/index.html?x=1";
-    auto result = await(HttpsProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return HttpsProbe::run(r); }));
     QVERIFY(result.ok());
     QVERIFY(result->requestSent);
     QCOMPARE(result->status, 301);
@@ -251,7 +252,7 @@ void TestProbesAgainstNginx::authorizationHeaderReachesTheServer()
     r.endpoint = endpoint(QStringLiteral("probe.test"));
     r.path = "/whoami";
     r.headers.append({QByteArray("Authorization"), QByteArray("Bearer abc.def")});
-    auto result = await(HttpsProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return HttpsProbe::run(r); }));
     QVERIFY(result.ok());
     QCOMPARE(result->bodyPrefix, QByteArray("auth=Bearer abc.def"));
 
@@ -266,7 +267,7 @@ void TestProbesAgainstNginx::webSocketUpgradeThroughNginxReadsTheRfbBanner()
     WebSocketProbeRequest r;
     r.endpoint = endpoint(QStringLiteral("probe.test"));
     r.path = "/websockify";
-    auto result = await(WebSocketProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return WebSocketProbe::run(r); }));
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
     QCOMPARE(result->status, 101);
     QVERIFY(result->acceptValid);
@@ -280,7 +281,7 @@ void TestProbesAgainstNginx::webSocketOnPlainRouteIsNotUpgraded()
     WebSocketProbeRequest r;
     r.endpoint = endpoint(QStringLiteral("probe.test"));
     r.path = "/vnc/index.html";
-    auto result = await(WebSocketProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return WebSocketProbe::run(r); }));
     QVERIFY(result.ok());
     QCOMPARE(result->status, 401);
     QVERIFY(!result->upgraded());
@@ -317,7 +318,7 @@ void TestProbesAgainstNginx::refusedUpgradeEndsWithItsBodyOnAKeptAliveConnection
     r.endpoint.tls = false;
     r.endpoint.timeoutMs = 20'000;
     r.path = "/websockify";
-    auto result = await(WebSocketProbe::start(r));
+    auto result = await(QtConcurrent::run([r] { return WebSocketProbe::run(r); }));
     QVERIFY2(result.ok(), qPrintable(result ? QString() : result.error().toString()));
     QCOMPARE(result->status, 401);
     QCOMPARE(result->bodyPrefix, QByteArray("nope!"));
@@ -327,7 +328,8 @@ void TestProbesAgainstNginx::refusedUpgradeEndsWithItsBodyOnAKeptAliveConnection
 void TestProbesAgainstNginx::closedPortIsRefused()
 {
     const quint16 port = LocalNginx::freePort(); // nothing listens there any more
-    const PortProbeResult r = await(PortProbe::start(*HostName::parse(QStringLiteral("127.0.0.1")), Port(port), 3000));
+    const PortProbeResult r = await(QtConcurrent::run(
+        [port] { return PortProbe::run(*HostName::parse(QStringLiteral("127.0.0.1")), Port(port), 3000); }));
     QCOMPARE(r.state, PortState::Refused);
     QVERIFY(r.evidence().contains(QString::number(port)));
 

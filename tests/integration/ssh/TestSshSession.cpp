@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
 #include <mutex>
@@ -563,13 +564,15 @@ void TestSshSession::cancelKillsTheRemoteProcess()
     std::atomic_bool started{false};
     QElapsedTimer clock;
     clock.start();
-    auto future = ssh.runAsync(
-        RemoteCommand::shell(QStringLiteral("echo started; sleep 31717; echo never")),
-        [&](OutputChannel, const QByteArray& line) {
-            if (line == "started")
-                started = true;
-        },
-        cancel);
+    auto future = QtConcurrent::run([&] {
+        return ssh.run(
+            RemoteCommand::shell(QStringLiteral("echo started; sleep 31717; echo never")),
+            [&](OutputChannel, const QByteArray& line) {
+                if (line == "started")
+                    started = true;
+            },
+            cancel);
+    });
     for (int i = 0; i < 200 && !started; ++i)
         QThread::msleep(50);
     QVERIFY(started);
@@ -664,7 +667,8 @@ void TestSshSession::commandsRunSideBySide()
     clock.start();
     QList<QFuture<Result<CommandOutcome>>> futures;
     for (int i = 0; i < 4; ++i)
-        futures << ssh.runAsync(RemoteCommand::shell(QStringLiteral("sleep 2; echo %1").arg(i)));
+        futures << QtConcurrent::run(
+            [&ssh, i] { return ssh.run(RemoteCommand::shell(QStringLiteral("sleep 2; echo %1").arg(i))); });
     for (int i = 0; i < 4; ++i) {
         futures[i].waitForFinished();
         auto r = futures[i].result();
@@ -788,9 +792,11 @@ void TestSshSession::directTcpipCarriesBulkDataBothWays()
     RemoteCommand server
         = RemoteCommand::args({QStringLiteral("python3"), QStringLiteral("-c"), echo, QString::number(port)});
     server.timeoutMs = 60'000;
-    auto serverDone = ssh.runAsync(server, [&](OutputChannel, const QByteArray& line) {
-        if (line == "ready")
-            ready = true;
+    auto serverDone = QtConcurrent::run([&] {
+        return ssh.run(server, [&](OutputChannel, const QByteArray& line) {
+            if (line == "ready")
+                ready = true;
+        });
     });
     for (int i = 0; i < 200 && !ready; ++i)
         QThread::msleep(25);

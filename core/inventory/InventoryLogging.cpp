@@ -1,0 +1,5 @@
+#include "core/inventory/InventoryLogging.h"
+
+namespace aio {
+Q_LOGGING_CATEGORY(lcInventory, "aio.inventory", QtInfoMsg)
+} // namespace aio

@@ -1,0 +1,5 @@
+#include "core/ssh/SshLogging.h"
+
+namespace aio {
+Q_LOGGING_CATEGORY(lcSsh, "aio.ssh")
+} // namespace aio
