@@ -3,8 +3,8 @@
 
 #include "app/ProcessHardening.h"
 #include "app/cli/Cli.h"
+#include "core/common/Profile.h"
 #include "core/common/Translations.h"
-#include "core/inventory/Profile.h"
 #include "core/ssh/SshSession.h"
 
 #include <QCoreApplication>

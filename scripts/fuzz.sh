@@ -8,10 +8,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build/fuzz}
 seconds=${FUZZ_SECONDS:-20}
 
+# aiocore is instrumented too (fuzzer-no-link), so the fuzzer sees coverage inside the parsers.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_COMPILER=clang++ -DAIO_FUZZ_ENGINE=libfuzzer -DAIO_BUILD_GUI=OFF -DAIO_WERROR=OFF \
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address" \
+    -DAIO_FUZZ_ENGINE=libfuzzer -DAIO_BUILD_GUI=OFF -DAIO_WERROR=OFF \
     -DAIO_BUILD_BENCH=OFF -DAIO_BUILD_INTEGRATION_TESTS=OFF >/dev/null
-targets="FuzzShellQuote:ssh/corpus/shellquote FuzzKnownHosts:ssh/corpus/knownhosts"
+targets="FuzzShellQuote:ssh/corpus/shellquote FuzzKnownHosts:ssh/corpus/knownhosts
+FuzzConnectionCheck:ssh/corpus/connectioncheck FuzzHttpResponseReader:net/corpus/httpresponse
+FuzzWebSocketFrame:net/corpus/websocketframe FuzzSshConfigImporter:inventory/corpus/sshconfig
+FuzzKubeconfigImporter:inventory/corpus/kubeconfig FuzzDeployAnswers:deploy/corpus/answers
+FuzzRemoteOutput:deploy/corpus/remoteoutput"
 names=$(for t in $targets; do printf '%s ' "${t%%:*}"; done)
 # shellcheck disable=SC2086
 cmake --build "$build" --target $names

@@ -1,7 +1,7 @@
 #include "app/cli/Cli.h"
 
 #include "app/cli/Command.h"
-#include "core/inventory/Profile.h"
+#include "core/common/Profile.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>

@@ -2,11 +2,11 @@
 
 #include "app/cli/SshLogin.h"
 
+#include "core/common/Profile.h"
 #include "core/deploy/History.h"
 #include "core/deploy/PlanRunner.h"
 #include "core/deploy/vm/VmPlanBuilder.h"
 #include "core/inventory/Inventory.h"
-#include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
 #include "core/ssh/SecretLookup.h"
 #include "core/ssh/SshSession.h"

@@ -67,15 +67,23 @@ public:
     }
     ~Source()
     {
-        m_stop = true;
         {
             std::lock_guard lock(m_mutex);
-            for (int c : m_idle)
+            m_stop = true;
+        }
+        m_accept.join(); // ends within 200 ms of m_stop
+        {
+            std::lock_guard lock(m_mutex);
+            for (int c : m_open)
                 ::shutdown(c, SHUT_RDWR);
         }
-        m_accept.join();
         for (auto& t : m_conns)
             t.join();
+        {
+            std::lock_guard lock(m_mutex);
+            for (int c : m_open)
+                ::close(c);
+        }
         ::close(m_fd);
     }
     quint16 port() const { return m_port; }
@@ -83,25 +91,28 @@ public:
 private:
     void serve(int c)
     {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stop) {
+                ::close(c);
+                return;
+            }
+            m_open.push_back(c); // the destructor shuts it down, so no thread waits for ever
+        }
         if (m_bytes > 0) {
             std::vector<char> chunk(256 * 1024, 'x');
             qint64 left = m_bytes;
-            while (left > 0 && !m_stop) {
+            while (left > 0) {
                 const ssize_t w
                     = ::send(c, chunk.data(), size_t(std::min<qint64>(left, qint64(chunk.size()))), MSG_NOSIGNAL);
                 if (w <= 0)
                     break;
                 left -= w;
             }
-        } else {
-            {
-                std::lock_guard lock(m_mutex);
-                m_idle.push_back(c);
-            }
-            char b[256];
-            while (::recv(c, b, sizeof b, 0) > 0) { } // sleeps until the peer or stop ends it
+            ::shutdown(c, SHUT_WR);
         }
-        ::close(c);
+        char b[256];
+        while (::recv(c, b, sizeof b, 0) > 0) { } // until the peer closes, or stop shuts it down
     }
     qint64 m_bytes;
     int m_fd = -1;
@@ -110,7 +121,7 @@ private:
     std::thread m_accept;
     std::vector<std::thread> m_conns;
     std::mutex m_mutex;
-    std::vector<int> m_idle;
+    std::vector<int> m_open;
 };
 
 int connectTo(quint16 port)

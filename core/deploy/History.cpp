@@ -1,6 +1,6 @@
 #include "core/deploy/History.h"
 
-#include "core/inventory/Profile.h"
+#include "core/common/Profile.h"
 
 #include "core/deploy/DeployLogging.h"
 

@@ -1,8 +1,8 @@
 #include "core/inventory/Inventory.h"
 
+#include "core/common/Profile.h"
 #include "core/inventory/InventoryFile.h"
 #include "core/inventory/InventoryLogging.h"
-#include "core/inventory/Profile.h"
 
 #include <QCoreApplication>
 

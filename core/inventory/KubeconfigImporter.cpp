@@ -87,9 +87,12 @@ Result<ImportResult> KubeconfigImporter::importFile(const QString& path)
         return Error(ErrorKind::InvalidInput, tr("The kubeconfig \"%1\" is larger than 8 MiB.").arg(path));
     if (!file.open(QIODevice::ReadOnly))
         return Error(ErrorKind::Io, tr("Cannot read the kubeconfig \"%1\".").arg(path), file.errorString());
-    const QByteArray text = file.readAll();
-    const QString absolute = info.absoluteFilePath();
+    return parse(file.readAll(), path);
+}
 
+Result<ImportResult> KubeconfigImporter::parse(const QByteArray& text, const QString& path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
     YAML::Node root;
     try {
         root = YAML::Load(text.toStdString());

@@ -19,6 +19,8 @@ public:
     // NotFound / Io when the file cannot be read, Corrupt when it is not YAML or has no contexts
     // list; otherwise whatever could be imported.
     static Result<ImportResult> importFile(const QString& path);
+    // The same for text already read; `path` names it in messages and in the imported targets.
+    static Result<ImportResult> parse(const QByteArray& text, const QString& path);
 };
 
 } // namespace aio

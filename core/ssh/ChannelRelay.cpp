@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -15,6 +16,27 @@ namespace {
 constexpr qsizetype kChunk = 64 * 1024;
 constexpr int kMaxRoundsPerService = 64; // then the loop turns once, so no relay starves the others
 } // namespace
+
+Result<ChannelRelay::Opened> ChannelRelay::openDirectTcpip(ssh_session session, const QString& host, quint16 port)
+{
+    ssh_channel channel = ssh_channel_new(session);
+    const QByteArray target = host.toUtf8();
+    if (!channel || ssh_channel_open_forward(channel, target.constData(), port, "127.0.0.1", 0) != SSH_OK) {
+        const QString detail = QString::fromUtf8(ssh_get_error(session));
+        if (channel)
+            ssh_channel_free(channel);
+        return Error(ErrorKind::ConnectionRefused, QStringLiteral("direct-tcpip %1:%2 refused").arg(host).arg(port),
+                     detail);
+    }
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+        const QString detail = QString::fromLocal8Bit(strerror(errno));
+        ssh_channel_close(channel);
+        ssh_channel_free(channel);
+        return Error(ErrorKind::Io, QStringLiteral("socketpair failed"), detail);
+    }
+    return Opened{std::make_unique<ChannelRelay>(channel, fds[0]), fds[1]};
+}
 
 ChannelRelay::ChannelRelay(ssh_channel channel, int fd)
     : m_channel(channel)
@@ -53,22 +75,39 @@ bool ChannelRelay::flushToLocal()
 
 void ChannelRelay::readChannel()
 {
+    // libssh grows the channel's window back to a full window on every read, whatever it still
+    // holds unread, so reading a little at a time for a slow reader would let the sender fill
+    // memory without bound. So the channel is read only when the queue is empty, and then only
+    // what libssh holds at that moment: at most one window waits here, at most one in libssh.
+    if (m_broken || m_remoteEof || !m_toLocal.isEmpty())
+        return;
+    const int available = ssh_channel_poll(m_channel, 0);
+    if (available == SSH_EOF) {
+        m_remoteEof = true;
+        return;
+    }
+    if (available < 0) {
+        // A channel closed under us ends like an EOF; anything else is a broken session.
+        m_remoteEof = true;
+        if (!ssh_channel_is_closed(m_channel)) {
+            m_broken = true;
+            qCDebug(lcSsh) << "relay: polling the channel failed:" << ssh_get_error(ssh_channel_get_session(m_channel));
+        }
+        return;
+    }
+    m_stats.peakQueued = std::max(m_stats.peakQueued, qsizetype(available));
     char buf[kChunk];
-    for (int rounds = 0; !m_broken && !m_remoteEof && rounds < kMaxRoundsPerService; ++rounds) {
-        const qsizetype room = kMaxQueued - m_toLocal.size();
-        if (room <= 0)
-            return; // back-pressure: the rest waits in libssh, whose window stops growing
-        const int n = ssh_channel_read_nonblocking(m_channel, buf, uint32_t(std::min(room, kChunk)), 0);
+    qsizetype budget = available;
+    while (budget > 0 && !m_broken) {
+        const int n = ssh_channel_read_nonblocking(m_channel, buf, uint32_t(std::min(budget, kChunk)), 0);
         if (n > 0) {
             m_toLocal.append(buf, n);
-            m_stats.peakQueued = std::max(m_stats.peakQueued, m_toLocal.size());
-            flushToLocal(); // what the socket does not take now waits in the queue
+            budget -= n;
             continue;
         }
         if (n == SSH_EOF || (n == 0 && ssh_channel_is_eof(m_channel))) {
             m_remoteEof = true;
         } else if (n < 0) {
-            // A channel closed under us ends like an EOF; anything else is a broken session.
             m_remoteEof = true;
             if (!ssh_channel_is_closed(m_channel)) {
                 m_broken = true;
@@ -76,7 +115,7 @@ void ChannelRelay::readChannel()
                                << ssh_get_error(ssh_channel_get_session(m_channel));
             }
         }
-        return;
+        break;
     }
 }
 

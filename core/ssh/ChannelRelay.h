@@ -7,7 +7,12 @@
 
 #include <QtGlobal>
 
+#include "core/common/Result.h"
+
 #include <QByteArray>
+#include <QString>
+
+#include <memory>
 
 namespace aio {
 
@@ -19,10 +24,12 @@ namespace aio {
 // something, then calls service() again. Nothing wakes while the relay is idle.
 //
 // Back-pressure both ways, so memory stays bounded whatever the peers' speeds:
-// - channel -> socket: bytes are taken from the channel only while the local queue (at most
-//   kMaxQueued) has room. What is not taken stays in libssh's channel buffer, and libssh grows the
-//   channel's window only as bytes are read, so a slow local reader slows the remote sender down
-//   (at most one window, 1.28 MB in libssh 0.10, waits in libssh).
+// - channel -> socket: libssh 0.10 grows a channel's window back to a full window (1.28 MB) on
+//   every read, whatever it still holds unread; reading a little at a time for a slow reader
+//   would let the sender fill memory without bound. So the channel is read only when the local
+//   queue is empty, and then only what libssh holds at that moment. At most about one window
+//   waits in the queue and one in libssh (kMaxQueued bounds the queue; docs/benchmarks.md
+//   measures it).
 // - socket -> channel: the socket is read only while the channel's window has room; a slow
 //   remote closes the window and the local writer then waits in its own socket buffer.
 // Half-close: an EOF on either side is passed on (ssh_channel_send_eof / shutdown(SHUT_WR)) while
@@ -31,7 +38,17 @@ namespace aio {
 class ChannelRelay
 {
 public:
-    static constexpr qsizetype kMaxQueued = 256 * 1024;
+    static constexpr qsizetype kMaxQueued = 3 * 1024 * 1024; // two libssh windows, and room
+
+    // Opens a direct-tcpip channel to host:port (as the server resolves it) and a local socket
+    // pair: the relay owns the channel and one end, `callerFd` is the other end, for the caller.
+    // Errors: ConnectionRefused with the server's reason, or Io; callers say what it was for.
+    struct Opened
+    {
+        std::unique_ptr<ChannelRelay> relay;
+        int callerFd = -1;
+    };
+    static Result<Opened> openDirectTcpip(ssh_session session, const QString& host, quint16 port);
 
     // The socket is made non-blocking.
     ChannelRelay(ssh_channel channel, int fd);
@@ -52,7 +69,7 @@ public:
         qint64 toLocal = 0; // bytes from the channel written to the socket
         qint64 toRemote = 0; // bytes from the socket written to the channel
         qsizetype queued = 0; // from the channel, waiting for the socket
-        qsizetype peakQueued = 0;
+        qsizetype peakQueued = 0; // the most ever held for this channel: the queue and libssh's buffer
     };
     Stats stats() const { return m_stats; }
 

@@ -39,31 +39,24 @@ Result<std::unique_ptr<JumpTunnel>> JumpTunnel::open(std::unique_ptr<SshConnecti
                                                      quint16 port)
 {
     std::unique_ptr<JumpTunnel> t(new JumpTunnel);
-    ssh_session s = jump->session();
-    ssh_channel channel = ssh_channel_new(s);
-    const QByteArray target = host.toUtf8();
-    if (!channel || ssh_channel_open_forward(channel, target.constData(), port, "127.0.0.1", 0) != SSH_OK) {
-        const QString detail = QString::fromUtf8(ssh_get_error(s));
-        if (channel)
-            ssh_channel_free(channel);
+    auto opened = ChannelRelay::openDirectTcpip(jump->session(), host, port);
+    if (!opened) {
+        const Error& e = opened.error();
+        if (e.kind == ErrorKind::Io)
+            return Error(ErrorKind::Io,
+                         QCoreApplication::translate("aio::JumpTunnel", "Could not create a local socket pair."),
+                         e.detail);
         return Error(ErrorKind::ConnectionRefused,
-                     QCoreApplication::translate("JumpTunnel", "The jump host %1 could not reach %2:%3.")
+                     QCoreApplication::translate("aio::JumpTunnel", "The jump host %1 could not reach %2:%3.")
                          .arg(jump->host(), host)
                          .arg(port),
-                     detail,
-                     QCoreApplication::translate("JumpTunnel",
+                     e.detail,
+                     QCoreApplication::translate("aio::JumpTunnel",
                                                  "Check that the jump host allows TCP forwarding and can reach the "
                                                  "target."));
     }
-    int fds[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-        ssh_channel_close(channel);
-        ssh_channel_free(channel);
-        return Error(ErrorKind::Io, QCoreApplication::translate("JumpTunnel", "Could not create a local socket pair."),
-                     QString::fromLocal8Bit(strerror(errno)));
-    }
-    t->m_fd = fds[0];
-    t->m_relay = std::make_unique<ChannelRelay>(channel, fds[1]);
+    t->m_fd = opened->callerFd;
+    t->m_relay = std::move(opened->relay);
     t->m_stopFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     t->m_jump = std::move(jump);
     t->m_thread = std::thread([raw = t.get()] { raw->pump(); });

@@ -63,7 +63,7 @@ public:
     {
         int open = 0;
         qsizetype queued = 0; // bytes from the channels waiting for their local readers
-        qsizetype peakQueued = 0; // the most one relay ever held
+        qsizetype peakQueued = 0; // the most one channel ever held (relay queue and libssh's buffer)
         qint64 loopWakeups = 0; // turns of the session's event loop so far
     };
     ForwardStats forwardStats() const;

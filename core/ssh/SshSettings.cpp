@@ -1,6 +1,6 @@
 #include "core/ssh/SshSettings.h"
 
-#include "core/inventory/Profile.h"
+#include "core/common/Profile.h"
 #include "core/inventory/Target.h"
 
 #include <QCoreApplication>

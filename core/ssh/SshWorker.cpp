@@ -182,28 +182,20 @@ struct SshWorker::Impl
     {
         if (auto st = ensureConnected({}); !st)
             return st.error();
-        ssh_session s = conn->session();
-        ssh_channel channel = ssh_channel_new(s);
-        const QByteArray target = host.toUtf8();
-        if (!channel || ssh_channel_open_forward(channel, target.constData(), port, "127.0.0.1", 0) != SSH_OK) {
-            const QString detail = QString::fromUtf8(ssh_get_error(s));
-            if (channel)
-                ssh_channel_free(channel);
+        auto opened = ChannelRelay::openDirectTcpip(conn->session(), host, port);
+        if (!opened) {
+            const Error& e = opened.error();
+            if (e.kind == ErrorKind::Io)
+                return Error(ErrorKind::Io, tr("Could not create a local socket pair."), e.detail);
             return Error(ErrorKind::ConnectionRefused,
                          tr("The host could not open a connection to %1:%2 for the tunnel.").arg(host).arg(port),
-                         detail,
+                         e.detail,
                          tr("Check that something listens there on the host and that sshd allows TCP forwarding."));
         }
-        int fds[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-            ssh_channel_close(channel);
-            ssh_channel_free(channel);
-            return Error(ErrorKind::Io, tr("Could not create a local socket pair."));
-        }
-        forwards.push_back(ForwardOp{std::make_unique<ChannelRelay>(channel, fds[0]), 0});
+        forwards.push_back(ForwardOp{std::move(opened->relay), 0});
         // What arrived with the open confirmation (e.g. an SSH server's banner) is moved now.
         serviceForwards();
-        return fds[1];
+        return opened->callerFd;
     }
 
     // Moves a relay's bytes and keeps its socket registered for what it waits for.

@@ -1,7 +1,7 @@
 #include "ui/deploy/DeployWizard.h"
 
+#include "core/common/Profile.h"
 #include "core/deploy/History.h"
-#include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
 #include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"

@@ -1,7 +1,7 @@
 #include "ui/main/GuiMain.h"
 
+#include "core/common/Profile.h"
 #include "core/inventory/Inventory.h"
-#include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
 #include "ui/deploy/DeployCapability.h"
 #include "ui/main/MainWindow.h"

@@ -1,11 +1,11 @@
 #include "core/deploy/vm/TlsCertificateStep.h"
 
+#include "core/common/Profile.h"
 #include "core/crypto/CertificateInfo.h"
 #include "core/crypto/LocalCa.h"
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/render/NginxSite.h"
 #include "core/deploy/vm/NginxConfigInstaller.h"
-#include "core/inventory/Profile.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,6 +1,8 @@
 #include "gui/common/GuiTestBase.h"
 
-#include "core/inventory/Profile.h"
+#include "common/WaitUntil.h"
+
+#include "core/common/Profile.h"
 #include "ui/main/TargetTreeModel.h"
 
 #include <QDeadlineTimer>
@@ -59,13 +61,7 @@ void GuiTestBase::closeWindow()
 
 bool GuiTestBase::waitUntil(const std::function<bool()>& condition, int timeoutMs)
 {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(10);
-    }
-    return true;
+    return aio::test::waitUntil(condition, timeoutMs);
 }
 
 QAction* GuiTestBase::action(const QString& objectName) const

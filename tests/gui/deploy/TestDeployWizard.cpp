@@ -2,14 +2,15 @@
 // VM plan previewed step by step against a host double that runs real commands on this machine,
 // skip with a reason, apply / roll back, confirmation questions, and resuming from history.
 
-#include "LocalShellHost.h"
+#include "common/LocalShellHost.h"
 #include "common/LocalSshd.h"
+#include "common/WaitUntil.h"
 
+#include "core/common/Profile.h"
 #include "core/deploy/History.h"
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/VmDeployAnswers.h"
 #include "core/deploy/vm/VmPlanBuilder.h"
-#include "core/inventory/Profile.h"
 #include "core/inventory/Target.h"
 #include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"
@@ -52,17 +53,8 @@ using namespace aio::ui;
 
 namespace {
 
-bool waitUntil(const std::function<bool()>& condition, int timeoutMs = 60'000)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QTest::qWait(10);
-    }
-    return true;
-}
+using aio::test::LocalShellHost;
+using aio::test::waitUntil;
 
 template <typename T>
 T* child(QWidget* parent, const char* name)

@@ -7,11 +7,12 @@
 // is nothing real to show.
 //   wizard-screenshots OUTPUT_DIR
 
-#include "LocalShellHost.h"
+#include "common/LocalShellHost.h"
 #include "common/TestbedEnv.h"
+#include "common/WaitUntil.h"
 
+#include "core/common/Profile.h"
 #include "core/inventory/Inventory.h"
-#include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
 #include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"
@@ -49,17 +50,8 @@ using namespace aio::ui;
 
 namespace {
 
-bool waitUntil(const std::function<bool()>& condition, int timeoutMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        QThread::msleep(20);
-    }
-    return true;
-}
+using aio::test::LocalShellHost;
+using aio::test::waitUntil;
 
 void settle(int ms)
 {

@@ -4,7 +4,7 @@
 // does not answer.
 
 #include "common/LocalSshd.h"
-#include "core/inventory/Profile.h"
+#include "core/common/Profile.h"
 #include "core/inventory/Target.h"
 #include "ui/targets/ConnectionCheckBar.h"
 #include "ui/targets/TargetPage.h"

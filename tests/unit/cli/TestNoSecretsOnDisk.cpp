@@ -3,8 +3,8 @@
 // then every file under the test's HOME and profiles is searched for the secrets in any encoding.
 
 #include "CliRunner.h"
+#include "core/common/Profile.h"
 #include "core/inventory/Inventory.h"
-#include "core/inventory/Profile.h"
 #include "core/inventory/SecretStore.h"
 
 #include <QDirIterator>

@@ -2,7 +2,7 @@
 // already-done on a second run, rollback on failure, dry-run, skip, cancel, confirmation,
 // history with previous content and never a secret.
 
-#include "LocalShellHost.h"
+#include "common/LocalShellHost.h"
 
 #include "core/common/ShellQuote.h"
 #include "core/deploy/History.h"

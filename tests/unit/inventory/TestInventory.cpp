@@ -1,9 +1,9 @@
 // Inventory and InventoryFile: the versioned JSON file, atomic writes, files we cannot read are
 // kept untouched, validation and unique names, and the signals the UI listens to.
 
+#include "core/common/Profile.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/InventoryFile.h"
-#include "core/inventory/Profile.h"
 
 #include <QDir>
 #include <QFile>

@@ -118,9 +118,11 @@ private slots:
     void bytesSentJustBeforeTheRemoteClosesArrive();
     void slowLocalReaderHoldsBackTheRemoteSender();
     void slowRemoteReaderHoldsBackTheLocalWriter();
+    void steadySlowReaderKeepsMemoryBounded();
     void remotePeerThatDisappearsEndsTheTunnel();
     void localPeerThatDisappearsEndsTheChannel();
     void idleForwardsDoNotWakeTheLoop();
+    void forwardsEndingOnBothSidesWhileAnotherCarriesData();
 
 private:
     std::unique_ptr<SshSession> session();
@@ -264,6 +266,34 @@ void TestForwardRelay::slowLocalReaderHoldsBackTheRemoteSender()
     QTRY_COMPARE(ssh->forwardStats().open, 0);
 }
 
+void TestForwardRelay::steadySlowReaderKeepsMemoryBounded()
+{
+    // A reader that keeps reading, but slower than the sender (a browser over a slow link): what
+    // the session holds for the channel stays within its bound instead of growing with the
+    // transfer (libssh re-opens the window on every read).
+    constexpr qsizetype total = 48 * 1024 * 1024;
+    OneShotServer server([](int fd) { writeAll(fd, pattern(total)); });
+    auto ssh = session();
+    QVERIFY(ssh);
+    auto fd = ssh->openDirectTcpip(QStringLiteral("127.0.0.1"), server.port());
+    QVERIFY(fd);
+    char buf[65536];
+    qint64 read = 0;
+    for (;;) {
+        const ssize_t n = ::recv(*fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        read += n;
+        QThread::usleep(2000); // about 30 MB/s at most; the sender is far faster
+    }
+    ::close(*fd);
+    server.join();
+    QCOMPARE(read, qint64(total));
+    const qsizetype peak = ssh->forwardStats().peakQueued;
+    qInfo("most held for the channel: %lld bytes", qint64(peak));
+    QVERIFY2(peak <= ChannelRelay::kMaxQueued, "memory grew with the transfer");
+}
+
 void TestForwardRelay::slowRemoteReaderHoldsBackTheLocalWriter()
 {
     // The server reads nothing until told; the local writer must hit EAGAIN after a bounded
@@ -386,6 +416,60 @@ void TestForwardRelay::idleForwardsDoNotWakeTheLoop()
     for (int fd : fds)
         ::close(fd);
     QTRY_COMPARE(ssh.forwardStats().open, 0);
+}
+
+void TestForwardRelay::forwardsEndingOnBothSidesWhileAnotherCarriesData()
+{
+    // Twenty short-lived tunnels end every way a tunnel ends (the local side closes first, the
+    // remote side closes first, both at once) while one more carries 32 MiB to a slow reader, on
+    // one session: nothing is lost, nothing crashes, every relay goes away.
+    const QByteArray payload = pattern(32 * 1024 * 1024);
+    OneShotServer bulk([&](int fd) { writeAll(fd, payload); });
+    auto ssh = session();
+    QVERIFY(ssh);
+    auto bulkFd = ssh->openDirectTcpip(QStringLiteral("127.0.0.1"), bulk.port());
+    QVERIFY(bulkFd);
+    QByteArray received;
+    std::thread reader([&] {
+        char buf[16384];
+        for (;;) {
+            const ssize_t n = ::recv(*bulkFd, buf, sizeof buf, 0);
+            if (n <= 0)
+                break;
+            received.append(buf, n);
+            if (received.size() % (1024 * 1024) < 16384)
+                QThread::msleep(5);
+        }
+    });
+    for (int round = 0; round < 20; ++round) {
+        const int how = round % 3;
+        OneShotServer server([how](int fd) {
+            if (how == 1) {
+                writeAll(fd, "closing first");
+                return; // closes
+            }
+            readAll(fd);
+        });
+        auto fd = ssh->openDirectTcpip(QStringLiteral("127.0.0.1"), server.port());
+        QVERIFY(fd);
+        if (how == 0) {
+            writeAll(*fd, "local closes first");
+            ::close(*fd);
+        } else if (how == 1) {
+            readAll(*fd);
+            ::close(*fd);
+        } else {
+            ::shutdown(*fd, SHUT_WR);
+            readAll(*fd);
+            ::close(*fd);
+        }
+        server.join();
+    }
+    reader.join();
+    ::close(*bulkFd);
+    QCOMPARE(received.size(), payload.size());
+    QVERIFY(received == payload);
+    QTRY_COMPARE(ssh->forwardStats().open, 0);
 }
 
 QTEST_GUILESS_MAIN(TestForwardRelay)

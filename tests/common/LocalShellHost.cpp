@@ -1,4 +1,4 @@
-#include "LocalShellHost.h"
+#include "common/LocalShellHost.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -11,13 +11,16 @@
 namespace aio::test {
 
 LocalShellHost::LocalShellHost(QString root, QString name)
-    : m_root(std::move(root))
+    : m_root(QDir(root).absolutePath())
     , m_name(std::move(name))
 { }
 
 QString LocalShellHost::localPath(const QString& remotePath) const
 {
-    return m_root + (remotePath.startsWith(QLatin1Char('/')) ? remotePath : QLatin1Char('/') + remotePath);
+    const QString clean = QDir::cleanPath(remotePath);
+    if (clean == m_root || clean.startsWith(m_root + QLatin1Char('/')))
+        return clean;
+    return m_root + (clean.startsWith(QLatin1Char('/')) ? clean : QLatin1Char('/') + clean);
 }
 
 QStringList LocalShellHost::commandsRun() const

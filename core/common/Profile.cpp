@@ -1,4 +1,4 @@
-#include "core/inventory/Profile.h"
+#include "core/common/Profile.h"
 
 #include <QDir>
 #include <QMutex>

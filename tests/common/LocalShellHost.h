@@ -8,11 +8,13 @@
 
 namespace aio::test {
 
-// A RemoteHost for unit tests of the plan engine: runs commands as real processes on this
-// machine (/bin/sh, or the argv directly) with the working directory set to a temporary root,
-// and maps remote absolute paths under that root ("/etc/x" → <root>/etc/x) for upload and
-// download, and for absolute-path arguments of argv commands (scripts use relative paths).
-// Records every command's display text. No canned answers: what a step runs happens.
+// The tests' one RemoteHost double (plan engine unit tests, the deploy wizard's GUI test and its
+// screenshots): runs commands as real processes on this machine (/bin/sh, or the argv directly)
+// with the working directory set to a temporary root, and maps remote absolute paths under that
+// root ("/etc/x" → <root>/etc/x; a path already under the root stays as it is) for upload and
+// download, and for absolute-path arguments of argv commands (scripts use relative paths), so a
+// step never writes this machine's /etc. Sudo is ignored. Records every command's display text.
+// No canned answers: what a step runs happens.
 class LocalShellHost : public RemoteHost
 {
 public:
@@ -25,6 +27,7 @@ public:
     QString targetName() const override { return m_name; }
 
     QString localPath(const QString& remotePath) const;
+    const QString& root() const { return m_root; }
     QStringList commandsRun() const;
     int uploadCount() const;
 
