@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <list>
 #include <mutex>
@@ -494,6 +495,12 @@ SshWorker::SshWorker(SshSettings settings, SshCallbacks callbacks)
         std::lock_guard lock(teardowns().mutex);
         ++teardowns().running;
     }
+    // Any program using sessions (tests, benchmarks) lets closing connections end before exit
+    // tears down what their threads still touch; main() of the app waits the same way.
+    static const bool waitAtExit = [] {
+        return std::atexit([] { SshWorker::waitForTeardowns(5000); }) == 0;
+    }();
+    (void)waitAtExit;
     std::thread([impl = d] {
         impl->run();
         Teardowns& t = teardowns();
