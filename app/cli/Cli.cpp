@@ -12,10 +12,6 @@
 namespace aio::cli {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::cli", text);
-}
 
 bool isHelp(const QString& a)
 {
@@ -66,22 +62,25 @@ QString globalHelp()
 {
     QString text;
     QTextStream s(&text);
-    s << tr("Usage: aio-sandbox-manager [--profile DIR] [--debug] [COMMAND [ARGS...]]") << '\n'
+    s << Invocation::tr("Usage: aio-sandbox-manager [--profile DIR] [--debug] [COMMAND [ARGS...]]") << '\n'
       << '\n'
-      << tr("Deploys the AIO Sandbox to cloud VMs and Kubernetes clusters safely, and looks after it.") << '\n'
-      << tr("Without a command, the desktop app starts.") << '\n'
+      << Invocation::tr("Deploys the AIO Sandbox to cloud VMs and Kubernetes clusters safely, and looks after it.")
       << '\n'
-      << tr("Commands:") << '\n';
+      << Invocation::tr("Without a command, the desktop app starts.") << '\n'
+      << '\n'
+      << Invocation::tr("Commands:") << '\n';
     for (Command* c : CommandRegistry::instance().commands())
         s << QStringLiteral("  %1%2").arg(c->name(), -12).arg(c->summary()) << '\n';
     s << '\n'
-      << tr("Global options:") << '\n'
-      << tr("  --profile DIR  keep the inventory and all other files under DIR (also: AIO_PROFILE=DIR)") << '\n'
-      << tr("  --debug        also print the app's debug log on stderr (what runs where, TLS, saves)") << '\n'
-      << tr("  --help, -h     show this help; \"COMMAND --help\" shows a command's help") << '\n'
-      << tr("  --version, -v  show the version") << '\n'
+      << Invocation::tr("Global options:") << '\n'
+      << Invocation::tr("  --profile DIR  keep the inventory and all other files under DIR (also: AIO_PROFILE=DIR)")
       << '\n'
-      << tr("Exit codes: 0 success, 1 the request failed (message on stderr), 2 wrong usage.") << '\n';
+      << Invocation::tr("  --debug        also print the app's debug log on stderr (what runs where, TLS, saves)")
+      << '\n'
+      << Invocation::tr("  --help, -h     show this help; \"COMMAND --help\" shows a command's help") << '\n'
+      << Invocation::tr("  --version, -v  show the version") << '\n'
+      << '\n'
+      << Invocation::tr("Exit codes: 0 success, 1 the request failed (message on stderr), 2 wrong usage.") << '\n';
     return text;
 }
 
@@ -98,7 +97,7 @@ int run(const Invocation& invocation)
                                                              : QStringLiteral("aio.*.debug=false\naio.*.info=false"));
 
     if (!invocation.usageError.isEmpty()) {
-        err << tr("usage error: %1").arg(invocation.usageError) << Qt::endl;
+        err << Invocation::tr("usage error: %1").arg(invocation.usageError) << Qt::endl;
         return ExitUsage;
     }
     if (!invocation.profileDir.isEmpty())
@@ -120,8 +119,8 @@ int run(const Invocation& invocation)
     }
     Command* command = CommandRegistry::instance().find(name);
     if (!command) {
-        err << tr("usage error: unknown command \"%1\".").arg(name) << Qt::endl;
-        err << tr("Run \"aio-sandbox-manager --help\" for the list of commands.") << Qt::endl;
+        err << Invocation::tr("usage error: unknown command \"%1\".").arg(name) << Qt::endl;
+        err << Invocation::tr("Run \"aio-sandbox-manager --help\" for the list of commands.") << Qt::endl;
         return ExitUsage;
     }
     const int code = command->run(invocation.rest.mid(1), context);

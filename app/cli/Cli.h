@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 
@@ -9,6 +10,9 @@ namespace aio::cli {
 // command-line run (QCoreApplication, no display) or the GUI.
 struct Invocation
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::cli::Invocation)
+
+public:
     QString profileDir; // --profile DIR / --profile=DIR; empty when not given
     bool debugLog = false; // --debug: the aio.* debug and info log lines on stderr
     QStringList rest; // everything else, in order, without the program name

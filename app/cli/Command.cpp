@@ -8,13 +8,6 @@
 
 namespace aio::cli {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::cli", text);
-}
-} // namespace
-
 CommandContext::CommandContext(QTextStream& out, QTextStream& err)
     : m_out(out)
     , m_err(err)

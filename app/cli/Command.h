@@ -4,6 +4,7 @@
 #include "core/common/Result.h"
 #include "core/inventory/Target.h"
 
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
@@ -28,6 +29,8 @@ enum ExitCode : int {
 // profile, loaded on first use.
 class CommandContext
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::cli::CommandContext)
+
 public:
     CommandContext(QTextStream& out, QTextStream& err);
     ~CommandContext();

@@ -5,6 +5,7 @@
 #include "core/common/Profile.h"
 #include "core/deploy/History.h"
 #include "core/deploy/PlanRunner.h"
+#include "core/deploy/vm/VmDeploymentSetup.h"
 #include "core/deploy/vm/VmPlanBuilder.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/SecretStore.h"
@@ -29,10 +30,6 @@
 namespace aio::cli {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::cli::DeployCommand", text);
-}
 
 // One line from stdin (a y/N answer or a secret); empty at EOF.
 QString readLine()
@@ -49,80 +46,31 @@ Result<QByteArray> readFile(const QString& path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Error(ErrorKind::Io, tr("Cannot read %1.").arg(path), f.errorString());
+        return Error(ErrorKind::Io, DeployCommand::tr("Cannot read %1.").arg(path), f.errorString());
     return f.readAll();
-}
-
-Status writePrivateFile(const QString& path, const QByteArray& content)
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return Error(ErrorKind::Io, tr("Cannot write %1.").arg(path), f.errorString());
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    f.write(content);
-    if (!f.commit())
-        return Error(ErrorKind::Io, tr("Cannot write %1.").arg(path), f.errorString());
-    return {};
-}
-
-// Where a generated secret is kept: the file given on the command line, else
-// the keychain.
-struct SecretPlace
-{
-    QString file;
-    QUuid targetId;
-};
-
-Result<QString> loadSecret(const SecretPlace& place, SecretKind kind, SecretStore& store)
-{
-    if (!place.file.isEmpty()) {
-        if (!QFileInfo::exists(place.file))
-            return QString();
-        Result<QByteArray> content = readFile(place.file);
-        if (!content)
-            return content.error();
-        return QString::fromUtf8(*content).trimmed()
-            + (kind == SecretKind::SandboxJwtPrivateKey ? QStringLiteral("\n") : QString());
-    }
-    Result<QString> stored = store.readBlocking(place.targetId, kind);
-    if (!stored && stored.error().kind == ErrorKind::NotFound)
-        return QString(); // a first deployment: the key is made
-    if (!stored) {
-        // The key of earlier deployments is unknown: a new one would lock out every client holding it.
-        Error e = stored.error();
-        e.message = tr("The keychain could not be read, so the sandbox's %1 from earlier deployments is unknown; a "
-                       "new one would lock out every client that holds the old one. (%2)")
-                        .arg(kind == SecretKind::SandboxApiKey ? tr("API key") : tr("JWT signing key"), e.message);
-        e.nextStep = tr("Unlock or start the keychain, or pass %1 FILE (a new key is made and written there when the "
-                        "file does not exist).")
-                         .arg(kind == SecretKind::SandboxApiKey ? QStringLiteral("--api-key-file")
-                                                                : QStringLiteral("--jwt-key-file"));
-        return e;
-    }
-    return stored;
 }
 
 QString outcomeText(StepOutcome o)
 {
     switch (o) {
     case StepOutcome::Applied:
-        return tr("applied");
+        return DeployCommand::tr("applied");
     case StepOutcome::AlreadyDone:
-        return tr("already done");
+        return DeployCommand::tr("already done");
     case StepOutcome::Skipped:
-        return tr("skipped");
+        return DeployCommand::tr("skipped");
     case StepOutcome::Failed:
-        return tr("FAILED (rolled back)");
+        return DeployCommand::tr("FAILED (rolled back)");
     case StepOutcome::RollbackFailed:
-        return tr("FAILED, and the rollback failed too");
+        return DeployCommand::tr("FAILED, and the rollback failed too");
     case StepOutcome::RolledBack:
-        return tr("rolled back");
+        return DeployCommand::tr("rolled back");
     case StepOutcome::Cancelled:
-        return tr("cancelled");
+        return DeployCommand::tr("cancelled");
     case StepOutcome::Previewed:
-        return tr("previewed");
+        return DeployCommand::tr("previewed");
     case StepOutcome::NotRun:
-        return tr("not run");
+        return DeployCommand::tr("not run");
     }
     return {};
 }
@@ -146,10 +94,11 @@ QString DeployCommand::summary() const
 
 QString DeployCommand::help() const
 {
-    return tr("Usage: aio-sandbox-manager deploy TARGET --answers FILE [options]\n"
+    return tr("Usage: aio-sandbox-manager deploy TARGET [--answers FILE] [options]\n"
               "\n"
               "Deploys the AIO Sandbox to the VM target TARGET with the answers in "
-              "FILE (see docs/deploy-answers.md):\n"
+              "FILE (see docs/deploy-answers.md),\n"
+              "else with the answers last used for TARGET (by the app's wizard or an earlier deploy):\n"
               "preflight, authentication keys, the container, nginx, TLS, edge access "
               "control, host firewall and a\n"
               "final check from this workstation. Each step shows what it will change "
@@ -157,7 +106,8 @@ QString DeployCommand::help() const
               "second run changes nothing; a failing step is rolled back.\n"
               "\n"
               "Options:\n"
-              "  --answers FILE            the deployment answers (JSON); required\n"
+              "  --answers FILE            the deployment answers (JSON); kept as TARGET's answers\n"
+              "                            (default: the answers last used for TARGET)\n"
               "  --dry-run                 only detect and show the previews; change "
               "nothing\n"
               "  --yes                     do not ask before each step (and answer yes "
@@ -219,8 +169,6 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     }
     if (p.positionalArguments().size() != 1)
         return context.usageError(tr("Name exactly one target."), name());
-    if (!p.isSet(QStringLiteral("answers")))
-        return context.usageError(tr("--answers FILE is required."), name());
     if (const std::optional<QString> wrong = SshLogin::checkOptions(p))
         return context.usageError(*wrong, name());
 
@@ -231,13 +179,49 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         return context.fail(
             Error(ErrorKind::Usage, tr("%1 is a cluster; `deploy` handles VM targets.").arg(target->name)));
 
-    Result<VmDeployAnswers> answers = VmDeployAnswers::load(p.value(QStringLiteral("answers")));
+    const bool dryRun = p.isSet(QStringLiteral("dry-run"));
+    Result<VmDeployAnswers> answers = Error(ErrorKind::NotFound, QString());
+    if (p.isSet(QStringLiteral("answers"))) {
+        answers = VmDeployAnswers::load(p.value(QStringLiteral("answers")));
+    } else {
+        std::optional<Result<VmDeployAnswers>> saved = VmDeploymentSetup::loadAnswers(Profile::dataDir(), target->id);
+        if (!saved)
+            return context.usageError(tr("No answers are saved for %1 yet: pass --answers FILE (see "
+                                         "docs/deploy-answers.md), or deploy it once from the app.")
+                                          .arg(target->name),
+                                      name());
+        answers = std::move(*saved);
+    }
     if (!answers)
         return context.fail(answers.error());
 
-    VmDeployment d;
-    d.answers = *answers;
-    d.vmAddress = target->vm.host;
+    // Secrets: the keychain, or the files named on the command line; the
+    // basic-auth password from stdin or the environment. Never from the command
+    // line itself.
+    SecretStore store;
+    const VmDeploymentSetup::KeyFiles keyFiles{p.value(QStringLiteral("jwt-key-file")),
+                                               p.value(QStringLiteral("api-key-file"))};
+    VmDeploymentSetup::Keys keys = VmDeploymentSetup::readKeys(&store, target->id, *answers, keyFiles);
+    if (keys.unreadable) {
+        Error e = *keys.unreadable;
+        e.nextStep = tr("Unlock or start the keychain, or pass --jwt-key-file / --api-key-file FILE (a new key is "
+                        "made and written there when the file does not exist).");
+        return context.fail(e);
+    }
+    VmDeployment d = VmDeploymentSetup::assemble(*target, *answers, keys.secrets, &store, keyFiles, dryRun);
+    if (!d.answers.basicAuthUser.isEmpty()) {
+        d.secrets.basicAuthPassword = p.isSet(QStringLiteral("basic-auth-password-stdin"))
+            ? readLine()
+            : qEnvironmentVariable("AIO_BASIC_AUTH_PASSWORD");
+    }
+    d.saveSecret = [keep = d.saveSecret](SecretKind kind, const QByteArray& value) -> Status {
+        const Status s = keep(kind, value);
+        if (!s && s.error().kind == ErrorKind::KeychainUnavailable)
+            return Error(ErrorKind::KeychainUnavailable, s.error().message, s.error().detail,
+                         tr("No keychain runs here: pass --jwt-key-file/--api-key-file so the key is kept, or the "
+                            "sandbox cannot be reached later."));
+        return s;
+    };
     if (p.isSet(QStringLiteral("address"))) {
         Result<HostName> address = HostName::parse(p.value(QStringLiteral("address")));
         if (!address)
@@ -253,47 +237,6 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
             return context.fail(Error(ErrorKind::InvalidInput, tr("%1 holds no PEM certificate.").arg(file)));
         d.trustedCas += certs;
     }
-
-    // Secrets: the keychain, or the files named on the command line; the
-    // basic-auth password from stdin or the environment. Never from the command
-    // line itself.
-    SecretStore store;
-    const SecretPlace jwtPlace{p.value(QStringLiteral("jwt-key-file")), target->id};
-    const SecretPlace apiPlace{p.value(QStringLiteral("api-key-file")), target->id};
-    if (d.answers.sandboxJwt) {
-        Result<QString> key = loadSecret(jwtPlace, SecretKind::SandboxJwtPrivateKey, store);
-        if (!key)
-            return context.fail(key.error());
-        d.secrets.jwtPrivateKeyPem = key->toUtf8();
-    }
-    if (d.answers.sandboxApiKey) {
-        Result<QString> key = loadSecret(apiPlace, SecretKind::SandboxApiKey, store);
-        if (!key)
-            return context.fail(key.error());
-        d.secrets.apiKey = *key;
-    }
-    if (!d.answers.basicAuthUser.isEmpty()) {
-        d.secrets.basicAuthPassword = p.isSet(QStringLiteral("basic-auth-password-stdin"))
-            ? readLine()
-            : qEnvironmentVariable("AIO_BASIC_AUTH_PASSWORD");
-    }
-    const bool dryRun = p.isSet(QStringLiteral("dry-run"));
-    d.saveSecret = [jwtPlace, apiPlace, dryRun](SecretKind kind, const QByteArray& value) -> Status {
-        if (dryRun)
-            return {};
-        const SecretPlace& place = kind == SecretKind::SandboxApiKey ? apiPlace : jwtPlace;
-        if (!place.file.isEmpty())
-            return writePrivateFile(place.file, value);
-        SecretStore worker;
-        const Status s = worker.writeBlocking(place.targetId, kind, QString::fromUtf8(value));
-        if (!s && s.error().kind == ErrorKind::KeychainUnavailable)
-            return Error(ErrorKind::KeychainUnavailable, s.error().message, s.error().detail,
-                         tr("No keychain runs here: pass "
-                            "--jwt-key-file/--api-key-file so the key is kept, "
-                            "or the sandbox cannot be reached later."));
-        return s;
-    };
-
     const SshLogin login(*target, p, store);
     const SshSettings& settings = login.settings();
     const SshCallbacks& callbacks = login.callbacks();
@@ -310,6 +253,11 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     Result<VmPlanBuilder::Built> built = VmPlanBuilder::build(d);
     if (!built)
         return context.fail(built.error().onTarget(target->name));
+    // These answers are now the target's: the wizard and the next `deploy TARGET` start from them.
+    if (!dryRun && p.isSet(QStringLiteral("answers"))) {
+        if (Status kept = VmDeploymentSetup::saveAnswers(Profile::dataDir(), target->id, *answers); !kept)
+            context.warn(tr("The answers could not be kept for %1: %2").arg(target->name, kept.error().toString()));
+    }
 
     auto session = std::make_shared<SshSession>(settings, callbacks);
     if (const Status s = session->connectToHost(); !s) {
@@ -387,13 +335,15 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     bool allDone = true;
     for (int i = 0; i < stepCount; ++i) {
         const StepRecord r = runner.record(i);
-        const bool fine = dryRun ? r.outcome == StepOutcome::Previewed || r.outcome == StepOutcome::Skipped
-                || r.outcome == StepOutcome::AlreadyDone
-                                 : r.outcome == StepOutcome::Applied || r.outcome == StepOutcome::AlreadyDone
-                || (r.outcome == StepOutcome::Skipped && !r.state.notApplicableReason.isEmpty());
+        // A step skipped by the admin leaves the deployment unfinished; one that does not apply does
+        // not. Neither gets the check mark of a step that was applied and verified.
+        const bool skipped = r.outcome == StepOutcome::Skipped;
+        const bool fine = dryRun
+            ? r.outcome == StepOutcome::Previewed || stepOutcomeIsFinished(r.outcome)
+            : stepOutcomeIsFinished(r.outcome) && !(skipped && r.state.notApplicableReason.isEmpty());
         allDone = allDone && fine;
-        out << QStringLiteral("  %1 %2: %3")
-                   .arg(fine ? QStringLiteral("✓") : QStringLiteral("✗"), titles.value(i), outcomeText(r.outcome));
+        const QString mark = !fine ? QStringLiteral("✗") : skipped ? QStringLiteral("–") : QStringLiteral("✓");
+        out << QStringLiteral("  %1 %2: %3").arg(mark, titles.value(i), outcomeText(r.outcome));
         if (r.error)
             out << QStringLiteral(" — ") << r.error->message;
         out << Qt::endl;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/cli/Command.h"
+#include <QCoreApplication>
 
 namespace aio::cli {
 
@@ -11,6 +12,8 @@ namespace aio::cli {
 // done (applied or already done) or does not apply; with --dry-run, when every preview worked.
 class DeployCommand : public Command
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::cli::DeployCommand)
+
 public:
     QString name() const override { return QStringLiteral("deploy"); }
     QString summary() const override;

@@ -12,34 +12,29 @@
 
 namespace aio::cli {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::cli::HistoryCommand", text);
-}
-
-} // namespace
-
 class HistoryCommand : public Command
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::cli::HistoryCommand)
+
 public:
     QString name() const override { return QStringLiteral("history"); }
-    QString summary() const override { return tr("show what deployments changed on a target"); }
+    QString summary() const override { return HistoryCommand::tr("show what deployments changed on a target"); }
     QString help() const override
     {
-        return tr("Usage: aio-sandbox-manager history TARGET [--last N] [--files] [--json]\n"
-                  "\n"
-                  "Shows the deployment history of TARGET, oldest first: when, which step, what it did (apply,\n"
-                  "rollback, skip), how it ended and why. Secrets never appear: they were redacted when the\n"
-                  "entry was written.\n"
-                  "\n"
-                  "Options:\n"
-                  "  --last N   only the N newest entries\n"
-                  "  --files    also the commands and every file change as a diff against its previous content\n"
-                  "  --json     the entries as a JSON array (the objects of the history file)\n"
-                  "\n"
-                  "Exit codes: 0 shown (also when there is no history yet), 1 unknown target or unreadable\n"
-                  "history, 2 wrong usage.\n");
+        return HistoryCommand::tr(
+            "Usage: aio-sandbox-manager history TARGET [--last N] [--files] [--json]\n"
+            "\n"
+            "Shows the deployment history of TARGET, oldest first: when, which step, what it did (apply,\n"
+            "rollback, skip), how it ended and why. Secrets never appear: they were redacted when the\n"
+            "entry was written.\n"
+            "\n"
+            "Options:\n"
+            "  --last N   only the N newest entries\n"
+            "  --files    also the commands and every file change as a diff against its previous content\n"
+            "  --json     the entries as a JSON array (the objects of the history file)\n"
+            "\n"
+            "Exit codes: 0 shown (also when there is no history yet), 1 unknown target or unreadable\n"
+            "history, 2 wrong usage.\n");
     }
 
     int run(const QStringList& args, CommandContext& context) override
@@ -59,13 +54,13 @@ public:
             return ExitOk;
         }
         if (p.positionalArguments().size() != 1)
-            return context.usageError(tr("Name exactly one target."), name());
+            return context.usageError(HistoryCommand::tr("Name exactly one target."), name());
         int last = -1;
         if (p.isSet(QStringLiteral("last"))) {
             bool ok = false;
             last = p.value(QStringLiteral("last")).toInt(&ok);
             if (!ok || last < 1)
-                return context.usageError(tr("--last needs a whole number of 1 or more."), name());
+                return context.usageError(HistoryCommand::tr("--last needs a whole number of 1 or more."), name());
         }
         Result<Target> target = context.target(p.positionalArguments().first());
         if (!target)
@@ -94,7 +89,7 @@ public:
             return ExitOk;
         }
         if (shown.isEmpty()) {
-            out << tr("No deployment has changed %1 yet.").arg(target->name) << Qt::endl;
+            out << HistoryCommand::tr("No deployment has changed %1 yet.").arg(target->name) << Qt::endl;
             return ExitOk;
         }
         const bool files = p.isSet(QStringLiteral("files"));

@@ -11,13 +11,6 @@
 
 namespace aio::cli {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::cli::SshLogin", text);
-}
-} // namespace
-
 QString SshLogin::optionsHelp()
 {
     return tr("  --accept-new-host-key     trust and remember the VM's host key on first contact\n"

@@ -4,6 +4,7 @@
 #include "core/ssh/SshCallbacks.h"
 #include "core/ssh/SshSettings.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 #include <atomic>
@@ -25,6 +26,8 @@ namespace aio::cli {
 // one); an unknown host key is asked about on the terminal unless an option decided it.
 class SshLogin
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::cli::SshLogin)
+
 public:
     // The options' lines for a command's --help.
     static QString optionsHelp();

@@ -22,10 +22,27 @@
 namespace aio::cli {
 
 namespace {
-QString tr(const char* text)
+class TargetsCommand : public Command
 {
-    return QCoreApplication::translate("aio::cli::TargetsCommand", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(aio::cli::TargetsCommand)
+
+public:
+    QString name() const override { return QStringLiteral("targets"); }
+    QString summary() const override { return TargetsCommand::tr("list, add, remove and import deployment targets"); }
+    QString help() const override;
+    int run(const QStringList& args, CommandContext& context) override;
+
+private:
+    int list(const QStringList& args, CommandContext& context);
+    int addVm(const QStringList& args, CommandContext& context);
+    int addCluster(const QStringList& args, CommandContext& context);
+    int remove(const QStringList& args, CommandContext& context);
+    int import(const QStringList& args, CommandContext& context);
+    int check(const QStringList& args, CommandContext& context);
+    int addTarget(const Target& target, CommandContext& context, Inventory* inventory);
+    // Parses args (without the program name) into parser; on a usage problem prints it.
+    bool parse(QCommandLineParser& parser, const QStringList& args, CommandContext& context, int& code);
+};
 
 QString absolutePath(const QString& path)
 {
@@ -52,39 +69,17 @@ QString readSecretLine()
 QString connectionText(const Target& t)
 {
     if (t.isVm()) {
-        QString text;
-        if (!t.vm.user.isEmpty())
-            text += t.vm.user + QLatin1Char('@');
-        text += t.vm.host.forUrl() + QLatin1Char(':') + QString::number(t.vm.port.value());
+        QString text = t.address();
         if (!t.vm.jumpHost.isEmpty())
-            text += tr(" via %1").arg(t.vm.jumpHost.toString());
+            text += TargetsCommand::tr(" via %1").arg(t.vm.jumpHost.toString());
         return text;
     }
-    QString text = t.cluster.context.isEmpty() ? tr("(current context)") : t.cluster.context;
+    QString text = t.cluster.context.isEmpty() ? TargetsCommand::tr("(current context)") : t.cluster.context;
     if (!t.cluster.kubeNamespace.isEmpty())
         text += QLatin1Char('/') + t.cluster.kubeNamespace;
-    return text + tr(" in %1").arg(t.cluster.kubeconfigPath);
+    return text + TargetsCommand::tr(" in %1").arg(t.cluster.kubeconfigPath);
 }
 
-class TargetsCommand : public Command
-{
-public:
-    QString name() const override { return QStringLiteral("targets"); }
-    QString summary() const override { return tr("list, add, remove and import deployment targets"); }
-    QString help() const override;
-    int run(const QStringList& args, CommandContext& context) override;
-
-private:
-    int list(const QStringList& args, CommandContext& context);
-    int addVm(const QStringList& args, CommandContext& context);
-    int addCluster(const QStringList& args, CommandContext& context);
-    int remove(const QStringList& args, CommandContext& context);
-    int import(const QStringList& args, CommandContext& context);
-    int check(const QStringList& args, CommandContext& context);
-    int addTarget(const Target& target, CommandContext& context, Inventory* inventory);
-    // Parses args (without the program name) into parser; on a usage problem prints it.
-    bool parse(QCommandLineParser& parser, const QStringList& args, CommandContext& context, int& code);
-};
 
 QString TargetsCommand::help() const
 {
@@ -390,9 +385,7 @@ int TargetsCommand::remove(const QStringList& args, CommandContext& context)
     context.out() << tr("Removed target \"%1\".").arg(target->name) << Qt::endl;
 
     SecretStore store;
-    const SecretKind kinds[] = {SecretKind::Password, SecretKind::KeyPassphrase,        SecretKind::SudoPassword,
-                                SecretKind::Token,    SecretKind::SandboxJwtPrivateKey, SecretKind::SandboxApiKey};
-    for (SecretKind kind : kinds) {
+    for (SecretKind kind : kAllSecretKinds) {
         Status removed = store.removeBlocking(target->id, kind);
         if (!removed && removed.error().kind == ErrorKind::KeychainUnavailable)
             break; // nothing can be stored there either

@@ -16,10 +16,6 @@
 namespace aio::cli {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::cli::TerminalPrompt", text);
-}
 
 // One question at a time on the terminal, whichever session asks.
 std::mutex& terminalMutex()
@@ -200,20 +196,20 @@ QString TerminalPrompt::promptFor(const SecretRequest& request)
 {
     switch (request.kind) {
     case SecretRequest::Kind::LoginPassword:
-        return tr("Password for %1@%2: ").arg(request.user, request.host);
+        return TerminalPrompt::tr("Password for %1@%2: ").arg(request.user, request.host);
     case SecretRequest::Kind::KeyPassphrase:
-        return request.keyPath.isEmpty() ? tr("Passphrase for the SSH key: ")
-                                         : tr("Passphrase for key %1: ").arg(request.keyPath);
+        return request.keyPath.isEmpty() ? TerminalPrompt::tr("Passphrase for the SSH key: ")
+                                         : TerminalPrompt::tr("Passphrase for key %1: ").arg(request.keyPath);
     case SecretRequest::Kind::SudoPassword:
-        return tr("sudo password for %1 on %2: ").arg(request.user, request.host);
+        return TerminalPrompt::tr("sudo password for %1 on %2: ").arg(request.user, request.host);
     case SecretRequest::Kind::KeyboardInteractive: {
         // PAM's "Password: " is the login password: asked like one. Anything else is the server's
         // own text, after who asks (as OpenSSH shows it).
         if (secretKindFor(request) == SecretKind::Password)
-            return tr("Password for %1@%2: ").arg(request.user, request.host);
+            return TerminalPrompt::tr("Password for %1@%2: ").arg(request.user, request.host);
         const QString text = printable(request.prompt);
         return QStringLiteral("(%1@%2) ").arg(request.user, request.host)
-            + (text.trimmed().isEmpty() ? tr("Answer: ") : text);
+            + (text.trimmed().isEmpty() ? TerminalPrompt::tr("Answer: ") : text);
     }
     }
     return {};

@@ -3,6 +3,7 @@
 #include "core/ssh/SecretLookup.h"
 #include "core/ssh/SshCallbacks.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 #include <optional>
@@ -21,6 +22,8 @@ namespace aio::cli {
 // sessions are asked one after the other.
 class TerminalPrompt
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::cli::TerminalPrompt)
+
 public:
     // Most answers asked for one request (its attempt field counts them).
     static constexpr int maxAttempts = 3;

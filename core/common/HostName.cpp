@@ -6,10 +6,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::HostName", text);
-}
 
 bool isDigitsAndDots(const QString& s)
 {
@@ -25,18 +21,18 @@ bool isDigitsAndDots(const QString& s)
 QString labelProblem(const QString& label)
 {
     if (label.isEmpty())
-        return tr("it has an empty label (two dots in a row, or a leading dot)");
+        return HostName::tr("it has an empty label (two dots in a row, or a leading dot)");
     if (label.size() > 63)
-        return tr("the label \"%1\" is longer than 63 characters").arg(label.left(20) + QStringLiteral("…"));
+        return HostName::tr("the label \"%1\" is longer than 63 characters").arg(label.left(20) + QStringLiteral("…"));
     if (label.startsWith(QLatin1Char('-')) || label.endsWith(QLatin1Char('-')))
-        return tr("the label \"%1\" starts or ends with a hyphen").arg(label);
+        return HostName::tr("the label \"%1\" starts or ends with a hyphen").arg(label);
     for (QChar c : label) {
         const ushort u = c.unicode();
         const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-';
         if (!ok) {
             QString shown
                 = c.isPrint() && !c.isSpace() ? QString(c) : QStringLiteral("U+%1").arg(u, 4, 16, QLatin1Char('0'));
-            return tr("it contains the character \"%1\"; only letters, digits, hyphens and dots are allowed")
+            return HostName::tr("it contains the character \"%1\"; only letters, digits, hyphens and dots are allowed")
                 .arg(shown);
         }
     }
@@ -105,7 +101,7 @@ Result<HostName> HostName::parse(const QString& input)
 Result<Port> Port::fromInt(qint64 value)
 {
     if (value < 1 || value > 65535)
-        return Error(ErrorKind::InvalidInput, tr("The port %1 is out of range; use 1 to 65535.").arg(value));
+        return Error(ErrorKind::InvalidInput, HostName::tr("The port %1 is out of range; use 1 to 65535.").arg(value));
     return Port(static_cast<quint16>(value));
 }
 
@@ -114,7 +110,7 @@ Result<Port> Port::parse(const QString& text)
     bool ok = false;
     const qint64 value = text.trimmed().toLongLong(&ok);
     if (!ok || text.trimmed() != text)
-        return Error(ErrorKind::InvalidInput, tr("\"%1\" is not a port number; use 1 to 65535.").arg(text));
+        return Error(ErrorKind::InvalidInput, HostName::tr("\"%1\" is not a port number; use 1 to 65535.").arg(text));
     return fromInt(value);
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 namespace aio {
@@ -10,6 +11,8 @@ namespace aio {
 // so nothing downstream has to wonder whether a name may hold spaces, quotes or newlines.
 class HostName
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::HostName)
+
 public:
     HostName() = default;
     // Accepts "example.com", "vm-1", "198.18.0.2", "::1", "[::1]" (brackets are dropped).

@@ -98,6 +98,18 @@ Result<CertificateInfo> CertificateInfo::fromPem(const QByteArray& pem)
     return infoOf(cert->get());
 }
 
+Result<CertificateInfo> CertificateInfo::fromDer(const QByteArray& der)
+{
+    const auto* data = reinterpret_cast<const unsigned char*>(der.constData());
+    openssl::X509Ptr cert(d2i_X509(nullptr, &data, long(der.size())));
+    if (!cert) {
+        ERR_clear_error();
+        return Error(ErrorKind::InvalidInput,
+                     QCoreApplication::translate("aio::CertificateInfo", "The data is not a DER certificate."));
+    }
+    return infoOf(cert.get());
+}
+
 Result<QList<CertificateInfo>> CertificateInfo::chainFromPem(const QByteArray& pem)
 {
     QList<CertificateInfo> chain;
@@ -143,6 +155,18 @@ bool CertificateInfo::coversHost(const QString& hostText) const
         }
     }
     return false;
+}
+
+QString CertificateInfo::toString() const
+{
+    QStringList names;
+    for (const QString& n : dnsNames)
+        names << QStringLiteral("DNS:") + n;
+    for (const QString& a : ipAddresses)
+        names << QStringLiteral("IP:") + a;
+    return QCoreApplication::translate("aio::CertificateInfo", "%1, issued by %2, valid until %3 (%4)")
+        .arg(commonName.isEmpty() ? subject : commonName, issuer, notAfter.toUTC().toString(Qt::ISODate),
+             names.join(QStringLiteral(", ")));
 }
 
 } // namespace aio

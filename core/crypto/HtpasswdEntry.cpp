@@ -12,10 +12,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::HtpasswdEntry", text);
-}
 
 // crypt_r() with its large state on the heap; the state is wiped afterwards.
 QByteArray cryptText(const QByteArray& password, const QByteArray& setting)

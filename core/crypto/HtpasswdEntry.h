@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QString>
 
 namespace aio {
@@ -11,6 +12,8 @@ namespace aio {
 // through the system's crypt(3)), with a random salt from OpenSSL.
 class HtpasswdEntry
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::HtpasswdEntry)
+
 public:
     // The user must be validated already (no ':' or newline); the password may be anything but
     // a newline.

@@ -16,10 +16,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::LocalCa", text);
-}
 
 Status addExtension(X509* cert, X509* issuer, int nid, const char* value)
 {
@@ -28,8 +24,9 @@ Status addExtension(X509* cert, X509* issuer, int nid, const char* value)
     X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
     openssl::X509ExtPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
     if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
-        return openssl::error(ErrorKind::Internal,
-                              tr("Cannot add the certificate extension %1.").arg(QString::fromLatin1(OBJ_nid2sn(nid))));
+        return openssl::error(
+            ErrorKind::Internal,
+            LocalCa::tr("Cannot add the certificate extension %1.").arg(QString::fromLatin1(OBJ_nid2sn(nid))));
     return {};
 }
 
@@ -37,11 +34,11 @@ Status setRandomSerial(X509* cert)
 {
     unsigned char bytes[16];
     if (RAND_bytes(bytes, sizeof bytes) != 1)
-        return openssl::error(ErrorKind::Internal, tr("The random number generator failed."));
+        return openssl::error(ErrorKind::Internal, LocalCa::tr("The random number generator failed."));
     bytes[0] &= 0x7F; // positive
     openssl::BignumPtr bn(BN_bin2bn(bytes, sizeof bytes, nullptr));
     if (!bn || !BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)))
-        return openssl::error(ErrorKind::Internal, tr("Cannot set the certificate serial number."));
+        return openssl::error(ErrorKind::Internal, LocalCa::tr("Cannot set the certificate serial number."));
     return {};
 }
 
@@ -54,7 +51,8 @@ Status setName(X509_NAME* name, const QString& commonName)
         || X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.constData()),
                                       int(cn.size()), -1, 0)
             != 1)
-        return openssl::error(ErrorKind::InvalidInput, tr("Cannot set the certificate name \"%1\".").arg(commonName));
+        return openssl::error(ErrorKind::InvalidInput,
+                              LocalCa::tr("Cannot set the certificate name \"%1\".").arg(commonName));
     return {};
 }
 
@@ -63,7 +61,8 @@ Status writePrivateFile(const QString& path, const QByteArray& content, int mode
     const QByteArray p = QFile::encodeName(path);
     const int fd = ::open(p.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
-        return Error(ErrorKind::Io, tr("Cannot create %1.").arg(path), QString::fromLocal8Bit(std::strerror(errno)));
+        return Error(ErrorKind::Io, LocalCa::tr("Cannot create %1.").arg(path),
+                     QString::fromLocal8Bit(std::strerror(errno)));
     qsizetype done = 0;
     int guard = 0;
     while (done < content.size() && guard++ < 64) {
@@ -77,7 +76,7 @@ Status writePrivateFile(const QString& path, const QByteArray& content, int mode
     const bool ok = done == content.size() && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok)
-        return Error(ErrorKind::Io, tr("Cannot write %1.").arg(path));
+        return Error(ErrorKind::Io, LocalCa::tr("Cannot write %1.").arg(path));
     return {};
 }
 } // namespace

@@ -4,6 +4,7 @@
 #include "core/common/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QString>
 
 #include <memory>
@@ -16,6 +17,8 @@ namespace aio {
 // installs the CA certificate in their browsers.
 class LocalCa
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::LocalCa)
+
 public:
     struct Issued
     {

@@ -7,6 +7,14 @@
 
 namespace aio::openssl {
 
+namespace {
+// The context of this file's messages.
+struct Messages
+{
+    Q_DECLARE_TR_FUNCTIONS(aio::openssl::Messages)
+};
+} // namespace
+
 QString errorText()
 {
     QStringList parts;
@@ -38,19 +46,12 @@ QByteArray bioContent(BIO* bio)
     return size > 0 ? QByteArray(data, qsizetype(size)) : QByteArray();
 }
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::crypto", text);
-}
-} // namespace
-
 Result<PkeyPtr> readPrivateKey(const QByteArray& pem)
 {
     BioPtr bio = memoryBio(pem);
     PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     if (!key)
-        return error(ErrorKind::InvalidInput, tr("The private key is not a readable unencrypted PEM key."));
+        return error(ErrorKind::InvalidInput, Messages::tr("The private key is not a readable unencrypted PEM key."));
     return key;
 }
 
@@ -59,7 +60,7 @@ Result<PkeyPtr> readPublicKey(const QByteArray& pem)
     BioPtr bio = memoryBio(pem);
     PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
     if (!key)
-        return error(ErrorKind::InvalidInput, tr("The public key is not a readable PEM public key."));
+        return error(ErrorKind::InvalidInput, Messages::tr("The public key is not a readable PEM public key."));
     return key;
 }
 
@@ -68,7 +69,7 @@ Result<X509Ptr> readCertificate(const QByteArray& pem)
     BioPtr bio = memoryBio(pem);
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!cert)
-        return error(ErrorKind::InvalidInput, tr("The certificate is not a readable PEM certificate."));
+        return error(ErrorKind::InvalidInput, Messages::tr("The certificate is not a readable PEM certificate."));
     return cert;
 }
 
@@ -76,7 +77,7 @@ Result<QByteArray> privateKeyPem(EVP_PKEY* key)
 {
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
-        return error(ErrorKind::Internal, tr("Cannot write the private key as PEM."));
+        return error(ErrorKind::Internal, Messages::tr("Cannot write the private key as PEM."));
     return bioContent(bio.get());
 }
 
@@ -84,7 +85,7 @@ Result<QByteArray> publicKeyPem(EVP_PKEY* key)
 {
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_PUBKEY(bio.get(), key) != 1)
-        return error(ErrorKind::Internal, tr("Cannot write the public key as PEM."));
+        return error(ErrorKind::Internal, Messages::tr("Cannot write the public key as PEM."));
     return bioContent(bio.get());
 }
 
@@ -92,7 +93,7 @@ Result<QByteArray> certificatePem(X509* certificate)
 {
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_X509(bio.get(), certificate) != 1)
-        return error(ErrorKind::Internal, tr("Cannot write the certificate as PEM."));
+        return error(ErrorKind::Internal, Messages::tr("Cannot write the certificate as PEM."));
     return bioContent(bio.get());
 }
 

@@ -5,16 +5,12 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::Cidr", text);
-}
 
 Error invalid(const QString& input, const QString& why)
 {
-    return Error(ErrorKind::InvalidInput, tr("The network \"%1\" is not valid: %2.").arg(input, why), {},
-                 tr("Write an address range as address/prefix, for example 203.0.113.0/24 or 2001:db8::/48, or a "
-                    "single address."));
+    return Error(ErrorKind::InvalidInput, Cidr::tr("The network \"%1\" is not valid: %2.").arg(input, why), {},
+                 Cidr::tr("Write an address range as address/prefix, for example 203.0.113.0/24 or 2001:db8::/48, or a "
+                          "single address."));
 }
 
 // The network address of `address` with `prefix` leading bits kept.

@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 
+#include <QCoreApplication>
 #include <QHostAddress>
 #include <QString>
 
@@ -12,6 +13,8 @@ namespace aio {
 // and the admin probably mistyped), with the network form suggested.
 class Cidr
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::Cidr)
+
 public:
     Cidr() = default;
     static Result<Cidr> parse(const QString& text);

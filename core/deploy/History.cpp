@@ -18,10 +18,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::History", text);
-}
 
 bool isSafeId(const QString& id)
 {

@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 #include "core/deploy/HistoryEntry.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 
@@ -15,6 +16,8 @@ namespace aio {
 // Thread-safe; several History objects on the same file are fine.
 class History
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::History)
+
 public:
     // targetId: the inventory Target's id (letters, digits, '-', '_', '.'; braces are dropped).
     explicit History(const QString& targetId, const QString& directory = defaultDirectory());

@@ -146,6 +146,11 @@ QString HistoryEntry::fileChangeSummary(const JournalFileChange& f)
     return QCoreApplication::translate("aio::HistoryEntry", what).arg(f.path);
 }
 
+bool HistoryEntry::finishedTheStep() const
+{
+    return action == QLatin1String("skip") || (action == QLatin1String("apply") && outcome == StepOutcome::Applied);
+}
+
 QString HistoryEntry::changesText() const
 {
     QString text;

@@ -30,6 +30,9 @@ struct HistoryEntry
     QStringList commands;
     QList<JournalFileChange> files;
 
+    // The step needed nothing more after this entry: it was applied and verified, or skipped.
+    bool finishedTheStep() const;
+
     // What the entry did as text: "$ command" lines, then per file "path: changed" (created,
     // removed, secret file …) and its unified diff against the previous content.
     QString changesText() const;

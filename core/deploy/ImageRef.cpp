@@ -6,10 +6,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::ImageRef", text);
-}
 
 // The grammar of github.com/distribution/reference (regexp.go), anchored.
 const QString kAlnum = QStringLiteral("[a-z0-9]+");
@@ -73,8 +69,9 @@ QString describeBadCharacter(const QString& text)
 
 Error invalid(const QString& input, const QString& why)
 {
-    return Error(ErrorKind::InvalidInput, tr("The image reference \"%1\" is not valid: %2.").arg(input, why), {},
-                 tr("Use the form registry/repository:tag, for example ghcr.io/agent-infra/sandbox:1.11.0."));
+    return Error(ErrorKind::InvalidInput, ImageRef::tr("The image reference \"%1\" is not valid: %2.").arg(input, why),
+                 {},
+                 ImageRef::tr("Use the form registry/repository:tag, for example ghcr.io/agent-infra/sandbox:1.11.0."));
 }
 } // namespace
 

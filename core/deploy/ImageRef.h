@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 namespace aio {
@@ -12,6 +13,8 @@ namespace aio {
 // refused, so a parsed ImageRef can go on a command line as it is.
 class ImageRef
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::ImageRef)
+
 public:
     ImageRef() = default;
     // "ghcr.io/agent-infra/sandbox:1.11.0", "nginx", "localhost:5000/a/b@sha256:…".

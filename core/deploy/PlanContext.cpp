@@ -8,20 +8,17 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::PlanContext", text);
-}
 
 Error cancelled()
 {
-    return Error(ErrorKind::Cancelled, tr("The deployment was cancelled."));
+    return Error(ErrorKind::Cancelled, PlanContext::tr("The deployment was cancelled."));
 }
 
 Error dryRunRefusal(const QString& path)
 {
-    return Error(ErrorKind::Internal, tr("A step tried to change %1 during a dry run; nothing was written.").arg(path),
-                 {}, tr("This is a bug in the step; please report it."));
+    return Error(ErrorKind::Internal,
+                 PlanContext::tr("A step tried to change %1 during a dry run; nothing was written.").arg(path), {},
+                 PlanContext::tr("This is a bug in the step; please report it."));
 }
 } // namespace
 

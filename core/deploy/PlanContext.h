@@ -6,6 +6,7 @@
 #include "core/deploy/SecretRedactor.h"
 #include "core/ssh/RemoteHost.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QMutex>
 #include <QString>
@@ -20,6 +21,8 @@ namespace aio {
 // steps make one directly around a test RemoteHost.
 class PlanContext
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::PlanContext)
+
 public:
     using ConfirmHandler = std::function<bool(const QString& question)>;
 

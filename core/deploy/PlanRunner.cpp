@@ -15,11 +15,6 @@ namespace aio {
 namespace {
 // A question nobody answers within this time is answered "no" (every wait is bounded).
 constexpr qint64 kConfirmationTimeoutMs = 60LL * 60 * 1000;
-
-bool isFinishedOutcome(StepOutcome o)
-{
-    return o == StepOutcome::Applied || o == StepOutcome::AlreadyDone || o == StepOutcome::Skipped;
-}
 } // namespace
 
 PlanRunner::PlanRunner(Plan plan, std::shared_ptr<RemoteHost> host, std::shared_ptr<History> history, QObject* parent)
@@ -240,7 +235,7 @@ void PlanRunner::runJob(JobKind kind, int index)
                 success = false;
                 break;
             }
-            if (!dryRun && isFinishedOutcome(record(i).outcome))
+            if (!dryRun && stepOutcomeIsFinished(record(i).outcome))
                 continue;
             if (!runStepCycle(i, dryRun)) {
                 success = false;

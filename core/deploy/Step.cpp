@@ -2,6 +2,11 @@
 
 namespace aio {
 
+bool stepOutcomeIsFinished(StepOutcome outcome)
+{
+    return outcome == StepOutcome::Applied || outcome == StepOutcome::AlreadyDone || outcome == StepOutcome::Skipped;
+}
+
 QString stepOutcomeName(StepOutcome outcome)
 {
     switch (outcome) {

@@ -24,6 +24,9 @@ enum class StepOutcome {
     Cancelled,
 };
 QString stepOutcomeName(StepOutcome outcome); // "applied", "already-done", … (stable, for JSON)
+// The one rule for "this step needs nothing more in this run": applied and verified, found already
+// done, or skipped. The runner's "apply all", the wizard's step list and pages, and the CLI use it.
+bool stepOutcomeIsFinished(StepOutcome outcome);
 
 enum class StepPhase { Detect, Preview, Confirm, Apply, Verify, Rollback };
 QString stepPhaseName(StepPhase phase); // "detect", "preview", …

@@ -14,10 +14,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::VmDeployAnswers", text);
-}
 
 constexpr qint64 kMiB = qint64(1) << 20;
 constexpr qint64 kGiB = qint64(1) << 30;
@@ -31,7 +27,7 @@ Error invalid(const QString& message, const QString& next = {})
 Error inField(const QString& field, const Error& e)
 {
     Error out = e;
-    out.message = tr("Answers, field \"%1\": %2").arg(field, e.message);
+    out.message = VmDeployAnswers::tr("Answers, field \"%1\": %2").arg(field, e.message);
     return out;
 }
 
@@ -62,8 +58,8 @@ Status onlyKeys(const QJsonObject& object, const QString& where, std::initialize
             found = found || it.key() == QLatin1String(k);
         if (!found) {
             const QString name = where.isEmpty() ? it.key() : where + QLatin1Char('.') + it.key();
-            return invalid(tr("Answers: unknown field \"%1\".").arg(name),
-                           tr("Check the spelling against docs/deploy-answers.md."));
+            return invalid(VmDeployAnswers::tr("Answers: unknown field \"%1\".").arg(name),
+                           VmDeployAnswers::tr("Check the spelling against docs/deploy-answers.md."));
         }
     }
     return {};
@@ -76,7 +72,7 @@ Result<QString> stringField(const QJsonObject& o, const QString& key, const QStr
         return fallback;
     const QJsonValue v = o.value(key);
     if (!v.isString())
-        return invalid(tr("Answers, field \"%1\" must be a string.").arg(where + key));
+        return invalid(VmDeployAnswers::tr("Answers, field \"%1\" must be a string.").arg(where + key));
     return v.toString();
 }
 
@@ -86,7 +82,7 @@ Result<bool> boolField(const QJsonObject& o, const QString& key, const QString& 
         return fallback;
     const QJsonValue v = o.value(key);
     if (!v.isBool())
-        return invalid(tr("Answers, field \"%1\" must be true or false.").arg(where + key));
+        return invalid(VmDeployAnswers::tr("Answers, field \"%1\" must be true or false.").arg(where + key));
     return v.toBool();
 }
 
@@ -96,12 +92,13 @@ Result<QList<Cidr>> cidrList(const QJsonObject& o, const QString& key, const QSt
     if (!o.contains(key))
         return out;
     if (!o.value(key).isArray())
-        return invalid(tr("Answers, field \"%1\" must be a list of address ranges.").arg(where + key));
+        return invalid(VmDeployAnswers::tr("Answers, field \"%1\" must be a list of address ranges.").arg(where + key));
     const QJsonArray a = o.value(key).toArray();
     for (qsizetype i = 0; i < a.size(); ++i) {
         const QString field = QStringLiteral("%1%2[%3]").arg(where, key).arg(i);
         if (!a.at(i).isString())
-            return invalid(tr("Answers, field \"%1\" must be a string such as 203.0.113.0/24.").arg(field));
+            return invalid(
+                VmDeployAnswers::tr("Answers, field \"%1\" must be a string such as 203.0.113.0/24.").arg(field));
         Result<Cidr> c = Cidr::parse(a.at(i).toString());
         if (!c)
             return inField(field, c.error());

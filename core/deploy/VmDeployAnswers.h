@@ -5,6 +5,7 @@
 #include "core/deploy/Cidr.h"
 #include "core/deploy/ImageRef.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
@@ -22,6 +23,9 @@ namespace aio {
 // answers: they live in the keychain (see VmDeploySecrets).
 struct VmDeployAnswers
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::VmDeployAnswers)
+
+public:
     enum class TlsMode { ExistingFiles, Acme, OwnCa };
     enum class AcmeChallenge { Webroot, NginxPlugin };
     enum class FirewallTool { None, Ufw, Nftables };

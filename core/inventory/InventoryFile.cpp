@@ -14,15 +14,12 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::InventoryFile", text);
-}
 
 Error corrupt(const QString& message, const QString& detail = {})
 {
-    return Error(ErrorKind::Corrupt, message, detail,
-                 tr("The file is kept as it is. Fix it by hand or move it away, then start the app again."));
+    return Error(
+        ErrorKind::Corrupt, message, detail,
+        InventoryFile::tr("The file is kept as it is. Fix it by hand or move it away, then start the app again."));
 }
 } // namespace
 

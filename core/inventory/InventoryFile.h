@@ -4,6 +4,7 @@
 #include "core/inventory/Target.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 
@@ -14,6 +15,8 @@ namespace aio {
 // and the file is made readable by its owner only.
 class InventoryFile
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::InventoryFile)
+
 public:
     static constexpr int currentVersion = 1;
     static QString formatName(); // "aio-sandbox-manager/inventory"

@@ -3,6 +3,7 @@
 #include "core/common/HostName.h"
 #include "core/common/Result.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 namespace aio {
@@ -11,6 +12,9 @@ namespace aio {
 // as in OpenSSH's ProxyJump. Parsed once at the edge; an empty JumpHost means "connect directly".
 struct JumpHost
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::JumpHost)
+
+public:
     QString user; // may be empty: the target's user / the local user
     HostName host;
     Port port{22};

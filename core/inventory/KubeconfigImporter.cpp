@@ -15,10 +15,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::KubeconfigImporter", text);
-}
 
 constexpr qint64 maxFileSize = 8 * 1024 * 1024;
 
@@ -54,9 +50,10 @@ QSet<QString> namedEntries(const YAML::Node& root, const char* list, const char*
         if (needServer) {
             const YAML::Node body = entry.IsMap() ? entry[inner] : YAML::Node();
             if (scalar(body, "server").isEmpty()) {
-                result.skipped.append(ImportIssue{file, lineOf(entry), name,
-                                                  tr("the cluster has no server address; contexts using it are "
-                                                     "not imported.")});
+                result.skipped.append(
+                    ImportIssue{file, lineOf(entry), name,
+                                KubeconfigImporter::tr("the cluster has no server address; contexts using it are "
+                                                       "not imported.")});
                 continue;
             }
         }

@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 #include "core/inventory/ImportResult.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 namespace aio {
@@ -12,6 +13,8 @@ namespace aio {
 // no name, refers to a cluster or user the file does not define, or names an invalid namespace.
 class KubeconfigImporter
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::KubeconfigImporter)
+
 public:
     // $KUBECONFIG's first file, else ~/.kube/config.
     static QString defaultPath();

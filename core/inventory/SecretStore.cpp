@@ -19,10 +19,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::SecretStore", text);
-}
 
 // Secrets kept for this run only, when no keychain service answers. Process-wide, never written.
 QMutex g_memoryMutex;
@@ -93,32 +89,30 @@ bool isUnavailable(const QKeychain::Job* job)
 Error unavailableError(const QString& detail)
 {
     return Error(ErrorKind::KeychainUnavailable,
-                 tr("No keychain service is running, so the secret is kept only until the app quits."), detail,
-                 tr("Start your desktop's keyring (for example GNOME Keyring or KWallet) to have secrets "
-                    "remembered; otherwise the app asks again next time."));
+                 SecretStore::tr("No keychain service is running, so the secret is kept only until the app quits."),
+                 detail,
+                 SecretStore::tr("Start your desktop's keyring (for example GNOME Keyring or KWallet) to have secrets "
+                                 "remembered; otherwise the app asks again next time."));
 }
 
 QString describe(SecretKind kind)
 {
     switch (kind) {
     case SecretKind::Password:
-        return tr("SSH password");
+        return SecretStore::tr("SSH password");
     case SecretKind::KeyPassphrase:
-        return tr("key passphrase");
+        return SecretStore::tr("key passphrase");
     case SecretKind::SudoPassword:
-        return tr("sudo password");
+        return SecretStore::tr("sudo password");
     case SecretKind::Token:
-        return tr("cluster token");
+        return SecretStore::tr("cluster token");
     case SecretKind::SandboxJwtPrivateKey:
-        return tr("sandbox JWT signing key");
+        return SecretStore::tr("sandbox JWT signing key");
     case SecretKind::SandboxApiKey:
-        return tr("sandbox API key");
+        return SecretStore::tr("sandbox API key");
     }
-    return tr("secret");
+    return SecretStore::tr("secret");
 }
-
-const SecretKind allKinds[] = {SecretKind::Password, SecretKind::KeyPassphrase,        SecretKind::SudoPassword,
-                               SecretKind::Token,    SecretKind::SandboxJwtPrivateKey, SecretKind::SandboxApiKey};
 
 // QtKeychain is not thread-safe (its job queue is a singleton QObject bound to the thread that
 // first used it), so every job runs on one thread of ours. Callers on any thread hand a request
@@ -225,7 +219,7 @@ void launch(KeychainRequest* request)
 Result<KeychainOutcome> runBlocking(Operation op, const QString& key, const QString& secret)
 {
     if (onGuiThread())
-        return Error(ErrorKind::Internal, tr("A blocking keychain call was made on the GUI thread."));
+        return Error(ErrorKind::Internal, SecretStore::tr("A blocking keychain call was made on the GUI thread."));
     struct Shared
     {
         QSemaphore ready;
@@ -242,8 +236,8 @@ Result<KeychainOutcome> runBlocking(Operation op, const QString& key, const QStr
         Qt::DirectConnection);
     launch(request);
     if (!shared->ready.tryAcquire(1, blockingTimeoutMs))
-        return Error(ErrorKind::Timeout, tr("The keychain did not answer within 30 seconds."), {},
-                     tr("The keyring may be waiting for you to unlock it."));
+        return Error(ErrorKind::Timeout, SecretStore::tr("The keychain did not answer within 30 seconds."), {},
+                     SecretStore::tr("The keyring may be waiting for you to unlock it."));
     return shared->outcome;
 }
 
@@ -253,13 +247,14 @@ Error outcomeError(const KeychainOutcome& o, const QString& what)
         return unavailableError(o.errorString);
     switch (o.error) {
     case QKeychain::EntryNotFound:
-        return Error(ErrorKind::NotFound, tr("No %1 is stored in the keychain.").arg(what), o.errorString);
+        return Error(ErrorKind::NotFound, SecretStore::tr("No %1 is stored in the keychain.").arg(what), o.errorString);
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
-        return Error(ErrorKind::PermissionDenied, tr("The keychain refused access to the %1.").arg(what), o.errorString,
-                     tr("Unlock the keyring and try again."));
+        return Error(ErrorKind::PermissionDenied, SecretStore::tr("The keychain refused access to the %1.").arg(what),
+                     o.errorString, SecretStore::tr("Unlock the keyring and try again."));
     default:
-        return Error(ErrorKind::Io, tr("The keychain could not store or read the %1.").arg(what), o.errorString);
+        return Error(ErrorKind::Io, SecretStore::tr("The keychain could not store or read the %1.").arg(what),
+                     o.errorString);
     }
 }
 
@@ -420,9 +415,9 @@ void SecretStore::removeAll(const QUuid& targetId, QObject* context, StatusCallb
         StatusCallback done;
     };
     auto state = std::make_shared<State>();
-    state->pending = int(std::size(allKinds));
+    state->pending = int(std::size(kAllSecretKinds));
     state->done = std::move(done);
-    for (SecretKind kind : allKinds) {
+    for (SecretKind kind : kAllSecretKinds) {
         remove(targetId, kind, context, [state](Status status) {
             // A missing keychain is not a failure to remove: nothing can be stored there either.
             if (!status && status.error().kind != ErrorKind::KeychainUnavailable && !state->firstError)

@@ -1,5 +1,7 @@
 #include "core/inventory/SshConfigImporter.h"
 
+#include "core/common/HostPattern.h"
+#include "core/common/SshAddress.h"
 #include "core/inventory/InventoryLogging.h"
 
 #include <QCoreApplication>
@@ -13,10 +15,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::SshConfigImporter", text);
-}
 
 constexpr int maxIncludeDepth = 16; // as OpenSSH's READCONF_MAX_DEPTH
 constexpr qint64 maxFileSize = 4 * 1024 * 1024;
@@ -24,8 +22,7 @@ constexpr qint64 maxFileSize = 4 * 1024 * 1024;
 // A Host or Match section; the implicit one before the first Host matches every host.
 struct Block
 {
-    QStringList positive;
-    QStringList negative;
+    QList<QByteArray> patterns; // "!pattern" negated
     bool isMatch = false; // never applies: Match criteria are not evaluated here
     bool global = false;
     // The first broken line inside this section: its hosts are not imported, since what ssh does
@@ -81,47 +78,13 @@ bool isWildcard(const QString& pattern)
     return pattern.contains(QLatin1Char('*')) || pattern.contains(QLatin1Char('?'));
 }
 
-// ssh's match_pattern(): '*' any run, '?' one character; host names compare without case.
-bool matchPattern(QStringView text, QStringView pattern)
-{
-    qsizetype t = 0;
-    qsizetype p = 0;
-    qsizetype starP = -1;
-    qsizetype starT = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == QLatin1Char('?') || pattern[p].toLower() == text[t].toLower())) {
-            ++t;
-            ++p;
-        } else if (p < pattern.size() && pattern[p] == QLatin1Char('*')) {
-            starP = p++;
-            starT = t;
-        } else if (starP >= 0) {
-            p = starP + 1;
-            t = ++starT;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == QLatin1Char('*'))
-        ++p;
-    return p == pattern.size();
-}
-
 bool blockMatches(const Block& block, const QString& host)
 {
     if (block.isMatch)
         return false;
     if (block.global)
         return true;
-    for (const QString& negative : block.negative) {
-        if (matchPattern(host, negative))
-            return false;
-    }
-    for (const QString& positive : block.positive) {
-        if (matchPattern(host, positive))
-            return true;
-    }
-    return false;
+    return HostPattern::matchesList(block.patterns, host.toUtf8());
 }
 
 // Splits "Keyword args" / "Keyword=args" with ssh's double-quote rules. Returns false with a
@@ -158,7 +121,7 @@ bool splitLine(const QString& raw, QString& keyword, QStringList& args, QString&
         }
     }
     if (inQuote) {
-        problem = tr("the line has an unterminated quote");
+        problem = SshConfigImporter::tr("the line has an unterminated quote");
         return false;
     }
     if (haveWord)
@@ -191,7 +154,7 @@ void Parser::parseText(const QByteArray& text, const QString& fileName, int dept
         QStringList args;
         QString problem;
         if (!splitLine(trimmed, keyword, args, problem)) {
-            lineIssue(*current, fileName, lineNo, tr("%1; the line is ignored.").arg(problem));
+            lineIssue(*current, fileName, lineNo, SshConfigImporter::tr("%1; the line is ignored.").arg(problem));
             continue;
         }
         const QString shownKeyword = keyword;
@@ -199,16 +162,17 @@ void Parser::parseText(const QByteArray& text, const QString& fileName, int dept
         if (keyword == QLatin1String("host")) {
             auto block = std::make_shared<Block>();
             if (args.isEmpty())
-                issue(fileName, lineNo, {}, tr("\"Host\" has no patterns; the section is ignored."));
+                issue(fileName, lineNo, {}, SshConfigImporter::tr("\"Host\" has no patterns; the section is ignored."));
             for (const QString& pattern : args) {
+                block->patterns.append(pattern.toUtf8());
                 if (pattern.startsWith(QLatin1Char('!'))) {
-                    block->negative.append(pattern.mid(1));
-                    issue(fileName, lineNo, pattern, tr("a negated pattern, not a host; it is not imported."));
+                    issue(fileName, lineNo, pattern,
+                          SshConfigImporter::tr("a negated pattern, not a host; it is not imported."));
                 } else {
-                    block->positive.append(pattern);
                     if (isWildcard(pattern)) {
                         issue(fileName, lineNo, pattern,
-                              tr("a wildcard pattern, not a host; its settings apply to the hosts it matches."));
+                              SshConfigImporter::tr(
+                                  "a wildcard pattern, not a host; its settings apply to the hosts it matches."));
                     } else {
                         bool known = false;
                         for (const auto& a : aliases)
@@ -225,13 +189,15 @@ void Parser::parseText(const QByteArray& text, const QString& fileName, int dept
             auto block = std::make_shared<Block>();
             block->isMatch = true;
             issue(fileName, lineNo, {},
-                  tr("\"Match %1\" cannot be evaluated when importing; the settings in this section are ignored.")
+                  SshConfigImporter::tr(
+                      "\"Match %1\" cannot be evaluated when importing; the settings in this section are ignored.")
                       .arg(args.join(QLatin1Char(' '))));
             current = block;
             continue;
         }
         if (args.isEmpty()) {
-            lineIssue(*current, fileName, lineNo, tr("\"%1\" has no value; the line is ignored.").arg(shownKeyword));
+            lineIssue(*current, fileName, lineNo,
+                      SshConfigImporter::tr("\"%1\" has no value; the line is ignored.").arg(shownKeyword));
             continue;
         }
         if (keyword == QLatin1String("include")) {
@@ -247,7 +213,8 @@ void Parser::include(const QStringList& patterns, const QString& fileName, int l
 {
     if (depth + 1 > maxIncludeDepth) {
         issue(fileName, line, {},
-              tr("Include is nested more than %1 levels deep (a loop?); it is not followed.").arg(maxIncludeDepth));
+              SshConfigImporter::tr("Include is nested more than %1 levels deep (a loop?); it is not followed.")
+                  .arg(maxIncludeDepth));
         return;
     }
     for (const QString& pattern : patterns) {
@@ -265,13 +232,15 @@ void Parser::include(const QStringList& patterns, const QString& fileName, int l
             files.append(info.absoluteFilePath());
         }
         if (files.isEmpty()) {
-            issue(fileName, line, {}, tr("Include \"%1\": no such file; nothing is included.").arg(pattern));
+            issue(fileName, line, {},
+                  SshConfigImporter::tr("Include \"%1\": no such file; nothing is included.").arg(pattern));
             continue;
         }
         for (const QString& file : files) {
             QFile f(file);
             if (f.size() > maxFileSize || !f.open(QIODevice::ReadOnly)) {
-                issue(fileName, line, {}, tr("Include \"%1\": cannot read it (%2).").arg(file, f.errorString()));
+                issue(fileName, line, {},
+                      SshConfigImporter::tr("Include \"%1\": cannot read it (%2).").arg(file, f.errorString()));
                 continue;
             }
             // As in ssh, Host and Match lines inside the included file end at its end.
@@ -308,7 +277,7 @@ bool expandTokens(QString& text, const QHash<QChar, QString>& tokens, QString& p
             continue;
         }
         if (i + 1 >= text.size()) {
-            problem = tr("\"%1\" ends with a lone \"%\"").arg(text);
+            problem = SshConfigImporter::tr("\"%1\" ends with a lone \"%\"").arg(text);
             return false;
         }
         const QChar token = text[++i];
@@ -317,7 +286,8 @@ bool expandTokens(QString& text, const QHash<QChar, QString>& tokens, QString& p
         } else if (tokens.contains(token)) {
             out += tokens.value(token);
         } else {
-            problem = tr("\"%1\" uses the token %%2, which cannot be expanded when importing").arg(text, token);
+            problem = SshConfigImporter::tr("\"%1\" uses the token %%2, which cannot be expanded when importing")
+                          .arg(text, token);
             return false;
         }
     }
@@ -343,6 +313,22 @@ Result<ImportResult> SshConfigImporter::importFile(const QString& path)
     // Relative Include paths resolve against the folder of the file imported: ~/.ssh for
     // ~/.ssh/config as in ssh, and the file's own folder for a config kept elsewhere.
     return parse(file.readAll(), path, QFileInfo(path).absolutePath());
+}
+
+std::optional<QString> SshConfigImporter::optionFor(const QString& path, const QString& host, const QString& keyword)
+{
+    QFile file(path);
+    if (file.size() > maxFileSize || !file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    Parser parser;
+    parser.sshDir = QFileInfo(path).absolutePath();
+    auto global = std::make_shared<Block>();
+    global->global = true;
+    parser.parseText(file.readAll(), path, 0, global);
+    const Value value = firstValue(parser.options, host, keyword);
+    if (!value.found)
+        return std::nullopt;
+    return value.text;
 }
 
 ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fileName, const QString& sshDir)
@@ -406,7 +392,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
                 skip(user.file, user.line, problem + QLatin1Char('.'));
                 continue;
             }
-            if (Status s = Target::checkUser(userText); !s) {
+            if (Status s = SshAddress::checkUser(userText); !s) {
                 skip(user.file, user.line, s.error().message);
                 continue;
             }

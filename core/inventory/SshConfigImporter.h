@@ -3,7 +3,10 @@
 #include "core/common/Result.h"
 #include "core/inventory/ImportResult.h"
 
+#include <QCoreApplication>
 #include <QString>
+
+#include <optional>
 
 namespace aio {
 
@@ -15,6 +18,8 @@ namespace aio {
 // evaluated here and are skipped with a report. Everything skipped is reported with its line.
 class SshConfigImporter
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::SshConfigImporter)
+
 public:
     static QString defaultPath(); // ~/.ssh/config
 
@@ -22,6 +27,12 @@ public:
     static Result<ImportResult> importFile(const QString& path);
     // Parses text as if read from fileName. Includes are resolved against sshDir (~/.ssh).
     static ImportResult parse(const QByteArray& text, const QString& fileName, const QString& sshDir);
+
+    // The value ssh takes for a keyword (lower case, e.g. "serveraliveinterval") when it connects
+    // to host, read from the file at path and its Includes; nullopt when the file does not set it
+    // or cannot be read. For the options libssh does not read itself; a value set only inside a
+    // Match section is not seen.
+    static std::optional<QString> optionFor(const QString& path, const QString& host, const QString& keyword);
 };
 
 } // namespace aio

@@ -1,5 +1,7 @@
 #include "core/inventory/Target.h"
 
+#include "core/common/SshAddress.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonValue>
@@ -7,10 +9,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::Target", text);
-}
 
 Error invalid(const QString& message, const QString& next = {})
 {
@@ -30,7 +28,7 @@ Result<QString> stringMember(const QJsonObject& object, const QString& key, cons
     if (value.isUndefined() || value.isNull())
         return QString();
     if (!value.isString())
-        return Error(ErrorKind::Corrupt, tr("%1: \"%2\" is not a text value.").arg(where, key));
+        return Error(ErrorKind::Corrupt, Target::tr("%1: \"%2\" is not a text value.").arg(where, key));
     return value.toString();
 }
 
@@ -40,7 +38,8 @@ Result<HostName> optionalHost(const QString& text, const QString& what)
         return HostName();
     auto host = HostName::parse(text);
     if (!host)
-        return Error(ErrorKind::InvalidInput, tr("%1: %2").arg(what, host.error().message), {}, host.error().nextStep);
+        return Error(ErrorKind::InvalidInput, Target::tr("%1: %2").arg(what, host.error().message), {},
+                     host.error().nextStep);
     return host;
 }
 } // namespace
@@ -80,26 +79,6 @@ Status Target::checkName(const QString& name)
         if (isControl(c))
             return invalid(
                 tr("The target name contains a control character (U+%1).").arg(c.unicode(), 4, 16, QLatin1Char('0')));
-    }
-    return {};
-}
-
-Status Target::checkUser(const QString& user)
-{
-    if (user.isEmpty())
-        return {};
-    if (user.size() > 32)
-        return invalid(tr("The user name \"%1\" is longer than 32 characters.").arg(user));
-    // POSIX portable user names, plus '.' and '@' (directory accounts); nothing a shell or
-    // ssh's user@host syntax could misread.
-    for (qsizetype i = 0; i < user.size(); ++i) {
-        const QChar c = user.at(i);
-        const ushort u = c.unicode();
-        const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_'
-            || u == '.' || (u == '-' && i > 0);
-        if (!ok)
-            return invalid(tr("The user name \"%1\" contains \"%2\"; use letters, digits, \"_\", \".\" and \"-\".")
-                               .arg(user, c.isPrint() ? QString(c) : QStringLiteral("?")));
     }
     return {};
 }
@@ -158,14 +137,14 @@ Status Target::validate() const
                 .onTarget(name);
         if (!vm.port.isValid())
             return invalid(tr("The SSH port is not set; use 1 to 65535.")).onTarget(name);
-        if (Status s = checkUser(vm.user); !s)
+        if (Status s = SshAddress::checkUser(vm.user); !s)
             return s.error().onTarget(name);
         if (vm.auth == SshAuthMethod::KeyFile) {
             if (Status s = checkKeyPath(vm.keyPath); !s)
                 return s.error().onTarget(name);
         }
         if (!vm.jumpHost.isEmpty()) {
-            if (Status s = checkUser(vm.jumpHost.user); !s)
+            if (Status s = SshAddress::checkUser(vm.jumpHost.user); !s)
                 return s.error().onTarget(name);
         }
     } else {
@@ -183,6 +162,11 @@ Status Target::validate() const
             return invalid(tr("The notes contain a control character.")).onTarget(name);
     }
     return {};
+}
+
+QString Target::address() const
+{
+    return isVm() ? SshAddress::format(vm.user, vm.host, vm.port.value(), 22) : QString();
 }
 
 QString Target::kindName(TargetKind kind)
@@ -318,7 +302,7 @@ Result<Target> Target::fromJson(const QJsonObject& object)
     if (Status s = checkName(t.name); !s)
         return corrupt(tr("%1: %2").arg(where, s.error().message));
     if (t.isVm()) {
-        if (Status s = checkUser(t.vm.user); !s)
+        if (Status s = SshAddress::checkUser(t.vm.user); !s)
             return corrupt(tr("%1: %2").arg(where, s.error().message));
         if (t.vm.auth == SshAuthMethod::KeyFile) {
             if (Status s = checkKeyPath(t.vm.keyPath); !s)

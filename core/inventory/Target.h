@@ -4,6 +4,7 @@
 #include "core/common/Result.h"
 #include "core/inventory/JumpHost.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QMetaType>
 #include <QString>
@@ -46,6 +47,9 @@ struct ClusterSettings
 // the list. `id` never changes (secrets are keyed by it); `name` is what users type and see.
 struct Target
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::Target)
+
+public:
     QUuid id;
     QString name;
     TargetKind kind = TargetKind::Vm;
@@ -65,9 +69,8 @@ struct Target
     Status validate() const;
 
     // Field checks for dialogs that validate as the user types. Host names and ports are
-    // checked by HostName::parse / Port::parse / JumpHost::parse.
+    // checked by HostName::parse / Port::parse / JumpHost::parse, user names by SshAddress::checkUser.
     static Status checkName(const QString& name);
-    static Status checkUser(const QString& user);
     static Status checkKeyPath(const QString& path); // non-empty when auth is KeyFile
     static Status checkKubeconfig(const QString& path); // exists, is a file, is readable
     static Status checkNamespace(const QString& kubeNamespace); // empty or an RFC 1123 label
@@ -76,6 +79,10 @@ struct Target
     QJsonObject toJson() const;
     // Parses and validates one stored object; the error names the field.
     static Result<Target> fromJson(const QJsonObject& object);
+
+    // Where a VM target logs in, "user@host:port" (the port left out when it is 22); empty for a
+    // cluster.
+    QString address() const;
 
     static QString kindName(TargetKind kind); // "vm" / "cluster"
     static QString authName(SshAuthMethod auth); // "agent" / "key" / "password"

@@ -5,16 +5,12 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::HttpResponseReader", text);
-}
 constexpr qsizetype kMaxLine = 16 * 1024;
 constexpr int kMaxHeaders = 200;
 
 Error protocolError(const QString& what, const QByteArray& sample = {})
 {
-    return Error(ErrorKind::Protocol, tr("The server's answer is not valid HTTP: %1.").arg(what),
+    return Error(ErrorKind::Protocol, HttpResponseReader::tr("The server's answer is not valid HTTP: %1.").arg(what),
                  QString::fromLatin1(sample.left(200).toPercentEncoding(" /:;,.=-_\"'()<>[]{}@!?*+")));
 }
 } // namespace

@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QList>
 #include <QPair>
 
@@ -15,6 +16,8 @@ using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
 // `maxBodyBytes` of the body. Pure logic, fed by HttpsProbe and WebSocketProbe.
 class HttpResponseReader
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::HttpResponseReader)
+
 public:
     explicit HttpResponseReader(qsizetype maxBodyBytes = 64 * 1024, bool headersOnly = false);
 

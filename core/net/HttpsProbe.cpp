@@ -8,10 +8,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::HttpsProbe", text);
-}
 
 bool hasLineBreak(const QByteArray& text)
 {
@@ -34,7 +30,7 @@ QString HttpProbeResult::evidence() const
     if (requestSent)
         parts << QStringLiteral("HTTP %1 %2").arg(status).arg(QString::fromLatin1(reason));
     else
-        parts << tr("request not sent");
+        parts << HttpsProbe::tr("request not sent");
     if (tls.encrypted || !tls.chain.isEmpty())
         parts << tls.toString();
     return parts.join(QStringLiteral("; "));
@@ -81,15 +77,12 @@ Result<HttpProbeResult> HttpsProbe::run(const HttpProbeRequest& request, const C
 
     ProbeConnection connection(request.endpoint, cancel);
     HttpProbeResult result;
-    const Status opened = connection.open();
+    const Result<bool> sent = connection.openAndSend(serialize(request), request.sendWhenUnverified);
     result.tls = connection.tls();
-    if (!opened)
-        return opened.error();
-    if (request.endpoint.tls && !result.tls.verified && !request.sendWhenUnverified)
+    if (!sent)
+        return sent.error();
+    if (!*sent)
         return result;
-
-    if (const Status s = connection.writeAll(serialize(request)); !s)
-        return s.error();
     result.requestSent = true;
 
     HttpResponseReader reader(request.maxBodyBytes, request.method == "HEAD");

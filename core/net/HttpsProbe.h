@@ -4,6 +4,7 @@
 #include "core/net/HttpResponseReader.h"
 #include "core/net/ProbeEndpoint.h"
 #include "core/net/TlsPeerInfo.h"
+#include <QCoreApplication>
 
 namespace aio {
 
@@ -44,6 +45,8 @@ struct HttpProbeResult
 // thread, bounded by the endpoint's timeout per phase.
 class HttpsProbe
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::HttpsProbe)
+
 public:
     static Result<HttpProbeResult> run(const HttpProbeRequest& request, const CancelToken& cancel = {});
     // The request as it goes on the wire (exposed for tests and previews).

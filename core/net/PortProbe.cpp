@@ -1,8 +1,8 @@
 #include "core/net/PortProbe.h"
 
+#include "core/net/ProbeConnection.h"
+
 #include <QCoreApplication>
-#include <QTcpSocket>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace aio {
 
@@ -17,6 +17,8 @@ QString PortProbe::stateName(PortState state)
         return QCoreApplication::translate("aio::PortProbe", "filtered (no answer)");
     case PortState::Unreachable:
         return QCoreApplication::translate("aio::PortProbe", "unreachable");
+    case PortState::Unknown:
+        return QCoreApplication::translate("aio::PortProbe", "not known (the probe was cancelled)");
     }
     return {};
 }
@@ -29,33 +31,39 @@ QString PortProbeResult::evidence() const
         .arg(PortProbe::stateName(state), detail);
 }
 
-PortProbeResult PortProbe::run(const HostName& address, Port port, int timeoutMs)
+PortProbeResult PortProbe::run(const HostName& address, Port port, int timeoutMs, const CancelToken& cancel)
 {
     PortProbeResult result;
     result.address = address;
     result.port = port;
-    QTcpSocket socket;
-    socket.connectToHost(address.toString(), port.value());
-    if (socket.waitForConnected(timeoutMs)) {
+    ProbeEndpoint endpoint;
+    endpoint.address = address;
+    endpoint.port = port;
+    endpoint.tls = false;
+    endpoint.timeoutMs = timeoutMs;
+    ProbeConnection connection(endpoint, cancel);
+    const Status opened = connection.open();
+    if (opened) {
         result.state = PortState::Open;
         result.detail = QCoreApplication::translate("aio::PortProbe", "connected");
-        socket.abort();
         return result;
     }
-    result.detail = socket.errorString();
-    switch (socket.error()) {
-    case QAbstractSocket::ConnectionRefusedError:
-    case QAbstractSocket::RemoteHostClosedError:
+    result.detail = opened.error().detail.isEmpty() ? opened.error().message : opened.error().detail;
+    switch (opened.error().kind) {
+    case ErrorKind::ConnectionRefused:
+    case ErrorKind::ConnectionLost:
         result.state = PortState::Refused;
         break;
-    case QAbstractSocket::SocketTimeoutError:
+    case ErrorKind::Timeout:
         result.state = PortState::Filtered;
+        break;
+    case ErrorKind::Cancelled:
+        result.state = PortState::Unknown;
         break;
     default:
         result.state = PortState::Unreachable;
         break;
     }
-    socket.abort();
     return result;
 }
 

@@ -13,6 +13,7 @@ enum class PortState {
     Refused, // RST: nothing listens, or a firewall rejects
     Filtered, // no answer before the timeout: a firewall drops the packets
     Unreachable, // no route / host unreachable (ICMP)
+    Unknown, // the probe was cancelled before it saw anything
 };
 
 struct PortProbeResult
@@ -25,11 +26,13 @@ struct PortProbeResult
 };
 
 // A TCP connect with a timeout, reporting open/refused/filtered. Used by the deployment's
-// verify step (port 8080 must be closed from outside) and the checklist.
+// verify step (port 8080 must be closed from outside) and the checklist. Blocking (a worker
+// thread); a cancel ends the wait at once with Unknown.
 class PortProbe
 {
 public:
-    static PortProbeResult run(const HostName& address, Port port, int timeoutMs = 3000);
+    static PortProbeResult run(const HostName& address, Port port, int timeoutMs = 3000,
+                               const CancelToken& cancel = {});
     static QString stateName(PortState state);
 };
 

@@ -3,19 +3,13 @@
 #include "core/net/NetLogging.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QSslCipher>
 #include <QSslConfiguration>
 #include <QSslSocket>
+#include <QTimer>
 
 namespace aio {
-
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::ProbeConnection", text);
-}
-constexpr int kSliceMs = 200; // cancellation is polled this often while waiting for data
-} // namespace
 
 ProbeConnection::ProbeConnection(ProbeEndpoint endpoint, CancelToken cancel)
     : m_endpoint(std::move(endpoint))
@@ -51,26 +45,55 @@ Error ProbeConnection::socketError(const QString& phase) const
     case QAbstractSocket::SslInternalError:
     case QAbstractSocket::SslInvalidUserDataError:
         return Error(ErrorKind::Tls, tr("%1: TLS handshake failed.").arg(where), detail);
+    case QAbstractSocket::UnknownSocketError:
+        if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
+            return Error(ErrorKind::ConnectionLost, tr("%1: the connection closed while %2.").arg(where, phase),
+                         detail);
+        return Error(ErrorKind::HostUnreachable, tr("%1: socket error while %2.").arg(where, phase), detail);
     default:
         return Error(ErrorKind::HostUnreachable, tr("%1: socket error while %2.").arg(where, phase), detail);
     }
 }
 
-Status ProbeConnection::waitFor(const std::function<bool(int)>& wait, const QString& phase)
+Status ProbeConnection::waitUntil(const std::function<bool()>& done, const QString& phase)
 {
-    QDeadlineTimer deadline(m_endpoint.timeoutMs);
-    while (true) {
-        if (m_cancel.isCancelled())
-            return Error(ErrorKind::Cancelled, tr("%1: cancelled while %2.").arg(m_endpoint.describe(), phase));
-        const int slice = int(std::min<qint64>(kSliceMs, std::max<qint64>(1, deadline.remainingTime())));
-        if (wait(slice))
-            return {};
-        if (m_socket->error() != QAbstractSocket::SocketTimeoutError
-            || m_socket->state() == QAbstractSocket::UnconnectedState)
-            return socketError(phase);
-        if (deadline.hasExpired())
-            return socketError(phase);
-    }
+    if (m_cancel.isCancelled())
+        return Error(ErrorKind::Cancelled, tr("%1: cancelled while %2.").arg(m_endpoint.describe(), phase));
+    if (done())
+        return {};
+    // A local event loop in this worker thread: the socket's signals, the deadline and a cancel
+    // (posted from whichever thread cancels) each end it at once; nothing polls.
+    QEventLoop loop;
+    bool timedOut = false;
+    QSslSocket* socket = m_socket.get();
+    const auto settle = [&] {
+        if (done() || socket->state() == QAbstractSocket::UnconnectedState)
+            loop.quit();
+    };
+    QObject::connect(socket, &QAbstractSocket::connected, &loop, settle);
+    QObject::connect(socket, &QSslSocket::encrypted, &loop, settle);
+    QObject::connect(socket, &QIODevice::readyRead, &loop, settle);
+    QObject::connect(socket, &QIODevice::bytesWritten, &loop, settle);
+    QObject::connect(socket, &QAbstractSocket::disconnected, &loop, &QEventLoop::quit);
+    QObject::connect(socket, &QAbstractSocket::errorOccurred, &loop, &QEventLoop::quit);
+    QTimer::singleShot(m_endpoint.timeoutMs, &loop, [&] {
+        timedOut = true;
+        loop.quit();
+    });
+    const CancelToken::Subscription wake
+        = m_cancel.onCancel([&loop] { QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection); });
+    if (!m_cancel.isCancelled())
+        loop.exec();
+    if (done())
+        return {};
+    if (m_cancel.isCancelled())
+        return Error(ErrorKind::Cancelled, tr("%1: cancelled while %2.").arg(m_endpoint.describe(), phase));
+    if (timedOut && socket->state() != QAbstractSocket::UnconnectedState)
+        return Error(
+            ErrorKind::Timeout,
+            tr("%1: no answer within %2 ms while %3.").arg(m_endpoint.describe()).arg(m_endpoint.timeoutMs).arg(phase),
+            {}, tr("A firewall may drop the packets, or the host is down."));
+    return socketError(phase);
 }
 
 Status ProbeConnection::open()
@@ -84,10 +107,7 @@ Status ProbeConnection::open()
     const quint16 port = m_endpoint.port.value();
     if (!m_endpoint.tls) {
         m_socket->connectToHost(address, port);
-        // One wait: Qt aborts a connection attempt whose wait times out, so it cannot be sliced.
-        if (!m_socket->waitForConnected(m_endpoint.timeoutMs))
-            return socketError(tr("connecting"));
-        return {};
+        return waitUntil([this] { return m_socket->state() == QAbstractSocket::ConnectedState; }, tr("connecting"));
     }
 
     QSslConfiguration config = QSslConfiguration::defaultConfiguration();
@@ -105,12 +125,16 @@ Status ProbeConnection::open()
         [this](const QList<QSslError>&) { m_socket->ignoreSslErrors(); }, Qt::DirectConnection);
 
     m_socket->connectToHostEncrypted(address, port, m_endpoint.presentedName().toString());
-    if (!m_socket->waitForConnected(m_endpoint.timeoutMs))
-        return socketError(tr("connecting"));
-    const Status handshake = waitFor([this](int ms) { return m_socket->waitForEncrypted(ms); }, tr("negotiating TLS"));
+    if (Status connected
+        = waitUntil([this] { return m_socket->state() == QAbstractSocket::ConnectedState; }, tr("connecting"));
+        !connected)
+        return connected;
+    const Status handshake = waitUntil([this] { return m_socket->isEncrypted(); }, tr("negotiating TLS"));
 
-    for (const QSslCertificate& c : m_socket->peerCertificateChain())
-        m_tls.chain << CertificateSummary::fromCertificate(c);
+    for (const QSslCertificate& c : m_socket->peerCertificateChain()) {
+        if (auto info = CertificateInfo::fromDer(c.toDer()))
+            m_tls.chain << *info;
+    }
     for (const QSslError& e : m_socket->sslHandshakeErrors()) {
         m_tls.verificationErrors << e.errorString();
         m_tls.errorCodes << e.error();
@@ -127,18 +151,24 @@ Status ProbeConnection::open()
     return {};
 }
 
+Result<bool> ProbeConnection::openAndSend(const QByteArray& request, bool sendWhenUnverified)
+{
+    if (const Status opened = open(); !opened)
+        return opened.error();
+    if (m_endpoint.tls && !m_tls.verified && !sendWhenUnverified)
+        return false;
+    if (const Status written = writeAll(request); !written)
+        return written.error();
+    return true;
+}
+
 Status ProbeConnection::writeAll(const QByteArray& data)
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return Error(ErrorKind::ConnectionLost, tr("%1: not connected.").arg(m_endpoint.describe()));
     if (m_socket->write(data) != data.size())
         return socketError(tr("sending"));
-    while (m_socket->bytesToWrite() > 0) {
-        const Status s = waitFor([this](int ms) { return m_socket->waitForBytesWritten(ms); }, tr("sending"));
-        if (!s)
-            return s;
-    }
-    return {};
+    return waitUntil([this] { return m_socket->bytesToWrite() == 0; }, tr("sending"));
 }
 
 Result<QByteArray> ProbeConnection::readSome()
@@ -149,7 +179,7 @@ Result<QByteArray> ProbeConnection::readSome()
         return m_socket->readAll();
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return QByteArray();
-    const Status s = waitFor([this](int ms) { return m_socket->waitForReadyRead(ms); }, tr("waiting for the answer"));
+    const Status s = waitUntil([this] { return m_socket->bytesAvailable() > 0; }, tr("waiting for the answer"));
     if (m_socket->bytesAvailable() > 0)
         return m_socket->readAll();
     if (!s && s.error().kind != ErrorKind::ConnectionLost)

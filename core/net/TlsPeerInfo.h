@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/crypto/CertificateInfo.h"
+
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QList>
 #include <QSslCertificate>
@@ -9,30 +12,18 @@
 
 namespace aio {
 
-// What a probe saw of one certificate in the peer's chain.
-struct CertificateSummary
-{
-    QString subject; // the subject's common name (or the whole subject when it has none)
-    QString issuer;
-    QDateTime notBefore;
-    QDateTime notAfter;
-    QStringList subjectAltNames; // DNS names and IP addresses
-    QString sha256; // hex fingerprint with colons
-
-    static CertificateSummary fromCertificate(const QSslCertificate& certificate);
-    // "CN=sandbox.test, issued by Pebble Intermediate CA, valid until 2026-12-01 (DNS:sandbox.test)"
-    QString toString() const;
-};
-
 // The outcome of a TLS handshake: the peer's chain and whether it verified against the
 // trusted CAs for the presented name.
 struct TlsPeerInfo
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::TlsPeerInfo)
+
+public:
     bool encrypted = false; // the handshake completed (possibly with errors we let pass)
     bool verified = false; // chain trusted, name matches, dates valid
     QStringList verificationErrors; // QSslError texts, e.g. "The host name did not match…"
     QList<QSslError::SslError> errorCodes;
-    QList<CertificateSummary> chain; // leaf first
+    QList<CertificateInfo> chain; // leaf first
     QString protocol; // "TLSv1.3"
     QString cipher;
 

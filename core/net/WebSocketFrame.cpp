@@ -5,13 +5,6 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::WebSocketFrame", text);
-}
-} // namespace
-
 Result<std::optional<WebSocketFrame>> WebSocketFrame::parse(const QByteArray& buffer, qsizetype* consumed,
                                                             qint64 maxPayload)
 {

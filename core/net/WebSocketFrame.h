@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <optional>
 
 namespace aio {
@@ -11,6 +12,9 @@ namespace aio {
 // unmasked; masked ones are unmasked too); encode() builds a masked client frame.
 struct WebSocketFrame
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::WebSocketFrame)
+
+public:
     enum Opcode : quint8 { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
 
     bool fin = true;

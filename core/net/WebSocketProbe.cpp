@@ -10,24 +10,18 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::WebSocketProbe", text);
-}
-} // namespace
-
 QString WebSocketProbeResult::evidence() const
 {
     QStringList parts;
     if (!requestSent)
-        parts << tr("handshake not sent");
+        parts << WebSocketProbe::tr("handshake not sent");
     else if (upgraded())
-        parts << tr("HTTP 101, upgraded; first bytes: %1").arg(QString::fromLatin1(firstBytes.toPercentEncoding(" .")));
+        parts << WebSocketProbe::tr("HTTP 101, upgraded; first bytes: %1")
+                     .arg(QString::fromLatin1(firstBytes.toPercentEncoding(" .")));
     else if (status == 101)
-        parts << tr("HTTP 101 but Sec-WebSocket-Accept is wrong");
+        parts << WebSocketProbe::tr("HTTP 101 but Sec-WebSocket-Accept is wrong");
     else
-        parts << tr("upgrade refused: HTTP %1").arg(status);
+        parts << WebSocketProbe::tr("upgrade refused: HTTP %1").arg(status);
     if (tls.encrypted || !tls.chain.isEmpty())
         parts << tls.toString();
     return parts.join(QStringLiteral("; "));
@@ -61,14 +55,12 @@ Result<WebSocketProbeResult> WebSocketProbe::run(const WebSocketProbeRequest& re
 
     ProbeConnection connection(request.endpoint, cancel);
     WebSocketProbeResult result;
-    const Status opened = connection.open();
+    const Result<bool> sent = connection.openAndSend(wire, request.sendWhenUnverified);
     result.tls = connection.tls();
-    if (!opened)
-        return opened.error();
-    if (request.endpoint.tls && !result.tls.verified && !request.sendWhenUnverified)
+    if (!sent)
+        return sent.error();
+    if (!*sent)
         return result;
-    if (const Status s = connection.writeAll(wire); !s)
-        return s.error();
     result.requestSent = true;
 
     // A 101 answer ends at its headers (what follows are frames); a refusal's body is read as

@@ -4,6 +4,7 @@
 #include "core/net/HttpResponseReader.h"
 #include "core/net/ProbeEndpoint.h"
 #include "core/net/TlsPeerInfo.h"
+#include <QCoreApplication>
 
 namespace aio {
 
@@ -38,6 +39,8 @@ struct WebSocketProbeResult
 // /websockify answers "RFB 003.008\n". Used by the deployment's verify step.
 class WebSocketProbe
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::WebSocketProbe)
+
 public:
     static Result<WebSocketProbeResult> run(const WebSocketProbeRequest& request, const CancelToken& cancel = {});
 };

@@ -7,24 +7,17 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::ConnectionCheck", text);
-}
-} // namespace
-
 QString ConnectionReport::sudoText() const
 {
     switch (sudo) {
     case Sudo::Root:
-        return tr("logged in as root");
+        return ConnectionCheck::tr("logged in as root");
     case Sudo::NoPassword:
-        return tr("sudo works without a password");
+        return ConnectionCheck::tr("sudo works without a password");
     case Sudo::NeedsPassword:
-        return tr("sudo asks for a password (asked when needed)");
+        return ConnectionCheck::tr("sudo asks for a password (asked when needed)");
     case Sudo::Missing:
-        return tr("no sudo: root commands cannot run");
+        return ConnectionCheck::tr("no sudo: root commands cannot run");
     }
     return {};
 }
@@ -32,11 +25,12 @@ QString ConnectionReport::sudoText() const
 QStringList ConnectionReport::lines() const
 {
     QStringList out;
-    out << tr("User: %1").arg(user) << tr("System: %1").arg(os) << tr("Kernel: %1 (%2)").arg(kernel, architecture)
-        << tr("Root commands: %1").arg(sudoText());
+    out << ConnectionCheck::tr("User: %1").arg(user) << ConnectionCheck::tr("System: %1").arg(os)
+        << ConnectionCheck::tr("Kernel: %1 (%2)").arg(kernel, architecture)
+        << ConnectionCheck::tr("Root commands: %1").arg(sudoText());
     if (!hostKeyFingerprint.isEmpty())
-        out << tr("Host key: %1 %2").arg(hostKeyType, hostKeyFingerprint);
-    out << tr("Round trip: %1 ms").arg(roundTripMs);
+        out << ConnectionCheck::tr("Host key: %1 %2").arg(hostKeyType, hostKeyFingerprint);
+    out << ConnectionCheck::tr("Round trip: %1 ms").arg(roundTripMs);
     return out;
 }
 

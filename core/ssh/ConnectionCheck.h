@@ -4,6 +4,7 @@
 #include "core/ssh/KnownHosts.h"
 #include "core/ssh/RemoteHost.h"
 
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 
@@ -37,6 +38,8 @@ struct ConnectionReport
 
 class ConnectionCheck
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::ConnectionCheck)
+
 public:
     // Connects (asking for host keys and secrets through the session's callbacks) and reads
     // the facts. Blocks the calling thread: run it on a worker.

@@ -1,5 +1,7 @@
 #include "core/ssh/KnownHosts.h"
 
+#include "core/common/HostPattern.h"
+
 #include "core/ssh/SshLogging.h"
 
 #include <QCoreApplication>
@@ -13,11 +15,6 @@
 namespace aio {
 
 namespace {
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("KnownHosts", text);
-}
 
 bool isBlank(char c)
 {
@@ -75,7 +72,7 @@ Result<HostKey> HostKey::fromBase64(const QByteArray& type, const QByteArray& ba
 {
     const QByteArray blob = strictBase64(base64);
     if (blob.isEmpty() || blobType(blob) != type)
-        return Error(ErrorKind::Corrupt, tr("A host key is not valid base64 of its stated type."),
+        return Error(ErrorKind::Corrupt, KnownHosts::tr("A host key is not valid base64 of its stated type."),
                      QString::fromLatin1(type));
     return HostKey{QString::fromLatin1(type), blob};
 }
@@ -93,16 +90,7 @@ bool KnownHostsEntry::matches(const QString& host, quint16 port) const
         mac.addData(name);
         return mac.result() == hash;
     }
-    bool matched = false;
-    for (const QByteArray& pattern : patterns) {
-        if (pattern.startsWith('!')) {
-            if (KnownHosts::wildcardMatch(pattern.mid(1), name))
-                return false; // a negated match excludes the entry outright, as in OpenSSH
-        } else if (KnownHosts::wildcardMatch(pattern, name)) {
-            matched = true;
-        }
-    }
-    return matched;
+    return HostPattern::matchesList(patterns, name);
 }
 
 KnownHosts::KnownHosts(QStringList readOnlyFiles, QString appFile)
@@ -116,33 +104,6 @@ QByteArray KnownHosts::hostKeyName(const QString& host, quint16 port)
     if (port == 0 || port == 22)
         return h;
     return '[' + h + "]:" + QByteArray::number(port);
-}
-
-bool KnownHosts::wildcardMatch(const QByteArray& pattern, const QByteArray& text)
-{
-    // Iterative glob with one backtrack point: linear-ish, no recursion (fuzzed).
-    qsizetype p = 0, t = 0, starP = -1, starT = 0;
-    const qsizetype pn = pattern.size(), tn = text.size();
-    auto lower = [](char c) {
-        return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-    };
-    while (t < tn) {
-        if (p < pn && pattern[p] == '*') { // before the literal test: a '*' in the text is no wildcard
-            starP = p++;
-            starT = t;
-        } else if (p < pn && (pattern[p] == '?' || lower(pattern[p]) == lower(text[t]))) {
-            ++p;
-            ++t;
-        } else if (starP >= 0) {
-            p = starP + 1;
-            t = ++starT;
-        } else {
-            return false;
-        }
-    }
-    while (p < pn && pattern[p] == '*')
-        ++p;
-    return p == pn;
 }
 
 std::optional<KnownHostsEntry> KnownHosts::parseLine(const QByteArray& rawLine)

@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -74,6 +75,8 @@ struct HostKeyCheck
 // key sits in ~/.ssh/known_hosts (which we never touch). Used by SshSession and the trust dialogs.
 class KnownHosts
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::KnownHosts)
+
 public:
     KnownHosts(QStringList readOnlyFiles, QString appFile);
 
@@ -94,8 +97,6 @@ public:
     static QList<KnownHostsEntry> parse(const QByteArray& text, const QString& file = {});
     // "host" for port 22, "[host]:port" otherwise, as known_hosts spells it.
     static QByteArray hostKeyName(const QString& host, quint16 port);
-    // OpenSSH's pattern match: '*' and '?' wildcards, case-insensitive.
-    static bool wildcardMatch(const QByteArray& pattern, const QByteArray& text);
 
 private:
     QList<KnownHostsEntry> readFile(const QString& path) const;

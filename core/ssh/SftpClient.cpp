@@ -10,11 +10,6 @@ namespace aio {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("SftpClient", text);
-}
-
 constexpr int kChunk = 64 * 1024;
 constexpr int kReadAhead = 16;
 

@@ -9,6 +9,7 @@
 #include <libssh/sftp.h>
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QString>
 
 #include <memory>
@@ -17,6 +18,8 @@ namespace aio {
 
 class SftpClient
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::SftpClient)
+
 public:
     // Starts the subsystem; an error when the server offers none.
     static Result<std::unique_ptr<SftpClient>> open(ssh_session session);

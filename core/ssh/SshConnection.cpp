@@ -1,5 +1,7 @@
 #include "core/ssh/SshConnection.h"
 
+#include "core/inventory/SshConfigImporter.h"
+
 #include "core/ssh/JumpTunnel.h"
 #include "core/ssh/SshLogging.h"
 
@@ -27,11 +29,6 @@
 namespace aio {
 
 namespace {
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("SshConnection", text);
-}
 
 struct KeyFree
 {
@@ -76,42 +73,6 @@ std::optional<QList<SshHop>> proxyJumpFromCommand(const QString& command)
     return hops;
 }
 
-// libssh ignores ServerAliveInterval; read it with OpenSSH's first-match-wins rule.
-int configServerAliveInterval(const QString& path, const QString& alias)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    bool active = true;
-    const QByteArray name = alias.toLower().toUtf8();
-    for (QByteArray line : f.readAll().split('\n')) {
-        line = line.trimmed();
-        if (line.isEmpty() || line.startsWith('#'))
-            continue;
-        QList<QByteArray> words = line.simplified().replace('=', ' ').split(' ');
-        const QByteArray key = words.takeFirst().toLower();
-        if (key == "host") {
-            active = false;
-            for (const QByteArray& w : words) {
-                if (w.startsWith('!') && KnownHosts::wildcardMatch(w.mid(1), name)) {
-                    active = false;
-                    break;
-                }
-                if (!w.startsWith('!') && KnownHosts::wildcardMatch(w, name))
-                    active = true;
-            }
-        } else if (key == "match") {
-            active = false;
-        } else if (active && key == "serveraliveinterval" && !words.isEmpty()) {
-            bool ok = false;
-            const int v = words.first().toInt(&ok);
-            if (ok && v >= 0)
-                return v;
-        }
-    }
-    return -1;
-}
-
 QString methodNames(int methods)
 {
     QStringList names;
@@ -125,7 +86,7 @@ QString methodNames(int methods)
         names << QStringLiteral("hostbased");
     if (methods & SSH_AUTH_METHOD_GSSAPI_MIC)
         names << QStringLiteral("gssapi-with-mic");
-    return names.isEmpty() ? tr("none") : names.join(QStringLiteral(", "));
+    return names.isEmpty() ? SshConnection::tr("none") : names.join(QStringLiteral(", "));
 }
 
 // libssh's passphrase callback, for keys it loads itself (ssh_userauth_publickey_auto).
@@ -227,7 +188,12 @@ Status SshConnection::configure(const SshSettings& settings)
         if (QFileInfo::exists(configFile) && ssh_options_parse_config(s, path.constData()) != SSH_OK)
             return Error(ErrorKind::InvalidInput, tr("Could not read the SSH configuration file %1.").arg(configFile),
                          QString::fromUtf8(ssh_get_error(s)), tr("Fix the file or turn off using ~/.ssh/config."));
-        aliveFromConfig = configServerAliveInterval(configFile, settings.host.toString());
+        // libssh does not read ServerAliveInterval; the importer's reader does, with Include.
+        const auto alive
+            = SshConfigImporter::optionFor(configFile, settings.host.toString(), QStringLiteral("serveraliveinterval"));
+        bool ok = false;
+        const int seconds = alive ? alive->toInt(&ok) : -1;
+        aliveFromConfig = ok && seconds >= 0 ? seconds : -1;
     }
     bool no = false;
     ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no); // parsed above (or deliberately not)

@@ -10,6 +10,7 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 
 #include <functional>
@@ -30,6 +31,8 @@ using SshSessionPtr = std::unique_ptr<ssh_session_struct, SshSessionFree>;
 // authentication. Used by the thread that owns it only (libssh's threading rule).
 class SshConnection
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::SshConnection)
+
 public:
     ~SshConnection();
 

@@ -35,11 +35,13 @@ QString firstLine(const QByteArray& text)
 // The wrapper reports the remote process group (sshd makes each session's shell a session
 // leader, so its pid is the group id) before the command replaces it, so cancel can kill it.
 // On a pty, echo goes off first (stdin is only written after the marker), so input such as a
-// sudo password is never echoed into the output.
+// sudo password is never echoed into the output. Every command runs in the C locale, whatever the
+// host's own language: the app reads sudo's messages, df, ufw and the like as they print in
+// English (sudo keeps LC_ALL for what it runs; gettext ignores LANGUAGE in the C locale).
 QByteArray wrapped(const QString& line, bool pty)
 {
     return (pty ? QByteArrayLiteral("stty -echo 2>/dev/null; ") : QByteArray())
-        + QByteArrayLiteral("printf 'aio-pid:%s\\n' \"$$\" >&2; exec sh -c ") + shellQuote(line).toUtf8();
+        + QByteArrayLiteral("printf 'aio-pid:%s\\n' \"$$\" >&2; exec env LC_ALL=C sh -c ") + shellQuote(line).toUtf8();
 }
 
 } // namespace

@@ -8,61 +8,6 @@
 
 namespace aio {
 
-Result<SshHop> SshHop::parse(const QString& text)
-{
-    QString rest = text.trimmed();
-    SshHop hop;
-    const qsizetype at = rest.lastIndexOf(QLatin1Char('@'));
-    if (at >= 0) {
-        hop.user = rest.left(at);
-        rest = rest.mid(at + 1);
-        if (hop.user.isEmpty())
-            return Error(
-                ErrorKind::InvalidInput,
-                QCoreApplication::translate("SshHop", "The jump host \"%1\" has an empty user name.").arg(text));
-    }
-    QString hostText = rest;
-    if (rest.startsWith(QLatin1Char('['))) {
-        const qsizetype close = rest.indexOf(QLatin1Char(']'));
-        if (close < 0)
-            return Error(ErrorKind::InvalidInput,
-                         QCoreApplication::translate("SshHop", "The jump host \"%1\" lacks a closing ']'.").arg(text));
-        hostText = rest.mid(1, close - 1);
-        const QString after = rest.mid(close + 1);
-        if (after.startsWith(QLatin1Char(':'))) {
-            auto port = Port::parse(after.mid(1));
-            if (!port)
-                return port.error();
-            hop.port = port->value();
-        } else if (!after.isEmpty()) {
-            return Error(
-                ErrorKind::InvalidInput,
-                QCoreApplication::translate("SshHop", "The jump host \"%1\" is not [user@]host[:port].").arg(text));
-        }
-    } else if (rest.count(QLatin1Char(':')) == 1) {
-        const qsizetype colon = rest.indexOf(QLatin1Char(':'));
-        hostText = rest.left(colon);
-        auto port = Port::parse(rest.mid(colon + 1));
-        if (!port)
-            return port.error();
-        hop.port = port->value();
-    }
-    auto host = HostName::parse(hostText);
-    if (!host)
-        return host.error();
-    hop.host = *host;
-    return hop;
-}
-
-QString SshHop::toString() const
-{
-    QString text = user.isEmpty() ? QString() : user + QLatin1Char('@');
-    text += host.forUrl();
-    if (port != 0 && port != 22)
-        text += QLatin1Char(':') + QString::number(port);
-    return text;
-}
-
 SshSettings SshSettings::forTarget(const Target& target)
 {
     SshSettings s;
@@ -104,11 +49,7 @@ SshSettings SshSettings::forTarget(const Target& target)
 
 QString SshSettings::displayName() const
 {
-    SshHop hop;
-    hop.user = user;
-    hop.host = host;
-    hop.port = port;
-    return hop.toString();
+    return SshAddress::format(user, host, port, 22);
 }
 
 SshSettings SshSettings::forHop(const SshHop& hop) const

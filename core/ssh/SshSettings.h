@@ -2,6 +2,7 @@
 
 #include "core/common/HostName.h"
 #include "core/common/Result.h"
+#include "core/common/SshAddress.h"
 
 #include <QList>
 #include <QString>
@@ -18,16 +19,7 @@ enum class HostKeyPolicy {
     Strict, // only keys already in a known_hosts file
 };
 
-// One SSH hop ("[user@]host[:port]"), as in OpenSSH's ProxyJump.
-struct SshHop
-{
-    QString user; // empty: the target's user
-    HostName host;
-    quint16 port = 0; // 0: from ~/.ssh/config, else 22
-
-    static Result<SshHop> parse(const QString& text);
-    QString toString() const;
-};
+using SshHop = SshAddress; // one hop of a jump chain; port 0: from ~/.ssh/config, else 22
 
 // How to reach and log in to one SSH host. A value type; SshSession resolves it against
 // ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump, ServerAliveInterval) first and

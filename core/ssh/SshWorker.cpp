@@ -26,11 +26,6 @@ namespace aio {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("SshWorker", text);
-}
-
 constexpr int kMaxChannels = 8; // OpenSSH's MaxSessions is 10; keep one spare for SFTP and one for kills
 
 // Worker threads whose SshWorker is gone but which still tear their connection down.
@@ -163,7 +158,7 @@ struct SshWorker::Impl
     {
         if (conn && ssh_is_connected(conn->session()))
             return {};
-        dropConnection(Error(ErrorKind::ConnectionLost, tr("The SSH connection was lost.")));
+        dropConnection(Error(ErrorKind::ConnectionLost, SshWorker::tr("The SSH connection was lost.")));
         auto opened = SshConnection::open(settings, callbacks, cancel, [this](const HostKeyCheck& c) {
             std::lock_guard lock(stateMutex);
             lastCheck = c; // hops first, then the target: the last one is what stopped us
@@ -187,11 +182,12 @@ struct SshWorker::Impl
         if (!opened) {
             const Error& e = opened.error();
             if (e.kind == ErrorKind::Io)
-                return Error(ErrorKind::Io, tr("Could not create a local socket pair."), e.detail);
-            return Error(ErrorKind::ConnectionRefused,
-                         tr("The host could not open a connection to %1:%2 for the tunnel.").arg(host).arg(port),
-                         e.detail,
-                         tr("Check that something listens there on the host and that sshd allows TCP forwarding."));
+                return Error(ErrorKind::Io, SshWorker::tr("Could not create a local socket pair."), e.detail);
+            return Error(
+                ErrorKind::ConnectionRefused,
+                SshWorker::tr("The host could not open a connection to %1:%2 for the tunnel.").arg(host).arg(port),
+                e.detail,
+                SshWorker::tr("Check that something listens there on the host and that sshd allows TCP forwarding."));
         }
         forwards.push_back(ForwardOp{std::move(opened->relay), 0});
         // What arrived with the open confirmation (e.g. an SSH server's banner) is moved now.
@@ -302,10 +298,10 @@ struct SshWorker::Impl
             const bool lost = !ssh_is_connected(s);
             finishOp(*op, SshWorker::ExecResult::End::Failed,
                      Error(lost ? ErrorKind::ConnectionLost : ErrorKind::Protocol,
-                           tr("Could not open a channel to run a command."), detail,
-                           tr("Check the connection and try again.")));
+                           SshWorker::tr("Could not open a channel to run a command."), detail,
+                           SshWorker::tr("Check the connection and try again.")));
             if (lost)
-                dropConnection(Error(ErrorKind::ConnectionLost, tr("The SSH connection was lost."), detail));
+                dropConnection(Error(ErrorKind::ConnectionLost, SshWorker::tr("The SSH connection was lost."), detail));
             return;
         }
         op->callbacks = {};
@@ -319,13 +315,13 @@ struct SshWorker::Impl
         ssh_set_channel_callbacks(op->channel, &op->callbacks);
         if (op->req.pty && ssh_channel_request_pty_size(op->channel, "dumb", 200, 50) != SSH_OK) {
             finishOp(*op, SshWorker::ExecResult::End::Failed,
-                     Error(ErrorKind::Protocol, tr("The server refused a terminal for the command."),
+                     Error(ErrorKind::Protocol, SshWorker::tr("The server refused a terminal for the command."),
                            QString::fromUtf8(ssh_get_error(s))));
             return;
         }
         if (ssh_channel_request_exec(op->channel, op->req.commandLine.constData()) != SSH_OK) {
             finishOp(*op, SshWorker::ExecResult::End::Failed,
-                     Error(ErrorKind::Protocol, tr("The server refused to run the command."),
+                     Error(ErrorKind::Protocol, SshWorker::tr("The server refused to run the command."),
                            QString::fromUtf8(ssh_get_error(s))));
             return;
         }
@@ -368,7 +364,7 @@ struct SshWorker::Impl
                     const int w = ssh_channel_write(op.channel, in.constData() + op.stdinPos, n);
                     if (w < 0) {
                         finishOp(op, SshWorker::ExecResult::End::Failed,
-                                 Error(ErrorKind::ConnectionLost, tr("Writing the command's input failed."),
+                                 Error(ErrorKind::ConnectionLost, SshWorker::tr("Writing the command's input failed."),
                                        QString::fromUtf8(ssh_get_error(conn->session()))));
                         done = true;
                         break;
@@ -457,9 +453,9 @@ struct SshWorker::Impl
                 if (!ssh_is_connected(conn->session())) {
                     qCWarning(lcSsh) << "connection to" << conn->host() << "lost";
                     dropConnection(Error(ErrorKind::ConnectionLost,
-                                         tr("The SSH connection to %1 was lost.").arg(conn->host()),
+                                         SshWorker::tr("The SSH connection to %1 was lost.").arg(conn->host()),
                                          QString::fromUtf8(ssh_get_error(conn->session())),
-                                         tr("Check the network; the next command reconnects.")));
+                                         SshWorker::tr("Check the network; the next command reconnects.")));
                 }
             } else {
                 pollfd p{wakeFd, POLLIN, 0};
@@ -481,7 +477,7 @@ struct SshWorker::Impl
         for (auto& op : active)
             finishOp(*op, ExecResult::End::Cancelled);
         active.clear();
-        dropConnection(Error(ErrorKind::Cancelled, tr("The session was closed.")));
+        dropConnection(Error(ErrorKind::Cancelled, SshWorker::tr("The session was closed.")));
     }
 };
 

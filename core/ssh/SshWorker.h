@@ -8,6 +8,7 @@
 #include "core/ssh/SshSettings.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QString>
 
 #include <functional>
@@ -33,6 +34,8 @@ struct ExecOp;
 // its own; waitForTeardowns() lets the program wait for those at exit.
 class SshWorker
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::SshWorker)
+
 public:
     SshWorker(SshSettings settings, SshCallbacks callbacks);
     ~SshWorker();

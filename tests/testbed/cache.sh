@@ -101,6 +101,7 @@ tb_build_ready() {
         mkdir -p "$mirror.build/debian/pool/main" &&
         cp "$m"/var/cache/apt/archives/*.deb "$mirror.build/debian/pool/main/" &&
         tb_chroot "$m" apt-get "${aptopts[@]}" install --no-install-recommends $TB_READY_PACKAGES &&
+        tb_chroot "$m" localedef -i de_DE -c -f UTF-8 de_DE.UTF-8 &&
         tb_chroot "$m" apt-get clean
     } >>"$log" 2>&1 || rc=1
     cp -p "$tmp/policy-rc.d.base" "$m/usr/sbin/policy-rc.d"

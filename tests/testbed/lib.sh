@@ -39,7 +39,7 @@ TB_ALL_VMS="vm-ready vm-fresh vm-exposed bastion vm-scratch"
 
 # Packages of the base tree (every VM) and of the "ready" layer (vm-ready, vm-exposed, vm-scratch).
 TB_BASE_PACKAGES="openssh-server,sudo,curl,ca-certificates,nftables,iproute2,procps,less,python3,netcat-openbsd,iputils-ping,openssl,sysvinit-utils,init-system-helpers"
-TB_READY_PACKAGES="nginx certbot python3-certbot-nginx"
+TB_READY_PACKAGES="nginx certbot python3-certbot-nginx locales"
 # What the local apt mirror offers to vm-fresh (and everyone): what a deployment installs.
 TB_MIRROR_PACKAGES="nginx docker.io certbot python3-certbot-nginx ufw"
 TB_IMAGE_PACKAGES="python3,python3-cryptography,python3-cffi-backend"

@@ -6,6 +6,7 @@ tb_variant_setup() {
     case "$name" in
         vm-exposed)
             if [ -d "$(tb_image_store_dir)" ]; then tb_setup_exposed; else tb_log "warning: no sandbox image, vm-exposed has nothing deployed"; fi ;;
+        vm-scratch) tb_setup_german_locale vm-scratch ;;
         *) return 0 ;;
     esac
 }
@@ -33,4 +34,12 @@ NGINX
     ln -sf ../sites-available/sandbox "$root/etc/nginx/sites-enabled/sandbox"
     tb_vm_exec vm-exposed service nginx start >>"$TB_STATE/logs/vm-exposed-setup.log" 2>&1 || return 1
     tb_wait 30 "the exposed sandbox" tb_http_answers "http://$(tb_vm_ip vm-exposed):8080/v1/ping"
+}
+
+# vm-scratch speaks German: a login (sshd's PAM reads /etc/default/locale) gets LANG=de_DE.UTF-8, so
+# sudo, df and friends answer in German unless the app fixes the locale of what it runs.
+tb_setup_german_locale() {
+    local root
+    root=$(tb_vm_root "$1")
+    printf 'LANG=de_DE.UTF-8\nLANGUAGE=de_DE:de\n' >"$root/etc/default/locale"
 }

@@ -1,5 +1,7 @@
 #include "ui/deploy/DeployWizard.h"
 
+#include "core/deploy/vm/VmDeploymentSetup.h"
+
 #include "core/common/Profile.h"
 #include "core/deploy/History.h"
 #include "core/inventory/SecretStore.h"
@@ -175,12 +177,6 @@ void DeployWizard::setTarget(const Target& target)
     updateSummary();
 }
 
-QString DeployWizard::answersFilePath(const QString& dataDirectory, const QUuid& targetId)
-{
-    return dataDirectory + QStringLiteral("/deploy/") + targetId.toString(QUuid::WithoutBraces)
-        + QStringLiteral(".answers.json");
-}
-
 StepPage* DeployWizard::stepPage(int index) const
 {
     return index >= 0 && index < m_stepPages.size() ? m_stepPages[index] : nullptr;
@@ -202,14 +198,14 @@ void DeployWizard::showPage(int page)
 
 void DeployWizard::load()
 {
-    const QString path = answersFilePath(m_dataDirectory, m_target.id);
+    const QString data = m_dataDirectory;
+    const QUuid id = m_target.id;
     const std::shared_ptr<History> history = m_history;
     runInBackground(
         this,
-        [path, history] {
+        [data, id, history] {
             LoadResult result;
-            if (QFile::exists(path))
-                result.answers = VmDeployAnswers::load(path);
+            result.answers = VmDeploymentSetup::loadAnswers(data, id);
             result.history = history->read();
             return result;
         },
@@ -267,17 +263,10 @@ void DeployWizard::continueFromAnswers()
     }
     m_answersPage->showProblem({});
     // Remember the answers for this target (off the GUI thread, atomically).
-    const QString path = answersFilePath(m_dataDirectory, m_target.id);
-    const VmDeployAnswers toSave = *answers;
     runInBackground(
         this,
-        [path, toSave]() -> Status {
-            if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-                return Error(ErrorKind::Io,
-                             QCoreApplication::translate("aio::ui::DeployWizard",
-                                                         "Could not create the folder for the answers."),
-                             QFileInfo(path).absolutePath());
-            return toSave.save(path);
+        [data = m_dataDirectory, id = m_target.id, toSave = *answers] {
+            return VmDeploymentSetup::saveAnswers(data, id, toSave);
         },
         [this](Status saved) {
             if (!saved)
@@ -291,49 +280,28 @@ void DeployWizard::continueFromAnswers()
 
 void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QString& basicAuthPassword)
 {
-    VmDeployment d;
-    d.answers = answers;
-    d.secrets.basicAuthPassword = basicAuthPassword;
-    d.vmAddress = m_target.vm.host;
-    const QUuid id = m_target.id;
     SecretStore* store = m_secrets; // the app's store outlives every wizard
-    d.saveSecret = [store, id](SecretKind kind, const QByteArray& value) -> Status {
-        if (!store)
-            return Error(ErrorKind::KeychainUnavailable,
-                         QCoreApplication::translate("aio::ui::DeployWizard", "No keychain: the key is not kept."));
-        return store->writeBlocking(id, kind, QString::fromUtf8(value));
-    };
-    d.reconnect = [factory = m_hostFactory, target = m_target] {
-        return factory(target);
-    };
-    if (!m_secrets) {
-        buildPlan(std::move(d));
-        return;
-    }
-    m_secrets->read(id, SecretKind::SandboxJwtPrivateKey, this, [this, d, id](Result<QString> jwt) mutable {
-        if (jwt)
-            d.secrets.jwtPrivateKeyPem = jwt->toUtf8();
-        // Not found: a first deployment, keys are made. Any other failure: the keys of earlier
-        // deployments are unknown, and new ones would lock out their clients — the admin decides.
-        std::optional<Error> failed;
-        if (!jwt && jwt.error().kind != ErrorKind::NotFound && d.answers.sandboxJwt)
-            failed = jwt.error();
-        m_secrets->read(id, SecretKind::SandboxApiKey, this, [this, d, failed](Result<QString> key) mutable {
-            if (key)
-                d.secrets.apiKey = *key;
-            if (!failed && !key && key.error().kind != ErrorKind::NotFound && d.answers.sandboxApiKey)
-                failed = key.error();
-            if (!failed) {
+    runInBackground(
+        this, [store, id = m_target.id, answers] { return VmDeploymentSetup::readKeys(store, id, answers); },
+        [this, answers, basicAuthPassword](VmDeploymentSetup::Keys keys) {
+            VmDeployment d = VmDeploymentSetup::assemble(m_target, answers, keys.secrets, m_secrets);
+            d.secrets.basicAuthPassword = basicAuthPassword;
+            d.reconnect = [factory = m_hostFactory, target = m_target] {
+                return factory(target);
+            };
+            if (!keys.unreadable) {
                 buildPlan(std::move(d));
                 return;
             }
+            // The keys of earlier deployments are unknown, and new ones would lock out their
+            // clients: the admin decides.
             MessageBox::ask(
                 this, QMessageBox::Warning, tr("Keychain not readable"),
                 tr("The keychain could not be read, so the sandbox keys of earlier deployments to %1 are unknown.")
                     .arg(m_target.name),
                 tr("%1\n\nMaking new keys replaces them on the VM: every client that holds the old key or token "
                    "is locked out. Cancel to unlock or start the keychain first.")
-                    .arg(failed->toString()),
+                    .arg(keys.unreadable->toString()),
                 QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
                 [this, d](QMessageBox::StandardButton button) mutable {
                     if (button == QMessageBox::Yes) {
@@ -345,7 +313,6 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
                     updateSummary();
                 });
         });
-    });
 }
 
 void DeployWizard::buildPlan(VmDeployment deployment)
@@ -720,7 +687,7 @@ QStringList DeployWizard::remainingStepTitles() const
         return titles;
     for (int i = 0; i < m_runner->plan().size(); ++i) {
         const StepOutcome o = m_runner->record(i).outcome;
-        if (o != StepOutcome::Applied && o != StepOutcome::AlreadyDone && o != StepOutcome::Skipped)
+        if (!stepOutcomeIsFinished(o))
             titles << m_runner->plan().step(i).title();
     }
     return titles;
@@ -778,10 +745,7 @@ int DeployWizard::resumeIndex() const
         return 0;
     for (int i = 0; i < m_runner->plan().size(); ++i) {
         const auto it = m_lastEntries.constFind(m_runner->plan().step(i).id());
-        const bool done = it != m_lastEntries.cend()
-            && (it->action == QLatin1String("skip")
-                || (it->action == QLatin1String("apply") && it->outcome == StepOutcome::Applied));
-        if (!done)
+        if (it == m_lastEntries.cend() || !it->finishedTheStep())
             return i;
     }
     return m_runner->plan().size() - 1;

@@ -68,8 +68,6 @@ public:
     // planReady() then, when the previews end, jobFinished().
     void continueFromAnswers();
 
-    static QString answersFilePath(const QString& dataDirectory, const QUuid& targetId);
-
     // For tests and the screenshot tool.
     AnswersPage* answersPage() const { return m_answersPage; }
     PlanRunner* runner() const { return m_runner; }

@@ -399,7 +399,7 @@ void StepPage::updateButtons(const StepRecord& record, bool anyJobRunning, bool 
 {
     const StepOutcome o = record.outcome;
     const bool idle = !anyJobRunning;
-    const bool finishedWell = o == StepOutcome::Applied || o == StepOutcome::AlreadyDone || o == StepOutcome::Skipped;
+    const bool finishedWell = stepOutcomeIsFinished(o);
     const bool failed = o == StepOutcome::Failed || o == StepOutcome::Cancelled || o == StepOutcome::RollbackFailed
         || o == StepOutcome::RolledBack || (record.error.has_value() && !record.previewed);
     m_preview->setEnabled(idle);

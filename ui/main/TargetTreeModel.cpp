@@ -13,14 +13,8 @@ namespace {
 // One line under the name in the tooltip: how the target is reached.
 QString summary(const Target& target)
 {
-    if (target.isVm()) {
-        QString text = target.vm.host.forUrl();
-        if (!target.vm.user.isEmpty())
-            text = target.vm.user + QLatin1Char('@') + text;
-        if (target.vm.port.value() != 22)
-            text += QLatin1Char(':') + QString::number(target.vm.port.value());
-        return text;
-    }
+    if (target.isVm())
+        return target.address();
     QString text = target.cluster.context.isEmpty()
         ? QCoreApplication::translate("aio::ui::TargetTreeModel", "current context")
         : target.cluster.context;

@@ -22,14 +22,8 @@ QLabel* heading(const QString& text, QWidget* parent)
 
 QString whereOf(const Target& target)
 {
-    if (target.isVm()) {
-        QString text = target.vm.host.forUrl();
-        if (!target.vm.user.isEmpty())
-            text = target.vm.user + QLatin1Char('@') + text;
-        if (target.vm.port.value() != 22)
-            text += QLatin1Char(':') + QString::number(target.vm.port.value());
-        return text;
-    }
+    if (target.isVm())
+        return target.address();
     return target.cluster.context;
 }
 } // namespace

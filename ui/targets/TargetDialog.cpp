@@ -1,5 +1,6 @@
 #include "ui/targets/TargetDialog.h"
 
+#include "core/common/SshAddress.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/KubeconfigImporter.h"
 #include "ui/widgets/Background.h"
@@ -212,7 +213,7 @@ void TargetDialog::buildVmForm(QFormLayout* form)
 
     m_user = addField(form, QStringLiteral("userEdit"), tr("&User:"), tr("SSH user name"));
     m_user->setPlaceholderText(tr("your local user name"));
-    m_user->setCheck([](const QString& text) { return Target::checkUser(text); });
+    m_user->setCheck([](const QString& text) { return SshAddress::checkUser(text); });
 
     m_jumpHost = addField(form, QStringLiteral("jumpHostEdit"), tr("&Jump host:"), tr("Jump host"));
     m_jumpHost->setPlaceholderText(tr("none; or user@bastion.example.com:22"));

@@ -120,12 +120,7 @@ void TargetPage::updateHeader()
     m_title->setText(m_target.name);
     setAccessibleName(tr("Target %1").arg(m_target.name));
     if (m_target.isVm()) {
-        QString where = m_target.vm.host.forUrl();
-        if (!m_target.vm.user.isEmpty())
-            where = m_target.vm.user + QLatin1Char('@') + where;
-        if (m_target.vm.port.value() != 22)
-            where += QLatin1Char(':') + QString::number(m_target.vm.port.value());
-        m_subtitle->setText(tr("Virtual machine · %1").arg(where));
+        m_subtitle->setText(tr("Virtual machine · %1").arg(m_target.address()));
     } else {
         const QString context = m_target.cluster.context.isEmpty() ? tr("current context") : m_target.cluster.context;
         m_subtitle->setText(tr("Kubernetes cluster · %1").arg(context));

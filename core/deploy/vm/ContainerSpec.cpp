@@ -10,14 +10,10 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::ContainerSpec", text);
-}
 
 QString shown(const QString& value)
 {
-    return value.isEmpty() ? tr("(none)") : value;
+    return value.isEmpty() ? ContainerSpec::tr("(none)") : value;
 }
 
 // Long values (a base64 public key) are shortened so a diff line stays readable.

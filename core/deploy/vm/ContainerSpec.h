@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -15,6 +16,9 @@ namespace aio {
 // previous spec for rollback.
 struct ContainerSpec
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::ContainerSpec)
+
+public:
     QString id; // from inspect only
     QString name;
     QString image;

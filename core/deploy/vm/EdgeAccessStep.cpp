@@ -9,17 +9,10 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::EdgeAccessStep", text);
-}
-} // namespace
-
 EdgeAccessStep::EdgeAccessStep(std::shared_ptr<const VmDeployment> deployment)
-    : Step(QStringLiteral("edge"), tr("Edge access control"),
-           tr("Lets only the right people reach the sandbox through nginx: an IP allowlist, a password "
-              "(HTTP basic auth) and/or your single sign-on (auth_request)."))
+    : Step(QStringLiteral("edge"), EdgeAccessStep::tr("Edge access control"),
+           EdgeAccessStep::tr("Lets only the right people reach the sandbox through nginx: an IP allowlist, a password "
+                              "(HTTP basic auth) and/or your single sign-on (auth_request)."))
     , m_deployment(std::move(deployment))
 { }
 

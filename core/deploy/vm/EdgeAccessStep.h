@@ -3,6 +3,8 @@
 #include "core/deploy/Step.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 
 namespace aio {
@@ -14,6 +16,8 @@ namespace aio {
 // to call the deployment protected when neither edge control nor the sandbox's own auth is on.
 class EdgeAccessStep : public Step
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::EdgeAccessStep)
+
 public:
     explicit EdgeAccessStep(std::shared_ptr<const VmDeployment> deployment);
 

@@ -11,10 +11,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::HostFirewallStep", text);
-}
 
 RemoteCommand nft(const QStringList& args)
 {
@@ -29,8 +25,9 @@ RemoteCommand ufw(const QStringList& args)
 // The address this SSH connection comes from and the server port, from $SSH_CONNECTION.
 Status readSshConnection(PlanContext& context, QString* client, quint16* sshPort)
 {
-    Result<CommandOutcome> ssh = context.runChecked(
-        RemoteCommand::shell(QStringLiteral("printf '%s\\n' \"$SSH_CONNECTION\"")), tr("Reading the SSH connection"));
+    Result<CommandOutcome> ssh
+        = context.runChecked(RemoteCommand::shell(QStringLiteral("printf '%s\\n' \"$SSH_CONNECTION\"")),
+                             HostFirewallStep::tr("Reading the SSH connection"));
     if (!ssh)
         return ssh.error();
     // "client-ip client-port server-ip server-port"
@@ -38,9 +35,10 @@ Status readSshConnection(PlanContext& context, QString* client, quint16* sshPort
     *client = parts.value(0);
     *sshPort = quint16(parts.value(3).toUInt());
     if (QHostAddress(*client).isNull() || *sshPort == 0)
-        return Error(ErrorKind::Protocol, tr("The VM did not tell which address this SSH connection comes from."),
+        return Error(ErrorKind::Protocol,
+                     HostFirewallStep::tr("The VM did not tell which address this SSH connection comes from."),
                      QString::fromUtf8(ssh->stdoutData).trimmed(),
-                     tr("The firewall is not changed without it: it could lock you out."));
+                     HostFirewallStep::tr("The firewall is not changed without it: it could lock you out."));
     return {};
 }
 
@@ -60,8 +58,8 @@ QString ufwDisplay(const QStringList& args)
 // What every firewall preview ends with: the connection kept open, and the cloud's part by hand.
 void addClosingNotes(StepPreview& p, const QString& client, const VmDeployAnswers& answers)
 {
-    p.notes << tr("SSH stays open for this connection's address %1.").arg(client);
-    p.notes << tr("Cloud security group, to check by hand:");
+    p.notes << HostFirewallStep::tr("SSH stays open for this connection's address %1.").arg(client);
+    p.notes << HostFirewallStep::tr("Cloud security group, to check by hand:");
     for (const QString& line : HostFirewallStep::securityGroupChecklist(answers))
         p.notes << QStringLiteral("  ") + line;
 }
@@ -69,15 +67,16 @@ void addClosingNotes(StepPreview& p, const QString& client, const VmDeployAnswer
 // The confirmation as the preview shows it: cancelling the revert job over a new connection.
 QString confirmCommandText()
 {
-    return tr("(a new SSH connection) ")
+    return HostFirewallStep::tr("(a new SSH connection) ")
         + RemoteCommand::shell(HostFirewallStep::cancelRevertScript()).asRoot().displayText();
 }
 } // namespace
 
 HostFirewallStep::HostFirewallStep(std::shared_ptr<const VmDeployment> deployment)
-    : Step(QStringLiteral("firewall"), tr("Host firewall"),
-           tr("Opens 80 and 443, allows SSH only from your networks (and always from this connection), and "
-              "drops 8080. The change undoes itself after a while unless a new SSH connection confirms it."))
+    : Step(QStringLiteral("firewall"), HostFirewallStep::tr("Host firewall"),
+           HostFirewallStep::tr(
+               "Opens 80 and 443, allows SSH only from your networks (and always from this connection), and "
+               "drops 8080. The change undoes itself after a while unless a new SSH connection confirms it."))
     , m_deployment(std::move(deployment))
 { }
 

@@ -4,6 +4,8 @@
 #include "core/deploy/vm/NftRuleset.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <QCoreApplication>
+
 #include <functional>
 #include <memory>
 
@@ -19,6 +21,8 @@ namespace aio {
 // Also prints the checklist of cloud security-group rules to set by hand.
 class HostFirewallStep : public Step
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::HostFirewallStep)
+
 public:
     explicit HostFirewallStep(std::shared_ptr<const VmDeployment> deployment);
 

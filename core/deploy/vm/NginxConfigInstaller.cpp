@@ -6,13 +6,6 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::NginxConfigInstaller", text);
-}
-} // namespace
-
 RemoteCommand NginxConfigInstaller::testCommand()
 {
     return RemoteCommand::args({QStringLiteral("nginx"), QStringLiteral("-t")}).asRoot();

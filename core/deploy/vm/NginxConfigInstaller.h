@@ -5,6 +5,7 @@
 #include "core/ssh/RemoteHost.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QList>
 
 namespace aio {
@@ -18,6 +19,8 @@ class PlanContext;
 // the broken configuration, keeps serving the previous one. Used by the nginx, TLS and edge steps.
 class NginxConfigInstaller
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::NginxConfigInstaller)
+
 public:
     struct Change
     {

@@ -9,18 +9,12 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::NginxProxyStep", text);
-}
-} // namespace
-
 NginxProxyStep::NginxProxyStep(std::shared_ptr<const VmDeployment> deployment)
-    : Step(QStringLiteral("nginx"), tr("Nginx reverse proxy"),
-           tr("Publishes the sandbox through nginx: WebSocket upgrades, long timeouts for VNC and terminals, "
-              "no buffering, 50 MB uploads, the Host header set by the proxy. The configuration is tested with "
-              "`nginx -t` before nginx reloads; on any failure the previous files are put back."))
+    : Step(QStringLiteral("nginx"), NginxProxyStep::tr("Nginx reverse proxy"),
+           NginxProxyStep::tr(
+               "Publishes the sandbox through nginx: WebSocket upgrades, long timeouts for VNC and terminals, "
+               "no buffering, 50 MB uploads, the Host header set by the proxy. The configuration is tested with "
+               "`nginx -t` before nginx reloads; on any failure the previous files are put back."))
     , m_deployment(std::move(deployment))
 { }
 

@@ -3,6 +3,8 @@
 #include "core/deploy/Step.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 
 namespace aio {
@@ -14,6 +16,8 @@ namespace aio {
 // NginxConfigInstaller: nginx -t before reload, the previous files back on any failure.
 class NginxProxyStep : public Step
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::NginxProxyStep)
+
 public:
     explicit NginxProxyStep(std::shared_ptr<const VmDeployment> deployment);
 

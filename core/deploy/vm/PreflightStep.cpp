@@ -9,19 +9,16 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::PreflightStep", text);
-}
 constexpr qint64 kMinMemoryKb = 2LL * 1000 * 1000; // "2 GB": MemTotal of a 2 GB VM is a bit under 2 GiB
 constexpr qint64 kMinDiskKb = 20LL * 1024 * 1024;
 constexpr qint64 kMaxSkewSeconds = 120;
 } // namespace
 
 PreflightStep::PreflightStep(std::shared_ptr<const VmDeployment> deployment)
-    : Step(QStringLiteral("preflight"), tr("Preflight"),
-           tr("Checks the VM: operating system, sudo, memory and disk, docker and nginx, ports 80 and 443, "
-              "and its clock. Offers to install what is missing with the distribution's packages."))
+    : Step(
+        QStringLiteral("preflight"), PreflightStep::tr("Preflight"),
+        PreflightStep::tr("Checks the VM: operating system, sudo, memory and disk, docker and nginx, ports 80 and 443, "
+                          "and its clock. Offers to install what is missing with the distribution's packages."))
     , m_deployment(std::move(deployment))
 { }
 

@@ -4,6 +4,8 @@
 #include "core/deploy/vm/PreflightFacts.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 
 namespace aio {
@@ -15,6 +17,8 @@ namespace aio {
 // rollback.
 class PreflightStep : public Step
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::PreflightStep)
+
 public:
     explicit PreflightStep(std::shared_ptr<const VmDeployment> deployment);
 

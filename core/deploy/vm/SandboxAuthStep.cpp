@@ -10,18 +10,12 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::SandboxAuthStep", text);
-}
-} // namespace
-
 SandboxAuthStep::SandboxAuthStep(std::shared_ptr<const VmDeployment> deployment)
-    : Step(QStringLiteral("auth"), tr("Authentication at the sandbox"),
-           tr("Makes an RSA key pair on this workstation: the private key stays in the keychain and signs "
-              "the tokens the app uses; the public key is given to the sandbox (JWT_PUBLIC_KEY), which then "
-              "refuses requests without a valid token. Optionally an API key as well."))
+    : Step(QStringLiteral("auth"), SandboxAuthStep::tr("Authentication at the sandbox"),
+           SandboxAuthStep::tr(
+               "Makes an RSA key pair on this workstation: the private key stays in the keychain and signs "
+               "the tokens the app uses; the public key is given to the sandbox (JWT_PUBLIC_KEY), which then "
+               "refuses requests without a valid token. Optionally an API key as well."))
     , m_deployment(std::move(deployment))
 { }
 

@@ -3,6 +3,8 @@
 #include "core/deploy/Step.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 
 namespace aio {
@@ -14,6 +16,8 @@ namespace aio {
 // Nothing on the VM changes here.
 class SandboxAuthStep : public Step
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::SandboxAuthStep)
+
 public:
     explicit SandboxAuthStep(std::shared_ptr<const VmDeployment> deployment);
 

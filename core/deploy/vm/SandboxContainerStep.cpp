@@ -11,10 +11,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::SandboxContainerStep", text);
-}
 
 RemoteCommand docker(const QStringList& args, int timeoutMs = 120'000)
 {
@@ -36,9 +32,9 @@ const char* kGatewayScript
 } // namespace
 
 SandboxContainerStep::SandboxContainerStep(std::shared_ptr<const VmDeployment> deployment)
-    : Step(QStringLiteral("container"), tr("Sandbox container"),
-           tr("Runs the sandbox image as a container that listens on the VM's loopback only "
-              "(127.0.0.1:8080), with limits, log rotation and the authentication settings."))
+    : Step(QStringLiteral("container"), SandboxContainerStep::tr("Sandbox container"),
+           SandboxContainerStep::tr("Runs the sandbox image as a container that listens on the VM's loopback only "
+                                    "(127.0.0.1:8080), with limits, log rotation and the authentication settings."))
     , m_deployment(std::move(deployment))
 { }
 

@@ -4,6 +4,8 @@
 #include "core/deploy/vm/ContainerSpec.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 
 namespace aio {
@@ -16,6 +18,8 @@ namespace aio {
 // one is kept (stopped, renamed "<name>-previous") so rollback can bring it back.
 class SandboxContainerStep : public Step
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::SandboxContainerStep)
+
 public:
     explicit SandboxContainerStep(std::shared_ptr<const VmDeployment> deployment);
 

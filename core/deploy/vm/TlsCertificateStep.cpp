@@ -15,13 +15,6 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::TlsCertificateStep", text);
-}
-} // namespace
-
 QString TlsCertificateStep::ownCaDirectory(const VmDeployAnswers& answers)
 {
     if (!answers.ownCaDirectory.isEmpty())
@@ -36,9 +29,10 @@ QByteArray TlsCertificateStep::ownCaCertificate(const VmDeployAnswers& answers)
 }
 
 TlsCertificateStep::TlsCertificateStep(std::shared_ptr<const VmDeployment> deployment)
-    : Step(QStringLiteral("tls"), tr("TLS certificate"),
-           tr("Gets a certificate for the public host name (existing files, Let's Encrypt through certbot, or "
-              "your own CA) and switches the site to HTTPS with TLS 1.2 or newer."))
+    : Step(QStringLiteral("tls"), TlsCertificateStep::tr("TLS certificate"),
+           TlsCertificateStep::tr(
+               "Gets a certificate for the public host name (existing files, Let's Encrypt through certbot, or "
+               "your own CA) and switches the site to HTTPS with TLS 1.2 or newer."))
     , m_deployment(std::move(deployment))
 { }
 

@@ -3,6 +3,8 @@
 #include "core/deploy/Step.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 #include <optional>
 
@@ -15,6 +17,8 @@ namespace aio {
 // (nginx -t first, previous files back on failure). Shows the certificate's expiry.
 class TlsCertificateStep : public Step
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::TlsCertificateStep)
+
 public:
     explicit TlsCertificateStep(std::shared_ptr<const VmDeployment> deployment);
 

@@ -7,10 +7,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::UfwRules", text);
-}
 
 // "198.18.0.1" for a single host (as `ufw show added` prints it), else "198.18.0.0/24".
 QString source(const Cidr& c)

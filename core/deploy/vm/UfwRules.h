@@ -4,6 +4,7 @@
 #include "core/deploy/vm/NftRuleset.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -26,6 +27,8 @@ struct UfwStatus
 // deleted first; the backup taken before (see backupScript) brings them back on revert.
 class UfwRules
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::UfwRules)
+
 public:
     // Our rules, in order, as the arguments after "ufw" ("prepend", "allow", "from", …). A null
     // client address or a port of 0 is refused: without the client's rule ufw could lock us out.

@@ -15,13 +15,6 @@
 
 namespace aio {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::VmPlanBuilder", text);
-}
-} // namespace
-
 QStringList VmPlanBuilder::stepIds()
 {
     return {QStringLiteral("preflight"), QStringLiteral("auth"), QStringLiteral("container"), QStringLiteral("nginx"),

@@ -3,6 +3,8 @@
 #include "core/deploy/Plan.h"
 #include "core/deploy/vm/VmDeployment.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 
 namespace aio {
@@ -15,6 +17,8 @@ namespace aio {
 // The GUI wizard and the CLI `deploy` command both use this builder with the same PlanRunner.
 class VmPlanBuilder
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::VmPlanBuilder)
+
 public:
     struct Built
     {

@@ -12,10 +12,6 @@
 namespace aio {
 
 namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("aio::WorkstationVerifyStep", text);
-}
 
 QString errorEvidence(const Error& e)
 {
@@ -64,10 +60,11 @@ const QList<AnonymousProbe>& anonymousProbes()
 } // namespace
 
 WorkstationVerifyStep::WorkstationVerifyStep(std::shared_ptr<const VmDeployment> deployment)
-    : Step(QStringLiteral("verify"), tr("Verify from this workstation"),
-           tr("Checks from here, like a user and an attacker would: HTTPS with a valid certificate, every entrance "
-              "refused without credentials (also through the image's known bypasses) and allowed with them, the "
-              "VNC WebSocket through nginx, and port 8080 closed."))
+    : Step(QStringLiteral("verify"), WorkstationVerifyStep::tr("Verify from this workstation"),
+           WorkstationVerifyStep::tr(
+               "Checks from here, like a user and an attacker would: HTTPS with a valid certificate, every entrance "
+               "refused without credentials (also through the image's known bypasses) and allowed with them, the "
+               "VNC WebSocket through nginx, and port 8080 closed."))
     , m_deployment(std::move(deployment))
 { }
 
@@ -207,8 +204,9 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
         redirected ? QStringLiteral("HTTP %1 Location: %2").arg(redirected->status).arg(QString::fromUtf8(location))
                    : errorEvidence(redirected.error()));
 
-    const PortProbeResult port = PortProbe::run(httpsEndpoint().address, Port(8080), 3000);
-    report.add(tr("port 8080 is closed from outside"), port.state != PortState::Open, port.evidence());
+    const PortProbeResult port = PortProbe::run(httpsEndpoint().address, Port(8080), 3000, cancel);
+    report.add(tr("port 8080 is closed from outside"),
+               port.state != PortState::Open && port.state != PortState::Unknown, port.evidence());
     return report;
 }
 

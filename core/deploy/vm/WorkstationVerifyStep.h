@@ -4,6 +4,8 @@
 #include "core/deploy/vm/VmDeployment.h"
 #include "core/net/HttpsProbe.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 
 namespace aio {
@@ -17,6 +19,8 @@ namespace aio {
 // nothing; cannot be skipped.
 class WorkstationVerifyStep : public Step
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::WorkstationVerifyStep)
+
 public:
     explicit WorkstationVerifyStep(std::shared_ptr<const VmDeployment> deployment);
 

@@ -1,6 +1,7 @@
 // The known_hosts parser takes files users and tools wrote: it must never crash, hang or accept
 // a line whose key does not decode to its stated type.
 
+#include "core/common/HostPattern.h"
 #include "core/ssh/KnownHosts.h"
 
 #include <cstdint>
@@ -25,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     if (nl >= 0) {
         const QByteArray pattern = input.left(nl);
         const QByteArray text = input.mid(nl + 1);
-        const bool m = aio::KnownHosts::wildcardMatch(pattern, text);
+        const bool m = aio::HostPattern::matches(pattern, text);
         if (!pattern.contains('*') && !pattern.contains('?') && m != (pattern.toLower() == text.toLower()))
             abort();
         if (pattern == "*" && !m)

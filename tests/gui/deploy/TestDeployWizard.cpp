@@ -5,6 +5,7 @@
 #include "common/LocalShellHost.h"
 #include "common/LocalSshd.h"
 #include "common/WaitUntil.h"
+#include "core/deploy/vm/VmDeploymentSetup.h"
 
 #include "core/common/Profile.h"
 #include "core/deploy/History.h"
@@ -251,7 +252,7 @@ void TestDeployWizard::hostileAnswersShowInlineErrorsAndBuildNothing()
     auto* problem = page->findChild<QWidget*>(QStringLiteral("answersProblem"));
     QVERIFY(problem->isVisible());
     QVERIFY(!m_wizard->runner());
-    QVERIFY(!QFile::exists(DeployWizard::answersFilePath(m_data->path(), m_target.id)));
+    QVERIFY(!QFile::exists(VmDeploymentSetup::answersPath(m_data->path(), m_target.id)));
 
     // Fixing the fields clears the inline errors.
     host->setText(QStringLiteral("sandbox.example.com"));
@@ -281,7 +282,7 @@ void TestDeployWizard::everyStepOfTheVmPlanShowsItsPreview()
     continueAndWaitForPreviews(m_wizard.get());
     QVERIFY(m_wizard->runner());
     QCOMPARE(m_wizard->stepCount(), int(VmPlanBuilder::stepIds().size()));
-    QVERIFY(QFile::exists(DeployWizard::answersFilePath(m_data->path(), m_target.id)));
+    QVERIFY(QFile::exists(VmDeploymentSetup::answersPath(m_data->path(), m_target.id)));
     for (int i = 0; i < m_wizard->stepCount(); ++i) {
         m_wizard->showPage(1 + i);
         StepPage* page = m_wizard->stepPage(i);

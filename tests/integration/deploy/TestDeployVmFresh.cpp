@@ -142,7 +142,8 @@ void TestDeployVmFresh::ownCaCertificateVerifiesAndBasicAuthGuards()
     Result<HttpProbeResult> refused = HttpsProbe::run(anonymous);
     QVERIFY2(refused.ok(), qPrintable(refused.ok() ? QString() : refused.error().toString()));
     QVERIFY2(refused->tls.verified, qPrintable(refused->tls.toString()));
-    QCOMPARE(refused->tls.chain.first().issuer, QStringLiteral("AIO Sandbox Manager CA"));
+    QVERIFY2(refused->tls.chain.first().issuer.contains(QStringLiteral("CN=AIO Sandbox Manager CA")),
+             qPrintable(refused->tls.chain.first().issuer));
     QCOMPARE(refused->status, 401);
 
     HttpProbeRequest wrong = anonymous;

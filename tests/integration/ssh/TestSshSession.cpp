@@ -23,7 +23,8 @@
 using namespace aio;
 using namespace aio::test;
 
-// Runs against the testbed VMs: vm-ready and the bastion; vm-scratch only for the host-key rotation.
+// Runs against the testbed VMs: vm-ready and the bastion; vm-scratch (default locale de_DE.UTF-8)
+// for the host-key rotation and the host that speaks German.
 class TestSshSession : public QObject
 {
     Q_OBJECT
@@ -77,6 +78,7 @@ private slots:
     void rootCommandsRunAsTheUserWhenTheTargetSaysNoSudo();
     void sudoWithPasswordAsksOnceAndNeverLeaksIt();
     void wrongSudoPasswordIsRefused();
+    void aHostThatSpeaksGermanIsStillUnderstood();
     void addressThatNeverAnswersTimesOut();
     void refusedPortIsConnectionRefused();
 
@@ -1025,6 +1027,52 @@ void TestSshSession::wrongSudoPasswordIsRefused()
     QVERIFY(!r2);
     QCOMPARE(r2.error().kind, ErrorKind::SudoPasswordRequired);
     QVERIFY(!r2.error().nextStep.isEmpty());
+}
+
+// vm-scratch's logins get LANG=de_DE.UTF-8 (/etc/default/locale, as a German cloud image has). The
+// app reads sudo's answers and other output as English; it must get English there too.
+void TestSshSession::aHostThatSpeaksGermanIsStillUnderstood()
+{
+    if (m_tb.value(QStringLiteral("VM_SCRATCH_UP")) == QLatin1String("0"))
+        QSKIP("this testbed was brought up without vm-scratch (tests/testbed/up without it)");
+    const QString password = m_tb.value(QStringLiteral("SUDOPW_PASSWORD"));
+    SshSettings s
+        = m_tb.settings(QStringLiteral("VM_SCRATCH"), m_appKnownHosts, m_tb.value(QStringLiteral("SUDOPW_USER")));
+    int asked = 0;
+    SshCallbacks cb;
+    cb.secrets = [&](const SecretRequest& req) -> std::optional<QString> {
+        if (req.kind != SecretRequest::Kind::SudoPassword)
+            return std::nullopt;
+        ++asked;
+        return asked == 1 ? password : QStringLiteral("wrong-password");
+    };
+    SshSession ssh(s, cb);
+
+    // The host itself answers in German when the locale is not fixed.
+    auto host = ssh.run(RemoteCommand::shell(
+        QStringLiteral("echo \"$LANG\"; env -u LC_ALL sudo -n true; env -u LC_ALL /usr/bin/printf '%.1f\\n' 1.5")));
+    QVERIFY2(host, qPrintable(host ? QString() : host.error().toString()));
+    QVERIFY2(host->stdoutData.startsWith("de_DE.UTF-8\n1,5\n"), host->stdoutData.constData());
+    QVERIFY2(host->stderrData.contains("Passwort"), host->stderrData.constData());
+
+    // What the app runs gets the C locale.
+    auto numbers = ssh.run(
+        RemoteCommand::args({QStringLiteral("/usr/bin/printf"), QStringLiteral("%.1f"), QStringLiteral("1.5")}));
+    QVERIFY2(numbers, qPrintable(numbers ? QString() : numbers.error().toString()));
+    QCOMPARE(numbers->stdoutData, QByteArray("1.5"));
+
+    // sudo's "a password is required" is recognised, the password asked for once, and it works.
+    auto root = ssh.run(RemoteCommand::args({QStringLiteral("id"), QStringLiteral("-u")}).asRoot());
+    QVERIFY2(root, qPrintable(root ? QString() : root.error().toString()));
+    QCOMPARE(root->stdoutData, QByteArray("0\n"));
+    QCOMPARE(asked, 1);
+
+    // A refused password is recognised as such (sudo says so in English).
+    SshSession again(s, cb);
+    auto refused = again.run(RemoteCommand::args({QStringLiteral("id"), QStringLiteral("-u")}).asRoot());
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().kind, ErrorKind::SudoPasswordRequired);
+    QCOMPARE(asked, 4);
 }
 
 void TestSshSession::addressThatNeverAnswersTimesOut()

@@ -3,6 +3,7 @@
 
 #include "CliRunner.h"
 #include "core/deploy/History.h"
+#include "core/deploy/vm/VmDeploymentSetup.h"
 
 #include <QDir>
 #include <QFile>
@@ -203,6 +204,41 @@ private slots:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("keychain could not be read"), r.err.constData());
         QVERIFY2(r.err.contains("--jwt-key-file"), r.err.constData());
+    }
+
+    // `deploy TARGET` without --answers starts from the answers the wizard (or an earlier deploy)
+    // kept for the target; with none kept it says how to give them.
+    void deployStartsFromTheAnswersKeptForTheTarget()
+    {
+        QCOMPARE(run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
+                      QStringLiteral("--host"), QStringLiteral("198.18.0.99")})
+                     .exitCode,
+                 0);
+        CliResult r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--dry-run")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("No answers are saved for web"), r.err.constData());
+        QVERIFY2(r.err.contains("--answers FILE"), r.err.constData());
+
+        r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        const QUuid id(QJsonDocument::fromJson(r.out).array().at(0).toObject().value(QStringLiteral("id")).toString());
+        QVERIFY(!id.isNull());
+        // What the wizard keeps, where it keeps it. These answers are refused while the plan is
+        // built, before any connection: proof that they were the ones read.
+        VmDeployAnswers kept = VmDeployAnswers::defaults();
+        kept.publicHost = *HostName::parse(QStringLiteral("10-0-0-5.nip.io"));
+        QVERIFY(VmDeploymentSetup::saveAnswers(m_profile + QStringLiteral("/data"), id, kept));
+        r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--dry-run")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("begins with digits and a hyphen"), r.err.constData());
+
+        // A kept file that is broken is reported, not replaced by defaults.
+        QFile broken(VmDeploymentSetup::answersPath(m_profile + QStringLiteral("/data"), id));
+        QVERIFY(broken.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        broken.write("{not json");
+        broken.close();
+        r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--dry-run")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("not a JSON object"), r.err.constData());
     }
 
     void historyShowsWhatDeploymentsChanged()

@@ -1,5 +1,6 @@
 // Target and JumpHost: field validation with clear messages, and the JSON form of a target.
 
+#include "core/common/SshAddress.h"
 #include "core/inventory/Target.h"
 
 #include <QJsonDocument>
@@ -101,13 +102,13 @@ private slots:
 
     void userNamesAreChecked()
     {
-        QVERIFY(Target::checkUser(QString()).ok());
-        QVERIFY(Target::checkUser(QStringLiteral("ubuntu")).ok());
-        QVERIFY(Target::checkUser(QStringLiteral("first.last")).ok());
-        QVERIFY(!Target::checkUser(QStringLiteral("root;id")).ok());
-        QVERIFY(!Target::checkUser(QStringLiteral("a b")).ok());
-        QVERIFY(!Target::checkUser(QStringLiteral("-oProxyCommand=x")).ok());
-        QVERIFY(!Target::checkUser(QStringLiteral("u@h")).ok());
+        QVERIFY(SshAddress::checkUser(QString()).ok());
+        QVERIFY(SshAddress::checkUser(QStringLiteral("ubuntu")).ok());
+        QVERIFY(SshAddress::checkUser(QStringLiteral("first.last")).ok());
+        QVERIFY(!SshAddress::checkUser(QStringLiteral("root;id")).ok());
+        QVERIFY(!SshAddress::checkUser(QStringLiteral("a b")).ok());
+        QVERIFY(!SshAddress::checkUser(QStringLiteral("-oProxyCommand=x")).ok());
+        QVERIFY(!SshAddress::checkUser(QStringLiteral("u@h")).ok());
     }
 
     void keyFileAuthNeedsAKey()

@@ -1,0 +1,130 @@
+#include "core/deploy/vm/VmDeploymentSetup.h"
+
+#include "core/inventory/SecretStore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace aio {
+
+namespace {
+QString keyName(SecretKind kind)
+{
+    return kind == SecretKind::SandboxApiKey ? VmDeploymentSetup::tr("API key")
+                                             : VmDeploymentSetup::tr("JWT signing key");
+}
+
+// One key: empty when none is kept yet, an Error when it exists but cannot be read.
+Result<QString> readKey(SecretStore* store, const QUuid& targetId, SecretKind kind, const QString& file)
+{
+    if (!file.isEmpty()) {
+        QFile f(file);
+        if (!f.exists())
+            return QString(); // a first deployment: the key is made and written there
+        if (!f.open(QIODevice::ReadOnly))
+            return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot read %1.").arg(file), f.errorString());
+        return QString::fromUtf8(f.readAll()).trimmed()
+            + (kind == SecretKind::SandboxJwtPrivateKey ? QStringLiteral("\n") : QString());
+    }
+    if (!store)
+        return QString();
+    Result<QString> stored = store->readBlocking(targetId, kind);
+    if (!stored && stored.error().kind == ErrorKind::NotFound)
+        return QString();
+    if (!stored) {
+        Error e = stored.error();
+        e.message = VmDeploymentSetup::tr("The keychain could not be read, so the sandbox's %1 from earlier "
+                                          "deployments is unknown; a new one would lock out every client that holds "
+                                          "the old one. (%2)")
+                        .arg(keyName(kind), e.message);
+        e.nextStep = VmDeploymentSetup::tr("Unlock or start the keychain first.");
+        return e;
+    }
+    return stored;
+}
+
+Status writePrivateFile(const QString& path, const QByteArray& content)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot write %1.").arg(path), f.errorString());
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    f.write(content);
+    if (!f.commit())
+        return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot write %1.").arg(path), f.errorString());
+    return {};
+}
+} // namespace
+
+QString VmDeploymentSetup::answersPath(const QString& dataDirectory, const QUuid& targetId)
+{
+    return dataDirectory + QStringLiteral("/deploy/") + targetId.toString(QUuid::WithoutBraces)
+        + QStringLiteral(".answers.json");
+}
+
+std::optional<Result<VmDeployAnswers>> VmDeploymentSetup::loadAnswers(const QString& dataDirectory,
+                                                                      const QUuid& targetId)
+{
+    const QString path = answersPath(dataDirectory, targetId);
+    if (!QFile::exists(path))
+        return std::nullopt;
+    return VmDeployAnswers::load(path);
+}
+
+Status VmDeploymentSetup::saveAnswers(const QString& dataDirectory, const QUuid& targetId,
+                                      const VmDeployAnswers& answers)
+{
+    const QString path = answersPath(dataDirectory, targetId);
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+        return Error(ErrorKind::Io, tr("Could not create the folder for the answers."), QFileInfo(path).absolutePath());
+    return answers.save(path);
+}
+
+VmDeploymentSetup::Keys VmDeploymentSetup::readKeys(SecretStore* store, const QUuid& targetId,
+                                                    const VmDeployAnswers& answers, const KeyFiles& files)
+{
+    Keys keys;
+    if (answers.sandboxJwt) {
+        Result<QString> jwt = readKey(store, targetId, SecretKind::SandboxJwtPrivateKey, files.jwtPrivateKey);
+        if (jwt)
+            keys.secrets.jwtPrivateKeyPem = jwt->toUtf8();
+        else
+            keys.unreadable = jwt.error();
+    }
+    if (answers.sandboxApiKey) {
+        Result<QString> api = readKey(store, targetId, SecretKind::SandboxApiKey, files.apiKey);
+        if (api)
+            keys.secrets.apiKey = *api;
+        else if (!keys.unreadable)
+            keys.unreadable = api.error();
+    }
+    return keys;
+}
+
+VmDeployment VmDeploymentSetup::assemble(const Target& target, const VmDeployAnswers& answers,
+                                         const VmDeploySecrets& secrets, SecretStore* store, const KeyFiles& files,
+                                         bool dryRun)
+{
+    VmDeployment d;
+    d.answers = answers;
+    d.secrets = secrets;
+    d.vmAddress = target.vm.host;
+    const QUuid id = target.id;
+    d.saveSecret = [store, id, files, dryRun](SecretKind kind, const QByteArray& value) -> Status {
+        if (dryRun)
+            return {};
+        const QString& file = kind == SecretKind::SandboxApiKey ? files.apiKey : files.jwtPrivateKey;
+        if (!file.isEmpty())
+            return writePrivateFile(file, value);
+        if (!store)
+            return Error(ErrorKind::KeychainUnavailable,
+                         tr("No keychain: the sandbox's %1 is not kept.").arg(keyName(kind)), {},
+                         tr("Start a keychain (a Secret Service such as GNOME Keyring or KWallet) and deploy again."));
+        return store->writeBlocking(id, kind, QString::fromUtf8(value));
+    };
+    return d;
+}
+
+} // namespace aio

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/deploy/vm/VmDeployment.h"
+#include "core/inventory/Target.h"
+
+#include <QCoreApplication>
+#include <QString>
+#include <QUuid>
+
+#include <optional>
+
+namespace aio {
+
+class SecretStore;
+
+// Everything a VM deployment needs besides its plan, gathered one way for the wizard and the CLI:
+// the answers saved for the target, the sandbox's keys from where they are kept, and where keys
+// made during the deployment go. Blocking: call it from a worker thread or the CLI, never the GUI
+// thread.
+class VmDeploymentSetup
+{
+    Q_DECLARE_TR_FUNCTIONS(aio::VmDeploymentSetup)
+
+public:
+    // Where the sandbox's keys are kept: a file the admin named (the CLI's --jwt-key-file and
+    // --api-key-file, for hosts without a keychain), else the target's keychain entries.
+    struct KeyFiles
+    {
+        QString jwtPrivateKey;
+        QString apiKey;
+    };
+
+    // <data>/deploy/<target id>.answers.json: the answers last used for the target.
+    static QString answersPath(const QString& dataDirectory, const QUuid& targetId);
+    // nullopt when none are saved (the target was never deployed from this workstation); an Error
+    // when the saved file cannot be read or is not valid.
+    static std::optional<Result<VmDeployAnswers>> loadAnswers(const QString& dataDirectory, const QUuid& targetId);
+    static Status saveAnswers(const QString& dataDirectory, const QUuid& targetId, const VmDeployAnswers& answers);
+
+    struct Keys
+    {
+        VmDeploySecrets secrets; // what was found; an empty key is made by the plan builder
+        // Set when a key the answers need could not be read (a locked or broken keychain, an
+        // unreadable file): a new key would lock out every client that holds the old one, so the
+        // caller must not go on without the admin's word.
+        std::optional<Error> unreadable;
+    };
+    // The sandbox keys the answers need (JWT signing key, API key). A key that is not stored yet
+    // is a first deployment and comes back empty. `store` may be null (no keychain).
+    static Keys readKeys(SecretStore* store, const QUuid& targetId, const VmDeployAnswers& answers,
+                         const KeyFiles& files = {});
+
+    // The deployment to `target`: the answers, the keys, the VM's address, and a saver that keeps
+    // new keys where readKeys looks for them (nothing is kept on a dry run). The caller adds how
+    // to open a second connection (reconnect) and any extra trusted CAs.
+    static VmDeployment assemble(const Target& target, const VmDeployAnswers& answers, const VmDeploySecrets& secrets,
+                                 SecretStore* store, const KeyFiles& files = {}, bool dryRun = false);
+};
+
+} // namespace aio
