@@ -80,7 +80,6 @@ QString connectionText(const Target& t)
     return text + TargetsCommand::tr(" in %1").arg(t.cluster.kubeconfigPath);
 }
 
-
 QString TargetsCommand::help() const
 {
     return tr("Usage:\n"
