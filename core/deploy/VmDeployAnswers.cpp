@@ -488,6 +488,14 @@ Status VmDeployAnswers::validate() const
                            tr("Add your workstation's address range, or you would be locked out."));
         if (firewallAutoRevertSeconds < 10 || firewallAutoRevertSeconds > 600)
             return invalid(tr("The firewall auto-revert time must be between 10 and 600 seconds."));
+        for (quint16 p : firewallKeepOpen) {
+            if (p == 0)
+                return invalid(tr("A port to keep open must be between 1 and 65535."));
+            if (p == 8080)
+                return invalid(tr("Port 8080 cannot be kept open: it is the sandbox's own port, which must only be "
+                                  "reached through nginx."),
+                               tr("Remove 8080 from the ports to keep open."));
+        }
     }
     return {};
 }
@@ -768,7 +776,8 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     // firewall
     const QJsonObject fw = root.value(QStringLiteral("firewall")).toObject();
     const QString fwField = QStringLiteral("firewall.");
-    if (Status s = onlyKeys(fw, QStringLiteral("firewall"), {"tool", "adminSshCidrs", "autoRevertSeconds"}); !s)
+    if (Status s = onlyKeys(fw, QStringLiteral("firewall"), {"tool", "adminSshCidrs", "autoRevertSeconds", "keepOpen"});
+        !s)
         return s.error();
     Result<QString> tool = stringField(fw, QStringLiteral("tool"), fwField, QStringLiteral("none"));
     if (!tool)
@@ -790,6 +799,20 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
         if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
             return invalid(tr("Answers, field \"firewall.autoRevertSeconds\" must be a whole number."));
         a.firewallAutoRevertSeconds = v.toInt();
+    }
+    if (fw.contains(QStringLiteral("keepOpen"))) {
+        const QJsonValue v = fw.value(QStringLiteral("keepOpen"));
+        if (!v.isArray())
+            return invalid(tr("Answers, field \"firewall.keepOpen\" must be a list of port numbers."));
+        for (const QJsonValue& port : v.toArray()) {
+            const double n = port.toDouble(-1);
+            if (!port.isDouble() || n != std::floor(n) || n < 1 || n > 65535)
+                return invalid(
+                    tr("Answers, field \"firewall.keepOpen\" holds %1, which is not a port number (1 to 65535).")
+                        .arg(QString::fromUtf8(QJsonDocument(QJsonArray{port}).toJson(QJsonDocument::Compact))));
+            if (!a.firewallKeepOpen.contains(quint16(n)))
+                a.firewallKeepOpen << quint16(n);
+        }
     }
 
     Result<bool> install = boolField(root, QStringLiteral("installMissing"), {}, a.installMissing);
@@ -816,6 +839,16 @@ Result<VmDeployAnswers> VmDeployAnswers::load(const QString& filePath)
                      error.errorString(), tr("See docs/deploy-answers.md for the format and an example."));
     return fromJson(doc.object());
 }
+
+namespace {
+QJsonArray portsToJson(const QList<quint16>& ports)
+{
+    QJsonArray out;
+    for (quint16 p : ports)
+        out << int(p);
+    return out;
+}
+} // namespace
 
 QJsonObject VmDeployAnswers::toJson() const
 {
@@ -870,7 +903,8 @@ QJsonObject VmDeployAnswers::toJson() const
     root.insert(QStringLiteral("firewall"),
                 QJsonObject{{QStringLiteral("tool"), firewallToolName(firewallTool)},
                             {QStringLiteral("adminSshCidrs"), cidrsToJson(adminSshCidrs)},
-                            {QStringLiteral("autoRevertSeconds"), firewallAutoRevertSeconds}});
+                            {QStringLiteral("autoRevertSeconds"), firewallAutoRevertSeconds},
+                            {QStringLiteral("keepOpen"), portsToJson(firewallKeepOpen)}});
     root.insert(QStringLiteral("installMissing"), installMissing);
     return root;
 }

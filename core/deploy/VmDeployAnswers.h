@@ -82,6 +82,7 @@ public:
     FirewallTool firewallTool = FirewallTool::None;
     QList<Cidr> adminSshCidrs; // SSH allowed only from these
     int firewallAutoRevertSeconds = 60; // reverted unless confirmed in time (10…600)
+    QList<quint16> firewallKeepOpen; // TCP ports that stay open to anyone (besides 80, 443 and SSH)
 
     // --- preflight
     bool installMissing = false; // install docker/nginx with apt when missing

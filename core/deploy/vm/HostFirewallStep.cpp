@@ -1,5 +1,7 @@
 #include "core/deploy/vm/HostFirewallStep.h"
 
+#include "core/deploy/vm/Listeners.h"
+
 #include "core/common/ShellQuote.h"
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/vm/PreflightStep.h"
@@ -55,13 +57,45 @@ QString ufwDisplay(const QStringList& args)
     return ufw(args).displayText();
 }
 
-// What every firewall preview ends with: the connection kept open, and the cloud's part by hand.
-void addClosingNotes(StepPreview& p, const QString& client, const VmDeployAnswers& answers)
+// What every firewall preview ends with: the services it cuts off, the connection kept open, and
+// the cloud's part by hand.
+void addClosingNotes(StepPreview& p, const StepState& state, const QString& client, const VmDeployAnswers& answers)
 {
+    const QStringList cutOff = stringList(state.facts.value(QStringLiteral("cutOffListeners")));
+    if (!cutOff.isEmpty()) {
+        p.notes << HostFirewallStep::tr("These services listen on addresses reachable from outside and will no longer "
+                                        "be reachable through this firewall (TCP port, program, address):");
+        for (const QString& line : cutOff)
+            p.notes << QStringLiteral("  ") + line;
+        p.notes << HostFirewallStep::tr("To keep one reachable, add its port to the ports to keep open "
+                                        "(firewall.keepOpen).");
+    }
     p.notes << HostFirewallStep::tr("SSH stays open for this connection's address %1.").arg(client);
     p.notes << HostFirewallStep::tr("Cloud security group, to check by hand:");
     for (const QString& line : HostFirewallStep::securityGroupChecklist(answers))
         p.notes << QStringLiteral("  ") + line;
+}
+
+// /etc/nftables.conf, which the distribution's nftables service loads at boot, with our file
+// included at its end (where the file does not exist yet: a new one that only includes ours).
+QByteArray withBootInclude(const FileSnapshot& bootConfig)
+{
+    const QByteArray line = HostFirewallStep::bootIncludeLine().toUtf8();
+    if (!bootConfig.exists || bootConfig.content.isEmpty())
+        return "#!/usr/sbin/nft -f\n\n" + line + '\n';
+    if (bootConfig.content.split('\n').contains(line))
+        return bootConfig.content;
+    QByteArray out = bootConfig.content;
+    if (!out.endsWith('\n'))
+        out += '\n';
+    return out + "\n# AIO Sandbox Manager: the sandbox's host firewall, also at boot\n" + line + '\n';
+}
+
+RemoteCommand enableAtBoot()
+{
+    return RemoteCommand::args(
+               {QStringLiteral("systemctl"), QStringLiteral("enable"), QStringLiteral("nftables.service")})
+        .asRoot();
 }
 
 // The confirmation as the preview shows it: cancelling the revert job over a new connection.
@@ -93,6 +127,33 @@ QString HostFirewallStep::revertPath()
 QString HostFirewallStep::revertPidPath()
 {
     return QStringLiteral("/run/aio-sandbox-firewall-revert.pid");
+}
+
+QString HostFirewallStep::bootConfigPath()
+{
+    return QStringLiteral("/etc/nftables.conf");
+}
+
+QString HostFirewallStep::bootIncludeLine()
+{
+    return QStringLiteral("include \"%1\"").arg(rulesPath());
+}
+
+Status HostFirewallStep::readListeners(PlanContext& context, StepState& state, const FirewallRules& rules) const
+{
+    Result<CommandOutcome> ss = context.run(
+        RemoteCommand::args({QStringLiteral("ss"), QStringLiteral("-H"), QStringLiteral("-ltnp")}).asRoot());
+    if (!ss)
+        return ss.error();
+    QList<quint16> allowed = rules.openPorts + rules.keptPorts;
+    allowed << rules.sshPort;
+    QJsonArray cutOff;
+    if (ss->succeeded()) {
+        for (const QString& line : Listeners::cutOff(Listeners::parse(ss->stdoutData), allowed))
+            cutOff << line;
+    }
+    state.facts.insert(QStringLiteral("cutOffListeners"), cutOff);
+    return {};
 }
 
 QString HostFirewallStep::scheduleRevertScript(int seconds)
@@ -144,6 +205,7 @@ FirewallRules HostFirewallStep::rulesFor(const QString& sshClient, quint16 sshPo
     rules.sshAllowed = m_deployment->answers.adminSshCidrs;
     rules.sshClient = QHostAddress(sshClient);
     rules.sshPort = sshPort;
+    rules.keptPorts = m_deployment->answers.firewallKeepOpen;
     return rules;
 }
 
@@ -159,6 +221,8 @@ Result<StepState> HostFirewallStep::detect(PlanContext& context)
     QString client;
     quint16 sshPort = 0;
     if (const Status s = readSshConnection(context, &client, &sshPort); !s)
+        return s.error();
+    if (const Status s = readListeners(context, state, rulesFor(client, sshPort)); !s)
         return s.error();
     if (a.firewallTool == VmDeployAnswers::FirewallTool::Ufw)
         return detectUfw(context, std::move(state), client, sshPort);
@@ -176,7 +240,15 @@ Result<StepState> HostFirewallStep::detect(PlanContext& context)
         = context.run(RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-s"), revertPidPath()}).asRoot());
     if (!pending)
         return pending.error();
-    state.files << *rules << *revert;
+    Result<FileSnapshot> boot = context.readFile(bootConfigPath(), true);
+    if (!boot)
+        return boot.error();
+    Result<CommandOutcome> systemd = context.run(
+        RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-d"), QStringLiteral("/run/systemd/system")}));
+    if (!systemd)
+        return systemd.error();
+    state.facts.insert(QStringLiteral("systemd"), systemd->succeeded());
+    state.files << *rules << *revert << *boot;
     const QString desired = NftRuleset::render(rulesFor(client, sshPort));
     state.facts.insert(QStringLiteral("sshClient"), client);
     state.facts.insert(QStringLiteral("sshPort"), int(sshPort));
@@ -184,8 +256,8 @@ Result<StepState> HostFirewallStep::detect(PlanContext& context)
     state.facts.insert(QStringLiteral("previousTable"),
                        table->succeeded() ? QString::fromUtf8(table->stdoutData) : QString());
     state.facts.insert(QStringLiteral("revertPending"), pending->succeeded());
-    state.alreadyDone
-        = table->succeeded() && rules->exists && rules->content == desired.toUtf8() && !pending->succeeded();
+    state.alreadyDone = table->succeeded() && rules->exists && rules->content == desired.toUtf8()
+        && !pending->succeeded() && withBootInclude(*boot) == boot->content;
     state.summary = table->succeeded()
         ? (state.alreadyDone ? tr("Our nftables rules are in place.") : tr("Our nftables table exists but differs."))
         : tr("No nftables rules of ours yet.");
@@ -211,8 +283,17 @@ Result<StepPreview> HostFirewallStep::preview(PlanContext& context, const StepSt
         p.notes << tr("Unless a new SSH connection confirms within %1 seconds, the VM restores the previous rules by "
                       "itself.")
                        .arg(a.firewallAutoRevertSeconds);
+        // Only once confirmed: the rules also load at boot.
+        const FileSnapshot* boot = state.file(bootConfigPath());
+        if (boot && withBootInclude(*boot) != boot->content)
+            p.fileChanges << FileChange::write(*boot, withBootInclude(*boot), 0755);
+        if (state.facts.value(QStringLiteral("systemd")).toBool())
+            p.commands << enableAtBoot().displayText();
+        p.notes << tr("Once confirmed, the rules also load at boot: %1 (read by the distribution's nftables service) "
+                      "includes %2.")
+                       .arg(bootConfigPath(), rulesPath());
     }
-    addClosingNotes(p, client, a);
+    addClosingNotes(p, state, client, a);
     return p;
 }
 
@@ -249,8 +330,17 @@ Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
     RemoteFileAttributes attrs;
     attrs.sudo = true;
     attrs.mode = 0600;
-    if (const Status w = context.writeFile(revertPath(), revert, attrs); !w)
-        return w;
+    // A revert still pending from an unconfirmed earlier run holds the rules from before any of
+    // our changes: its job is stopped (not orphaned) and its file kept (not overwritten with the
+    // unconfirmed table); the job scheduled below restores that same file.
+    const bool pending = state.facts.value(QStringLiteral("revertPending")).toBool();
+    const FileSnapshot* saved = state.file(revertPath());
+    if (pending)
+        (void)context.run(RemoteCommand::shell(cancelRevertScript()).asRoot()); // it may just have run
+    if (!(pending && saved && saved->exists)) {
+        if (const Status w = context.writeFile(revertPath(), revert, attrs); !w)
+            return w;
+    }
     if (const Status w = context.writeFile(rulesPath(), desired, attrs); !w)
         return w;
     Result<CommandOutcome> check = context.runChecked(nft({QStringLiteral("-c"), QStringLiteral("-f"), rulesPath()}),
@@ -269,7 +359,23 @@ Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
         return undo ? load.error() : undo.error();
     }
 
-    return confirmOrRevert(context, [this](PlanContext& c) { return revertNow(c); });
+    if (const Status confirmed = confirmOrRevert(context, [this](PlanContext& c) { return revertNow(c); }); !confirmed)
+        return confirmed;
+    // Confirmed: from now on the rules also load at boot.
+    const FileSnapshot* boot = state.file(bootConfigPath());
+    if (boot && withBootInclude(*boot) != boot->content) {
+        RemoteFileAttributes bootAttrs;
+        bootAttrs.sudo = true;
+        bootAttrs.mode = boot->exists ? boot->mode : 0755;
+        if (const Status w = context.writeFile(bootConfigPath(), withBootInclude(*boot), bootAttrs); !w)
+            return w;
+    }
+    if (state.facts.value(QStringLiteral("systemd")).toBool()) {
+        Result<CommandOutcome> enabled = context.runChecked(enableAtBoot(), tr("Loading the rules at boot"));
+        if (!enabled)
+            return enabled.error();
+    }
+    return {};
 }
 
 Status HostFirewallStep::confirmOrRevert(PlanContext& context, const std::function<Status(PlanContext&)>& undoNow)
@@ -336,6 +442,21 @@ Result<VerifyReport> HostFirewallStep::verify(PlanContext& context)
         return pending.error();
     report.add(tr("no automatic revert pending"), !pending->succeeded(),
                pending->succeeded() ? tr("%1 exists").arg(revertPidPath()) : tr("confirmed"));
+    report.add(tr("everything else is dropped"), listed.contains(QLatin1String("policy drop")),
+               listed.contains(QLatin1String("policy drop")) ? QStringLiteral("policy drop")
+                                                             : tr("the input chain does not drop by default"));
+    // What the distribution loads at boot holds our rules and is valid as a whole.
+    Result<FileSnapshot> boot = context.readFile(bootConfigPath(), true);
+    if (!boot)
+        return boot.error();
+    const bool included = boot->exists && boot->content.split('\n').contains(bootIncludeLine().toUtf8());
+    Result<CommandOutcome> bootCheck = context.run(nft({QStringLiteral("-c"), QStringLiteral("-f"), bootConfigPath()}));
+    if (!bootCheck)
+        return bootCheck.error();
+    report.add(tr("loaded at boot"), included && bootCheck->succeeded(),
+               !included                    ? tr("%1 does not include %2").arg(bootConfigPath(), rulesPath())
+                   : bootCheck->succeeded() ? tr("%1 includes %2; nft -c accepts it").arg(bootConfigPath(), rulesPath())
+                                            : QString::fromUtf8(bootCheck->stderrData).trimmed());
     return report;
 }
 
@@ -470,7 +591,7 @@ Result<StepPreview> HostFirewallStep::previewUfw(const StepState& state)
                        .arg(UfwRules::backupDir())
                        .arg(a.firewallAutoRevertSeconds);
     }
-    addClosingNotes(p, client, a);
+    addClosingNotes(p, state, client, a);
     return p;
 }
 

@@ -35,6 +35,8 @@ public:
     static QString rulesPath(); // /etc/aio-sandbox/firewall.nft
     static QString revertPath(); // /var/lib/aio-sandbox/firewall.revert.nft
     static QString revertPidPath(); // /run/aio-sandbox-firewall-revert.pid
+    static QString bootConfigPath(); // /etc/nftables.conf, loaded at boot by the nftables service
+    static QString bootIncludeLine(); // include "/etc/aio-sandbox/firewall.nft"
     // The detached revert job; prints its process group id. The first form restores the nftables
     // rules (revertPath()); the second runs `revertCommand` (a script of ours, already quoted).
     static QString scheduleRevertScript(int seconds);
@@ -45,6 +47,8 @@ public:
 
 private:
     FirewallRules rulesFor(const QString& sshClient, quint16 sshPort) const;
+    // Records in state which listeners the rules would cut off from outside (`ss -ltnp`).
+    Status readListeners(PlanContext& context, StepState& state, const FirewallRules& rules) const;
     Status revertNow(PlanContext& context);
     // After the change: a NEW connection cancels the revert job, else `undo` runs now.
     Status confirmOrRevert(PlanContext& context, const std::function<Status(PlanContext&)>& undo);

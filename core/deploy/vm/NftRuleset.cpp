@@ -18,11 +18,20 @@ QString NftRuleset::render(const FirewallRules& rules)
     // Declaring then deleting makes the replacement work whether or not the table exists.
     lines << QStringLiteral("table %1").arg(table) << QStringLiteral("delete table %1").arg(table)
           << QStringLiteral("table %1 {").arg(table) << QStringLiteral("    chain input {")
-          << QStringLiteral("        type filter hook input priority filter; policy accept;")
+          << QStringLiteral("        type filter hook input priority filter; policy drop;")
           << QStringLiteral("        iif \"lo\" accept")
-          << QStringLiteral("        ct state established,related accept");
+          << QStringLiteral("        ct state established,related accept")
+          << QStringLiteral("        ct state invalid drop")
+          // Path MTU discovery, ping and IPv6 neighbour discovery; DHCP lease renewals.
+          << QStringLiteral("        meta l4proto { icmp, icmpv6 } accept")
+          << QStringLiteral("        udp dport { 68, 546 } accept");
+    QList<quint16> ports = rules.openPorts;
+    for (quint16 p : rules.keptPorts) {
+        if (!ports.contains(p) && p != rules.sshPort && !rules.droppedPorts.contains(p))
+            ports << p;
+    }
     QStringList open;
-    for (quint16 p : rules.openPorts)
+    for (quint16 p : ports)
         open << QString::number(p);
     if (!open.isEmpty())
         lines << QStringLiteral("        tcp dport { %1 } accept").arg(open.join(QStringLiteral(", ")));

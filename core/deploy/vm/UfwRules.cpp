@@ -102,6 +102,12 @@ Result<QList<QStringList>> UfwRules::rules(const FirewallRules& rules)
     for (quint16 p : rules.openPorts)
         out << QStringList{QStringLiteral("allow"), QString::number(p) + QStringLiteral("/tcp"),
                            QStringLiteral("comment"), commentPrefix() + QStringLiteral("web")};
+    for (quint16 p : rules.keptPorts) {
+        if (rules.openPorts.contains(p) || p == rules.sshPort || rules.droppedPorts.contains(p))
+            continue;
+        out << QStringList{QStringLiteral("allow"), QString::number(p) + QStringLiteral("/tcp"),
+                           QStringLiteral("comment"), commentPrefix() + QStringLiteral("kept open")};
+    }
     for (quint16 p : rules.droppedPorts)
         out << QStringList{QStringLiteral("deny"), QString::number(p) + QStringLiteral("/tcp"),
                            QStringLiteral("comment"),

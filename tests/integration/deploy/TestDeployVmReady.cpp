@@ -3,6 +3,7 @@
 // then checks from this workstation like a browser, a second run that changes nothing, and a step
 // made to fail (a "certificate" nginx cannot load) that rolls back while the old site serves on.
 #include "DeployTestbed.h"
+#include "common/WaitUntil.h"
 
 #include "core/crypto/JwtSigner.h"
 #include "core/net/HttpsProbe.h"
@@ -14,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace aio;
@@ -34,7 +36,9 @@ private slots:
     void ticketOpensNoVncWithItsFiles();
     void authenticatedRequestAndWebSocketUpgradeWork();
     void port8080IsClosedFromOutside();
+    void onlyWebAndAdminSshGetInEvenAfterAReboot();
     void secondRunChangesNothing();
+    void rerunDuringAPendingRevertKeepsTheOriginalRules();
     void failingStepRollsBackAndPreviousSiteServes();
     void everyAcceptedAuthCombinationWorksThroughNginx_data();
     void everyAcceptedAuthCombinationWorksThroughNginx();
@@ -122,6 +126,8 @@ void TestDeployVmReady::resetVm()
              "kill $(cat /run/aio-test-sso.pid 2>/dev/null) 2>/dev/null; "
              "rm -f /etc/nginx/aio-sandbox-upstream-key.conf /run/aio-test-sso.pid /run/aio-test-sso.log; "
              "nft delete table inet aio_sandbox 2>/dev/null; "
+             "sed -i '\\#/etc/aio-sandbox/firewall.nft#d; /^# AIO Sandbox Manager: the sandbox/d' /etc/nftables.conf; "
+             "kill $(cat /run/aio-test-listener.pid 2>/dev/null) 2>/dev/null; rm -f /run/aio-test-listener.pid; "
              "docker rm -f aio-sandbox aio-sandbox-previous >/dev/null 2>&1; "
              "rm -f /etc/nginx/conf.d/aio-sandbox.conf /etc/nginx/conf.d/aio-sandbox-map.conf "
              "/etc/nginx/aio-sandbox.htpasswd /run/aio-sandbox-firewall-revert.pid; "
@@ -353,6 +359,63 @@ void TestDeployVmReady::port8080IsClosedFromOutside()
     QVERIFY2(out.trimmed() != QLatin1String("000"), qPrintable(out));
 }
 
+// The host firewall drops what it does not name: a service the admin left listening on every
+// address is cut off (no answer, not refused), and the rules come back from what the
+// distribution loads at boot.
+void TestDeployVmReady::onlyWebAndAdminSshGetInEvenAfterAReboot()
+{
+    const QString vm = QStringLiteral("vm-ready");
+    const HostName address = m_tb.vmAddress(QStringLiteral("VM_READY"));
+    QString out;
+    QCOMPARE(m_tb.vmExec(vm,
+                         {QStringLiteral("sh"), QStringLiteral("-c"),
+                          QStringLiteral("setsid nc -lk 5555 </dev/null >/dev/null 2>&1 & echo $! > "
+                                         "/run/aio-test-listener.pid")},
+                         &out),
+             0);
+    auto stop = qScopeGuard([&] {
+        QString ignored;
+        m_tb.vmExec(
+            vm,
+            {QStringLiteral("sh"), QStringLiteral("-c"),
+             QStringLiteral("kill $(cat /run/aio-test-listener.pid) 2>/dev/null; rm -f /run/aio-test-listener.pid")},
+            &ignored);
+    });
+    QVERIFY(aio::test::waitUntil(
+        [&] {
+            QString listening;
+            m_tb.vmExec(vm,
+                        {QStringLiteral("ss"), QStringLiteral("-H"), QStringLiteral("-ltn"), QStringLiteral("sport"),
+                         QStringLiteral("="), QStringLiteral(":5555")},
+                        &listening);
+            return !listening.trimmed().isEmpty();
+        },
+        10'000));
+    const auto reachable = [&] {
+        const PortProbeResult service = PortProbe::run(address, Port(5555), 2000);
+        QVERIFY2(service.state == PortState::Filtered, qPrintable(service.evidence()));
+        const PortProbeResult web = PortProbe::run(address, Port(443), 3000);
+        QVERIFY2(web.state == PortState::Open, qPrintable(web.evidence()));
+    };
+    reachable();
+    if (QTest::currentTestFailed())
+        return;
+
+    // A reboot, as far as the firewall can tell: our table is gone, then the distribution's boot
+    // file is loaded. (Without its "flush ruleset": that would also take the container engine's
+    // own rules, which only a restart of the engine brings back, as it would at a real boot.)
+    QCOMPARE(m_tb.vmExec(vm,
+                         {QStringLiteral("sh"), QStringLiteral("-c"),
+                          QStringLiteral("nft delete table inet aio_sandbox && ! nft list table inet aio_sandbox "
+                                         ">/dev/null 2>&1 && sed '/^flush ruleset/d' /etc/nftables.conf > "
+                                         "/run/aio-boot.nft && nft -f /run/aio-boot.nft && rm -f /run/aio-boot.nft && "
+                                         "nft list table inet aio_sandbox")},
+                         &out),
+             0);
+    QVERIFY2(out.contains(QStringLiteral("policy drop")), qPrintable(out));
+    reachable();
+}
+
 void TestDeployVmReady::secondRunChangesNothing()
 {
     QString before;
@@ -373,6 +436,47 @@ void TestDeployVmReady::secondRunChangesNothing()
                          &after),
              0);
     QCOMPARE(after, before);
+}
+
+// An earlier run left its firewall unconfirmed: its revert job still waits, holding the rules from
+// before any deployment. A new run must stop that job (not orphan it, where it would later restore
+// over the new rules) and keep its saved rules (not replace them with the unconfirmed table).
+void TestDeployVmReady::rerunDuringAPendingRevertKeepsTheOriginalRules()
+{
+    const QString vm = QStringLiteral("vm-ready");
+    QString out;
+    QCOMPARE(
+        m_tb.vmExec(vm,
+                    {QStringLiteral("sh"), QStringLiteral("-c"),
+                     QStringLiteral(
+                         "set -e; cp /var/lib/aio-sandbox/firewall.revert.nft /run/aio-test-revert.keep; "
+                         "printf '# the rules from before any deployment\\n' >> "
+                         "/var/lib/aio-sandbox/firewall.revert.nft; "
+                         "setsid sh -c 'sleep 600; nft -f /var/lib/aio-sandbox/firewall.revert.nft; "
+                         "rm -f /run/aio-sandbox-firewall-revert.pid' </dev/null >/dev/null 2>&1 & "
+                         "echo $! > /run/aio-sandbox-firewall-revert.pid; cat /run/aio-sandbox-firewall-revert.pid")},
+                    &out),
+        0);
+    const QString firstJob = out.trimmed();
+    QVERIFY2(firstJob.toInt() > 1, qPrintable(out));
+
+    const CliRun r = m_tb.cli(deployArgs(m_answersPath));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("Host firewall: applied")), qPrintable(r.output));
+
+    QCOMPARE(
+        m_tb.vmExec(vm,
+                    {QStringLiteral("sh"), QStringLiteral("-c"),
+                     QStringLiteral("if kill -0 %1 2>/dev/null; then echo first-job-alive; fi; "
+                                    "test -e /run/aio-sandbox-firewall-revert.pid && echo job-pending; "
+                                    "grep -c 'from before any deployment' /var/lib/aio-sandbox/firewall.revert.nft; "
+                                    "mv /run/aio-test-revert.keep /var/lib/aio-sandbox/firewall.revert.nft")
+                         .arg(firstJob)},
+                    &out),
+        0);
+    QVERIFY2(!out.contains(QStringLiteral("first-job-alive")), qPrintable(out));
+    QVERIFY2(!out.contains(QStringLiteral("job-pending")), qPrintable(out));
+    QVERIFY2(out.trimmed().endsWith(QLatin1Char('1')), qPrintable(out)); // the saved rules are untouched
 }
 
 void TestDeployVmReady::failingStepRollsBackAndPreviousSiteServes()

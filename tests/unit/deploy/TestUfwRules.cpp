@@ -47,7 +47,9 @@ FirewallRules TestUfwRules::sample()
 
 void TestUfwRules::rendersClientFirstThenCidrsPortsAndDeny()
 {
-    Result<QList<QStringList>> rules = UfwRules::rules(sample());
+    FirewallRules input = sample();
+    input.keptPorts = {5432, 443, 2222, 8080}; // only 5432 is new; SSH and 8080 keep their own rules
+    Result<QList<QStringList>> rules = UfwRules::rules(input);
     QVERIFY(rules.ok());
     QStringList lines;
     for (const QStringList& r : *rules)
@@ -58,6 +60,7 @@ void TestUfwRules::rendersClientFirstThenCidrsPortsAndDeny()
         QStringLiteral("allow|from|203.0.113.7|to|any|port|2222|proto|tcp|comment|aio: admin SSH"),
         QStringLiteral("allow|80/tcp|comment|aio: web"),
         QStringLiteral("allow|443/tcp|comment|aio: web"),
+        QStringLiteral("allow|5432/tcp|comment|aio: kept open"),
         QStringLiteral("deny|8080/tcp|comment|aio: sandbox port, only through nginx"),
     };
     QCOMPARE(lines, expected);

@@ -45,7 +45,10 @@ private slots:
         o.insert("edge", QJsonObject{{"allow", QJsonArray{"198.18.0.0/24"}}, {"basicAuthUser", "admin"}});
         o.insert("sandboxAuth", QJsonObject{{"jwt", true}, {"apiKey", true}});
         o.insert("firewall",
-                 QJsonObject{{"tool", "ufw"}, {"adminSshCidrs", QJsonArray{"198.18.0.1"}}, {"autoRevertSeconds", 90}});
+                 QJsonObject{{"tool", "ufw"},
+                             {"adminSshCidrs", QJsonArray{"198.18.0.1"}},
+                             {"autoRevertSeconds", 90},
+                             {"keepOpen", QJsonArray{5432, 9000, 5432}}});
         o.insert("container",
                  QJsonObject{{"cpus", "1500m"}, {"memory", "3Gi"}, {"env", QJsonObject{{"DISPLAY_WIDTH", "1280"}}}});
         Result<VmDeployAnswers> a = VmDeployAnswers::fromJson(o);
@@ -59,6 +62,7 @@ private slots:
         QCOMPARE(b->cpuMillis, 1500);
         QCOMPARE(b->adminSshCidrs.at(0).toString(), QStringLiteral("198.18.0.1/32"));
         QCOMPARE(b->firewallAutoRevertSeconds, 90);
+        QCOMPARE(b->firewallKeepOpen, (QList<quint16>{5432, 9000}));
         QCOMPARE(b->acmeCaBundleLocalPath, QStringLiteral("/run/aio-testbed/pebble/pebble.minica.pem"));
     }
 
@@ -84,6 +88,15 @@ private slots:
                                       << "SANDBOX_API_KEY";
         QTest::newRow("tiny memory") << QByteArray(R"({"container":{"memory":"100m"}})") << "256m";
         QTest::newRow("newer version") << QByteArray(R"({"version":2})") << "version";
+        QTest::newRow("keeping 8080 open")
+            << QByteArray(R"({"firewall":{"tool":"nftables","adminSshCidrs":["198.18.0.0/24"],"keepOpen":[8080]}})")
+            << "8080";
+        QTest::newRow("a port that is not one")
+            << QByteArray(R"({"firewall":{"tool":"nftables","adminSshCidrs":["198.18.0.0/24"],"keepOpen":[70000]}})")
+            << "firewall.keepOpen";
+        QTest::newRow("ports as text") << QByteArray(
+            R"({"firewall":{"tool":"nftables","adminSshCidrs":["198.18.0.0/24"],"keepOpen":"5432"}})")
+                                       << "firewall.keepOpen";
     }
 
     void crossFieldRulesAreEnforced()
