@@ -306,10 +306,31 @@ QWidget* AnswersPage::edgeGroup()
                                     return VmDeployAnswers::checkAuthRequestUrl(QUrl(text, QUrl::StrictMode));
                                 });
     m_authRequestUrl->setPlaceholderText(tr("e.g. http://127.0.0.1:9091/api/verify (empty: none)"));
+    m_signInUrl = addField(QStringLiteral("signInUrl"), tr("SSO sign-in page"), [](const QString& text) -> Status {
+        if (text.isEmpty())
+            return {};
+        return VmDeployAnswers::checkAuthRequestUrl(QUrl(text, QUrl::StrictMode));
+    });
+    m_signInUrl->setPlaceholderText(tr("e.g. https://auth.example.com/oauth2/start (empty: refused browsers get 401)"));
+    m_signInUrl->setToolTip(
+        tr("With an SSO check: a browser the check refuses is sent here, with the page it asked for "
+           "in \"rd\"."));
+    m_hsts = new QComboBox(box);
+    name(m_hsts, "hsts", tr("HSTS"));
+    m_hsts->addItem(tr("On for ACME and existing certificates, off for the app's own CA"),
+                    int(VmDeployAnswers::Hsts::Auto));
+    m_hsts->addItem(tr("On (browsers refuse plain HTTP to this name for a year)"), int(VmDeployAnswers::Hsts::On));
+    m_hsts->addItem(tr("Off"), int(VmDeployAnswers::Hsts::Off));
     form->addRow(tr("IP allowlist:"), m_allowlist);
     form->addRow(tr("Basic auth user:"), m_basicAuthUser);
     form->addRow(tr("Basic auth password:"), m_basicAuthPassword);
     form->addRow(tr("SSO check:"), m_authRequestUrl);
+    form->addRow(tr("SSO sign-in page:"), m_signInUrl);
+    form->addRow(tr("HSTS:"), m_hsts);
+    connect(m_hsts, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_filling)
+            emit changed();
+    });
     connect(m_basicAuthPassword, &QLineEdit::textChanged, this, [this] {
         if (!m_filling)
             emit changed();
@@ -362,6 +383,14 @@ QWidget* AnswersPage::firewallGroup()
     form->addRow(tr("Tool:"), m_firewallTool);
     form->addRow(tr("SSH allowed from:"), m_adminCidrs);
     form->addRow(tr("Auto-revert after:"), m_autoRevert);
+    m_keepOpen = addField(QStringLiteral("firewallKeepOpen"), tr("Ports to keep open"), [](const QString& text) {
+        Result<QList<quint16>> ports = parsePorts(text);
+        return ports ? Status() : Status(ports.error());
+    });
+    m_keepOpen->setPlaceholderText(tr("TCP ports, e.g. 5432, 9000 (empty: only 80, 443 and SSH)"));
+    m_keepOpen->setToolTip(tr("Everything else is dropped. The step's preview lists the services that listen on "
+                              "outside addresses and would be cut off."));
+    form->addRow(tr("Keep open:"), m_keepOpen);
     connect(m_firewallTool, &QComboBox::currentIndexChanged, this, [this] {
         updateModes();
         if (!m_filling)
@@ -416,11 +445,14 @@ void AnswersPage::setAnswers(const VmDeployAnswers& a)
     m_allowlist->setText(joinCidrs(a.allowlist));
     m_basicAuthUser->setText(a.basicAuthUser);
     m_authRequestUrl->setText(a.authRequestUrl.toString());
+    m_signInUrl->setText(a.signInUrl.toString());
+    m_hsts->setCurrentIndex(m_hsts->findData(int(a.hsts)));
     m_sandboxJwt->setChecked(a.sandboxJwt);
     m_sandboxApiKey->setChecked(a.sandboxApiKey);
     m_firewallTool->setCurrentIndex(m_firewallTool->findData(int(a.firewallTool)));
     m_adminCidrs->setText(joinCidrs(a.adminSshCidrs));
     m_autoRevert->setValue(a.firewallAutoRevertSeconds);
+    m_keepOpen->setText(joinPorts(a.firewallKeepOpen));
     m_installMissing->setChecked(a.installMissing);
     m_filling = false;
     updateModes();
@@ -484,6 +516,9 @@ Result<VmDeployAnswers> AnswersPage::answers() const
         if (Status s = VmDeployAnswers::checkAuthRequestUrl(a.authRequestUrl); !s)
             return s.error();
     }
+    a.signInUrl
+        = m_signInUrl->text().trimmed().isEmpty() ? QUrl() : QUrl(m_signInUrl->text().trimmed(), QUrl::StrictMode);
+    a.hsts = VmDeployAnswers::Hsts(m_hsts->currentData().toInt());
     a.sandboxJwt = m_sandboxJwt->isChecked();
     a.sandboxApiKey = m_sandboxApiKey->isChecked();
     a.firewallTool = VmDeployAnswers::FirewallTool(m_firewallTool->currentData().toInt());
@@ -492,6 +527,10 @@ Result<VmDeployAnswers> AnswersPage::answers() const
         return admin.error();
     a.adminSshCidrs = *admin;
     a.firewallAutoRevertSeconds = m_autoRevert->value();
+    Result<QList<quint16>> keep = parsePorts(m_keepOpen->text());
+    if (!keep)
+        return keep.error();
+    a.firewallKeepOpen = *keep;
     a.installMissing = m_installMissing->isChecked();
     if (Status s = a.validate(); !s)
         return s.error();
@@ -536,6 +575,7 @@ void AnswersPage::updateModes()
     const bool firewall = m_firewallTool->currentData().toInt() != int(VmDeployAnswers::FirewallTool::None);
     m_adminCidrs->setEnabled(firewall);
     m_autoRevert->setEnabled(firewall);
+    m_keepOpen->setEnabled(firewall);
 }
 
 void AnswersPage::updateWarnings()
@@ -571,6 +611,29 @@ Result<QList<Cidr>> AnswersPage::parseCidrs(const QString& text)
         out.append(*cidr);
     }
     return out;
+}
+
+Result<QList<quint16>> AnswersPage::parsePorts(const QString& text)
+{
+    QList<quint16> out;
+    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
+    const QStringList parts = text.split(separators, Qt::SkipEmptyParts);
+    for (const QString& part : parts) {
+        Result<Port> port = Port::parse(part);
+        if (!port)
+            return port.error();
+        if (!out.contains(port->value()))
+            out.append(port->value());
+    }
+    return out;
+}
+
+QString AnswersPage::joinPorts(const QList<quint16>& ports)
+{
+    QStringList parts;
+    for (quint16 p : ports)
+        parts << QString::number(p);
+    return parts.join(QStringLiteral(", "));
 }
 
 QString AnswersPage::joinCidrs(const QList<Cidr>& cidrs)

@@ -61,6 +61,8 @@ private:
     Result<ImageRef> image() const;
     static Result<QList<Cidr>> parseCidrs(const QString& text);
     static QString joinCidrs(const QList<Cidr>& cidrs);
+    static Result<QList<quint16>> parsePorts(const QString& text);
+    static QString joinPorts(const QList<quint16>& ports);
 
     VmDeployAnswers m_base; // the loaded answers: fields the form does not show come from here
     bool m_filling = false;
@@ -88,11 +90,14 @@ private:
     ValidatedLineEdit* m_basicAuthUser = nullptr;
     QLineEdit* m_basicAuthPassword = nullptr;
     ValidatedLineEdit* m_authRequestUrl = nullptr;
+    ValidatedLineEdit* m_signInUrl = nullptr;
+    QComboBox* m_hsts = nullptr;
     QCheckBox* m_sandboxJwt = nullptr;
     QCheckBox* m_sandboxApiKey = nullptr;
     QComboBox* m_firewallTool = nullptr;
     ValidatedLineEdit* m_adminCidrs = nullptr;
     QSpinBox* m_autoRevert = nullptr;
+    ValidatedLineEdit* m_keepOpen = nullptr;
     QCheckBox* m_installMissing = nullptr;
 };
 

@@ -161,20 +161,50 @@ QString HostFirewallStep::scheduleRevertScript(int seconds)
     return scheduleRevertScript(seconds, QStringLiteral("nft -f ") + revertPath());
 }
 
+QString HostFirewallStep::revertUnitName()
+{
+    return QStringLiteral("aio-sandbox-firewall-revert");
+}
+
 QString HostFirewallStep::scheduleRevertScript(int seconds, const QString& revertCommand)
 {
-    // setsid: its own session and process group, so neither the SSH channel closing nor sudo
-    // ending takes it down, and cancelling kills the sleep together with the shell.
-    const QString job = QStringLiteral("sleep %1; %2; rm -f %3").arg(seconds).arg(revertCommand, revertPidPath());
-    return QStringLiteral("setsid sh -c %1 </dev/null >/dev/null 2>&1 &\necho $! > %2\ncat %2\n")
-        .arg(shellQuote(job), revertPidPath());
+    // Where systemd runs, a transient timer: logind's KillUserProcesses=yes kills every process of
+    // the SSH session when it ends, a setsid job included, exactly when the connection drops. The
+    // pid file then names the unit ("systemd:<unit>").
+    // Elsewhere setsid: its own session and process group, so neither the SSH channel closing nor
+    // sudo ending takes it down, and cancelling kills the sleep together with the shell.
+    const QString unit = revertUnitName();
+    const QString run = QStringLiteral("%1; rm -f %2").arg(revertCommand, revertPidPath());
+    const QString job = QStringLiteral("sleep %1; %2").arg(seconds).arg(run);
+    return QStringLiteral(
+               "if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then\n"
+               "  systemctl stop %1.timer %1.service >/dev/null 2>&1; systemctl reset-failed %1.timer %1.service "
+               ">/dev/null 2>&1\n"
+               "  systemd-run --quiet --unit=%1 --on-active=%2 --timer-property=AccuracySec=1s /bin/sh -c %3 || exit "
+               "1\n"
+               "  echo systemd:%1 > %4\n"
+               "else\n"
+               "  setsid sh -c %5 </dev/null >/dev/null 2>&1 &\n"
+               "  echo $! > %4\n"
+               "fi\n"
+               "cat %4\n")
+        .arg(unit)
+        .arg(seconds)
+        .arg(shellQuote(run), revertPidPath(), shellQuote(job));
 }
 
 QString HostFirewallStep::cancelRevertScript()
 {
-    // "kill -TERM -PID" signals the job's whole process group (dash's kill takes no "--").
+    // A systemd timer is stopped while it still waits; "kill -TERM -PID" signals a setsid job's
+    // whole process group (dash's kill takes no "--").
     return QStringLiteral(
                "pid=$(cat %1 2>/dev/null) || { echo 'no revert job pending'; exit 3; }\n"
+               "case \"$pid\" in systemd:*)\n"
+               "  unit=${pid#systemd:}\n"
+               "  if systemctl is-active --quiet \"$unit.timer\" && systemctl stop \"$unit.timer\"; then rm -f %1; "
+               "echo \"revert timer $unit cancelled\"; exit 0; fi\n"
+               "  rm -f %1; echo 'the revert job already ran'; exit 3 ;;\n"
+               "esac\n"
                "if kill -TERM \"-$pid\" 2>/dev/null; then rm -f %1; echo \"revert job $pid cancelled\"; exit 0; fi\n"
                "rm -f %1\necho 'the revert job already ran'; exit 3\n")
         .arg(revertPidPath());

@@ -35,6 +35,7 @@ public:
     static QString rulesPath(); // /etc/aio-sandbox/firewall.nft
     static QString revertPath(); // /var/lib/aio-sandbox/firewall.revert.nft
     static QString revertPidPath(); // /run/aio-sandbox-firewall-revert.pid
+    static QString revertUnitName(); // the transient systemd timer/service where systemd runs
     static QString bootConfigPath(); // /etc/nftables.conf, loaded at boot by the nftables service
     static QString bootIncludeLine(); // include "/etc/aio-sandbox/firewall.nft"
     // The detached revert job; prints its process group id. The first form restores the nftables

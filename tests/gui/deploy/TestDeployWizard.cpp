@@ -5,12 +5,12 @@
 #include "common/LocalShellHost.h"
 #include "common/LocalSshd.h"
 #include "common/WaitUntil.h"
-#include "core/deploy/vm/VmDeploymentSetup.h"
 
 #include "core/common/Profile.h"
 #include "core/deploy/History.h"
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/VmDeployAnswers.h"
+#include "core/deploy/vm/VmDeploymentSetup.h"
 #include "core/deploy/vm/VmPlanBuilder.h"
 #include "core/inventory/Target.h"
 #include "core/ssh/SshSession.h"
@@ -137,6 +137,7 @@ private slots:
 
     void hostileAnswersShowInlineErrorsAndBuildNothing();
     void latestTagWarnsAndPinnedTagDoesNot();
+    void edgeAndFirewallAnswersHaveAPlaceInTheForm();
     void everyStepOfTheVmPlanShowsItsPreview();
     void skipAsksForAReasonAndRecordsIt();
     void rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile();
@@ -273,6 +274,37 @@ void TestDeployWizard::latestTagWarnsAndPinnedTagDoesNot()
     QTest::mouseClick(child<QPushButton>(page, "imageTagPin"), Qt::LeftButton);
     QCOMPARE(child<QLineEdit>(page, "imageTag")->text(), VmDeployAnswers::suggestedTag());
     QVERIFY(!warnings->text().contains(QStringLiteral("latest")));
+}
+
+// The answers the CLI takes for the edge and the firewall are shown by the form and come back
+// from it unchanged, and a wrong one is refused there.
+void TestDeployWizard::edgeAndFirewallAnswersHaveAPlaceInTheForm()
+{
+    m_wizard.reset(newWizard(false));
+    auto* page = m_wizard->answersPage();
+    VmDeployAnswers a = VmDeployAnswers::defaults();
+    a.publicHost = *HostName::parse(QStringLiteral("sandbox.test"));
+    a.tlsMode = VmDeployAnswers::TlsMode::OwnCa;
+    a.sandboxJwt = false;
+    a.sandboxApiKey = true;
+    a.authRequestUrl = QUrl(QStringLiteral("http://127.0.0.1:9091/api/verify"));
+    a.signInUrl = QUrl(QStringLiteral("https://auth.example.com/oauth2/start"));
+    a.hsts = VmDeployAnswers::Hsts::On;
+    a.firewallTool = VmDeployAnswers::FirewallTool::Nftables;
+    a.adminSshCidrs = {*Cidr::parse(QStringLiteral("198.18.0.0/24"))};
+    a.firewallKeepOpen = {5432, 9000};
+    page->setAnswers(a);
+    QCOMPARE(child<QLineEdit>(page, "signInUrl")->text(), QStringLiteral("https://auth.example.com/oauth2/start"));
+    QCOMPARE(child<QComboBox>(page, "hsts")->currentData().toInt(), int(VmDeployAnswers::Hsts::On));
+    QCOMPARE(child<QLineEdit>(page, "firewallKeepOpen")->text(), QStringLiteral("5432, 9000"));
+    Result<VmDeployAnswers> back = page->answers();
+    QVERIFY2(back, qPrintable(back ? QString() : back.error().toString()));
+    QCOMPARE(back->toJson(), a.toJson());
+
+    child<QLineEdit>(page, "firewallKeepOpen")->setText(QStringLiteral("5432, 8080"));
+    back = page->answers();
+    QVERIFY(!back);
+    QVERIFY2(back.error().message.contains(QStringLiteral("8080")), qPrintable(back.error().toString()));
 }
 
 void TestDeployWizard::everyStepOfTheVmPlanShowsItsPreview()

@@ -61,11 +61,24 @@ void TestNftRuleset::removalDeletesOnlyOurTable()
 void TestNftRuleset::revertJobIsDetachedAndCancellable()
 {
     const QString schedule = HostFirewallStep::scheduleRevertScript(45);
-    QVERIFY(schedule.startsWith(QStringLiteral("setsid sh -c ")));
+    // Without systemd: a setsid job whose process group the cancel kills.
+    QVERIFY(schedule.contains(QStringLiteral("  setsid sh -c ")));
     QVERIFY(schedule.contains(QStringLiteral("sleep 45; nft -f /var/lib/aio-sandbox/firewall.revert.nft")));
     QVERIFY(schedule.contains(QStringLiteral("</dev/null >/dev/null 2>&1 &")));
     QVERIFY(schedule.contains(QStringLiteral("echo $! > /run/aio-sandbox-firewall-revert.pid")));
     QVERIFY(HostFirewallStep::cancelRevertScript().contains(QStringLiteral("kill -TERM \"-$pid\"")));
+    // With systemd: a transient timer, which outlives the SSH session even with KillUserProcesses=yes.
+    QVERIFY(schedule.startsWith(
+        QStringLiteral("if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then\n")));
+    QVERIFY2(schedule.contains(QStringLiteral(
+                 "systemd-run --quiet --unit=aio-sandbox-firewall-revert --on-active=45 "
+                 "--timer-property=AccuracySec=1s /bin/sh -c 'nft -f /var/lib/aio-sandbox/firewall.revert.nft; rm -f "
+                 "/run/aio-sandbox-firewall-revert.pid' || exit 1\n")),
+             qPrintable(schedule));
+    QVERIFY(schedule.contains(QStringLiteral("echo systemd:aio-sandbox-firewall-revert > "
+                                             "/run/aio-sandbox-firewall-revert.pid")));
+    QVERIFY(HostFirewallStep::cancelRevertScript().contains(
+        QStringLiteral("systemctl is-active --quiet \"$unit.timer\" && systemctl stop \"$unit.timer\"")));
 }
 
 void TestNftRuleset::checklistNeverOpens8080()
