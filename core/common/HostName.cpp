@@ -101,7 +101,7 @@ Result<HostName> HostName::parse(const QString& input)
 Result<Port> Port::fromInt(qint64 value)
 {
     if (value < 1 || value > 65535)
-        return Error(ErrorKind::InvalidInput, HostName::tr("The port %1 is out of range; use 1 to 65535.").arg(value));
+        return Error(ErrorKind::InvalidInput, tr("The port %1 is out of range; use 1 to 65535.").arg(value));
     return Port(static_cast<quint16>(value));
 }
 
@@ -110,7 +110,7 @@ Result<Port> Port::parse(const QString& text)
     bool ok = false;
     const qint64 value = text.trimmed().toLongLong(&ok);
     if (!ok || text.trimmed() != text)
-        return Error(ErrorKind::InvalidInput, HostName::tr("\"%1\" is not a port number; use 1 to 65535.").arg(text));
+        return Error(ErrorKind::InvalidInput, tr("\"%1\" is not a port number; use 1 to 65535.").arg(text));
     return fromInt(value);
 }
 

@@ -36,6 +36,8 @@ private:
 // A TCP port, 1 to 65535.
 class Port
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::Port)
+
 public:
     Port() = default;
     explicit Port(quint16 value)

@@ -132,8 +132,14 @@ Status ProbeConnection::open()
     const Status handshake = waitUntil([this] { return m_socket->isEncrypted(); }, tr("negotiating TLS"));
 
     for (const QSslCertificate& c : m_socket->peerCertificateChain()) {
-        if (auto info = CertificateInfo::fromDer(c.toDer()))
+        Result<CertificateInfo> info = CertificateInfo::fromDer(c.toDer());
+        if (info) {
             m_tls.chain << *info;
+        } else { // shown as such in the evidence, not left out of the chain
+            CertificateInfo unreadable;
+            unreadable.subject = tr("(a certificate that could not be read: %1)").arg(info.error().message);
+            m_tls.chain << unreadable;
+        }
     }
     for (const QSslError& e : m_socket->sslHandshakeErrors()) {
         m_tls.verificationErrors << e.errorString();

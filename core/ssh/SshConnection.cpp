@@ -56,9 +56,11 @@ std::optional<QList<SshHop>> proxyJumpFromCommand(const QString& command)
     if (!m.hasMatch())
         return std::nullopt;
     QList<SshHop> hops;
-    QString first = m.captured(4);
-    if (!m.captured(1).isEmpty())
-        first = m.captured(1) + QLatin1Char('@') + first;
+    // The first hop comes in pieces; an IPv6 host needs its brackets back before a port follows.
+    QString host = m.captured(4);
+    if (host.contains(QLatin1Char(':')) && !host.startsWith(QLatin1Char('[')))
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    QString first = m.captured(1).isEmpty() ? host : m.captured(1) + QLatin1Char('@') + host;
     if (!m.captured(2).isEmpty())
         first += QLatin1Char(':') + m.captured(2);
     QStringList texts{first};

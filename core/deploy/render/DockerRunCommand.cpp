@@ -14,6 +14,18 @@ int DockerRunCommand::pidsLimit()
     return 4096;
 }
 
+QString DockerRunCommand::networkName()
+{
+    return QStringLiteral("aio-sandbox");
+}
+
+QString DockerRunCommand::ensureNetworkScript()
+{
+    return QStringLiteral(
+               "docker network inspect %1 >/dev/null 2>&1 || docker network create --driver bridge --label %2 %1")
+        .arg(networkName(), managedLabel());
+}
+
 QString DockerRunCommand::managedLabel()
 {
     return QStringLiteral("org.aio-sandbox-manager.managed=true");
@@ -25,6 +37,7 @@ QStringList DockerRunCommand::render(const VmDeployAnswers& a, const QByteArray&
     argv << QStringLiteral("--name") << a.containerName;
     argv << QStringLiteral("--restart") << QStringLiteral("unless-stopped");
     argv << QStringLiteral("--security-opt") << QStringLiteral("seccomp=unconfined");
+    argv << QStringLiteral("--network") << networkName();
     // Loopback only: nginx on the same host is the one way in.
     argv << QStringLiteral("-p") << QStringLiteral("127.0.0.1:8080:8080");
     argv << QStringLiteral("--shm-size") << VmDeployAnswers::formatBytes(a.shmBytes);

@@ -32,6 +32,11 @@ public:
     // The env-file content: "SANDBOX_API_KEY=<key>\n". The key must be a token (no newline).
     static QByteArray renderEnvFile(const QString& apiKey);
     static int pidsLimit(); // --pids-limit: 4096 processes and threads
+    // The sandbox's own bridge network: other containers on the VM's default bridge cannot reach
+    // the sandbox's 8080 past nginx.
+    static QString networkName(); // "aio-sandbox"
+    // Creates that network unless it exists (a script for sh; the name is ours, not the user's).
+    static QString ensureNetworkScript();
 };
 
 } // namespace aio

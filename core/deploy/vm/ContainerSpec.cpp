@@ -78,6 +78,8 @@ Result<ContainerSpec> ContainerSpec::fromInspect(const QByteArray& json, const Q
     for (const QJsonValue& v : host.value(QLatin1String("CapAdd")).toArray())
         spec.capAdd << v.toString();
     spec.networkMode = host.value(QLatin1String("NetworkMode")).toString();
+    spec.networks
+        = root.value(QLatin1String("NetworkSettings")).toObject().value(QLatin1String("Networks")).toObject().keys();
     spec.pidsLimit = host.value(QLatin1String("PidsLimit")).toInteger();
     return spec;
 }
@@ -145,6 +147,10 @@ Result<ContainerSpec> ContainerSpec::fromRunArgv(const QStringList& argv, const 
             spec.nanoCpus = qint64(*m) * 1'000'000;
         } else if (a == QLatin1String("--restart")) {
             spec.restartPolicy = *v;
+        } else if (a == QLatin1String("--network") || a == QLatin1String("--net")) {
+            spec.networks = {*v};
+            if (*v == QLatin1String("host"))
+                spec.networkMode = *v;
         } else if (a == QLatin1String("--pids-limit")) {
             spec.pidsLimit = v->toLongLong();
         } else if (a == QLatin1String("--security-opt")) {
@@ -229,6 +235,15 @@ QStringList ContainerSpec::differencesFrom(const ContainerSpec& actual) const
     // Only the host's own network is a difference: engines name the default bridge differently.
     if ((actual.networkMode == QLatin1String("host")) != (networkMode == QLatin1String("host")))
         out << tr("network: %1 → %2").arg(actual.networkMode, networkMode.isEmpty() ? tr("its own") : networkMode);
+    if (!networks.isEmpty()) {
+        QStringList have = actual.networks;
+        QStringList want = networks;
+        have.sort();
+        want.sort();
+        if (have != want)
+            out << tr("networks: %1 → %2")
+                       .arg(have.isEmpty() ? tr("none") : have.join(QLatin1Char(',')), want.join(QLatin1Char(',')));
+    }
     if (!actual.running)
         out << tr("state: stopped → running");
     return out;

@@ -40,6 +40,7 @@ public:
     bool privileged = false;
     QStringList capAdd;
     QString networkMode; // "host" shares the VM's network (8080 on every interface)
+    QStringList networks; // the networks it is attached to (wanted: only ours)
     qint64 pidsLimit = 0; // 0: none
 
     // Parses the JSON array `docker inspect NAME` prints. `managedEnv`: the variable names

@@ -91,6 +91,20 @@ QByteArray withBootInclude(const FileSnapshot& bootConfig)
     return out + "\n# AIO Sandbox Manager: the sandbox's host firewall, also at boot\n" + line + '\n';
 }
 
+RemoteCommand confirmedRulesCommand()
+{
+    return RemoteCommand::args({QStringLiteral("mv"), QStringLiteral("-f"), HostFirewallStep::pendingRulesPath(),
+                                HostFirewallStep::rulesPath()})
+        .asRoot();
+}
+
+RemoteCommand disableAtBoot()
+{
+    return RemoteCommand::args(
+               {QStringLiteral("systemctl"), QStringLiteral("disable"), QStringLiteral("nftables.service")})
+        .asRoot();
+}
+
 RemoteCommand enableAtBoot()
 {
     return RemoteCommand::args(
@@ -109,10 +123,16 @@ QString confirmCommandText()
 HostFirewallStep::HostFirewallStep(std::shared_ptr<const VmDeployment> deployment)
     : Step(QStringLiteral("firewall"), HostFirewallStep::tr("Host firewall"),
            HostFirewallStep::tr(
-               "Opens 80 and 443, allows SSH only from your networks (and always from this connection), and "
-               "drops 8080. The change undoes itself after a while unless a new SSH connection confirms it."))
+               "Lets in 80 and 443, SSH only from your networks (and always from this connection), and the ports "
+               "you keep open; everything else, 8080 above all, is dropped. The change undoes itself after a while "
+               "unless a new SSH connection confirms it."))
     , m_deployment(std::move(deployment))
 { }
+
+QString HostFirewallStep::pendingRulesPath()
+{
+    return QStringLiteral("/etc/aio-sandbox/firewall.pending.nft");
+}
 
 QString HostFirewallStep::rulesPath()
 {
@@ -145,7 +165,8 @@ Status HostFirewallStep::readListeners(PlanContext& context, StepState& state, c
         RemoteCommand::args({QStringLiteral("ss"), QStringLiteral("-H"), QStringLiteral("-ltnp")}).asRoot());
     if (!ss)
         return ss.error();
-    QList<quint16> allowed = rules.openPorts + rules.keptPorts;
+    // 8080 is dropped on purpose (the sandbox is reached through nginx); the rest could be kept open.
+    QList<quint16> allowed = rules.openPorts + rules.keptPorts + rules.droppedPorts;
     allowed << rules.sshPort;
     QJsonArray cutOff;
     if (ss->succeeded()) {
@@ -219,14 +240,17 @@ QStringList HostFirewallStep::securityGroupChecklist(const VmDeployAnswers& answ
     for (const Cidr& c : answers.allowlist)
         web << c.toString();
     const QString webSources = web.isEmpty() ? tr("anywhere (0.0.0.0/0, ::/0)") : web.join(QStringLiteral(", "));
-    return {
+    QStringList lines{
         tr("[ ] Inbound TCP 443 (HTTPS) from %1").arg(webSources),
         tr("[ ] Inbound TCP 80 (HTTP: redirect and ACME challenges) from anywhere"),
         tr("[ ] Inbound TCP 22 (SSH) only from %1")
             .arg(admin.isEmpty() ? tr("your administrators' addresses") : admin.join(QStringLiteral(", "))),
         tr("[ ] NO inbound rule for 8080 (remove any that exists)"),
-        tr("[ ] No other inbound rules to this VM"),
     };
+    for (quint16 port : answers.firewallKeepOpen)
+        lines << tr("[ ] Inbound TCP %1 from where it is needed (kept open on purpose)").arg(port);
+    lines << tr("[ ] No other inbound rules to this VM");
+    return lines;
 }
 
 FirewallRules HostFirewallStep::rulesFor(const QString& sshClient, quint16 sshPort) const
@@ -278,6 +302,14 @@ Result<StepState> HostFirewallStep::detect(PlanContext& context)
     if (!systemd)
         return systemd.error();
     state.facts.insert(QStringLiteral("systemd"), systemd->succeeded());
+    if (systemd->succeeded()) {
+        Result<CommandOutcome> enabled
+            = context.run(RemoteCommand::args({QStringLiteral("systemctl"), QStringLiteral("is-enabled"),
+                                               QStringLiteral("--quiet"), QStringLiteral("nftables.service")}));
+        if (!enabled)
+            return enabled.error();
+        state.facts.insert(QStringLiteral("bootServiceEnabled"), enabled->succeeded());
+    }
     state.files << *rules << *revert << *boot;
     const QString desired = NftRuleset::render(rulesFor(client, sshPort));
     state.facts.insert(QStringLiteral("sshClient"), client);
@@ -306,19 +338,27 @@ Result<StepPreview> HostFirewallStep::preview(PlanContext& context, const StepSt
     const quint16 port = quint16(state.facts.value(QStringLiteral("sshPort")).toInt());
     const QByteArray desired = NftRuleset::render(rulesFor(client, port)).toUtf8();
     if (!state.alreadyDone) {
-        p.fileChanges << FileChange::write(*state.file(rulesPath()), desired);
-        p.commands << nft({QStringLiteral("-c"), QStringLiteral("-f"), rulesPath()}).displayText()
+        p.fileChanges << FileChange::write(*state.file(rulesPath()), desired, 0600);
+        p.commands << tr("(the new rules are written to %1 first)").arg(pendingRulesPath())
+                   << nft({QStringLiteral("-c"), QStringLiteral("-f"), pendingRulesPath()}).displayText()
                    << RemoteCommand::shell(scheduleRevertScript(a.firewallAutoRevertSeconds)).asRoot().displayText()
-                   << nft({QStringLiteral("-f"), rulesPath()}).displayText() << confirmCommandText();
+                   << nft({QStringLiteral("-f"), pendingRulesPath()}).displayText() << confirmCommandText()
+                   << confirmedRulesCommand().displayText();
         p.notes << tr("Unless a new SSH connection confirms within %1 seconds, the VM restores the previous rules by "
                       "itself.")
                        .arg(a.firewallAutoRevertSeconds);
         // Only once confirmed: the rules also load at boot.
         const FileSnapshot* boot = state.file(bootConfigPath());
         if (boot && withBootInclude(*boot) != boot->content)
-            p.fileChanges << FileChange::write(*boot, withBootInclude(*boot), 0755);
-        if (state.facts.value(QStringLiteral("systemd")).toBool())
+            p.fileChanges << FileChange::write(*boot, withBootInclude(*boot), boot->exists ? boot->mode : 0755);
+        if (state.facts.value(QStringLiteral("systemd")).toBool()) {
             p.commands << enableAtBoot().displayText();
+            if (!state.facts.value(QStringLiteral("bootServiceEnabled")).toBool())
+                p.notes << tr("nftables.service is not enabled yet. Once enabled, the VM loads %1 at boot; Debian's "
+                              "starts with \"flush ruleset\", which clears rules other tools loaded before it (Docker "
+                              "adds its own when it starts). A rollback disables it again.")
+                               .arg(bootConfigPath());
+        }
         p.notes << tr("Once confirmed, the rules also load at boot: %1 (read by the distribution's nftables service) "
                       "includes %2.")
                        .arg(bootConfigPath(), rulesPath());
@@ -371,10 +411,12 @@ Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
         if (const Status w = context.writeFile(revertPath(), revert, attrs); !w)
             return w;
     }
-    if (const Status w = context.writeFile(rulesPath(), desired, attrs); !w)
+    // The new rules stay in a file of their own until confirmed: the file the boot configuration
+    // includes keeps the last confirmed rules, so a reboot after a revert never loads these.
+    if (const Status w = context.writeFile(pendingRulesPath(), desired, attrs); !w)
         return w;
-    Result<CommandOutcome> check = context.runChecked(nft({QStringLiteral("-c"), QStringLiteral("-f"), rulesPath()}),
-                                                      tr("Checking the firewall rules"));
+    Result<CommandOutcome> check = context.runChecked(
+        nft({QStringLiteral("-c"), QStringLiteral("-f"), pendingRulesPath()}), tr("Checking the firewall rules"));
     if (!check)
         return check.error();
     Result<CommandOutcome> scheduled
@@ -383,7 +425,7 @@ Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
     if (!scheduled)
         return scheduled.error();
     Result<CommandOutcome> load
-        = context.runChecked(nft({QStringLiteral("-f"), rulesPath()}), tr("Loading the firewall rules"));
+        = context.runChecked(nft({QStringLiteral("-f"), pendingRulesPath()}), tr("Loading the firewall rules"));
     if (!load) {
         const Status undo = revertNow(context);
         return undo ? load.error() : undo.error();
@@ -391,7 +433,10 @@ Status HostFirewallStep::apply(PlanContext& context, const StepState& state)
 
     if (const Status confirmed = confirmOrRevert(context, [this](PlanContext& c) { return revertNow(c); }); !confirmed)
         return confirmed;
-    // Confirmed: from now on the rules also load at boot.
+    // Confirmed: these are now the rules, also at boot.
+    Result<CommandOutcome> kept = context.runChecked(confirmedRulesCommand(), tr("Keeping the confirmed rules"));
+    if (!kept)
+        return kept.error();
     const FileSnapshot* boot = state.file(bootConfigPath());
     if (boot && withBootInclude(*boot) != boot->content) {
         RemoteFileAttributes bootAttrs;
@@ -512,8 +557,14 @@ Status HostFirewallStep::rollback(PlanContext& context, const StepState& state)
             .asRoot());
     if (!dirs)
         return dirs.error();
-    if (const Status w = context.writeFile(revertPath(), revert, attrs); !w)
-        return w;
+    // With an earlier run's revert still pending when this run began, the table it found was never
+    // confirmed: the saved file from before any deployment is what goes back.
+    const FileSnapshot* saved = state.file(revertPath());
+    const bool keepSaved = state.facts.value(QStringLiteral("revertPending")).toBool() && saved && saved->exists;
+    if (!keepSaved) {
+        if (const Status w = context.writeFile(revertPath(), revert, attrs); !w)
+            return w;
+    }
     Result<CommandOutcome> r
         = context.runChecked(nft({QStringLiteral("-f"), revertPath()}), tr("Restoring the previous firewall rules"));
     if (!r)
@@ -521,6 +572,13 @@ Status HostFirewallStep::rollback(PlanContext& context, const StepState& state)
     for (const FileSnapshot& f : state.files) {
         if (const Status s = context.restoreFile(f, true); !s)
             return s;
+    }
+    (void)context.run(RemoteCommand::args({QStringLiteral("rm"), QStringLiteral("-f"), pendingRulesPath()}).asRoot());
+    if (state.facts.value(QStringLiteral("systemd")).toBool()
+        && !state.facts.value(QStringLiteral("bootServiceEnabled")).toBool()) {
+        Result<CommandOutcome> disabled = context.runChecked(disableAtBoot(), tr("No longer loading rules at boot"));
+        if (!disabled)
+            return disabled.error();
     }
     return {};
 }

@@ -34,12 +34,14 @@ public:
 
     static QString rulesPath(); // /etc/aio-sandbox/firewall.nft
     static QString revertPath(); // /var/lib/aio-sandbox/firewall.revert.nft
+    static QString pendingRulesPath(); // /etc/aio-sandbox/firewall.pending.nft: loaded, not yet confirmed
     static QString revertPidPath(); // /run/aio-sandbox-firewall-revert.pid
     static QString revertUnitName(); // the transient systemd timer/service where systemd runs
     static QString bootConfigPath(); // /etc/nftables.conf, loaded at boot by the nftables service
     static QString bootIncludeLine(); // include "/etc/aio-sandbox/firewall.nft"
-    // The detached revert job; prints its process group id. The first form restores the nftables
-    // rules (revertPath()); the second runs `revertCommand` (a script of ours, already quoted).
+    // The revert job (a systemd timer, else a setsid job); prints what revertPidPath() then holds:
+    // "systemd:<unit>" or the job's process group id. The first form restores the nftables rules
+    // (revertPath()); the second runs `revertCommand` (a script of ours, already quoted).
     static QString scheduleRevertScript(int seconds);
     static QString scheduleRevertScript(int seconds, const QString& revertCommand);
     static QString cancelRevertScript();

@@ -19,6 +19,11 @@ RemoteCommand docker(const QStringList& args, int timeoutMs = 120'000)
     return c;
 }
 
+RemoteCommand ensureNetwork()
+{
+    return RemoteCommand::shell(DockerRunCommand::ensureNetworkScript()).asRoot();
+}
+
 // Waits (bounded: 90 tries, one second apart) until something answers HTTP on 127.0.0.1:8080.
 const char* kGatewayScript
     = "if ! command -v curl >/dev/null 2>&1; then echo 'curl missing: not checked'; exit 0; fi\n"
@@ -176,6 +181,7 @@ Result<StepPreview> SandboxContainerStep::preview(PlanContext& context, const St
     }
     if (usesEnvFile())
         p.fileChanges << FileChange::write(state.files.first(), envFileContent(), 0600, true);
+    p.commands << ensureNetwork().displayText();
     p.commands << docker(runArgv().mid(1)).displayText();
     if (d.answers.image.isFloating())
         p.warnings << tr("The image tag floats (%1): pin a version such as %2 so upgrades are deliberate.")
@@ -241,6 +247,9 @@ Status SandboxContainerStep::apply(PlanContext& context, const StepState& state)
         if (!w)
             return w;
     }
+    Result<CommandOutcome> network = context.runChecked(ensureNetwork(), tr("Creating the sandbox's own network"));
+    if (!network)
+        return network.error();
     Result<CommandOutcome> run = context.runChecked(docker(runArgv().mid(1), 300'000), tr("Starting the container"));
     if (!run)
         return run.error();

@@ -357,6 +357,14 @@ void TestDeployVmReady::port8080IsClosedFromOutside()
                          &out),
              0);
     QVERIFY2(out.trimmed() != QLatin1String("000"), qPrintable(out));
+    // On a network of its own, not the VM's default bridge where other containers live.
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("docker"), QStringLiteral("inspect"), QStringLiteral("--format"),
+                          QStringLiteral("{{range $name, $n := .NetworkSettings.Networks}}{{$name}} {{end}}"),
+                          QStringLiteral("aio-sandbox")},
+                         &out),
+             0);
+    QCOMPARE(out.trimmed(), QStringLiteral("aio-sandbox"));
 }
 
 // The host firewall drops what it does not name: a service the admin left listening on every

@@ -61,7 +61,41 @@ private slots:
     void publishedOnAllInterfacesIsADifference();
     void garbageInspectIsRefused();
     void privilegedCapabilitiesHostNetworkAndNoProcessLimitAreDifferences();
+    void aContainerOutsideItsOwnNetworkIsADifference();
 };
+
+// On the VM's default bridge, any other container could reach the sandbox's 8080 past nginx.
+void TestContainerSpec::aContainerOutsideItsOwnNetworkIsADifference()
+{
+    QStringList argv = runArgv();
+    argv.insert(argv.size() - 1, QStringLiteral("--network"));
+    argv.insert(argv.size() - 1, QStringLiteral("aio-sandbox"));
+    Result<ContainerSpec> desired = ContainerSpec::fromRunArgv(argv, {}, kManaged);
+    QVERIFY(desired.ok());
+    QCOMPARE(desired->networks, QStringList{QStringLiteral("aio-sandbox")});
+    QJsonArray array = QJsonDocument::fromJson(inspectJson()).array();
+    QJsonObject root = array.first().toObject();
+    QJsonObject settings = root.value(QStringLiteral("NetworkSettings")).toObject();
+    for (const QStringList& attached :
+         {QStringList{QStringLiteral("bridge")}, QStringList{QStringLiteral("aio-sandbox"), QStringLiteral("bridge")},
+          QStringList{QStringLiteral("aio-sandbox")}}) {
+        QJsonObject networks;
+        for (const QString& n : attached)
+            networks.insert(n, QJsonObject{{QStringLiteral("IPAddress"), QStringLiteral("198.19.128.2")}});
+        settings.insert(QStringLiteral("Networks"), networks);
+        root.insert(QStringLiteral("NetworkSettings"), settings);
+        array[0] = root;
+        Result<ContainerSpec> actual = ContainerSpec::fromInspect(QJsonDocument(array).toJson(), kManaged);
+        QVERIFY(actual.ok());
+        QCOMPARE(actual->networks, attached);
+        const QStringList diff = desired->differencesFrom(*actual);
+        const bool onlyOurs = attached == QStringList{QStringLiteral("aio-sandbox")};
+        QVERIFY2(onlyOurs
+                     ? !diff.join(QLatin1Char('\n')).contains(QStringLiteral("networks"))
+                     : diff.contains(QStringLiteral("networks: %1 → aio-sandbox").arg(attached.join(QLatin1Char(',')))),
+                 qPrintable(diff.join(QLatin1Char('\n'))));
+    }
+}
 
 // A container someone started by hand with more power than the plan gives it is never "already done".
 void TestContainerSpec::privilegedCapabilitiesHostNetworkAndNoProcessLimitAreDifferences()
