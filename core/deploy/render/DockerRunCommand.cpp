@@ -16,7 +16,7 @@ int DockerRunCommand::pidsLimit()
 
 QString DockerRunCommand::networkName()
 {
-    return QStringLiteral("aio-sandbox");
+    return QStringLiteral("aio-sandbox-net");
 }
 
 QString DockerRunCommand::ensureNetworkScript()

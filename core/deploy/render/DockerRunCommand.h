@@ -34,7 +34,7 @@ public:
     static int pidsLimit(); // --pids-limit: 4096 processes and threads
     // The sandbox's own bridge network: other containers on the VM's default bridge cannot reach
     // the sandbox's 8080 past nginx.
-    static QString networkName(); // "aio-sandbox"
+    static QString networkName(); // "aio-sandbox-net"
     // Creates that network unless it exists (a script for sh; the name is ours, not the user's).
     static QString ensureNetworkScript();
 };

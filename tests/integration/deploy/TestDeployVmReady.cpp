@@ -129,6 +129,7 @@ void TestDeployVmReady::resetVm()
              "sed -i '\\#/etc/aio-sandbox/firewall.nft#d; /^# AIO Sandbox Manager: the sandbox/d' /etc/nftables.conf; "
              "kill $(cat /run/aio-test-listener.pid 2>/dev/null) 2>/dev/null; rm -f /run/aio-test-listener.pid; "
              "docker rm -f aio-sandbox aio-sandbox-previous >/dev/null 2>&1; "
+             "docker network rm aio-sandbox-net >/dev/null 2>&1; "
              "rm -f /etc/nginx/conf.d/aio-sandbox.conf /etc/nginx/conf.d/aio-sandbox-map.conf "
              "/etc/nginx/aio-sandbox.htpasswd /run/aio-sandbox-firewall-revert.pid; "
              "rm -rf /etc/aio-sandbox /var/lib/aio-sandbox /etc/letsencrypt/live/%1 "
@@ -170,7 +171,9 @@ void TestDeployVmReady::dryRunShowsThePlanAndChangesNothing()
     QVERIFY2(r.output.contains(QStringLiteral("certbot certonly")), qPrintable(r.output));
     QString out;
     QVERIFY(m_tb.vmExec(QStringLiteral("vm-ready"),
-                        {QStringLiteral("docker"), QStringLiteral("inspect"), QStringLiteral("aio-sandbox")}, &out)
+                        {QStringLiteral("docker"), QStringLiteral("inspect"), QStringLiteral("--type"),
+                         QStringLiteral("container"), QStringLiteral("aio-sandbox")},
+                        &out)
             != 0);
     QVERIFY(m_tb.vmExec(
                 QStringLiteral("vm-ready"),
@@ -364,7 +367,7 @@ void TestDeployVmReady::port8080IsClosedFromOutside()
                           QStringLiteral("aio-sandbox")},
                          &out),
              0);
-    QCOMPARE(out.trimmed(), QStringLiteral("aio-sandbox"));
+    QCOMPARE(out.trimmed(), QStringLiteral("aio-sandbox-net"));
 }
 
 // The host firewall drops what it does not name: a service the admin left listening on every

@@ -69,16 +69,16 @@ void TestContainerSpec::aContainerOutsideItsOwnNetworkIsADifference()
 {
     QStringList argv = runArgv();
     argv.insert(argv.size() - 1, QStringLiteral("--network"));
-    argv.insert(argv.size() - 1, QStringLiteral("aio-sandbox"));
+    argv.insert(argv.size() - 1, QStringLiteral("aio-sandbox-net"));
     Result<ContainerSpec> desired = ContainerSpec::fromRunArgv(argv, {}, kManaged);
     QVERIFY(desired.ok());
-    QCOMPARE(desired->networks, QStringList{QStringLiteral("aio-sandbox")});
+    QCOMPARE(desired->networks, QStringList{QStringLiteral("aio-sandbox-net")});
     QJsonArray array = QJsonDocument::fromJson(inspectJson()).array();
     QJsonObject root = array.first().toObject();
     QJsonObject settings = root.value(QStringLiteral("NetworkSettings")).toObject();
-    for (const QStringList& attached :
-         {QStringList{QStringLiteral("bridge")}, QStringList{QStringLiteral("aio-sandbox"), QStringLiteral("bridge")},
-          QStringList{QStringLiteral("aio-sandbox")}}) {
+    for (const QStringList& attached : {QStringList{QStringLiteral("bridge")},
+                                        QStringList{QStringLiteral("aio-sandbox-net"), QStringLiteral("bridge")},
+                                        QStringList{QStringLiteral("aio-sandbox-net")}}) {
         QJsonObject networks;
         for (const QString& n : attached)
             networks.insert(n, QJsonObject{{QStringLiteral("IPAddress"), QStringLiteral("198.19.128.2")}});
@@ -89,10 +89,10 @@ void TestContainerSpec::aContainerOutsideItsOwnNetworkIsADifference()
         QVERIFY(actual.ok());
         QCOMPARE(actual->networks, attached);
         const QStringList diff = desired->differencesFrom(*actual);
-        const bool onlyOurs = attached == QStringList{QStringLiteral("aio-sandbox")};
-        QVERIFY2(onlyOurs
-                     ? !diff.join(QLatin1Char('\n')).contains(QStringLiteral("networks"))
-                     : diff.contains(QStringLiteral("networks: %1 → aio-sandbox").arg(attached.join(QLatin1Char(',')))),
+        const bool onlyOurs = attached == QStringList{QStringLiteral("aio-sandbox-net")};
+        QVERIFY2(onlyOurs ? !diff.join(QLatin1Char('\n')).contains(QStringLiteral("networks"))
+                          : diff.contains(
+                              QStringLiteral("networks: %1 → aio-sandbox-net").arg(attached.join(QLatin1Char(',')))),
                  qPrintable(diff.join(QLatin1Char('\n'))));
     }
 }
