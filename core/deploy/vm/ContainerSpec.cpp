@@ -224,26 +224,21 @@ QStringList ContainerSpec::differencesFrom(const ContainerSpec& actual) const
     if (actual.privileged != privileged)
         out << tr("privileged: %1 → %2")
                    .arg(actual.privileged ? tr("yes") : tr("no"), privileged ? tr("yes") : tr("no"));
-    QStringList haveCaps = actual.capAdd;
-    QStringList wantCaps = capAdd;
-    haveCaps.sort();
-    wantCaps.sort();
-    if (haveCaps != wantCaps)
-        out << tr("added capabilities: %1 → %2")
-                   .arg(haveCaps.isEmpty() ? tr("none") : haveCaps.join(QLatin1Char(',')),
-                        wantCaps.isEmpty() ? tr("none") : wantCaps.join(QLatin1Char(',')));
-    // Only the host's own network is a difference: engines name the default bridge differently.
-    if ((actual.networkMode == QLatin1String("host")) != (networkMode == QLatin1String("host")))
-        out << tr("network: %1 → %2").arg(actual.networkMode, networkMode.isEmpty() ? tr("its own") : networkMode);
-    if (!networks.isEmpty()) {
-        QStringList have = actual.networks;
-        QStringList want = networks;
+    // Two sets of names, compared without regard to order.
+    auto compareSets = [&out](const QString& what, QStringList have, QStringList want) {
         have.sort();
         want.sort();
         if (have != want)
-            out << tr("networks: %1 → %2")
-                       .arg(have.isEmpty() ? tr("none") : have.join(QLatin1Char(',')), want.join(QLatin1Char(',')));
-    }
+            out << tr("%1: %2 → %3")
+                       .arg(what, have.isEmpty() ? tr("none") : have.join(QLatin1Char(',')),
+                            want.isEmpty() ? tr("none") : want.join(QLatin1Char(',')));
+    };
+    compareSets(tr("added capabilities"), actual.capAdd, capAdd);
+    // Only the host's own network is a difference: engines name the default bridge differently.
+    if ((actual.networkMode == QLatin1String("host")) != (networkMode == QLatin1String("host")))
+        out << tr("network: %1 → %2").arg(actual.networkMode, networkMode.isEmpty() ? tr("its own") : networkMode);
+    if (!networks.isEmpty())
+        compareSets(tr("networks"), actual.networks, networks);
     if (!actual.running)
         out << tr("state: stopped → running");
     return out;
