@@ -59,6 +59,8 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     setApplicationNames();
     aio::installTranslations(app);
+    // The window is the report; the terminal gets the debug log only with --debug.
+    aio::cli::applyLogRules(invocation);
     if (!invocation.profileDir.isEmpty())
         aio::Profile::setDirectory(invocation.profileDir);
     aio::ui::GuiOptions options;

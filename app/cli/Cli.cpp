@@ -84,17 +84,21 @@ QString globalHelp()
     return text;
 }
 
+void applyLogRules(const Invocation& invocation)
+{
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(invocation.debugLog ? QStringLiteral("aio.*.debug=true")
+                                                             : QStringLiteral("aio.*.debug=false\naio.*.info=false"));
+}
+
 int run(const Invocation& invocation)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
     CommandContext context(out, err);
 
-    // A command's own output is the report; the log adds noise unless asked for (or unless the
-    // user set Qt's logging rules themselves). Warnings always show.
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(invocation.debugLog ? QStringLiteral("aio.*.debug=true")
-                                                             : QStringLiteral("aio.*.debug=false\naio.*.info=false"));
+    // A command's own output is the report; the log adds noise unless asked for.
+    applyLogRules(invocation);
 
     if (!invocation.usageError.isEmpty()) {
         err << Invocation::tr("usage error: %1").arg(invocation.usageError) << Qt::endl;

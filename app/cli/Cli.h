@@ -23,6 +23,10 @@ public:
     static Invocation parse(const QStringList& arguments);
 };
 
+// The app's own debug and info log lines reach stderr only with --debug (or when the user set
+// QT_LOGGING_RULES themselves); warnings always do. For the CLI and the GUI alike.
+void applyLogRules(const Invocation& invocation);
+
 // Runs a command-line invocation; needs a QCoreApplication. Returns the process exit code.
 int run(const Invocation& invocation);
 

@@ -7,7 +7,18 @@ QString header(const VmDeployAnswers& a)
 {
     return QStringLiteral("# Managed by AIO Sandbox Manager: the AIO Sandbox at https://%1/\n"
                           "# The next deployment overwrites changes made here.\n")
-        .arg(a.publicHost.toString());
+        .arg(a.publicHost.forUrl());
+}
+
+// `listen` lines for one port: IPv4 always, IPv6 too when the VM has it (nginx could not start
+// with a [::] socket on a kernel without IPv6). [::] listens to IPv6 only (nginx's default).
+QString listenLines(const char* portAndOptions, const NginxSite::HostFacts& facts)
+{
+    const QString what = QString::fromLatin1(portAndOptions);
+    QString out = QStringLiteral("    listen %1;\n").arg(what);
+    if (facts.ipv6)
+        out += QStringLiteral("    listen [::]:%1;\n").arg(what);
+    return out;
 }
 
 QString acmeLocation(const VmDeployAnswers& a)
@@ -129,29 +140,27 @@ QString NginxSite::renderMap()
                           "}\n");
 }
 
-QString NginxSite::render(const VmDeployAnswers& a)
+QString NginxSite::render(const VmDeployAnswers& a, const HostFacts& facts)
 {
-    const QString host = a.publicHost.toString();
+    // The name as clients send it in Host (an IPv6 literal in brackets).
+    const QString host = a.publicHost.forUrl();
     const TlsFiles tls = tlsFiles(a);
     QString out = header(a);
     if (!a.basicAuthUser.isEmpty())
         out += QStringLiteral("\n# Per-address request budget of the password-protected site (http context).\n"
                               "limit_req_zone $binary_remote_addr zone=aio_sandbox_edge:1m rate=10r/s;\n");
-    out += QStringLiteral("\nserver {\n"
-                          "    listen 80;\n"
-                          "    server_name %1;\n\n")
-               .arg(host);
+    out += QStringLiteral("\nserver {\n") + listenLines("80", facts)
+        + QStringLiteral("    server_name %1;\n\n").arg(host);
     out += acmeLocation(a);
     out += QStringLiteral("\n"
                           "    location / {\n"
                           "        return 301 https://%1$request_uri;\n"
                           "    }\n"
                           "}\n\n")
-               .arg(a.publicHost.forUrl());
+               .arg(host);
 
-    out += QStringLiteral("server {\n"
-                          "    listen 443 ssl http2;\n"
-                          "    server_name %1;\n\n"
+    out += QStringLiteral("server {\n") + listenLines("443 ssl http2", facts)
+        + QStringLiteral("    server_name %1;\n\n"
                           "    ssl_certificate %2;\n"
                           "    ssl_certificate_key %3;\n"
                           "    ssl_protocols TLSv1.2 TLSv1.3;\n"
@@ -208,7 +217,7 @@ QString NginxSite::render(const VmDeployAnswers& a)
                        "        return 302 %1%2rd=https://%3$request_uri;\n"
                        "    }\n")
                        .arg(signIn, signIn.contains(QLatin1Char('?')) ? QStringLiteral("&") : QStringLiteral("?"),
-                            a.publicHost.forUrl());
+                            host);
         }
     }
 
@@ -293,14 +302,12 @@ QString NginxSite::render(const VmDeployAnswers& a)
     return out;
 }
 
-QString NginxSite::renderPreTls(const VmDeployAnswers& a)
+QString NginxSite::renderPreTls(const VmDeployAnswers& a, const HostFacts& facts)
 {
     QString out = header(a);
     out += QStringLiteral("# Before a certificate exists: port 80 serves only the ACME challenge path.\n"
-                          "\nserver {\n"
-                          "    listen 80;\n"
-                          "    server_name %1;\n\n")
-               .arg(a.publicHost.toString());
+                          "\nserver {\n")
+        + listenLines("80", facts) + QStringLiteral("    server_name %1;\n\n").arg(a.publicHost.forUrl());
     out += acmeLocation(a);
     out += QStringLiteral("\n"
                           "    location / {\n"

@@ -12,6 +12,13 @@ namespace aio {
 class NginxSite
 {
 public:
+    // What the site's text depends on besides the answers: facts of the VM it is written to.
+    struct HostFacts
+    {
+        bool ipv6 = false; // the kernel has IPv6 (/proc/net/if_inet6): nginx also listens on [::]
+        friend bool operator==(const HostFacts&, const HostFacts&) = default;
+    };
+
     struct TlsFiles
     {
         QString certificate; // full chain
@@ -44,10 +51,10 @@ public:
     static QString renderMap();
     // The full site: port 80 (ACME path, else 301 to https) and 443 with TLS, access control and
     // the proxy to 127.0.0.1:8080.
-    static QString render(const VmDeployAnswers& answers);
+    static QString render(const VmDeployAnswers& answers, const HostFacts& facts);
     // Port 80 only, serving the ACME challenge path from the webroot and 503 elsewhere: used to
     // bootstrap certbot before a certificate exists.
-    static QString renderPreTls(const VmDeployAnswers& answers);
+    static QString renderPreTls(const VmDeployAnswers& answers, const HostFacts& facts);
 };
 
 } // namespace aio

@@ -72,7 +72,18 @@ Result<bool> EdgeAccessStep::siteIsCurrent(PlanContext& context, FileSnapshot* s
     if (!site)
         return site.error();
     *snapshot = *site;
-    return site->exists && site->content == NginxSite::render(m_deployment->answers).toUtf8();
+    Result<QByteArray> desired = desiredSite(context);
+    if (!desired)
+        return desired.error();
+    return site->exists && site->content == *desired;
+}
+
+Result<QByteArray> EdgeAccessStep::desiredSite(PlanContext& context) const
+{
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
+    return NginxSite::render(m_deployment->answers, *host).toUtf8();
 }
 
 Result<StepState> EdgeAccessStep::detect(PlanContext& context)
@@ -118,7 +129,6 @@ Result<StepState> EdgeAccessStep::detect(PlanContext& context)
 
 Result<StepPreview> EdgeAccessStep::preview(PlanContext& context, const StepState& state)
 {
-    Q_UNUSED(context);
     StepPreview p;
     p.nothingToDo = state.alreadyDone;
     p.notes << tr("Protections: %1.").arg(protections());
@@ -147,8 +157,10 @@ Result<StepPreview> EdgeAccessStep::preview(PlanContext& context, const StepStat
         }
     }
     if (!state.facts.value(QStringLiteral("siteOk")).toBool()) {
-        p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()),
-                                           NginxSite::render(m_deployment->answers).toUtf8());
+        Result<QByteArray> desired = desiredSite(context);
+        if (!desired)
+            return desired.error();
+        p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()), *desired);
         p.commands << NginxConfigInstaller::testCommand().displayText()
                    << NginxConfigInstaller::reloadCommand().displayText();
     }
@@ -184,8 +196,10 @@ Status EdgeAccessStep::apply(PlanContext& context, const StepState& state)
             return removed;
         }
     }
-    changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()),
-                                            NginxSite::render(m_deployment->answers).toUtf8()};
+    Result<QByteArray> desired = desiredSite(context);
+    if (!desired)
+        return desired.error();
+    changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()), *desired};
     return NginxConfigInstaller::install(context, changes);
 }
 

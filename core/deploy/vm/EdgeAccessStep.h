@@ -35,6 +35,7 @@ private:
     bool htpasswdMatches(const FileSnapshot& file) const;
     QByteArray upstreamKey() const; // the key file nginx includes when it hands the sandbox its key
     Result<bool> siteIsCurrent(PlanContext& context, FileSnapshot* snapshot);
+    Result<QByteArray> desiredSite(PlanContext& context) const; // the site for this VM
 
     std::shared_ptr<const VmDeployment> m_deployment;
     QByteArray m_htpasswd; // made once per run (random salt), so preview and apply agree

@@ -6,6 +6,24 @@
 
 namespace aio {
 
+Result<NginxSite::HostFacts> NginxConfigInstaller::hostFacts(PlanContext& context)
+{
+    const QString key = QStringLiteral("nginxIpv6");
+    NginxSite::HostFacts facts;
+    const QJsonValue known = context.facts().value(key);
+    if (known.isBool()) {
+        facts.ipv6 = known.toBool();
+        return facts;
+    }
+    Result<CommandOutcome> r = context.run(
+        RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-e"), QStringLiteral("/proc/net/if_inet6")}));
+    if (!r)
+        return r.error();
+    facts.ipv6 = r->succeeded();
+    context.setFact(key, facts.ipv6);
+    return facts;
+}
+
 RemoteCommand NginxConfigInstaller::testCommand()
 {
     return RemoteCommand::args({QStringLiteral("nginx"), QStringLiteral("-t")}).asRoot();

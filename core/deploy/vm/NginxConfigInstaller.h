@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 #include "core/deploy/FileSnapshot.h"
+#include "core/deploy/render/NginxSite.h"
 #include "core/ssh/RemoteHost.h"
 
 #include <QByteArray>
@@ -34,6 +35,10 @@ public:
     // Puts the files back and reloads when the result passes `nginx -t`.
     static Status restore(PlanContext& context, const QList<FileSnapshot>& snapshots,
                           const QStringList& secretPaths = {});
+
+    // The VM's facts the site's text depends on (IPv6: `test -e /proc/net/if_inet6`). Asked once
+    // per run; later steps read the answer from the run's facts ("nginxIpv6").
+    static Result<NginxSite::HostFacts> hostFacts(PlanContext& context);
 
     static RemoteCommand testCommand(); // sudo nginx -t
     // Reload (or start when not running) without systemd when there is none.

@@ -39,10 +39,10 @@ Result<bool> NginxProxyStep::nginxRunning(PlanContext& context)
     return r->succeeded();
 }
 
-QByteArray NginxProxyStep::desiredSite(bool certificateExists) const
+QByteArray NginxProxyStep::desiredSite(bool certificateExists, const NginxSite::HostFacts& facts) const
 {
-    return (certificateExists ? NginxSite::render(m_deployment->answers)
-                              : NginxSite::renderPreTls(m_deployment->answers))
+    return (certificateExists ? NginxSite::render(m_deployment->answers, facts)
+                              : NginxSite::renderPreTls(m_deployment->answers, facts))
         .toUtf8();
 }
 
@@ -76,13 +76,16 @@ Result<StepState> NginxProxyStep::detect(PlanContext& context)
         RemoteCommand::args({QStringLiteral("test"), QStringLiteral("-d"), m_deployment->answers.acmeWebroot}));
     if (!webroot)
         return webroot.error();
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
 
     state.facts.insert(QStringLiteral("mapElsewhere"), mapElsewhere);
     state.facts.insert(QStringLiteral("certificateExists"), *cert);
     state.facts.insert(QStringLiteral("running"), *running);
     state.facts.insert(QStringLiteral("webrootExists"), webroot->succeeded());
     const bool mapOk = !mapElsewhere.isEmpty() || (map->exists && map->content == NginxSite::renderMap().toUtf8());
-    const bool siteOk = site->exists && site->content == desiredSite(*cert);
+    const bool siteOk = site->exists && site->content == desiredSite(*cert, *host);
     state.alreadyDone = mapOk && siteOk && *running && webroot->succeeded();
     state.summary = site->exists ? (siteOk ? tr("The sandbox site is in place.") : tr("The sandbox site differs."))
                                  : tr("No sandbox site yet.");
@@ -93,7 +96,9 @@ Result<StepState> NginxProxyStep::detect(PlanContext& context)
 
 Result<StepPreview> NginxProxyStep::preview(PlanContext& context, const StepState& state)
 {
-    Q_UNUSED(context);
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
     StepPreview p;
     p.nothingToDo = state.alreadyDone;
     const bool cert = state.facts.value(QStringLiteral("certificateExists")).toBool();
@@ -107,7 +112,7 @@ Result<StepPreview> NginxProxyStep::preview(PlanContext& context, const StepStat
         p.fileChanges << FileChange::write(*state.file(NginxSite::mapFilePath()), NginxSite::renderMap().toUtf8());
     else
         p.notes << tr("The WebSocket map is already defined in %1; it is not written again.").arg(mapElsewhere);
-    p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()), desiredSite(cert));
+    p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()), desiredSite(cert, *host));
     p.commands << NginxConfigInstaller::testCommand().displayText()
                << NginxConfigInstaller::reloadCommand().displayText();
     if (!cert)
@@ -126,12 +131,15 @@ Status NginxProxyStep::apply(PlanContext& context, const StepState& state)
         if (!mk)
             return mk.error();
     }
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
     QList<NginxConfigInstaller::Change> changes;
     if (state.facts.value(QStringLiteral("mapElsewhere")).toString().isEmpty())
         changes << NginxConfigInstaller::Change{*state.file(NginxSite::mapFilePath()), NginxSite::renderMap().toUtf8()};
     changes << NginxConfigInstaller::Change{
         *state.file(NginxSite::siteFilePath()),
-        desiredSite(state.facts.value(QStringLiteral("certificateExists")).toBool())};
+        desiredSite(state.facts.value(QStringLiteral("certificateExists")).toBool(), *host)};
     return NginxConfigInstaller::install(context, changes);
 }
 
@@ -152,7 +160,10 @@ Result<VerifyReport> NginxProxyStep::verify(PlanContext& context)
     Result<FileSnapshot> site = context.readFile(NginxSite::siteFilePath(), true);
     if (!site)
         return site.error();
-    const bool siteOk = site->exists && site->content == desiredSite(*cert);
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
+    const bool siteOk = site->exists && site->content == desiredSite(*cert, *host);
     report.add(tr("the sandbox site is in place"), siteOk,
                siteOk ? tr("%1 (%2 bytes, %3)")
                             .arg(NginxSite::siteFilePath())

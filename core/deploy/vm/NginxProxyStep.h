@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/deploy/Step.h"
+#include "core/deploy/render/NginxSite.h"
 #include "core/deploy/vm/VmDeployment.h"
 
 #include <QCoreApplication>
@@ -33,7 +34,7 @@ public:
     static Result<bool> nginxRunning(PlanContext& context);
 
 private:
-    QByteArray desiredSite(bool certificateExists) const;
+    QByteArray desiredSite(bool certificateExists, const NginxSite::HostFacts& facts) const;
 
     std::shared_ptr<const VmDeployment> m_deployment;
 };

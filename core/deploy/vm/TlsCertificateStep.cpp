@@ -184,7 +184,10 @@ Result<StepState> TlsCertificateStep::detect(PlanContext& context)
         state.files << *hook;
         hookOk = hook->exists && hook->content == deployHookContent();
     }
-    const bool siteOk = site->exists && site->content == NginxSite::render(a).toUtf8();
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
+    const bool siteOk = site->exists && site->content == NginxSite::render(a, *host).toUtf8();
     state.facts.insert(QStringLiteral("hookOk"), hookOk);
     state.facts.insert(QStringLiteral("certificateGood"), check->good);
     state.facts.insert(QStringLiteral("certificate"), check->evidence);
@@ -196,8 +199,10 @@ Result<StepState> TlsCertificateStep::detect(PlanContext& context)
 
 Result<StepPreview> TlsCertificateStep::preview(PlanContext& context, const StepState& state)
 {
-    Q_UNUSED(context);
     const VmDeployAnswers& a = m_deployment->answers;
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
     const NginxSite::TlsFiles files = NginxSite::tlsFiles(a);
     StepPreview p;
     p.nothingToDo = state.alreadyDone;
@@ -237,7 +242,7 @@ Result<StepPreview> TlsCertificateStep::preview(PlanContext& context, const Step
         }
         }
     }
-    p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()), NginxSite::render(a).toUtf8());
+    p.fileChanges << FileChange::write(*state.file(NginxSite::siteFilePath()), NginxSite::render(a, *host).toUtf8());
     if (!state.facts.value(QStringLiteral("hookOk")).toBool()) {
         p.fileChanges << FileChange::write(*state.file(deployHookPath()), deployHookContent(), 0755);
         p.notes << tr("certbot reloads nginx after every renewal (a deploy hook), so a renewed certificate is "
@@ -327,7 +332,10 @@ Status TlsCertificateStep::apply(PlanContext& context, const StepState& state)
         if (const Status w = context.writeFile(deployHookPath(), deployHookContent(), attrs); !w)
             return w;
     }
-    changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()), NginxSite::render(a).toUtf8()};
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
+    changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()), NginxSite::render(a, *host).toUtf8()};
     return NginxConfigInstaller::install(context, changes);
 }
 
@@ -343,7 +351,10 @@ Result<VerifyReport> TlsCertificateStep::verify(PlanContext& context)
     Result<FileSnapshot> site = context.readFile(NginxSite::siteFilePath(), true);
     if (!site)
         return site.error();
-    const bool siteOk = site->exists && site->content == NginxSite::render(m_deployment->answers).toUtf8();
+    Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
+    if (!host)
+        return host.error();
+    const bool siteOk = site->exists && site->content == NginxSite::render(m_deployment->answers, *host).toUtf8();
     report.add(tr("the HTTPS site is in place"), siteOk, NginxSite::siteFilePath());
     Result<CommandOutcome> test = context.run(NginxConfigInstaller::testCommand());
     if (!test)

@@ -217,6 +217,17 @@ void TestDeployVmReady::httpsAnswersWithTheIssuedCertificate()
     QCOMPARE(result->status, 200);
     QVERIFY2(result->tls.chain.first().issuer.contains(QStringLiteral("Pebble")), qPrintable(result->tls.toString()));
     QVERIFY(result->tls.chain.first().coversHost(m_tb.value(QStringLiteral("VM_READY_NAME"))));
+    // The VM has IPv6, so nginx listens there too, with the same access rules (from the VM itself:
+    // the testbed's network is IPv4 only).
+    QString out;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
+                         {QStringLiteral("curl"), QStringLiteral("-sk"), QStringLiteral("-o"),
+                          QStringLiteral("/dev/null"), QStringLiteral("-w"), QStringLiteral("%{http_code}"),
+                          QStringLiteral("-H"), QStringLiteral("Host: ") + m_tb.value(QStringLiteral("VM_READY_NAME")),
+                          QStringLiteral("https://[::1]/v1/file/download?path=/etc/hostname&x=.js")},
+                         &out),
+             0);
+    QCOMPARE(out.trimmed(), QStringLiteral("401"));
 }
 
 void TestDeployVmReady::publicHostRoutedToAPortIsRefusedBeforeAnythingIsSent()

@@ -122,14 +122,14 @@ private slots:
     void nginxSitesMatchGolden()
     {
         compareGolden(QStringLiteral("nginx-map.conf"), NginxSite::renderMap());
-        compareGolden(QStringLiteral("nginx-site-minimal.conf"), NginxSite::render(answersFrom(baseJson())));
-        compareGolden(QStringLiteral("nginx-site-full.conf"), NginxSite::render(fullAnswers()));
-        compareGolden(QStringLiteral("nginx-pre-tls.conf"), NginxSite::renderPreTls(answersFrom(baseJson())));
+        compareGolden(QStringLiteral("nginx-site-minimal.conf"), NginxSite::render(answersFrom(baseJson()), {}));
+        compareGolden(QStringLiteral("nginx-site-full.conf"), NginxSite::render(fullAnswers(), {.ipv6 = true}));
+        compareGolden(QStringLiteral("nginx-pre-tls.conf"), NginxSite::renderPreTls(answersFrom(baseJson()), {}));
     }
 
     void nginxSiteHasTheV3Essentials()
     {
-        const QString site = NginxSite::render(fullAnswers());
+        const QString site = NginxSite::render(fullAnswers(), {});
         for (const char* needle :
              {"listen 443 ssl http2;", "ssl_protocols TLSv1.2 TLSv1.3;", "proxy_pass http://127.0.0.1:8080;",
               "proxy_http_version 1.1;", "proxy_set_header Upgrade $http_upgrade;",
@@ -145,7 +145,7 @@ private slots:
     // so the image's static-suffix rule never decides; noVNC's own files stay loadable with a ticket.
     void sandboxAuthIsAskedAtTheEdgeWhenItIsTheOnlyBarrier()
     {
-        const QString site = NginxSite::render(answersFrom(baseJson()));
+        const QString site = NginxSite::render(answersFrom(baseJson()), {});
         for (const char* needle :
              {"auth_request /_aio_sandbox_auth;", "location = /_aio_sandbox_auth {",
               "proxy_pass http://127.0.0.1:8080/auth;", "proxy_set_header X-Original-URI $request_uri;",
@@ -160,14 +160,14 @@ private slots:
 
         QJsonObject apiKeyOnly = baseJson();
         apiKeyOnly.insert(QStringLiteral("sandboxAuth"), QJsonObject{{"jwt", false}, {"apiKey", true}});
-        QVERIFY(NginxSite::render(answersFrom(apiKeyOnly)).contains(QLatin1String("auth_request /_aio_sandbox_auth;")));
+        QVERIFY(NginxSite::render(answersFrom(apiKeyOnly), {}).contains(QLatin1String("auth_request /_aio_sandbox_auth;")));
 
         // Basic auth or SSO already refuse strangers at the edge for every request.
-        QVERIFY(!NginxSite::render(fullAnswers()).contains(QLatin1String("_aio_sandbox_auth")));
+        QVERIFY(!NginxSite::render(fullAnswers(), {}).contains(QLatin1String("_aio_sandbox_auth")));
         QJsonObject allowOnly = baseJson();
         allowOnly.insert(QStringLiteral("edge"), QJsonObject{{"allow", QJsonArray{"203.0.113.0/24"}}});
         allowOnly.insert(QStringLiteral("sandboxAuth"), QJsonObject{{"jwt", false}});
-        QVERIFY(!NginxSite::render(answersFrom(allowOnly)).contains(QLatin1String("_aio_sandbox_auth")));
+        QVERIFY(!NginxSite::render(answersFrom(allowOnly), {}).contains(QLatin1String("_aio_sandbox_auth")));
         QVERIFY(!NginxSite::asksSandboxAtTheEdge(answersFrom(allowOnly)));
     }
 
@@ -175,23 +175,51 @@ private slots:
     // password can be guessed, and a redirect that stays a valid URL for an IPv6 literal.
     void edgeHygieneFollowsTheAnswers()
     {
-        const QString acme = NginxSite::render(answersFrom(baseJson()));
+        const QString acme = NginxSite::render(answersFrom(baseJson()), {});
         QVERIFY(acme.contains(QLatin1String("add_header Strict-Transport-Security \"max-age=31536000\" always;")));
         QVERIFY(!acme.contains(QLatin1String("limit_req")));
 
         QJsonObject ownCa = baseJson();
         ownCa.insert(QStringLiteral("tls"), QJsonObject{{"mode", "own-ca"}});
         ownCa.insert(QStringLiteral("publicHost"), QStringLiteral("2001:db8::5"));
-        const QString own = NginxSite::render(answersFrom(ownCa));
+        const QString own = NginxSite::render(answersFrom(ownCa), {});
         QVERIFY(!own.contains(QLatin1String("Strict-Transport-Security")));
         QVERIFY2(own.contains(QLatin1String("return 301 https://[2001:db8::5]$request_uri;")), qPrintable(own));
         ownCa.insert(QStringLiteral("edge"), QJsonObject{{"hsts", "on"}});
-        QVERIFY(NginxSite::render(answersFrom(ownCa)).contains(QLatin1String("Strict-Transport-Security")));
+        QVERIFY(NginxSite::render(answersFrom(ownCa), {}).contains(QLatin1String("Strict-Transport-Security")));
 
-        const QString full = NginxSite::render(fullAnswers());
+        const QString full = NginxSite::render(fullAnswers(), {});
         QVERIFY(
             full.contains(QLatin1String("limit_req_zone $binary_remote_addr zone=aio_sandbox_edge:1m rate=10r/s;")));
         QVERIFY(full.contains(QLatin1String("limit_req zone=aio_sandbox_edge burst=200 nodelay;")));
+    }
+
+    // 9.4: nginx listens on IPv6 only where the VM's kernel has it (a [::] socket would keep nginx
+    // from starting elsewhere), and an IPv6 public host is written the way clients send it in Host.
+    void ipv6ListensOnlyWhereTheVmHasIpv6AndLiteralsKeepTheirBrackets()
+    {
+        const VmDeployAnswers a = answersFrom(baseJson());
+        const QString v4 = NginxSite::render(a, {.ipv6 = false});
+        QVERIFY(v4.contains(QLatin1String("    listen 80;\n")));
+        QVERIFY(v4.contains(QLatin1String("    listen 443 ssl http2;\n")));
+        QVERIFY(!v4.contains(QLatin1String("[::]")));
+        const QString v6 = NginxSite::render(a, {.ipv6 = true});
+        QVERIFY(v6.contains(QLatin1String("    listen 80;\n    listen [::]:80;\n")));
+        QVERIFY(v6.contains(QLatin1String("    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n")));
+        QVERIFY(NginxSite::renderPreTls(a, {.ipv6 = true}).contains(QLatin1String("    listen [::]:80;\n")));
+        QVERIFY(!NginxSite::renderPreTls(a, {.ipv6 = false}).contains(QLatin1String("[::]")));
+
+        QJsonObject literal = baseJson();
+        literal.insert(QStringLiteral("tls"), QJsonObject{{"mode", "own-ca"}});
+        literal.insert(QStringLiteral("publicHost"), QStringLiteral("2001:db8::5"));
+        const VmDeployAnswers l = answersFrom(literal);
+        const QString site = NginxSite::render(l, {.ipv6 = true});
+        QVERIFY2(site.contains(QLatin1String("server_name [2001:db8::5];")), qPrintable(site));
+        QVERIFY(site.contains(QLatin1String("proxy_set_header Host [2001:db8::5];")));
+        QVERIFY(!site.contains(QLatin1String(" 2001:db8::5;")));
+        // The certificate's files are named after the address itself.
+        QCOMPARE(NginxSite::tlsFiles(l).certificate, QStringLiteral("/etc/aio-sandbox/tls/2001:db8::5.crt"));
+        QVERIFY(NginxSite::renderPreTls(l, {}).contains(QLatin1String("server_name [2001:db8::5];")));
     }
 
     // 9.3: the SSO check is told about the request by nginx only, an https check verifies its server,
@@ -202,7 +230,7 @@ private slots:
         QJsonObject edge = o.value(QStringLiteral("edge")).toObject();
         edge.insert(QStringLiteral("authRequestUrl"), QStringLiteral("https://sso.example.com/oauth2/auth"));
         o.insert(QStringLiteral("edge"), edge);
-        const QString site = NginxSite::render(answersFrom(o));
+        const QString site = NginxSite::render(answersFrom(o), {});
         for (const char* needle :
              {"proxy_set_header X-Original-URL https://sandbox.example.com$request_uri;",
               "proxy_set_header X-Forwarded-For $remote_addr;", "proxy_set_header X-Forwarded-Uri $request_uri;",
@@ -245,9 +273,13 @@ private slots:
         QJsonObject m = baseJson();
         m.insert(QStringLiteral("tls"), tls);
         const VmDeployAnswers minimal = answersFrom(m);
-        for (const auto& [name, site] : {std::pair{QStringLiteral("full"), NginxSite::render(a)},
-                                         std::pair{QStringLiteral("minimal"), NginxSite::render(minimal)},
-                                         std::pair{QStringLiteral("pre-tls"), NginxSite::renderPreTls(a)}}) {
+        // An IPv6 public host on a VM with IPv6 (nginx -t binds the sockets, so [::] is tried too).
+        m.insert(QStringLiteral("publicHost"), QStringLiteral("::1"));
+        const VmDeployAnswers v6 = answersFrom(m);
+        for (const auto& [name, site] : {std::pair{QStringLiteral("full"), NginxSite::render(a, {})},
+                                         std::pair{QStringLiteral("minimal"), NginxSite::render(minimal, {})},
+                                         std::pair{QStringLiteral("pre-tls"), NginxSite::renderPreTls(a, {})},
+                                         std::pair{QStringLiteral("ipv6"), NginxSite::render(v6, {.ipv6 = true})}}) {
             put(QStringLiteral("map.conf"), NginxSite::renderMap().toUtf8());
             put(QStringLiteral("site.conf"), site.toUtf8());
             put(QStringLiteral("nginx.conf"),
