@@ -11,16 +11,36 @@ jobs=$(nproc)
 echo "== format check"
 bash scripts/check-format.sh
 
+# Unity builds (a few sources compiled as one) halve the library build on two cores; a
+# developer's own `cmake --preset` builds file by file. AIO_UNITY_BUILD=OFF turns it off here.
+unity=(-DCMAKE_UNITY_BUILD="${AIO_UNITY_BUILD:-ON}" -DCMAKE_UNITY_BUILD_BATCH_SIZE=8)
+
+# The testbed comes up while the app builds (its ctest fixture then finds it healthy, or waits
+# on the same lock and says why it failed).
+testbed_log=$(mktemp)
+testbed_pid=""
+if [ "$(id -u)" -eq 0 ] && [ "${AIO_SKIP_TESTBED_PREP:-0}" != 1 ]; then
+  bash tests/testbed/up >"$testbed_log" 2>&1 &
+  testbed_pid=$!
+fi
+
 echo "== build (default preset)"
-cmake --preset default >/dev/null
+cmake --preset default "${unity[@]}" >/dev/null
 cmake --build --preset default -j"$jobs"
+
+if [ -n "$testbed_pid" ]; then
+  echo "== testbed (started during the build)"
+  wait "$testbed_pid" || echo "testbed: bringing it up failed; the testbed.up test repeats it and reports why"
+  tail -n 3 "$testbed_log"
+fi
+rm -f "$testbed_log"
 
 echo "== tests (default preset)"
 ctest --preset default -j"$jobs"
 
 if [ "${AIO_SKIP_ASAN:-0}" != 1 ]; then
   echo "== build (asan preset)"
-  cmake --preset asan >/dev/null
+  cmake --preset asan "${unity[@]}" >/dev/null
   cmake --build --preset asan -j"$jobs"
   echo "== tests (asan preset: unit and GUI)"
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

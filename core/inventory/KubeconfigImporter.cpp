@@ -16,7 +16,7 @@ namespace aio {
 
 namespace {
 
-constexpr qint64 maxFileSize = 8 * 1024 * 1024;
+constexpr qint64 kMaxKubeconfigBytes = 8 * 1024 * 1024;
 
 int lineOf(const YAML::Node& node)
 {
@@ -80,7 +80,7 @@ Result<ImportResult> KubeconfigImporter::importFile(const QString& path)
     if (!info.exists())
         return Error(ErrorKind::NotFound, tr("The kubeconfig \"%1\" does not exist.").arg(path));
     QFile file(path);
-    if (file.size() > maxFileSize)
+    if (file.size() > kMaxKubeconfigBytes)
         return Error(ErrorKind::InvalidInput, tr("The kubeconfig \"%1\" is larger than 8 MiB.").arg(path));
     if (!file.open(QIODevice::ReadOnly))
         return Error(ErrorKind::Io, tr("Cannot read the kubeconfig \"%1\".").arg(path), file.errorString());

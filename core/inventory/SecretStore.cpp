@@ -154,7 +154,6 @@ bool onGuiThread()
     QCoreApplication* app = QCoreApplication::instance();
     return app && app->inherits("QGuiApplication") && QThread::currentThread() == app->thread();
 }
-} // namespace
 
 // One keychain call, carried out on the keychain thread. Lives there; deletes itself when done.
 class KeychainRequest : public QObject
@@ -207,7 +206,6 @@ private:
     QString m_secret;
 };
 
-namespace {
 // Starts request on the keychain thread; deliver is connected before, so nothing is missed.
 void launch(KeychainRequest* request)
 {

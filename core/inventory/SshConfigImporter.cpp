@@ -17,7 +17,7 @@ namespace aio {
 namespace {
 
 constexpr int maxIncludeDepth = 16; // as OpenSSH's READCONF_MAX_DEPTH
-constexpr qint64 maxFileSize = 4 * 1024 * 1024;
+constexpr qint64 kMaxSshConfigBytes = 4 * 1024 * 1024;
 
 // A Host or Match section; the implicit one before the first Host matches every host.
 struct Block
@@ -238,7 +238,7 @@ void Parser::include(const QStringList& patterns, const QString& fileName, int l
         }
         for (const QString& file : files) {
             QFile f(file);
-            if (f.size() > maxFileSize || !f.open(QIODevice::ReadOnly)) {
+            if (f.size() > kMaxSshConfigBytes || !f.open(QIODevice::ReadOnly)) {
                 issue(fileName, line, {},
                       SshConfigImporter::tr("Include \"%1\": cannot read it (%2).").arg(file, f.errorString()));
                 continue;
@@ -306,7 +306,7 @@ Result<ImportResult> SshConfigImporter::importFile(const QString& path)
     QFile file(path);
     if (!file.exists())
         return Error(ErrorKind::NotFound, tr("The SSH configuration \"%1\" does not exist.").arg(path));
-    if (file.size() > maxFileSize)
+    if (file.size() > kMaxSshConfigBytes)
         return Error(ErrorKind::InvalidInput, tr("The SSH configuration \"%1\" is larger than 4 MiB.").arg(path));
     if (!file.open(QIODevice::ReadOnly))
         return Error(ErrorKind::Io, tr("Cannot read the SSH configuration \"%1\".").arg(path), file.errorString());
@@ -318,7 +318,7 @@ Result<ImportResult> SshConfigImporter::importFile(const QString& path)
 std::optional<QString> SshConfigImporter::optionFor(const QString& path, const QString& host, const QString& keyword)
 {
     QFile file(path);
-    if (file.size() > maxFileSize || !file.open(QIODevice::ReadOnly))
+    if (file.size() > kMaxSshConfigBytes || !file.open(QIODevice::ReadOnly))
         return std::nullopt;
     Parser parser;
     parser.sshDir = QFileInfo(path).absolutePath();

@@ -161,14 +161,14 @@ QString NginxSite::render(const VmDeployAnswers& a, const HostFacts& facts)
 
     out += QStringLiteral("server {\n") + listenLines("443 ssl http2", facts)
         + QStringLiteral("    server_name %1;\n\n"
-                          "    ssl_certificate %2;\n"
-                          "    ssl_certificate_key %3;\n"
-                          "    ssl_protocols TLSv1.2 TLSv1.3;\n"
-                          "    ssl_prefer_server_ciphers off;\n"
-                          "    ssl_session_timeout 1d;\n"
-                          "    server_tokens off;\n\n"
-                          "    client_max_body_size 50m;\n")
-               .arg(host, tls.certificate, tls.privateKey);
+                         "    ssl_certificate %2;\n"
+                         "    ssl_certificate_key %3;\n"
+                         "    ssl_protocols TLSv1.2 TLSv1.3;\n"
+                         "    ssl_prefer_server_ciphers off;\n"
+                         "    ssl_session_timeout 1d;\n"
+                         "    server_tokens off;\n\n"
+                         "    client_max_body_size 50m;\n")
+              .arg(host, tls.certificate, tls.privateKey);
     if (a.hstsEnabled())
         out += QStringLiteral("    # Browsers keep to https for this name for a year.\n"
                               "    add_header Strict-Transport-Security \"max-age=31536000\" always;\n");

@@ -335,7 +335,8 @@ Status TlsCertificateStep::apply(PlanContext& context, const StepState& state)
     Result<NginxSite::HostFacts> host = NginxConfigInstaller::hostFacts(context);
     if (!host)
         return host.error();
-    changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()), NginxSite::render(a, *host).toUtf8()};
+    changes << NginxConfigInstaller::Change{*state.file(NginxSite::siteFilePath()),
+                                            NginxSite::render(a, *host).toUtf8()};
     return NginxConfigInstaller::install(context, changes);
 }
 

@@ -160,7 +160,8 @@ private slots:
 
         QJsonObject apiKeyOnly = baseJson();
         apiKeyOnly.insert(QStringLiteral("sandboxAuth"), QJsonObject{{"jwt", false}, {"apiKey", true}});
-        QVERIFY(NginxSite::render(answersFrom(apiKeyOnly), {}).contains(QLatin1String("auth_request /_aio_sandbox_auth;")));
+        QVERIFY(
+            NginxSite::render(answersFrom(apiKeyOnly), {}).contains(QLatin1String("auth_request /_aio_sandbox_auth;")));
 
         // Basic auth or SSO already refuse strangers at the edge for every request.
         QVERIFY(!NginxSite::render(fullAnswers(), {}).contains(QLatin1String("_aio_sandbox_auth")));
