@@ -191,7 +191,9 @@ Result<QList<Target>> Inventory::addImported(ImportResult& result, const QString
         if (a.kind != b.kind)
             return false;
         if (a.isVm())
-            return a.vm.host == b.vm.host && a.vm.port == b.vm.port && a.vm.user == b.vm.user;
+            // Another jump host is another route the admin asked for, not the same target.
+            return a.vm.host == b.vm.host && a.vm.port == b.vm.port && a.vm.user == b.vm.user
+                && a.vm.jumpHost == b.vm.jumpHost;
         return a.cluster.kubeconfigPath == b.cluster.kubeconfigPath && a.cluster.context == b.cluster.context;
     };
     QList<Target> added;

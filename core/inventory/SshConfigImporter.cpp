@@ -401,15 +401,16 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
         // Deploying needs root: a user other than root gets it through sudo (editable later).
         vm.sudo = (vm.user.isEmpty() ? localUser : vm.user) != QLatin1String("root");
 
+        // The tokens IdentityFile and UserKnownHostsFile may use.
+        const QHash<QChar, QString> tokens{{QLatin1Char('d'), QDir::homePath()},
+                                           {QLatin1Char('h'), vm.host.toString()},
+                                           {QLatin1Char('n'), alias},
+                                           {QLatin1Char('r'), vm.user.isEmpty() ? localUser : vm.user},
+                                           {QLatin1Char('u'), localUser},
+                                           {QLatin1Char('p'), QString::number(vm.port.value())}};
         Value identity = firstValue(parser.options, alias, QStringLiteral("identityfile"));
         if (identity.found && identity.text.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
             QString key = expandTilde(identity.text);
-            const QHash<QChar, QString> tokens{{QLatin1Char('d'), QDir::homePath()},
-                                               {QLatin1Char('h'), vm.host.toString()},
-                                               {QLatin1Char('n'), alias},
-                                               {QLatin1Char('r'), vm.user.isEmpty() ? localUser : vm.user},
-                                               {QLatin1Char('u'), localUser},
-                                               {QLatin1Char('p'), QString::number(vm.port.value())}};
             if (!expandTokens(key, tokens, problem)) {
                 skip(identity.file, identity.line, problem + QLatin1Char('.'));
                 continue;
@@ -418,6 +419,30 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
                 key = sshDir + QLatin1Char('/') + key;
             vm.auth = SshAuthMethod::KeyFile;
             vm.keyPath = key;
+        }
+
+        // Where the user keeps the keys of this host: the app checks the same files, so a key the
+        // user already pinned is not asked about again.
+        Value known = firstValue(parser.options, alias, QStringLiteral("userknownhostsfile"));
+        if (known.found) {
+            if (known.text.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0) {
+                vm.knownHostsFiles = {QString()};
+            } else {
+                bool ok = true;
+                for (QString file : known.args) {
+                    file = expandTilde(file);
+                    if (!expandTokens(file, tokens, problem)) {
+                        skip(known.file, known.line, problem + QLatin1Char('.'));
+                        ok = false;
+                        break;
+                    }
+                    if (QFileInfo(file).isRelative())
+                        file = sshDir + QLatin1Char('/') + file;
+                    vm.knownHostsFiles << QDir::cleanPath(file);
+                }
+                if (!ok)
+                    continue;
+            }
         }
 
         Value jump = firstValue(parser.options, alias, QStringLiteral("proxyjump"));

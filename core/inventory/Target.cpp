@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonValue>
 
 namespace aio {
@@ -215,6 +216,8 @@ QJsonObject Target::toJson() const
         v.insert(QStringLiteral("jumpHost"), vm.jumpHost.toString());
         v.insert(QStringLiteral("sudo"), vm.sudo);
         v.insert(QStringLiteral("publicHost"), vm.publicHost.toString());
+        if (!vm.knownHostsFiles.isEmpty())
+            v.insert(QStringLiteral("knownHostsFiles"), QJsonArray::fromStringList(vm.knownHostsFiles));
         o.insert(QStringLiteral("vm"), v);
     } else {
         QJsonObject c;
@@ -283,6 +286,17 @@ Result<Target> Target::fromJson(const QJsonObject& object)
         if (!pub)
             return corrupt(tr("%1: %2").arg(where, pub.error().message));
         t.vm.publicHost = *pub;
+        const QJsonValue known = v.value(QStringLiteral("knownHostsFiles"));
+        if (!known.isUndefined()) {
+            if (!known.isArray())
+                return corrupt(tr("%1: \"knownHostsFiles\" is not a list of paths.").arg(where));
+            for (const QJsonValue& f : known.toArray()) {
+                if (!f.isString() || (!f.toString().isEmpty() && QFileInfo(f.toString()).isRelative()))
+                    return corrupt(tr("%1: \"knownHostsFiles\" holds something that is not an absolute path.")
+                                       .arg(where));
+                t.vm.knownHostsFiles << f.toString();
+            }
+        }
     } else if (kindText == QLatin1String("cluster")) {
         t.kind = TargetKind::Cluster;
         const QJsonObject c = object.value(QStringLiteral("cluster")).toObject();

@@ -28,6 +28,9 @@ struct VmSettings
     JumpHost jumpHost; // empty: connect directly
     bool sudo = false; // commands that need root run through sudo
     HostName publicHost; // the name the sandbox will be served on (TLS certificate); may be empty
+    // The user's known_hosts files for this host (ssh_config's UserKnownHostsFile, absolute paths).
+    // Empty: ~/.ssh/known_hosts. {""}: none ("UserKnownHostsFile none").
+    QStringList knownHostsFiles;
 
     friend bool operator==(const VmSettings&, const VmSettings&) = default;
 };

@@ -16,6 +16,7 @@ SshSettings SshSettings::forTarget(const Target& target)
     s.port = target.vm.port.value();
     s.user = target.vm.user;
     s.rootThroughSudo = target.vm.sudo;
+    s.userKnownHostsFiles = target.vm.knownHostsFiles;
     switch (target.vm.auth) {
     case SshAuthMethod::Agent:
         s.useAgent = true;

@@ -95,6 +95,13 @@ void TargetSettingsView::setTarget(const Target& target)
         if (vm.auth == SshAuthMethod::KeyFile)
             addRow(QStringLiteral("KeyPath"), tr("Key file:"), vm.keyPath);
         addRow(QStringLiteral("Sudo"), tr("Root commands:"), vm.sudo ? tr("through sudo") : tr("as the user itself"));
+        if (!vm.knownHostsFiles.isEmpty()) {
+            const bool none = vm.knownHostsFiles == QStringList{QString()};
+            addRow(QStringLiteral("KnownHosts"), tr("Known host keys:"),
+                   none ? tr("the app's own list only (UserKnownHostsFile none)")
+                        : vm.knownHostsFiles.join(QStringLiteral(", ")),
+                   none);
+        }
         addSection(tr("Sandbox"));
         addRow(QStringLiteral("PublicHost"), tr("Public host name:"),
                vm.publicHost.isEmpty() ? tr("not set") : vm.publicHost.toString(), vm.publicHost.isEmpty());

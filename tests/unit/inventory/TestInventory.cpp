@@ -81,6 +81,7 @@ private slots:
         web.vm.auth = SshAuthMethod::Password;
         web.vm.sudo = true;
         web.vm.jumpHost = *JumpHost::parse(QStringLiteral("ops@198.18.0.5:2222"));
+        web.vm.knownHostsFiles = {QStringLiteral("/home/ops/.ssh/known_hosts.lab")};
         web.notes = QStringLiteral("ünïcode notes");
         const Target k8s = Target::makeCluster(QStringLiteral("k8s"), cluster);
         {
@@ -269,6 +270,17 @@ private slots:
         again.targets = {vm(QStringLiteral("db"))};
         QCOMPARE(inventory.addImported(again, QStringLiteral("ssh_config"))->size(), 0);
         QCOMPARE(inventory.count(), 3);
+
+        // The same host through a jump host is another route the admin asked for: it is added.
+        ImportResult viaBastion;
+        Target routed = vm(QStringLiteral("db"));
+        routed.vm.jumpHost = *JumpHost::parse(QStringLiteral("ops@198.18.0.5"));
+        viaBastion.targets = {routed};
+        auto addedRoute = inventory.addImported(viaBastion, QStringLiteral("ssh_config"));
+        QVERIFY(addedRoute.ok());
+        QCOMPARE(addedRoute->size(), 1);
+        QCOMPARE(addedRoute->first().name, QStringLiteral("db (2)"));
+        QVERIFY(viaBastion.skipped.isEmpty());
     }
 
     void fileFunctionsWorkOnAWorkerThread()

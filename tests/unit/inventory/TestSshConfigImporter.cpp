@@ -2,6 +2,7 @@
 // hand-made configs for the rules ssh follows.
 
 #include "core/inventory/SshConfigImporter.h"
+#include "core/ssh/SshSettings.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -190,6 +191,26 @@ private slots:
         auto r = parse("Host a\n  HostName %l.example.com\n");
         QCOMPARE(r.targets.size(), 0);
         QVERIFY(hasIssueAtLine(r, 2, QStringLiteral("%l")));
+    }
+
+    // ssh_config's UserKnownHostsFile is what the app checks too: a key the user already pinned
+    // there is not asked about again. "none" reads no user file.
+    void userKnownHostsFilesAreKept()
+    {
+        QTemporaryDir dir;
+        auto r = SshConfigImporter::parse("Host lab\n  UserKnownHostsFile ~/.ssh/known_hosts.lab \"%d/k h\" rel_%n\n"
+                                          "Host bare\n  UserKnownHostsFile none\nHost plain\n",
+                                          QStringLiteral("config"), dir.path());
+        QCOMPARE(r.targets.size(), 3);
+        QCOMPARE(find(r, QStringLiteral("lab"))->vm.knownHostsFiles,
+                 QStringList({QDir::homePath() + QStringLiteral("/.ssh/known_hosts.lab"),
+                              QDir::homePath() + QStringLiteral("/k h"), dir.path() + QStringLiteral("/rel_lab")}));
+        QCOMPARE(find(r, QStringLiteral("bare"))->vm.knownHostsFiles, QStringList{QString()});
+        QVERIFY(find(r, QStringLiteral("plain"))->vm.knownHostsFiles.isEmpty());
+        // And the SSH settings of the target use them.
+        QCOMPARE(SshSettings::forTarget(*find(r, QStringLiteral("lab"))).effectiveUserKnownHostsFiles(),
+                 find(r, QStringLiteral("lab"))->vm.knownHostsFiles);
+        QVERIFY(SshSettings::forTarget(*find(r, QStringLiteral("bare"))).effectiveUserKnownHostsFiles().isEmpty());
     }
 
     void proxyJumpChainsAreRefused()
