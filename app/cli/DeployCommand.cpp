@@ -184,7 +184,7 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     if (p.isSet(QStringLiteral("answers"))) {
         answers = VmDeployAnswers::load(p.value(QStringLiteral("answers")));
     } else {
-        std::optional<Result<VmDeployAnswers>> saved = VmDeploymentSetup::loadAnswers(Profile::dataDir(), target->id);
+        std::optional<Result<VmDeployAnswers>> saved = VmDeploymentSetup::loadAnswers(Profile::dataDir(), *target);
         if (!saved)
             return context.usageError(tr("No answers are saved for %1 yet: pass --answers FILE (see "
                                          "docs/deploy-answers.md), or deploy it once from the app.")
@@ -257,6 +257,13 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     if (!dryRun && p.isSet(QStringLiteral("answers"))) {
         if (Status kept = VmDeploymentSetup::saveAnswers(Profile::dataDir(), target->id, *answers); !kept)
             context.warn(tr("The answers could not be kept for %1: %2").arg(target->name, kept.error().toString()));
+        else if (std::optional<Target> updated = VmDeploymentSetup::targetFor(*target, *answers))
+            // The target carries the deployment's public host (one name, shown in its settings).
+            if (Status saved
+                = context.inventory() ? context.inventory()->update(*updated) : Status(context.inventoryError());
+                !saved)
+                context.warn(
+                    tr("The public host of %1 could not be saved: %2").arg(target->name, saved.error().toString()));
     }
 
     auto session = std::make_shared<SshSession>(settings, callbacks);

@@ -1,7 +1,9 @@
 #include "ui/deploy/DeployCapability.h"
 
+#include "core/inventory/Inventory.h"
 #include "ui/deploy/DeployWizard.h"
 #include "ui/targets/TargetPage.h"
+#include "ui/widgets/MessageBox.h"
 
 #include <QCoreApplication>
 
@@ -19,6 +21,15 @@ void registerDeployCapability()
     capability.create = [](TargetPage* page) -> QWidget* {
         auto* wizard = new DeployWizard(page->target(), page->secrets());
         QObject::connect(page, &TargetPage::targetChanged, wizard, &DeployWizard::setTarget);
+        QObject::connect(wizard, &DeployWizard::targetEdited, page, [page, wizard](const Target& edited) {
+            Inventory* inventory = page->inventory();
+            if (!inventory)
+                return;
+            if (const Status saved = inventory->update(edited); !saved)
+                MessageBox::tell(wizard, QMessageBox::Warning,
+                                 QCoreApplication::translate("aio::ui::DeployCapability", "Target not updated"),
+                                 saved.error().toString());
+        });
         wizard->load();
         return wizard;
     };

@@ -199,13 +199,12 @@ void DeployWizard::showPage(int page)
 void DeployWizard::load()
 {
     const QString data = m_dataDirectory;
-    const QUuid id = m_target.id;
     const std::shared_ptr<History> history = m_history;
     runInBackground(
         this,
-        [data, id, history] {
+        [data, target = m_target, history] {
             LoadResult result;
-            result.answers = VmDeploymentSetup::loadAnswers(data, id);
+            result.answers = VmDeploymentSetup::loadAnswers(data, target);
             result.history = history->read();
             return result;
         },
@@ -262,15 +261,18 @@ void DeployWizard::continueFromAnswers()
         return;
     }
     m_answersPage->showProblem({});
-    // Remember the answers for this target (off the GUI thread, atomically).
+    // Remember the answers for this target (off the GUI thread, atomically); the target then
+    // carries their public host (its settings show the name the sandbox is served on).
     runInBackground(
         this,
         [data = m_dataDirectory, id = m_target.id, toSave = *answers] {
             return VmDeploymentSetup::saveAnswers(data, id, toSave);
         },
-        [this](Status saved) {
+        [this, chosen = *answers](Status saved) {
             if (!saved)
                 showWizardProblem(saved.error());
+            else if (std::optional<Target> updated = VmDeploymentSetup::targetFor(m_target, chosen))
+                emit targetEdited(*updated);
         });
     m_building = true;
     m_summary->setText(tr("Preparing the plan (keys are made on this computer when the keychain has none)…"));

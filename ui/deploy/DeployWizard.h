@@ -79,6 +79,8 @@ public:
 
 signals:
     void loaded();
+    // The wizard changed the target (the deployment's public host): the owner saves it.
+    void targetEdited(const aio::Target& target);
     void planReady();
     void jobFinished(bool success);
     // The changed-host-key warning opened (for tests and screenshots).

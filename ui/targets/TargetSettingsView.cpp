@@ -104,7 +104,8 @@ void TargetSettingsView::setTarget(const Target& target)
         }
         addSection(tr("Sandbox"));
         addRow(QStringLiteral("PublicHost"), tr("Public host name:"),
-               vm.publicHost.isEmpty() ? tr("not set") : vm.publicHost.toString(), vm.publicHost.isEmpty());
+               vm.publicHost.isEmpty() ? tr("not set yet (the Deploy tab asks for it)") : vm.publicHost.toString(),
+               vm.publicHost.isEmpty());
     } else {
         const ClusterSettings& cluster = target.cluster;
         addSection(tr("Cluster"));

@@ -65,12 +65,26 @@ QString VmDeploymentSetup::answersPath(const QString& dataDirectory, const QUuid
 }
 
 std::optional<Result<VmDeployAnswers>> VmDeploymentSetup::loadAnswers(const QString& dataDirectory,
-                                                                      const QUuid& targetId)
+                                                                      const Target& target)
 {
-    const QString path = answersPath(dataDirectory, targetId);
+    const QString path = answersPath(dataDirectory, target.id);
     if (!QFile::exists(path))
         return std::nullopt;
-    return VmDeployAnswers::load(path);
+    Result<VmDeployAnswers> saved = VmDeployAnswers::load(path);
+    if (!saved || target.vm.publicHost.isEmpty() || saved->publicHost == target.vm.publicHost)
+        return saved;
+    QJsonObject json = saved->toJson();
+    json.insert(QStringLiteral("publicHost"), target.vm.publicHost.toString());
+    return VmDeployAnswers::fromJson(json);
+}
+
+std::optional<Target> VmDeploymentSetup::targetFor(const Target& target, const VmDeployAnswers& answers)
+{
+    if (target.vm.publicHost == answers.publicHost)
+        return std::nullopt;
+    Target updated = target;
+    updated.vm.publicHost = answers.publicHost;
+    return updated;
 }
 
 Status VmDeploymentSetup::saveAnswers(const QString& dataDirectory, const QUuid& targetId,

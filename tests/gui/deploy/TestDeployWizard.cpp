@@ -12,6 +12,7 @@
 #include "core/deploy/VmDeployAnswers.h"
 #include "core/deploy/vm/VmDeploymentSetup.h"
 #include "core/deploy/vm/VmPlanBuilder.h"
+#include "core/inventory/Inventory.h"
 #include "core/inventory/Target.h"
 #include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"
@@ -148,6 +149,7 @@ private slots:
     void closingTheWizardDuringALoginNeverStallsTheWindow();
     void historyDialogShowsEachChangeWithItsDiff();
     void deployTabIsOnVmTargetsOnly();
+    void theDeploymentsPublicHostBecomesTheTargets();
 
 private:
     DeployWizard* newWizard(bool testPlan);
@@ -723,6 +725,45 @@ void TestDeployWizard::deployTabIsOnVmTargetsOnly()
     QVERIFY(waitUntil(
         [&] { return child<QLineEdit>(wizard->answersPage(), "publicHost")->text() == QStringLiteral("sandbox.test"); },
         10'000));
+}
+
+// One name, one place: the public host chosen in the wizard is the target's from then on (its
+// settings show it, and the next wizard and `deploy` start from it).
+void TestDeployWizard::theDeploymentsPublicHostBecomesTheTargets()
+{
+    Profile::setDirectory(m_data->path());
+    registerDeployCapability();
+    Inventory inventory;
+    QVERIFY(inventory.load(m_data->filePath(QStringLiteral("inventory.json"))).ok());
+    Result<Target> added = inventory.add(m_target);
+    QVERIFY(added.ok());
+    TargetPage page(*added, &inventory, nullptr);
+    connect(&inventory, &Inventory::targetChanged, &page, &TargetPage::setTarget);
+    auto* wizard = page.findChild<DeployWizard*>(QStringLiteral("deployTab"));
+    QVERIFY(wizard);
+    wizard->setDataDirectory(m_data->path());
+    const QString root = m_hostRoot->path();
+    wizard->setHostFactory([root](const Target& t) -> Result<std::shared_ptr<RemoteHost>> {
+        return std::shared_ptr<RemoteHost>(std::make_shared<LocalShellHost>(root, t.name));
+    });
+    wizard->setPlanFactory([root](VmDeployment) -> Result<VmPlanBuilder::Built> {
+        VmPlanBuilder::Built built;
+        built.plan.add(
+            std::make_unique<FileStep>(QStringLiteral("first"), root + QStringLiteral("/etc/first.conf"), "one\n"));
+        return built;
+    });
+    QSignalSpy loaded(wizard, &DeployWizard::loaded);
+    wizard->load();
+    QVERIFY(loaded.wait(10'000));
+    fillValidAnswers(wizard);
+    child<QLineEdit>(wizard->answersPage(), "publicHost")->setText(QStringLiteral("sandbox-two.test"));
+    continueAndWaitForPreviews(wizard);
+    QVERIFY(waitUntil([&] { return inventory.findById(added->id)->vm.publicHost.toString() == "sandbox-two.test"; },
+                      10'000));
+    QCOMPARE(wizard->target().vm.publicHost.toString(), QStringLiteral("sandbox-two.test"));
+    Inventory reread;
+    QVERIFY(reread.load(m_data->filePath(QStringLiteral("inventory.json"))).ok());
+    QCOMPARE(reread.findById(added->id)->vm.publicHost.toString(), QStringLiteral("sandbox-two.test"));
 }
 
 QTEST_MAIN(TestDeployWizard)

@@ -241,6 +241,37 @@ private slots:
         QVERIFY2(r.err.contains("not a JSON object"), r.err.constData());
     }
 
+    // One name, one place: the target's public host is the deployment's. Kept answers for another
+    // name take the target's (here one the answers' rules refuse: proof that it was used).
+    void theTargetsPublicHostIsTheDeploymentsPublicHost()
+    {
+        QCOMPARE(run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
+                      QStringLiteral("--host"), QStringLiteral("198.18.0.99"), QStringLiteral("--public-host"),
+                      QStringLiteral("8091-sandbox.test")})
+                     .exitCode,
+                 0);
+        CliResult r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        const QJsonObject listed = QJsonDocument::fromJson(r.out).array().at(0).toObject();
+        const QUuid id(listed.value(QStringLiteral("id")).toString());
+        VmDeployAnswers kept = VmDeployAnswers::defaults();
+        kept.publicHost = *HostName::parse(QStringLiteral("sandbox.test"));
+        kept.acmeEmail = QStringLiteral("admin@example.com");
+        kept.acmeAgreeTos = true;
+        QVERIFY(VmDeploymentSetup::saveAnswers(m_profile + QStringLiteral("/data"), id, kept));
+        r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--dry-run")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("8091-sandbox.test begins with digits and a hyphen"), r.err.constData());
+
+        // Deploying with answers for a new name makes it the target's.
+        Target t = Target::makeVm(QStringLiteral("web"), {});
+        t.id = id;
+        t.vm.publicHost = *HostName::parse(QStringLiteral("8091-sandbox.test"));
+        const std::optional<Target> updated = VmDeploymentSetup::targetFor(t, kept);
+        QVERIFY(updated);
+        QCOMPARE(updated->vm.publicHost.toString(), QStringLiteral("sandbox.test"));
+        QVERIFY(!VmDeploymentSetup::targetFor(*updated, kept));
+    }
+
     void historyShowsWhatDeploymentsChanged()
     {
         QCOMPARE(run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
