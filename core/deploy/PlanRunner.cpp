@@ -483,6 +483,7 @@ bool PlanRunner::rollbackStep(int index, StepOutcome outcomeAfter, const QString
     setRecord(index, [&](StepRecord& r) {
         r.outcome = outcomeAfter;
         r.appliedThisRun = false;
+        r.rolledBack = true;
     });
     emit stepFinished(index, outcomeAfter, m_redactor.redact(why));
     return outcomeAfter == StepOutcome::RolledBack;

@@ -36,6 +36,7 @@ struct StepRecord
     bool verified = false;
     VerifyReport verifyReport; // valid when verified
     bool appliedThisRun = false; // apply ran (so a rollback on request makes sense)
+    bool rolledBack = false; // apply ran and was undone (after a failure, or on request)
     QString skipReason;
     std::optional<Error> error;
 };

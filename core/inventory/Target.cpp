@@ -292,8 +292,8 @@ Result<Target> Target::fromJson(const QJsonObject& object)
                 return corrupt(tr("%1: \"knownHostsFiles\" is not a list of paths.").arg(where));
             for (const QJsonValue& f : known.toArray()) {
                 if (!f.isString() || (!f.toString().isEmpty() && QFileInfo(f.toString()).isRelative()))
-                    return corrupt(tr("%1: \"knownHostsFiles\" holds something that is not an absolute path.")
-                                       .arg(where));
+                    return corrupt(
+                        tr("%1: \"knownHostsFiles\" holds something that is not an absolute path.").arg(where));
                 t.vm.knownHostsFiles << f.toString();
             }
         }

@@ -352,6 +352,7 @@ void DeployWizard::onPlanBuilt(Result<VmPlanBuilder::Built>& built)
         runner->redactor().addSecret(secret);
     m_deployment = built->deployment;
     m_runner = runner;
+    m_runnerCreated = QDateTime::currentDateTimeUtc();
     connectRunner();
     createStepPages();
     updateStepList();
@@ -371,7 +372,7 @@ void DeployWizard::createStepPages()
     const Plan& plan = m_runner->plan();
     for (int i = 0; i < plan.size(); ++i) {
         auto* page = new StepPage(i, plan.step(i), m_pages);
-        page->setHistoryNote(historyNote(plan.step(i).id()));
+        page->setHistoryNote(historyNote(i));
         connect(page, &StepPage::previewRequested, this, [this](int index) {
             if (m_runner)
                 m_runner->startPreview(index);
@@ -431,8 +432,10 @@ void DeployWizard::connectRunner()
     connect(r, &PlanRunner::needsConfirmation, this, &DeployWizard::onNeedsConfirmation);
     connect(r, &PlanRunner::stepFinished, this, [this](int index, StepOutcome outcome, const QString& message) {
         const StepRecord record = m_runner->record(index);
-        if (StepPage* page = stepPage(index))
+        if (StepPage* page = stepPage(index)) {
             page->showFinished(outcome, message, record);
+            page->setHistoryNote(historyNote(index));
+        }
         if (record.error && record.error->kind == ErrorKind::HostKeyChanged)
             offerHostKeyReplacement();
         if (outcome != StepOutcome::Previewed)
@@ -472,18 +475,33 @@ void DeployWizard::refreshHistory()
             for (const HistoryEntry& e : *entries)
                 m_lastEntries.insert(e.stepId, e);
             for (StepPage* page : std::as_const(m_stepPages))
-                page->setHistoryNote(historyNote(page->stepId()));
+                page->setHistoryNote(historyNote(page->index()));
             updateStepList();
             updateSummary();
         });
 }
 
-QString DeployWizard::historyNote(const QString& stepId) const
+QString DeployWizard::historyNote(int index) const
 {
-    const auto it = m_lastEntries.constFind(stepId);
+    if (!m_runner || index < 0 || index >= m_runner->plan().size())
+        return {};
+    const auto it = m_lastEntries.constFind(m_runner->plan().step(index).id());
     if (it == m_lastEntries.cend())
         return {};
     const HistoryEntry& e = *it;
+    // A step this session skipped, applied or checked shows that outcome; an older entry is then
+    // only what an earlier run did.
+    const StepOutcome now = m_runner->record(index).outcome;
+    const bool decidedNow = now != StepOutcome::NotRun && now != StepOutcome::Previewed;
+    if (decidedNow && e.when < m_runnerCreated) {
+        if (e.action == QLatin1String("skip"))
+            return tr("An earlier run skipped it on %1.").arg(when(e.when));
+        if (e.action == QLatin1String("rollback"))
+            return tr("An earlier run rolled it back on %1.").arg(when(e.when));
+        if (e.outcome == StepOutcome::Applied)
+            return tr("An earlier run applied it on %1.").arg(when(e.when));
+        return tr("An earlier run failed on %1.").arg(when(e.when));
+    }
     if (e.action == QLatin1String("skip"))
         return tr("History: skipped on %1 — %2").arg(when(e.when), e.skipReason);
     if (e.action == QLatin1String("rollback"))
@@ -571,10 +589,19 @@ void DeployWizard::updateButtons()
         m_next->setToolTip({});
     }
     m_next->setVisible(page == 0 || page + 1 < m_pages->count());
-    const int remaining = int(remainingStepTitles().size());
+    const Remaining remaining = remainingSteps();
     m_applyAll->setVisible(m_runner && page > 0);
-    m_applyAll->setEnabled(!running && remaining > 0);
-    m_applyAll->setText(remaining > 0 ? tr("Apply all remaining (%1)…").arg(remaining) : tr("Apply all remaining…"));
+    m_applyAll->setEnabled(!running && !remaining.isEmpty());
+    // Counts only what is still to do; steps already done are checked, not counted as changes.
+    if (!remaining.toChange.isEmpty())
+        m_applyAll->setText(tr("Apply all remaining (%1)…").arg(remaining.toChange.size()));
+    else if (!remaining.toCheck.isEmpty())
+        m_applyAll->setText(tr("Check the remaining (%1)…").arg(remaining.toCheck.size()));
+    else
+        m_applyAll->setText(tr("Apply all remaining…"));
+    m_applyAll->setToolTip(remaining.toCheck.isEmpty() ? QString()
+                                                       : tr("%n step(s) already done are only checked.", nullptr,
+                                                            int(remaining.toCheck.size())));
     for (StepPage* p : std::as_const(m_stepPages)) {
         const int i = p->index();
         p->updateButtons(m_runner ? m_runner->record(i) : StepRecord(), running, running && m_runningIndex == i);
@@ -682,30 +709,43 @@ void DeployWizard::offerHostKeyReplacement()
     emit hostKeyWarningShown(dialog);
 }
 
-QStringList DeployWizard::remainingStepTitles() const
+DeployWizard::Remaining DeployWizard::remainingSteps() const
 {
-    QStringList titles;
+    Remaining remaining;
     if (!m_runner)
-        return titles;
+        return remaining;
     for (int i = 0; i < m_runner->plan().size(); ++i) {
-        const StepOutcome o = m_runner->record(i).outcome;
-        if (!stepOutcomeIsFinished(o))
-            titles << m_runner->plan().step(i).title();
+        const StepRecord record = m_runner->record(i);
+        if (stepOutcomeIsFinished(record.outcome))
+            continue;
+        const bool onlyChecked = record.previewed && record.preview.nothingToDo;
+        (onlyChecked ? remaining.toCheck : remaining.toChange) << m_runner->plan().step(i).title();
     }
-    return titles;
+    return remaining;
 }
 
 void DeployWizard::applyAllRemaining()
 {
-    const QStringList titles = remainingStepTitles();
-    if (!m_runner || m_runner->isRunning() || titles.isEmpty())
+    const Remaining remaining = remainingSteps();
+    if (!m_runner || m_runner->isRunning() || remaining.isEmpty())
         return;
     QString list;
-    for (const QString& t : titles)
-        list += QStringLiteral("• ") + t + QLatin1Char('\n');
+    if (!remaining.toChange.isEmpty()) {
+        list += tr("To change:") + QLatin1Char('\n');
+        for (const QString& t : remaining.toChange)
+            list += QStringLiteral("• ") + t + QLatin1Char('\n');
+    }
+    if (!remaining.toCheck.isEmpty()) {
+        list += tr("Already done, only checked:") + QLatin1Char('\n');
+        for (const QString& t : remaining.toCheck)
+            list += QStringLiteral("• ") + t + QLatin1Char('\n');
+    }
+    const QString question = remaining.toChange.isEmpty()
+        ? tr("Check the %n remaining step(s) on %1 now?", nullptr, int(remaining.toCheck.size())).arg(m_target.name)
+        : tr("Apply the %n remaining step(s) to %1 now?", nullptr, int(remaining.toChange.size())).arg(m_target.name);
     MessageBox::ask(
-        this, QMessageBox::Question, tr("Apply all remaining steps"),
-        tr("Apply the %n remaining step(s) to %1 now?", nullptr, int(titles.size())).arg(m_target.name),
+        this, QMessageBox::Question,
+        remaining.toChange.isEmpty() ? tr("Check the remaining steps") : tr("Apply all remaining steps"), question,
         list + QLatin1Char('\n')
             + tr("Each step is detected again, applied and verified, in this order. Steps that are already done "
                  "only get checked. The run stops at the first step that fails, and that step is rolled back. "

@@ -6,6 +6,7 @@
 #include "core/deploy/vm/VmPlanBuilder.h"
 #include "core/inventory/Target.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QPointer>
@@ -104,13 +105,22 @@ private:
     // Asks once, listing the steps that are not done, then applies them in order; stops at the
     // first failure (which is rolled back) and follows the running step's page.
     void applyAllRemaining();
-    QStringList remainingStepTitles() const;
+    // The steps this session has not finished: those whose preview changes something, and those
+    // already done that applying only checks.
+    struct Remaining
+    {
+        QStringList toChange;
+        QStringList toCheck;
+        bool isEmpty() const { return toChange.isEmpty() && toCheck.isEmpty(); }
+    };
+    Remaining remainingSteps() const;
     // A step failed because the VM's host key changed: shows the old and new fingerprints and
     // offers to replace the stored key (with a second confirmation), then previews again.
     void offerHostKeyReplacement();
     void showWizardProblem(const Error& error);
     int resumeIndex() const;
-    QString historyNote(const QString& stepId) const;
+    // The step's last history entry, worded as earlier when this session has an outcome of its own.
+    QString historyNote(int index) const;
 
     Target m_target;
     SecretStore* m_secrets = nullptr;
@@ -120,6 +130,7 @@ private:
     std::shared_ptr<History> m_history;
     QHash<QString, HistoryEntry> m_lastEntries; // last history entry per step id
     int m_historyCount = 0;
+    QDateTime m_runnerCreated; // history entries older than this are from earlier runs
     bool m_loaded = false;
     bool m_building = false;
 

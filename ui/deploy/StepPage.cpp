@@ -362,7 +362,9 @@ void StepPage::showFinished(StepOutcome outcome, const QString& message, const S
         status = tr("Skipped: %1").arg(message);
         break;
     case StepOutcome::Failed:
-        status = tr("Failed; the host was put back as it was.");
+        // Only an apply changes the host; a failed detect, preview or check changed nothing.
+        status = record.rolledBack ? tr("Failed; the host was put back as it was.")
+                                   : tr("Failed before anything was changed on the host.");
         break;
     case StepOutcome::RollbackFailed:
         status = tr("Failed, and rolling back failed too: the host needs a look.");

@@ -145,6 +145,7 @@ private slots:
     void confirmationQuestionIsAskedAndNoFailsTheStepWithRetry();
     void reopeningResumesWhereItWas();
     void applyAllRemainingAsksOnceAndStopsAtAFailure();
+    void applyAllCountsOnlyWhatIsLeftToChange();
     void changedHostKeyOffersReplacementThenPreviewsAgain();
     void closingTheWizardDuringALoginNeverStallsTheWindow();
     void historyDialogShowsEachChangeWithItsDiff();
@@ -197,6 +198,11 @@ DeployWizard* TestDeployWizard::newWizard(bool testPlan)
             return built;
         });
     }
+    // What the target's page does with an edited target (saves it; the next wizard gets it).
+    connect(wizard, &DeployWizard::targetEdited, wizard, [this, wizard](const Target& edited) {
+        m_target = edited;
+        wizard->setTarget(edited);
+    });
     wizard->resize(1200, 760);
     wizard->show();
     QSignalSpy loaded(wizard, &DeployWizard::loaded);
@@ -530,6 +536,9 @@ void TestDeployWizard::applyAllRemainingAsksOnceAndStopsAtAFailure()
     QVERIFY(QFile::exists(first));
     QVERIFY(!QFile::exists(second));
     QCOMPARE(m_wizard->currentPage(), 2);
+    // The failed step changed the host, and says it was put back.
+    const QString failedStatus = m_wizard->stepPage(1)->findChild<QLabel*>(QStringLiteral("stepStatus"))->text();
+    QVERIFY2(failedStatus.contains(QStringLiteral("put back as it was")), qPrintable(failedStatus));
     QVERIFY(applyAll->isEnabled());
     QVERIFY2(applyAll->text().contains(QStringLiteral("(1)")), qPrintable(applyAll->text()));
 
@@ -543,6 +552,22 @@ void TestDeployWizard::applyAllRemainingAsksOnceAndStopsAtAFailure()
     QVERIFY(QFile::exists(second));
     QVERIFY(!applyAll->isEnabled());
     QVERIFY(child<QLabel>(m_wizard.get(), "wizardSummary")->text().contains(QStringLiteral("complete")));
+}
+
+// A step that is already done is checked, not counted as a change still to make.
+void TestDeployWizard::applyAllCountsOnlyWhatIsLeftToChange()
+{
+    QVERIFY(QDir().mkpath(m_hostRoot->path() + QStringLiteral("/etc")));
+    QFile done(m_hostRoot->path() + QStringLiteral("/etc/first.conf"));
+    QVERIFY(done.open(QIODevice::WriteOnly));
+    done.write("one\ntwo\n");
+    done.close();
+    m_wizard.reset(newWizard(true));
+    fillValidAnswers(m_wizard.get());
+    continueAndWaitForPreviews(m_wizard.get());
+    auto* applyAll = child<QPushButton>(m_wizard.get(), "wizardApplyAll");
+    QVERIFY2(applyAll->text().contains(QStringLiteral("(1)")), qPrintable(applyAll->text()));
+    QVERIFY2(applyAll->toolTip().contains(QStringLiteral("already done")), qPrintable(applyAll->toolTip()));
 }
 
 void TestDeployWizard::changedHostKeyOffersReplacementThenPreviewsAgain()
