@@ -11,14 +11,21 @@ jobs=$(nproc)
 echo "== format check"
 bash scripts/check-format.sh
 
-# Unity builds (a few sources compiled as one) halve the library build on two cores; a
-# developer's own `cmake --preset` builds file by file. AIO_UNITY_BUILD=OFF turns it off here.
+# Unity builds (a few sources compiled as one) take about a third off the build on two cores.
+# The setting stays in build/default's and build/asan's CMake cache: AIO_UNITY_BUILD=OFF here,
+# or `cmake --preset default -DCMAKE_UNITY_BUILD=OFF`, builds file by file again.
 unity=(-DCMAKE_UNITY_BUILD="${AIO_UNITY_BUILD:-ON}" -DCMAKE_UNITY_BUILD_BATCH_SIZE=8)
 
 # The testbed comes up while the app builds (its ctest fixture then finds it healthy, or waits
 # on the same lock and says why it failed).
 testbed_log=$(mktemp)
 testbed_pid=""
+# A failed build must not leave the bring-up running (it holds the testbed's lock) or its log.
+cleanup() {
+  if [ -n "$testbed_pid" ]; then wait "$testbed_pid" 2>/dev/null || true; fi
+  rm -f "$testbed_log"
+}
+trap cleanup EXIT
 if [ "$(id -u)" -eq 0 ] && [ "${AIO_SKIP_TESTBED_PREP:-0}" != 1 ]; then
   bash tests/testbed/up >"$testbed_log" 2>&1 &
   testbed_pid=$!
@@ -32,8 +39,8 @@ if [ -n "$testbed_pid" ]; then
   echo "== testbed (started during the build)"
   wait "$testbed_pid" || echo "testbed: bringing it up failed; the testbed.up test repeats it and reports why"
   tail -n 3 "$testbed_log"
+  testbed_pid=""
 fi
-rm -f "$testbed_log"
 
 echo "== tests (default preset)"
 ctest --preset default -j"$jobs"

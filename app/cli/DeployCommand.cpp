@@ -257,13 +257,18 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     if (!dryRun && p.isSet(QStringLiteral("answers"))) {
         if (Status kept = VmDeploymentSetup::saveAnswers(Profile::dataDir(), target->id, *answers); !kept)
             context.warn(tr("The answers could not be kept for %1: %2").arg(target->name, kept.error().toString()));
-        else if (std::optional<Target> updated = VmDeploymentSetup::targetFor(*target, *answers))
+        else if (std::optional<Target> updated = VmDeploymentSetup::targetFor(*target, *answers)) {
             // The target carries the deployment's public host (one name, shown in its settings).
-            if (Status saved
+            const Status saved
                 = context.inventory() ? context.inventory()->update(*updated) : Status(context.inventoryError());
-                !saved)
+            if (saved)
+                context.out() << tr("The public host of %1 is now %2 (from the answers).")
+                                     .arg(target->name, answers->publicHost.toString())
+                              << Qt::endl;
+            else
                 context.warn(
                     tr("The public host of %1 could not be saved: %2").arg(target->name, saved.error().toString()));
+        }
     }
 
     auto session = std::make_shared<SshSession>(settings, callbacks);

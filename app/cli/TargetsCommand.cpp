@@ -3,6 +3,7 @@
 #include "core/ssh/ConnectionCheck.h"
 #include "core/ssh/SshSession.h"
 
+#include "core/deploy/VmDeployAnswers.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/KubeconfigImporter.h"
 #include "core/inventory/SecretStore.h"
@@ -269,6 +270,9 @@ int TargetsCommand::addVm(const QStringList& args, CommandContext& context)
         auto parsedPublic = HostName::parse(parser.value(publicHost));
         if (!parsedPublic)
             return context.fail(parsedPublic.error());
+        // The deployment's public host: the answers' rules apply here too.
+        if (Status s = VmDeployAnswers::checkPublicHost(*parsedPublic); !s)
+            return context.fail(s.error());
         vm.publicHost = *parsedPublic;
     }
     Target target = Target::makeVm(positional.first(), vm);

@@ -428,20 +428,25 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
             if (known.text.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0) {
                 vm.knownHostsFiles = {QString()};
             } else {
-                bool ok = true;
+                // %k: the host key alias, which is the alias here (HostKeyAlias is not read).
+                QHash<QChar, QString> knownTokens = tokens;
+                knownTokens.insert(QLatin1Char('k'), alias);
+                QStringList files;
                 for (QString file : known.args) {
                     file = expandTilde(file);
-                    if (!expandTokens(file, tokens, problem)) {
-                        skip(known.file, known.line, problem + QLatin1Char('.'));
-                        ok = false;
+                    if (!expandTokens(file, knownTokens, problem)) {
+                        // The host is still imported; its keys are then checked in ~/.ssh/known_hosts.
+                        parser.issue(known.file, known.line, alias,
+                                     problem + QLatin1Char(' ')
+                                         + tr("The host is imported with the usual ~/.ssh/known_hosts."));
+                        files.clear();
                         break;
                     }
                     if (QFileInfo(file).isRelative())
                         file = sshDir + QLatin1Char('/') + file;
-                    vm.knownHostsFiles << QDir::cleanPath(file);
+                    files << QDir::cleanPath(file);
                 }
-                if (!ok)
-                    continue;
+                vm.knownHostsFiles = files;
             }
         }
 

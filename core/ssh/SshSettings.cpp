@@ -61,6 +61,9 @@ SshSettings SshSettings::forHop(const SshHop& hop) const
     s.user = hop.user;
     s.jumpHosts.clear();
     s.ignoreConfigProxyJump = true; // the chain is already spelled out
+    // The target's UserKnownHostsFile is for the target; a jump host is checked against the
+    // user's usual file (where ssh's own config for it usually points too).
+    s.userKnownHostsFiles.clear();
     return s;
 }
 

@@ -27,6 +27,20 @@
             <numerusform>Apply the %n remaining steps to %1 now?</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Check the %n remaining step(s) on %1 now?</source>
+        <translation>
+            <numerusform>Check the remaining step on %1 now?</numerusform>
+            <numerusform>Check the %n remaining steps on %1 now?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s) already done are only checked.</source>
+        <translation>
+            <numerusform>%n step already done is only checked.</numerusform>
+            <numerusform>%n steps already done are only checked.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>aio::ui::HistoryDialog</name>

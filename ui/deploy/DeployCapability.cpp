@@ -25,10 +25,21 @@ void registerDeployCapability()
             Inventory* inventory = page->inventory();
             if (!inventory)
                 return;
-            if (const Status saved = inventory->update(edited); !saved)
-                MessageBox::tell(wizard, QMessageBox::Warning,
-                                 QCoreApplication::translate("aio::ui::DeployCapability", "Target not updated"),
-                                 saved.error().toString());
+            // Only the public host changes; the rest is what the inventory holds now.
+            std::optional<Target> current = inventory->findById(edited.id);
+            if (!current)
+                return;
+            const HostName kept = current->vm.publicHost;
+            current->vm.publicHost = edited.vm.publicHost;
+            if (const Status saved = inventory->update(*current); !saved)
+                MessageBox::tell(
+                    wizard, QMessageBox::Warning,
+                    QCoreApplication::translate("aio::ui::DeployCapability", "Public host not saved with the target"),
+                    QCoreApplication::translate("aio::ui::DeployCapability",
+                                                "The target keeps \"%1\" as its public host: the next deployment "
+                                                "starts from that name again.")
+                        .arg(kept.toString()),
+                    saved.error().toString());
         });
         wizard->load();
         return wizard;

@@ -8,6 +8,8 @@
 #include <QLabel>
 #include <QPushButton>
 
+#include <tuple>
+
 namespace aio::ui {
 
 ConnectionCheckBar::ConnectionCheckBar(SecretStore* secrets, QWidget* parent)
@@ -48,7 +50,12 @@ ConnectionCheckBar::~ConnectionCheckBar()
 
 void ConnectionCheckBar::setTarget(const Target& target)
 {
-    const bool changed = target.id != m_target.id || !(target.vm == m_target.vm);
+    // Only what the connection depends on; the public host, say, does not end a running check.
+    auto route = [](const VmSettings& vm) {
+        return std::tuple(vm.host.toString(), vm.port.value(), vm.user, int(vm.auth), vm.keyPath,
+                          vm.jumpHost.toString(), vm.sudo, vm.knownHostsFiles);
+    };
+    const bool changed = target.id != m_target.id || route(target.vm) != route(m_target.vm);
     m_target = target;
     if (!changed)
         return;

@@ -1,6 +1,7 @@
 #include "ui/targets/TargetDialog.h"
 
 #include "core/common/SshAddress.h"
+#include "core/deploy/VmDeployAnswers.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/KubeconfigImporter.h"
 #include "ui/widgets/Background.h"
@@ -36,6 +37,17 @@ Status toStatus(const Result<T>& result)
 Status checkOptionalHost(const QString& text)
 {
     return text.isEmpty() ? Status() : toStatus(HostName::parse(text));
+}
+
+// The public host is the deployment's: the same rules as on the answers page.
+Status checkPublicHost(const QString& text)
+{
+    if (text.isEmpty())
+        return {};
+    Result<HostName> host = HostName::parse(text);
+    if (!host)
+        return host.error();
+    return VmDeployAnswers::checkPublicHost(*host);
 }
 
 QLabel* sectionLabel(const QString& text, QWidget* parent, bool first)
@@ -267,7 +279,7 @@ void TargetDialog::buildVmForm(QFormLayout* form)
     form->addRow(sectionLabel(tr("Sandbox"), this, false));
     m_publicHost = addField(form, QStringLiteral("publicHostEdit"), tr("P&ublic host name:"), tr("Public host name"));
     m_publicHost->setPlaceholderText(tr("sandbox.example.com (the name the sandbox is served on)"));
-    m_publicHost->setCheck(checkOptionalHost);
+    m_publicHost->setCheck(checkPublicHost);
 
     m_sudo = new QCheckBox(tr("Run commands that need root through &sudo"), this);
     m_sudo->setObjectName(QStringLiteral("sudoCheck"));

@@ -175,7 +175,7 @@ Result<VerifyReport> NginxProxyStep::verify(PlanContext& context)
         QStringLiteral("command -v curl >/dev/null 2>&1 || { echo 'curl missing'; exit 0; }; "
                        "curl -s -o /dev/null -w 'HTTP %{http_code}' --max-time 5 -H %1 "
                        "http://127.0.0.1/.well-known/acme-challenge/aio-probe")
-            .arg(shellQuote(QStringLiteral("Host: ") + m_deployment->answers.publicHost.toString()))));
+            .arg(shellQuote(QStringLiteral("Host: ") + m_deployment->answers.publicHost.forUrl()))));
     if (!http)
         return http.error();
     const QString seen = QString::fromUtf8(http->stdoutData).trimmed();

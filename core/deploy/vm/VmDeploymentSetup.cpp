@@ -75,7 +75,10 @@ std::optional<Result<VmDeployAnswers>> VmDeploymentSetup::loadAnswers(const QStr
         return saved;
     QJsonObject json = saved->toJson();
     json.insert(QStringLiteral("publicHost"), target.vm.publicHost.toString());
-    return VmDeployAnswers::fromJson(json);
+    Result<VmDeployAnswers> withTargetHost = VmDeployAnswers::fromJson(json);
+    // A name the answers refuse (an older inventory, or an IP with ACME) must not make the whole
+    // file unreadable: the saved answers stand, and their own name is checked as before.
+    return withTargetHost ? withTargetHost : saved;
 }
 
 std::optional<Target> VmDeploymentSetup::targetFor(const Target& target, const VmDeployAnswers& answers)

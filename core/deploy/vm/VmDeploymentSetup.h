@@ -35,7 +35,7 @@ public:
     static QString answersPath(const QString& dataDirectory, const QUuid& targetId);
     // nullopt when none are saved (the target was never deployed from this workstation); an Error
     // when the saved file cannot be read or is not valid. The public host is the target's when it
-    // has one: the target is the one place that name is kept (the answers' rules still apply).
+    // has one and the answers' rules accept it there: the target is the one place that name is kept.
     static std::optional<Result<VmDeployAnswers>> loadAnswers(const QString& dataDirectory, const Target& target);
     // The target once `answers` are its deployment's: its public host is theirs. nullopt when the
     // target already says so (nothing to save).

@@ -126,7 +126,7 @@ Result<StepPreview> WorkstationVerifyStep::preview(PlanContext& context, const S
     Q_UNUSED(state);
     StepPreview p;
     p.nothingToDo = true;
-    const QString host = m_deployment->answers.publicHost.toString();
+    const QString host = m_deployment->answers.publicHost.forUrl();
     p.notes << tr("GET https://%1/v1/ping through nginx, certificate verified for %1").arg(host)
             << tr("every entrance (/, /vnc/index.html, /websockify, /code-server/, /mcp, /v1/docs, /v1/shell/ws, "
                   "/v1/file/download, /proxy/9222/) without credentials is refused (401/403)")
@@ -166,14 +166,13 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
     const bool sso = !m_deployment->answers.authRequestUrl.isEmpty();
     const QString ssoNote = tr("not checked from here: the SSO check (auth_request) decides and this workstation "
                                "has no SSO session; sign in at https://%1/ with a browser to confirm")
-                                .arg(m_deployment->answers.publicHost.toString());
+                                .arg(m_deployment->answers.publicHost.forUrl());
     const bool pingOk = pinged && pinged->tls.verified
         && (pinged->status == 200
             || (sso
                 && (pinged->status == 401 || pinged->status == 403 || sentToSignIn(pinged->status, pinged->headers))));
-    report.add(
-        tr("https://%1/v1/ping answers with a valid certificate").arg(m_deployment->answers.publicHost.toString()),
-        pingOk, context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));
+    report.add(tr("https://%1/v1/ping answers with a valid certificate").arg(m_deployment->answers.publicHost.forUrl()),
+               pingOk, context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));
 
     if (hasCredentialProtection()) {
         for (const AnonymousProbe& probe : anonymousProbes())

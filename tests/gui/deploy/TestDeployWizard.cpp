@@ -500,6 +500,13 @@ void TestDeployWizard::reopeningResumesWhereItWas()
     QVERIFY(child<QLabel>(m_wizard->stepPage(0), "stepHistory")->text().contains(QStringLiteral("applied")));
     // Detect found the file in place: "already done", nothing to change.
     QVERIFY(m_wizard->runner()->record(0).preview.nothingToDo);
+    // Applying it now only checks it; the history entry is then what the earlier run did.
+    QSignalSpy again(m_wizard.get(), &DeployWizard::jobFinished);
+    QTest::mouseClick(child<QPushButton>(m_wizard->stepPage(0), "stepApply"), Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return again.count() == 1; }));
+    QCOMPARE(m_wizard->runner()->record(0).outcome, StepOutcome::AlreadyDone);
+    const QString note = child<QLabel>(m_wizard->stepPage(0), "stepHistory")->text();
+    QVERIFY2(note.startsWith(QStringLiteral("An earlier run applied it on")), qPrintable(note));
 }
 
 void TestDeployWizard::applyAllRemainingAsksOnceAndStopsAtAFailure()

@@ -217,9 +217,15 @@ void TestDeployVmReady::httpsAnswersWithTheIssuedCertificate()
     QCOMPARE(result->status, 200);
     QVERIFY2(result->tls.chain.first().issuer.contains(QStringLiteral("Pebble")), qPrintable(result->tls.toString()));
     QVERIFY(result->tls.chain.first().coversHost(m_tb.value(QStringLiteral("VM_READY_NAME"))));
-    // The VM has IPv6, so nginx listens there too, with the same access rules (from the VM itself:
-    // the testbed's network is IPv4 only).
+    // Where the VM has IPv6, nginx listens there too, with the same access rules (asked from the VM
+    // itself: the testbed's network is IPv4 only).
     QString out;
+    if (m_tb.vmExec(QStringLiteral("vm-ready"),
+                    {QStringLiteral("test"), QStringLiteral("-e"), QStringLiteral("/proc/net/if_inet6")})
+        != 0) {
+        qInfo("this kernel has no IPv6: the [::] listener is not written, nor checked");
+        return;
+    }
     QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
                          {QStringLiteral("curl"), QStringLiteral("-sk"), QStringLiteral("-o"),
                           QStringLiteral("/dev/null"), QStringLiteral("-w"), QStringLiteral("%{http_code}"),

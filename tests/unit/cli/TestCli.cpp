@@ -241,35 +241,64 @@ private slots:
         QVERIFY2(r.err.contains("not a JSON object"), r.err.constData());
     }
 
-    // One name, one place: the target's public host is the deployment's. Kept answers for another
-    // name take the target's (here one the answers' rules refuse: proof that it was used).
+    // One name, one place: the target's public host is the deployment's. The target takes only a
+    // name the deployment would accept; kept answers start from the target's name; and deploying
+    // with answers for another name makes that the target's (said on the terminal).
     void theTargetsPublicHostIsTheDeploymentsPublicHost()
     {
+        CliResult r
+            = run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
+                   QStringLiteral("--host"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QStringLiteral("1"),
+                   QStringLiteral("--public-host"), QStringLiteral("8091-sandbox.test")});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("begins with digits and a hyphen"), r.err.constData());
         QCOMPARE(run({QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("web"),
-                      QStringLiteral("--host"), QStringLiteral("198.18.0.99"), QStringLiteral("--public-host"),
-                      QStringLiteral("8091-sandbox.test")})
+                      QStringLiteral("--host"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+                      QStringLiteral("1"), QStringLiteral("--public-host"), QStringLiteral("sandbox-b.test")})
                      .exitCode,
                  0);
-        CliResult r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
-        const QJsonObject listed = QJsonDocument::fromJson(r.out).array().at(0).toObject();
-        const QUuid id(listed.value(QStringLiteral("id")).toString());
+        r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        const QUuid id(QJsonDocument::fromJson(r.out).array().at(0).toObject().value(QStringLiteral("id")).toString());
+        QVERIFY(!id.isNull());
+
         VmDeployAnswers kept = VmDeployAnswers::defaults();
         kept.publicHost = *HostName::parse(QStringLiteral("sandbox.test"));
         kept.acmeEmail = QStringLiteral("admin@example.com");
         kept.acmeAgreeTos = true;
         QVERIFY(VmDeploymentSetup::saveAnswers(m_profile + QStringLiteral("/data"), id, kept));
-        r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--dry-run")});
-        QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains("8091-sandbox.test begins with digits and a hyphen"), r.err.constData());
-
-        // Deploying with answers for a new name makes it the target's.
         Target t = Target::makeVm(QStringLiteral("web"), {});
         t.id = id;
+        t.vm.publicHost = *HostName::parse(QStringLiteral("sandbox-b.test"));
+        std::optional<Result<VmDeployAnswers>> loaded
+            = VmDeploymentSetup::loadAnswers(m_profile + QStringLiteral("/data"), t);
+        QVERIFY(loaded && loaded->ok());
+        QCOMPARE(loaded->value().publicHost.toString(), QStringLiteral("sandbox-b.test"));
+        // A name the answers refuse (from an older inventory) leaves the kept answers as they are.
         t.vm.publicHost = *HostName::parse(QStringLiteral("8091-sandbox.test"));
-        const std::optional<Target> updated = VmDeploymentSetup::targetFor(t, kept);
-        QVERIFY(updated);
-        QCOMPARE(updated->vm.publicHost.toString(), QStringLiteral("sandbox.test"));
-        QVERIFY(!VmDeploymentSetup::targetFor(*updated, kept));
+        loaded = VmDeploymentSetup::loadAnswers(m_profile + QStringLiteral("/data"), t);
+        QVERIFY(loaded && loaded->ok());
+        QCOMPARE(loaded->value().publicHost.toString(), QStringLiteral("sandbox.test"));
+
+        // deploy --answers for a third name: the target takes it once the plan is built (here the
+        // connection is then refused by the closed port 1 on loopback).
+        VmDeployAnswers third = kept;
+        third.publicHost = *HostName::parse(QStringLiteral("sandbox-c.test"));
+        const QString answersFile = m_profile + QStringLiteral("/third.json");
+        QVERIFY(third.save(answersFile));
+        r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--answers"), answersFile,
+                 QStringLiteral("--jwt-key-file"), m_profile + QStringLiteral("/jwt.pem"), QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode != 0, r.out.constData());
+        QVERIFY2(r.out.contains("The public host of web is now sandbox-c.test"), (r.out + r.err).constData());
+        r = run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(r.out)
+                     .array()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("vm"))
+                     .toObject()
+                     .value(QStringLiteral("publicHost"))
+                     .toString(),
+                 QStringLiteral("sandbox-c.test"));
     }
 
     void historyShowsWhatDeploymentsChanged()

@@ -8,6 +8,7 @@
 #include "core/deploy/History.h"
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/PlanRunner.h"
+#include "core/deploy/vm/NginxConfigInstaller.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -307,6 +308,27 @@ private slots:
         Status s = ctx.writeFile(QStringLiteral("/etc/x"), "x", {});
         QVERIFY(!s);
         QVERIFY(!QFile::exists(host.localPath(QStringLiteral("/etc/x"))));
+    }
+
+    // The VM's IPv6 fact is asked once per run: the nginx, TLS and edge steps then render the same
+    // site (a second answer could differ only if the VM changed mid-run, and must not).
+    void nginxHostFactsAreAskedOncePerRun()
+    {
+        QTemporaryDir root;
+        LocalShellHost host(root.path());
+        PlanContext ctx(host);
+        int commands = 0;
+        ctx.setLineSink([&commands](OutputChannel, const QByteArray&) { ++commands; });
+        QVERIFY(!ctx.facts().contains(QStringLiteral("nginxIpv6")));
+        Result<NginxSite::HostFacts> first = NginxConfigInstaller::hostFacts(ctx);
+        QVERIFY(first);
+        QVERIFY(ctx.facts().value(QStringLiteral("nginxIpv6")).isBool());
+        QCOMPARE(ctx.facts().value(QStringLiteral("nginxIpv6")).toBool(), first->ipv6);
+        // What the run knows is what the steps get, without asking again.
+        ctx.setFact(QStringLiteral("nginxIpv6"), !first->ipv6);
+        Result<NginxSite::HostFacts> second = NginxConfigInstaller::hostFacts(ctx);
+        QVERIFY(second);
+        QCOMPARE(second->ipv6, !first->ipv6);
     }
 
     // `docker inspect` prints the container's environment: a key this run does not know (so cannot

@@ -199,9 +199,17 @@ private slots:
     {
         QTemporaryDir dir;
         auto r = SshConfigImporter::parse("Host lab\n  UserKnownHostsFile ~/.ssh/known_hosts.lab \"%d/k h\" rel_%n\n"
-                                          "Host bare\n  UserKnownHostsFile none\nHost plain\n",
+                                          "Host bare\n  UserKnownHostsFile none\nHost plain\n"
+                                          "Host keyed\n  UserKnownHostsFile ~/.ssh/known_hosts.d/%k\n"
+                                          "Host hashed\n  UserKnownHostsFile ~/.ssh/%C\n",
                                           QStringLiteral("config"), dir.path());
-        QCOMPARE(r.targets.size(), 3);
+        QCOMPARE(r.targets.size(), 5);
+        QCOMPARE(find(r, QStringLiteral("keyed"))->vm.knownHostsFiles,
+                 QStringList{QDir::homePath() + QStringLiteral("/.ssh/known_hosts.d/keyed")});
+        // A token the importer cannot expand keeps the host, with the usual file, and says so.
+        QVERIFY(find(r, QStringLiteral("hashed"))->vm.knownHostsFiles.isEmpty());
+        QVERIFY(hasIssueAtLine(r, 9, QStringLiteral("%C")));
+        QVERIFY(issueFor(r, QStringLiteral("hashed"))->reason.contains(QStringLiteral("~/.ssh/known_hosts")));
         QCOMPARE(find(r, QStringLiteral("lab"))->vm.knownHostsFiles,
                  QStringList({QDir::homePath() + QStringLiteral("/.ssh/known_hosts.lab"),
                               QDir::homePath() + QStringLiteral("/k h"), dir.path() + QStringLiteral("/rel_lab")}));
@@ -211,6 +219,10 @@ private slots:
         QCOMPARE(SshSettings::forTarget(*find(r, QStringLiteral("lab"))).effectiveUserKnownHostsFiles(),
                  find(r, QStringLiteral("lab"))->vm.knownHostsFiles);
         QVERIFY(SshSettings::forTarget(*find(r, QStringLiteral("bare"))).effectiveUserKnownHostsFiles().isEmpty());
+        // A jump host is checked against the usual file, not the target's.
+        const SshSettings lab = SshSettings::forTarget(*find(r, QStringLiteral("lab")));
+        QCOMPARE(lab.forHop(SshHop{}).effectiveUserKnownHostsFiles(),
+                 QStringList{QDir::homePath() + QStringLiteral("/.ssh/known_hosts")});
     }
 
     void proxyJumpChainsAreRefused()
