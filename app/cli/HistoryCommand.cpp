@@ -98,10 +98,8 @@ public:
                                .arg(e.when.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")),
                                     e.action.leftJustified(8), stepOutcomeName(e.outcome).leftJustified(15),
                                     e.stepTitle.isEmpty() ? e.stepId : e.stepTitle);
-            if (e.action == QLatin1String("skip") && !e.skipReason.isEmpty())
-                line += QStringLiteral(" — ") + e.skipReason;
-            else if (!e.message.isEmpty())
-                line += QStringLiteral(" — ") + e.message;
+            if (!e.note().isEmpty())
+                line += QStringLiteral(" — ") + e.note();
             out << line << '\n';
             if (!files)
                 continue;

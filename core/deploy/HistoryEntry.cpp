@@ -151,6 +151,15 @@ bool HistoryEntry::finishedTheStep() const
     return action == QLatin1String("skip") || (action == QLatin1String("apply") && outcome == StepOutcome::Applied);
 }
 
+QString HistoryEntry::note() const
+{
+    if (action == QLatin1String("skip"))
+        return skipReason;
+    if (action == QLatin1String("apply") && outcome == StepOutcome::Applied && !message.isEmpty())
+        return tr("found before: %1").arg(message);
+    return message;
+}
+
 QString HistoryEntry::changesText() const
 {
     QString text;

@@ -4,6 +4,7 @@
 #include "core/deploy/PlanJournal.h"
 #include "core/deploy/Step.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -18,6 +19,9 @@ class SecretRedactor;
 // secret files are recorded without content.
 struct HistoryEntry
 {
+    Q_DECLARE_TR_FUNCTIONS(aio::HistoryEntry)
+
+public:
     QDateTime when; // UTC
     QString targetName;
     QString planTitle;
@@ -25,13 +29,16 @@ struct HistoryEntry
     QString stepTitle;
     QString action; // "apply", "rollback", "skip"
     StepOutcome outcome = StepOutcome::NotRun;
-    QString message; // the error or a summary, translated
+    QString message; // the error, or for an applied step what it found before, translated
     QString skipReason; // for "skip"
     QStringList commands;
     QList<JournalFileChange> files;
 
     // The step needed nothing more after this entry: it was applied and verified, or skipped.
     bool finishedTheStep() const;
+    // The entry's message as the history lists show it: the skip reason; "found before: …" for an
+    // applied step (its message is the state it changed, not the result); else the message.
+    QString note() const;
 
     // What the entry did as text: "$ command" lines, then per file "path: changed" (created,
     // removed, secret file …) and its unified diff against the previous content.

@@ -97,7 +97,7 @@ void HistoryDialog::reload()
                 item->setText(1, e.stepTitle.isEmpty() ? e.stepId : e.stepTitle);
                 item->setText(2, e.action);
                 item->setText(3, stepOutcomeName(e.outcome));
-                item->setText(4, e.action == QLatin1String("skip") ? e.skipReason : e.message);
+                item->setText(4, e.note());
                 item->setToolTip(4, item->text(4));
             }
             for (int c = 0; c < 4; ++c)
@@ -126,10 +126,10 @@ void HistoryDialog::showEntry(int row)
     const HistoryEntry& e = m_entries.at(row);
     QString text = QStringLiteral("# %1 — %2 (%3)\n")
                        .arg(e.stepTitle.isEmpty() ? e.stepId : e.stepTitle, e.action, stepOutcomeName(e.outcome));
-    if (!e.message.isEmpty())
-        text += QStringLiteral("# ") + e.message + QLatin1Char('\n');
-    if (!e.skipReason.isEmpty())
+    if (e.action == QLatin1String("skip"))
         text += QStringLiteral("# ") + tr("Reason: %1").arg(e.skipReason) + QLatin1Char('\n');
+    else if (!e.note().isEmpty())
+        text += QStringLiteral("# ") + e.note() + QLatin1Char('\n');
     const QString changes = e.changesText();
     text += changes.isEmpty() ? tr("(no command ran and no file changed)") : changes;
     m_detail->setPlainText(text);

@@ -325,6 +325,7 @@ private slots:
         applied.action = QStringLiteral("apply");
         applied.outcome = StepOutcome::Applied;
         applied.commands << QStringLiteral("sudo nginx -t");
+        applied.message = QStringLiteral("No sandbox site yet."); // what the step found, before it applied
         JournalFileChange site;
         site.path = QStringLiteral("/etc/nginx/conf.d/aio-sandbox.conf");
         site.existedBefore = true;
@@ -348,7 +349,9 @@ private slots:
 
         r = run({QStringLiteral("history"), QStringLiteral("web")});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains("2026-11-27 04:10:33 UTC  apply     applied          Nginx reverse proxy"),
+        // The state an applied step found is worded as before, never as the result.
+        QVERIFY2(r.out.contains("2026-11-27 04:10:33 UTC  apply     applied          Nginx reverse proxy — found "
+                                "before: No sandbox site yet."),
                  r.out.constData());
         QVERIFY(r.out.contains("skip      skipped          Host firewall — the cloud security group does it"));
         QVERIFY(!r.out.contains("listen")); // the diffs only with --files
