@@ -353,6 +353,7 @@ void DeployWizard::onPlanBuilt(Result<VmPlanBuilder::Built>& built)
     m_deployment = built->deployment;
     m_runner = runner;
     m_runnerCreated = QDateTime::currentDateTimeUtc();
+    m_doneThisSession.clear();
     connectRunner();
     createStepPages();
     updateStepList();
@@ -432,6 +433,10 @@ void DeployWizard::connectRunner()
     connect(r, &PlanRunner::needsConfirmation, this, &DeployWizard::onNeedsConfirmation);
     connect(r, &PlanRunner::stepFinished, this, [this](int index, StepOutcome outcome, const QString& message) {
         const StepRecord record = m_runner->record(index);
+        if (outcome == StepOutcome::Applied || outcome == StepOutcome::AlreadyDone)
+            m_doneThisSession.insert(index);
+        else if (outcome != StepOutcome::Previewed)
+            m_doneThisSession.remove(index);
         if (StepPage* page = stepPage(index)) {
             page->showFinished(outcome, message, record);
             page->setHistoryNote(historyNote(index));
@@ -535,6 +540,8 @@ void DeployWizard::updateStepList()
         case StepOutcome::RolledBack:
             return State::RolledBack;
         case StepOutcome::Previewed: // "already done" here only once its checks ran (Apply checks it)
+            if (record.preview.nothingToDo && m_doneThisSession.contains(i))
+                return State::Done;
             break;
         case StepOutcome::NotRun:
             if (record.error)

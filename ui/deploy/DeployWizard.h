@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointer>
+#include <QSet>
 #include <QWidget>
 
 #include <functional>
@@ -131,6 +132,9 @@ private:
     QHash<QString, HistoryEntry> m_lastEntries; // last history entry per step id
     int m_historyCount = 0;
     QDateTime m_runnerCreated; // history entries older than this are from earlier runs
+    // Steps applied or checked in this session: previewing one again, with nothing to change,
+    // leaves it done (its checks passed, and detect still finds it in place).
+    QSet<int> m_doneThisSession;
     bool m_loaded = false;
     bool m_building = false;
 

@@ -575,6 +575,17 @@ void TestDeployWizard::applyAllCountsOnlyWhatIsLeftToChange()
     auto* applyAll = child<QPushButton>(m_wizard.get(), "wizardApplyAll");
     QVERIFY2(applyAll->text().contains(QStringLiteral("(1)")), qPrintable(applyAll->text()));
     QVERIFY2(applyAll->toolTip().contains(QStringLiteral("already done")), qPrintable(applyAll->toolTip()));
+
+    // Checked and marked done; previewing it again (nothing to change) leaves it done.
+    auto* summary = child<QLabel>(m_wizard.get(), "wizardSummary");
+    QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
+    QTest::mouseClick(child<QPushButton>(m_wizard->stepPage(0), "stepApply"), Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return finished.count() == 1; }));
+    QVERIFY2(summary->text().contains(QStringLiteral("1 of 2 steps done")), qPrintable(summary->text()));
+    QTest::mouseClick(child<QPushButton>(m_wizard->stepPage(0), "stepPreview"), Qt::LeftButton);
+    QVERIFY(waitUntil([&] { return finished.count() == 2; }));
+    QCOMPARE(m_wizard->runner()->record(0).outcome, StepOutcome::Previewed);
+    QVERIFY2(summary->text().contains(QStringLiteral("1 of 2 steps done")), qPrintable(summary->text()));
 }
 
 void TestDeployWizard::changedHostKeyOffersReplacementThenPreviewsAgain()
