@@ -91,9 +91,11 @@ AnswersPage::AnswersPage(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(title);
     layout->addWidget(intro);
+    layout->addWidget(scroll, 1);
+    // Below the form: a warning that comes and goes as the admin types shortens the view from the
+    // bottom, and never moves the fields under the mouse.
     layout->addWidget(m_problem);
     layout->addWidget(m_warnings);
-    layout->addWidget(scroll, 1);
 
     setAnswers(VmDeployAnswers::defaults());
 }

@@ -139,6 +139,7 @@ private slots:
     void hostileAnswersShowInlineErrorsAndBuildNothing();
     void latestTagWarnsAndPinnedTagDoesNot();
     void edgeAndFirewallAnswersHaveAPlaceInTheForm();
+    void fieldsStayPutWhileWarningsComeAndGo();
     void everyStepOfTheVmPlanShowsItsPreview();
     void skipAsksForAReasonAndRecordsIt();
     void rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile();
@@ -313,6 +314,28 @@ void TestDeployWizard::edgeAndFirewallAnswersHaveAPlaceInTheForm()
     back = page->answers();
     QVERIFY(!back);
     QVERIFY2(back.error().message.contains(QStringLiteral("8080")), qPrintable(back.error().toString()));
+}
+
+// The form must not move under the mouse: typing the allowlist removes the "no access control at
+// the edge" warning, and the next field is still where the admin is about to click.
+void TestDeployWizard::fieldsStayPutWhileWarningsComeAndGo()
+{
+    m_wizard.reset(newWizard(true));
+    auto* page = m_wizard->answersPage();
+    auto* warnings = page->findChild<QLabel*>(QStringLiteral("answersWarnings"));
+    auto* allowlist = child<QLineEdit>(page, "edgeAllowlist");
+    auto* user = child<QLineEdit>(page, "basicAuthUser");
+    child<QCheckBox>(page, "sandboxJwt")->setChecked(false);
+    child<QCheckBox>(page, "sandboxApiKey")->setChecked(true);
+    allowlist->clear();
+    QCoreApplication::processEvents();
+    QVERIFY2(warnings->isVisible(), "the form should warn while nothing guards the edge");
+    const QPoint before = user->mapTo(m_wizard.get(), QPoint(0, 0));
+    allowlist->setFocus();
+    QTest::keyClicks(allowlist, QStringLiteral("198.18.0.0/15"));
+    QCoreApplication::processEvents();
+    QVERIFY(!warnings->isVisible());
+    QCOMPARE(user->mapTo(m_wizard.get(), QPoint(0, 0)), before);
 }
 
 void TestDeployWizard::everyStepOfTheVmPlanShowsItsPreview()
