@@ -164,9 +164,17 @@ QString CertificateInfo::toString() const
         names << QStringLiteral("DNS:") + n;
     for (const QString& a : ipAddresses)
         names << QStringLiteral("IP:") + a;
+    // ACME certificates often have an empty subject: they are then named by their first name.
+    const QString who = !commonName.isEmpty() ? commonName
+        : !subject.isEmpty()                  ? subject
+        : !names.isEmpty()                    ? names.first()
+                                              : QCoreApplication::translate("aio::CertificateInfo", "a certificate");
+    const QString until = notAfter.toUTC().toString(Qt::ISODate);
+    if (names.isEmpty()) // no subjectAltName: nothing to list (browsers match none)
+        return QCoreApplication::translate("aio::CertificateInfo", "%1, issued by %2, valid until %3, no names")
+            .arg(who, issuer, until);
     return QCoreApplication::translate("aio::CertificateInfo", "%1, issued by %2, valid until %3 (%4)")
-        .arg(commonName.isEmpty() ? subject : commonName, issuer, notAfter.toUTC().toString(Qt::ISODate),
-             names.join(QStringLiteral(", ")));
+        .arg(who, issuer, until, names.join(QStringLiteral(", ")));
 }
 
 } // namespace aio

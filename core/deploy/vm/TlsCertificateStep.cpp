@@ -126,8 +126,8 @@ Result<TlsCertificateStep::CertificateCheck> TlsCertificateStep::checkCertificat
         ourCa = ca && ca->subject == info->issuer;
     }
     check.good = check.present && covers && days >= kMinDaysLeft && ourCa;
-    check.evidence = tr("%1, issued by %2, expires %3 (%4 days)%5%6")
-                         .arg(info->subject, info->issuer, info->notAfter.toString(Qt::ISODate))
+    check.evidence = tr("%1; %2 days left%3%4")
+                         .arg(info->toString())
                          .arg(days)
                          .arg(covers ? QString() : tr("; does NOT cover %1").arg(a.publicHost.toString()),
                               check.present ? QString() : tr("; the key file %1 is missing").arg(files.privateKey));

@@ -76,6 +76,15 @@ private slots:
         QVERIFY(leaf.coversHost(QStringLiteral("SANDBOX.test")));
         QVERIFY(!leaf.coversHost(QStringLiteral("x.sandbox.test")));
         QVERIFY(leaf.daysLeft() >= 89 && leaf.daysLeft() <= 90);
+        // As the evidence shows them: the names in brackets; a CA without names says so, never "()";
+        // an ACME certificate with an empty subject is named by its first name.
+        QVERIFY2(leaf.toString().startsWith(QStringLiteral("sandbox.test, issued by ")), qPrintable(leaf.toString()));
+        QVERIFY(leaf.toString().endsWith(QStringLiteral("(DNS:sandbox.test)")));
+        QVERIFY2(chain->at(1).toString().endsWith(QStringLiteral(", no names")), qPrintable(chain->at(1).toString()));
+        CertificateInfo anonymous = leaf;
+        anonymous.commonName.clear();
+        anonymous.subject.clear();
+        QVERIFY(anonymous.toString().startsWith(QStringLiteral("DNS:sandbox.test, issued by ")));
 
         // The same facts as openssl prints them.
         QTemporaryDir dir;
