@@ -42,14 +42,6 @@ QString readLine()
     return QString::fromStdString(line);
 }
 
-Result<QByteArray> readFile(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error(ErrorKind::Io, DeployCommand::tr("Cannot read %1.").arg(path), f.errorString());
-    return f.readAll();
-}
-
 QString outcomeText(StepOutcome o)
 {
     switch (o) {
@@ -228,15 +220,11 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
             return context.fail(address.error());
         d.vmAddress = *address;
     }
-    for (const QString& file : p.values(QStringLiteral("trust-ca"))) {
-        Result<QByteArray> pem = readFile(file);
-        if (!pem)
-            return context.fail(pem.error());
-        const QList<QSslCertificate> certs = QSslCertificate::fromData(*pem, QSsl::Pem);
-        if (certs.isEmpty())
-            return context.fail(Error(ErrorKind::InvalidInput, tr("%1 holds no PEM certificate.").arg(file)));
-        d.trustedCas += certs;
-    }
+    Result<QList<QSslCertificate>> cas
+        = VmDeploymentSetup::readTrustedCas(*answers, p.values(QStringLiteral("trust-ca")));
+    if (!cas)
+        return context.fail(cas.error());
+    d.trustedCas += *cas;
     const SshLogin login(*target, p, store);
     const SshSettings& settings = login.settings();
     const SshCallbacks& callbacks = login.callbacks();

@@ -1,12 +1,16 @@
 #include "ui/deploy/AnswersPage.h"
 
+#include "ui/widgets/FileDialog.h"
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/ValidatedLineEdit.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -233,6 +237,34 @@ QWidget* AnswersPage::addressGroup()
     acmeForm->addRow(QString(), m_acmeTos);
     acmeForm->addRow(tr("Challenge:"), m_acmeChallenge);
     acmeForm->addRow(tr("Directory:"), m_acmeDirectory);
+    // A private ACME server (step-ca, the testbed's pebble): its CA, for certbot on the VM and for
+    // the final HTTPS check here. The CLI's tls.acme.caBundle.
+    m_acmeCaBundle = addField(QStringLiteral("acmeCaBundle"), tr("CA certificate of a private ACME server"),
+                              [](const QString& t) -> Status {
+                                  if (t.isEmpty())
+                                      return {};
+                                  if (!QFileInfo(t).isAbsolute())
+                                      return Error(ErrorKind::InvalidInput, tr("Give the file's full path."));
+                                  if (t.contains(QLatin1Char('\n')))
+                                      return VmDeployAnswers::checkRemotePath(tr("CA file"), t);
+                                  return {};
+                              });
+    m_acmeCaBundle->setPlaceholderText(tr("empty: a public CA such as Let's Encrypt"));
+    auto* caRow = new QWidget(acme);
+    auto* caLayout = new QHBoxLayout(caRow);
+    caLayout->setContentsMargins(0, 0, 0, 0);
+    caLayout->addWidget(m_acmeCaBundle, 1);
+    auto* browseCa = new QPushButton(tr("Browse…"), caRow);
+    browseCa->setObjectName(QStringLiteral("acmeCaBundleBrowse"));
+    caLayout->addWidget(browseCa);
+    connect(browseCa, &QPushButton::clicked, this, [this] {
+        const QString current = m_acmeCaBundle->text();
+        FileDialog::openFile(this, tr("CA certificate of the ACME server"),
+                             current.isEmpty() ? QDir::homePath() : QFileInfo(current).absolutePath(),
+                             tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+                             [this](const QString& path) { m_acmeCaBundle->setText(path); });
+    });
+    acmeForm->addRow(tr("Private CA:"), caRow);
     // Existing files
     auto* existing = new QWidget(m_tlsFields);
     auto* existingForm = new QFormLayout(existing);
@@ -443,6 +475,7 @@ void AnswersPage::setAnswers(const VmDeployAnswers& a)
     m_acmeTos->setChecked(a.acmeAgreeTos);
     m_acmeChallenge->setCurrentIndex(m_acmeChallenge->findData(int(a.acmeChallenge)));
     m_acmeDirectory->setText(a.acmeDirectory.toString());
+    m_acmeCaBundle->setText(a.acmeCaBundleLocalPath);
     m_ownCaDirectory->setText(a.ownCaDirectory);
     m_allowlist->setText(joinCidrs(a.allowlist));
     m_basicAuthUser->setText(a.basicAuthUser);
@@ -502,6 +535,7 @@ Result<VmDeployAnswers> AnswersPage::answers() const
     a.acmeAgreeTos = m_acmeTos->isChecked();
     a.acmeChallenge = VmDeployAnswers::AcmeChallenge(m_acmeChallenge->currentData().toInt());
     a.acmeDirectory = QUrl(m_acmeDirectory->text().trimmed(), QUrl::StrictMode);
+    a.acmeCaBundleLocalPath = m_acmeCaBundle->text().trimmed();
     a.ownCaDirectory = m_ownCaDirectory->text().trimmed();
     Result<QList<Cidr>> allow = parseCidrs(m_allowlist->text());
     if (!allow)

@@ -85,6 +85,7 @@ private:
     QCheckBox* m_acmeTos = nullptr;
     QComboBox* m_acmeChallenge = nullptr;
     ValidatedLineEdit* m_acmeDirectory = nullptr;
+    ValidatedLineEdit* m_acmeCaBundle = nullptr;
     ValidatedLineEdit* m_ownCaDirectory = nullptr;
     ValidatedLineEdit* m_allowlist = nullptr;
     ValidatedLineEdit* m_basicAuthUser = nullptr;

@@ -283,10 +283,27 @@ void DeployWizard::continueFromAnswers()
 void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QString& basicAuthPassword)
 {
     SecretStore* store = m_secrets; // the app's store outlives every wizard
+    struct Read
+    {
+        VmDeploymentSetup::Keys keys;
+        Result<QList<QSslCertificate>> cas;
+    };
     runInBackground(
-        this, [store, id = m_target.id, answers] { return VmDeploymentSetup::readKeys(store, id, answers); },
-        [this, answers, basicAuthPassword](VmDeploymentSetup::Keys keys) {
+        this,
+        [store, id = m_target.id, answers] {
+            return Read{VmDeploymentSetup::readKeys(store, id, answers), VmDeploymentSetup::readTrustedCas(answers)};
+        },
+        [this, answers, basicAuthPassword](Read read) {
+            if (!read.cas) {
+                m_building = false;
+                m_answersPage->showProblem(read.cas.error());
+                updateButtons();
+                updateSummary();
+                return;
+            }
+            VmDeploymentSetup::Keys& keys = read.keys;
             VmDeployment d = VmDeploymentSetup::assemble(m_target, answers, keys.secrets, m_secrets);
+            d.trustedCas += *read.cas;
             d.secrets.basicAuthPassword = basicAuthPassword;
             d.reconnect = [factory = m_hostFactory, target = m_target] {
                 return factory(target);

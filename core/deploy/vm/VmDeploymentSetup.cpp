@@ -81,6 +81,26 @@ std::optional<Result<VmDeployAnswers>> VmDeploymentSetup::loadAnswers(const QStr
     return withTargetHost ? withTargetHost : saved;
 }
 
+Result<QList<QSslCertificate>> VmDeploymentSetup::readTrustedCas(const VmDeployAnswers& answers,
+                                                                 const QStringList& extraFiles)
+{
+    QStringList files = extraFiles;
+    if (answers.tlsMode == VmDeployAnswers::TlsMode::Acme && !answers.acmeCaBundleLocalPath.isEmpty())
+        files.prepend(answers.acmeCaBundleLocalPath);
+    QList<QSslCertificate> cas;
+    for (const QString& file : std::as_const(files)) {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            return Error(ErrorKind::Io, tr("Cannot read the CA file %1.").arg(file), f.errorString());
+        const QList<QSslCertificate> certs = QSslCertificate::fromData(f.read(4 * 1024 * 1024), QSsl::Pem);
+        if (certs.isEmpty())
+            return Error(ErrorKind::InvalidInput, tr("%1 holds no PEM certificate.").arg(file), {},
+                         tr("Name the CA's certificate in PEM form (-----BEGIN CERTIFICATE-----)."));
+        cas += certs;
+    }
+    return cas;
+}
+
 std::optional<Target> VmDeploymentSetup::targetFor(const Target& target, const VmDeployAnswers& answers)
 {
     if (target.vm.publicHost == answers.publicHost)

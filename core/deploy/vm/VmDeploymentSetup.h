@@ -55,6 +55,13 @@ public:
     static Keys readKeys(SecretStore* store, const QUuid& targetId, const VmDeployAnswers& answers,
                          const KeyFiles& files = {});
 
+    // The CAs the final HTTPS check trusts besides the system's: a private ACME server's CA bundle
+    // (tls.acme.caBundle: the CA that issues is usually the one that serves its API; a bundle may
+    // hold both) and the files the admin names (the CLI's --trust-ca). Reads workstation files:
+    // call it off the GUI thread. An unreadable file, or one without a PEM certificate, is an error.
+    static Result<QList<QSslCertificate>> readTrustedCas(const VmDeployAnswers& answers,
+                                                         const QStringList& extraFiles = {});
+
     // The deployment to `target`: the answers, the keys, the VM's address, and a saver that keeps
     // new keys where readKeys looks for them (nothing is kept on a dry run). The caller adds how
     // to open a second connection (reconnect) and any extra trusted CAs.

@@ -7,6 +7,7 @@
 #include "common/WaitUntil.h"
 
 #include "core/common/Profile.h"
+#include "core/crypto/LocalCa.h"
 #include "core/deploy/History.h"
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/VmDeployAnswers.h"
@@ -22,6 +23,7 @@
 #include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/targets/TargetPage.h"
+#include "ui/widgets/FileDialog.h"
 #include "ui/widgets/MessageBox.h"
 
 #include <QCheckBox>
@@ -140,6 +142,7 @@ private slots:
     void latestTagWarnsAndPinnedTagDoesNot();
     void edgeAndFirewallAnswersHaveAPlaceInTheForm();
     void fieldsStayPutWhileWarningsComeAndGo();
+    void privateAcmeCaHasAPlaceAndIsTrustedForTheCheck();
     void everyStepOfTheVmPlanShowsItsPreview();
     void skipAsksForAReasonAndRecordsIt();
     void rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile();
@@ -314,6 +317,51 @@ void TestDeployWizard::edgeAndFirewallAnswersHaveAPlaceInTheForm()
     back = page->answers();
     QVERIFY(!back);
     QVERIFY2(back.error().message.contains(QStringLiteral("8080")), qPrintable(back.error().toString()));
+}
+
+// A private ACME server (the CLI's tls.acme.caBundle) can be chosen in the form; its CA is then
+// trusted by the final HTTPS check too, and a file that is not a CA stops the build with the reason.
+void TestDeployWizard::privateAcmeCaHasAPlaceAndIsTrustedForTheCheck()
+{
+    Result<LocalCa> ca = LocalCa::create(QStringLiteral("Private ACME CA"));
+    QVERIFY(ca);
+    const QString pem = m_data->filePath(QStringLiteral("acme-ca.pem"));
+    QFile f(pem);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(ca->certificatePem());
+    f.close();
+
+    m_wizard.reset(newWizard(true));
+    auto* page = m_wizard->answersPage();
+    fillValidAnswers(m_wizard.get());
+    auto* tls = child<QComboBox>(page, "tlsMode");
+    tls->setCurrentIndex(tls->findData(int(VmDeployAnswers::TlsMode::Acme)));
+    child<QLineEdit>(page, "acmeEmail")->setText(QStringLiteral("admin@example.com"));
+    child<QCheckBox>(page, "acmeAgreeTos")->setChecked(true);
+    FileDialog::setNextFileName(pem);
+    QTest::mouseClick(child<QPushButton>(page, "acmeCaBundleBrowse"), Qt::LeftButton);
+    QCOMPARE(child<QLineEdit>(page, "acmeCaBundle")->text(), pem);
+    Result<VmDeployAnswers> a = page->answers();
+    QVERIFY2(a, qPrintable(a ? QString() : a.error().toString()));
+    QCOMPARE(a->acmeCaBundleLocalPath, pem);
+    Result<QList<QSslCertificate>> cas = VmDeploymentSetup::readTrustedCas(*a);
+    QVERIFY(cas);
+    QCOMPARE(cas->size(), 1);
+    QCOMPARE(cas->first().toPem(), QSslCertificate::fromData(ca->certificatePem()).first().toPem());
+
+    // Not a certificate: Continue says so, and builds nothing.
+    const QString notPem = m_data->filePath(QStringLiteral("not-a-ca.txt"));
+    QFile g(notPem);
+    QVERIFY(g.open(QIODevice::WriteOnly));
+    g.write("hello\n");
+    g.close();
+    child<QLineEdit>(page, "acmeCaBundle")->setText(notPem);
+    QTest::mouseClick(child<QPushButton>(m_wizard.get(), "wizardNext"), Qt::LeftButton);
+    auto* problem = page->findChild<QWidget*>(QStringLiteral("answersProblem"));
+    QVERIFY(waitUntil([&] { return problem->isVisible(); }, 10'000));
+    QVERIFY2(problem->accessibleDescription().contains(QStringLiteral("holds no PEM certificate")),
+             qPrintable(problem->accessibleDescription()));
+    QVERIFY(!m_wizard->runner());
 }
 
 // The form must not move under the mouse: typing the allowlist removes the "no access control at
