@@ -122,7 +122,8 @@ QString DeployCommand::help() const
               "  --api-key-file FILE       the same for the sandbox API key\n"
               "  --basic-auth-password-stdin  read the basic-auth password from the "
               "first line of stdin\n"
-              "                            (else AIO_BASIC_AUTH_PASSWORD)\n"
+              "                            (else AIO_BASIC_AUTH_PASSWORD, else the one kept in the\n"
+              "                            keychain by an earlier run or the app; a given one is kept)\n"
               "\n"
               "The SSH password, key passphrase and sudo password come from the keychain. When stdin is a "
               "terminal,\n"
@@ -201,10 +202,14 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
         return context.fail(e);
     }
     VmDeployment d = VmDeploymentSetup::assemble(*target, *answers, keys.secrets, &store, keyFiles, dryRun);
+    // The edge password: stdin, else the environment, else the one kept for the target.
+    QString givenEdgePassword;
     if (!d.answers.basicAuthUser.isEmpty()) {
-        d.secrets.basicAuthPassword = p.isSet(QStringLiteral("basic-auth-password-stdin"))
+        givenEdgePassword = p.isSet(QStringLiteral("basic-auth-password-stdin"))
             ? readLine()
             : qEnvironmentVariable("AIO_BASIC_AUTH_PASSWORD");
+        if (!givenEdgePassword.isEmpty())
+            d.secrets.basicAuthPassword = givenEdgePassword;
     }
     d.saveSecret = [keep = d.saveSecret](SecretKind kind, const QByteArray& value) -> Status {
         const Status s = keep(kind, value);
@@ -241,6 +246,12 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     Result<VmPlanBuilder::Built> built = VmPlanBuilder::build(d);
     if (!built)
         return context.fail(built.error().onTarget(target->name));
+    // A password given here is kept for the target (the plan accepted it), like the wizard does.
+    if (!dryRun && !givenEdgePassword.isEmpty()) {
+        if (Status kept = VmDeploymentSetup::saveEdgePassword(&store, target->id, givenEdgePassword); !kept)
+            context.warn(
+                tr("The edge password could not be kept for %1: %2").arg(target->name, kept.error().toString()));
+    }
     // These answers are now the target's: the wizard and the next `deploy TARGET` start from them.
     if (!dryRun && p.isSet(QStringLiteral("answers"))) {
         if (Status kept = VmDeploymentSetup::saveAnswers(Profile::dataDir(), target->id, *answers); !kept)

@@ -110,6 +110,8 @@ QString describe(SecretKind kind)
         return SecretStore::tr("sandbox JWT signing key");
     case SecretKind::SandboxApiKey:
         return SecretStore::tr("sandbox API key");
+    case SecretKind::EdgePassword:
+        return SecretStore::tr("edge (basic auth) password");
     }
     return SecretStore::tr("secret");
 }
@@ -321,6 +323,8 @@ QString SecretStore::kindName(SecretKind kind)
         return QStringLiteral("sandbox-jwt-private-key");
     case SecretKind::SandboxApiKey:
         return QStringLiteral("sandbox-api-key");
+    case SecretKind::EdgePassword:
+        return QStringLiteral("edge-password");
     }
     return QStringLiteral("secret");
 }

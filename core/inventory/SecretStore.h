@@ -19,11 +19,13 @@ enum class SecretKind {
     Token, // a Kubernetes bearer token
     SandboxJwtPrivateKey, // the private key that signs the sandbox's JWTs
     SandboxApiKey, // the sandbox's API key
+    EdgePassword, // the basic-auth password nginx asks for at the edge
 };
 // Every kind, for whoever must go through all of a target's secrets (removing a target).
 inline constexpr SecretKind kAllSecretKinds[]
-    = {SecretKind::Password, SecretKind::KeyPassphrase,        SecretKind::SudoPassword,
-       SecretKind::Token,    SecretKind::SandboxJwtPrivateKey, SecretKind::SandboxApiKey};
+    = {SecretKind::Password,    SecretKind::KeyPassphrase,        SecretKind::SudoPassword,
+       SecretKind::Token,       SecretKind::SandboxJwtPrivateKey, SecretKind::SandboxApiKey,
+       SecretKind::EdgePassword};
 
 // Secrets, kept only in the system keychain through QtKeychain (service "aio-sandbox-manager",
 // key "<target-id>/<kind>"). Never in the inventory file, a log, or any other file.

@@ -332,7 +332,7 @@ QWidget* AnswersPage::edgeGroup()
     m_basicAuthPassword = new QLineEdit(box);
     name(m_basicAuthPassword, "basicAuthPassword", tr("Basic auth password"));
     m_basicAuthPassword->setEchoMode(QLineEdit::Password);
-    m_basicAuthPassword->setPlaceholderText(tr("kept only for this session"));
+    m_basicAuthPassword->setPlaceholderText(tr("typed once, then kept in the system keychain"));
     m_authRequestUrl = addField(QStringLiteral("authRequestUrl"), tr("SSO check URL (auth_request)"),
                                 [](const QString& text) -> Status {
                                     if (text.isEmpty())

@@ -304,7 +304,20 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
             VmDeploymentSetup::Keys& keys = read.keys;
             VmDeployment d = VmDeploymentSetup::assemble(m_target, answers, keys.secrets, m_secrets);
             d.trustedCas += *read.cas;
-            d.secrets.basicAuthPassword = basicAuthPassword;
+            // A password typed now replaces the kept one, and is kept for the next time.
+            if (!answers.basicAuthUser.isEmpty() && !basicAuthPassword.isEmpty()) {
+                d.secrets.basicAuthPassword = basicAuthPassword;
+                if (VmDeployAnswers::checkBasicAuthPassword(basicAuthPassword))
+                    runInBackground(
+                        this,
+                        [store = m_secrets, id = m_target.id, basicAuthPassword] {
+                            return VmDeploymentSetup::saveEdgePassword(store, id, basicAuthPassword);
+                        },
+                        [this](Status kept) {
+                            if (!kept)
+                                showWizardProblem(kept.error());
+                        });
+            }
             d.reconnect = [factory = m_hostFactory, target = m_target] {
                 return factory(target);
             };

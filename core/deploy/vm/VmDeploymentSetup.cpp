@@ -81,6 +81,15 @@ std::optional<Result<VmDeployAnswers>> VmDeploymentSetup::loadAnswers(const QStr
     return withTargetHost ? withTargetHost : saved;
 }
 
+Status VmDeploymentSetup::saveEdgePassword(SecretStore* store, const QUuid& targetId, const QString& password)
+{
+    if (!store || password.isEmpty())
+        return {};
+    const Status s = store->writeBlocking(targetId, SecretKind::EdgePassword, password);
+    // Without a keychain the store keeps it in memory for this run: that is all that can be done.
+    return !s && s.error().kind == ErrorKind::KeychainUnavailable ? Status() : s;
+}
+
 Result<QList<QSslCertificate>> VmDeploymentSetup::readTrustedCas(const VmDeployAnswers& answers,
                                                                  const QStringList& extraFiles)
 {
@@ -136,6 +145,12 @@ VmDeploymentSetup::Keys VmDeploymentSetup::readKeys(SecretStore* store, const QU
             keys.secrets.apiKey = *api;
         else if (!keys.unreadable)
             keys.unreadable = api.error();
+    }
+    // The edge password kept from an earlier deployment (typed once in the wizard, or given to the
+    // CLI). Missing or unreadable: the caller asks for it; nothing is locked out by asking.
+    if (!answers.basicAuthUser.isEmpty() && store) {
+        if (Result<QString> edge = store->readBlocking(targetId, SecretKind::EdgePassword))
+            keys.secrets.basicAuthPassword = *edge;
     }
     return keys;
 }

@@ -41,6 +41,9 @@ public:
     // target already says so (nothing to save).
     static std::optional<Target> targetFor(const Target& target, const VmDeployAnswers& answers);
     static Status saveAnswers(const QString& dataDirectory, const QUuid& targetId, const VmDeployAnswers& answers);
+    // Keeps the edge's basic-auth password for the target (keychain; memory only without one), so
+    // the next run and the wizard's step states need it typed only once. Blocking: a worker thread.
+    static Status saveEdgePassword(SecretStore* store, const QUuid& targetId, const QString& password);
 
     struct Keys
     {
@@ -50,8 +53,9 @@ public:
         // caller must not go on without the admin's word.
         std::optional<Error> unreadable;
     };
-    // The sandbox keys the answers need (JWT signing key, API key). A key that is not stored yet
-    // is a first deployment and comes back empty. `store` may be null (no keychain).
+    // The sandbox keys the answers need (JWT signing key, API key), and the edge's basic-auth
+    // password when one is kept. A key that is not stored yet is a first deployment and comes back
+    // empty. `store` may be null (no keychain).
     static Keys readKeys(SecretStore* store, const QUuid& targetId, const VmDeployAnswers& answers,
                          const KeyFiles& files = {});
 

@@ -28,7 +28,8 @@ Result<VmPlanBuilder::Built> VmPlanBuilder::build(VmDeployment d)
     if (!d.answers.basicAuthUser.isEmpty() && d.secrets.basicAuthPassword.isEmpty())
         return Error(ErrorKind::InvalidInput,
                      tr("Basic auth for %1 is on but no password was given.").arg(d.answers.basicAuthUser), {},
-                     tr("Store the password for the target, or set it in the environment for the CLI."));
+                     tr("Type it once on the answers page (the app then keeps it in the keychain), or give it "
+                        "to the CLI with --basic-auth-password-stdin or AIO_BASIC_AUTH_PASSWORD."));
     if (!d.answers.basicAuthUser.isEmpty()) {
         if (const Status s = VmDeployAnswers::checkBasicAuthPassword(d.secrets.basicAuthPassword); !s)
             return s.error();

@@ -99,6 +99,46 @@ private slots:
         QCOMPARE(*stored, password);
     }
 
+    // The edge's basic-auth password, given once to `deploy`, is kept in the keychain (not in the
+    // answers or any file), and the next run finds it there.
+    void cliKeepsTheEdgePasswordInTheKeychain()
+    {
+        CliResult r;
+        CliRunner cli(m_root.filePath(QStringLiteral("home")));
+        const QString profile = m_root.filePath(QStringLiteral("profile-edge"));
+        const QString password = secret("edge-password");
+        r = cli.run({QStringLiteral("--profile"), profile, QStringLiteral("targets"), QStringLiteral("add"),
+                     QStringLiteral("vm"), QStringLiteral("edge-vm"), QStringLiteral("--host"),
+                     QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString answers = m_root.filePath(QStringLiteral("edge-answers.json"));
+        QFile f(answers);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"version": 1, "publicHost": "sandbox.test", "tls": {"mode": "own-ca"},
+                    "edge": {"basicAuthUser": "admin"}, "sandboxAuth": {"jwt": false, "apiKey": true}})");
+        f.close();
+        const QStringList deploy{
+            QStringLiteral("--profile"), profile, QStringLiteral("deploy"), QStringLiteral("edge-vm"),
+            QStringLiteral("--answers"), answers, QStringLiteral("--yes")};
+        // The plan is built (so the password is accepted and kept); then port 1 refuses the login.
+        r = cli.run(deploy + QStringList{QStringLiteral("--basic-auth-password-stdin")}, password.toUtf8() + '\n');
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(!r.err.contains("no password was given"), r.err.constData());
+        r = cli.run({QStringLiteral("--profile"), profile, QStringLiteral("targets"), QStringLiteral("list"),
+                     QStringLiteral("--json")});
+        const QUuid id = QUuid::fromString(
+            QJsonDocument::fromJson(r.out).array().at(0).toObject().value(QStringLiteral("id")).toString());
+        SecretStore store;
+        auto stored = QtConcurrent::run([&] { return store.readBlocking(id, SecretKind::EdgePassword); }).result();
+        QVERIFY(stored.ok());
+        QCOMPARE(*stored, password);
+        // The next run needs no password: it gets as far as the login again.
+        r = cli.run(deploy);
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(!r.err.contains("no password was given"), r.err.constData());
+        QVERIFY(!r.out.contains(password.toUtf8()) && !r.err.contains(password.toUtf8()));
+    }
+
     void cliWithoutKeychain()
     {
         CliRunner cli(m_root.filePath(QStringLiteral("home")));
@@ -117,7 +157,7 @@ private slots:
 
     void noFileHoldsASecret()
     {
-        QCOMPARE(m_secrets.size(), 4);
+        QCOMPARE(m_secrets.size(), 5);
         int files = 0;
         QDirIterator it(m_root.path(), QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
         while (it.hasNext()) {

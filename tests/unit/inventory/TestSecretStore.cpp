@@ -44,6 +44,7 @@ private slots:
         QCOMPARE(SecretStore::kindName(SecretKind::SudoPassword), QStringLiteral("sudo-password"));
         QCOMPARE(SecretStore::kindName(SecretKind::Token), QStringLiteral("token"));
         QCOMPARE(SecretStore::kindName(SecretKind::SandboxApiKey), QStringLiteral("sandbox-api-key"));
+        QCOMPARE(SecretStore::kindName(SecretKind::EdgePassword), QStringLiteral("edge-password"));
     }
 
     void asyncWriteReadRemove()
