@@ -8,6 +8,7 @@
 #include "core/ssh/SshSession.h"
 #include "ui/deploy/AnswersPage.h"
 #include "ui/deploy/HistoryDialog.h"
+#include "ui/deploy/ReachPanel.h"
 #include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/deploy/StepStatusIcon.h"
@@ -120,6 +121,8 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 8, 0, 0);
     layout->addWidget(m_summary);
+    m_reach = new ReachPanel(this);
+    layout->addWidget(m_reach);
     layout->addWidget(m_banner);
     layout->addLayout(body, 1);
 
@@ -275,6 +278,9 @@ void DeployWizard::continueFromAnswers()
                 emit targetEdited(*updated);
         });
     m_building = true;
+    m_planAnswers = *answers;
+    m_reach->hide();
+    m_reachShown = false;
     m_summary->setText(tr("Preparing the plan (keys are made on this computer when the keychain has none)…"));
     updateButtons();
     readSecretsThenBuild(*answers, m_answersPage->basicAuthPassword());
@@ -671,10 +677,20 @@ void DeployWizard::updateSummary()
         text += tr(", %n skipped", nullptr, skipped);
     if (failed > 0)
         text += tr(", %n failed", nullptr, failed);
-    if (done + skipped == total && total > 0)
+    const bool complete = done + skipped == total && total > 0;
+    if (complete)
         text = tr("The deployment to %1 is complete: %2.").arg(m_target.name, text);
     else
         text = tr("Deploying to %1: %2.").arg(m_target.name, text);
+    // Once complete, how to reach it (looked up once per completion, not on every refresh).
+    if (complete && !m_reachShown && !m_runner->isRunning()) {
+        m_reachShown = true;
+        m_reach->showFor(m_planAnswers, m_target.vm.host);
+        m_reach->show();
+    } else if (!complete && m_reachShown) {
+        m_reachShown = false;
+        m_reach->hide();
+    }
     if (m_runner->isRunning())
         text += QLatin1Char(' ') + tr("Working…");
     m_summary->setText(text);

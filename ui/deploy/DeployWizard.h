@@ -31,6 +31,7 @@ namespace aio::ui {
 
 class AnswersPage;
 class MessageBanner;
+class ReachPanel;
 class StepPage;
 
 // The guided deployment of the sandbox to one VM target (Option 1: Docker + Nginx + TLS +
@@ -135,6 +136,9 @@ private:
     // Steps applied or checked in this session: previewing one again, with nothing to change,
     // leaves it done (its checks passed, and detect still finds it in place).
     QSet<int> m_doneThisSession;
+    VmDeployAnswers m_planAnswers; // what the current plan was built from
+    ReachPanel* m_reach = nullptr; // shown once the deployment is complete
+    bool m_reachShown = false;
     bool m_loaded = false;
     bool m_building = false;
 

@@ -37,4 +37,27 @@ void FileDialog::openFile(QWidget* parent, const QString& caption, const QString
     dialog->open();
 }
 
+void FileDialog::saveFile(QWidget* parent, const QString& caption, const QString& suggested, const QString& filter,
+                          Chosen chosen)
+{
+    if (s_hasNext) {
+        s_hasNext = false;
+        const QString path = std::exchange(s_nextFileName, QString());
+        if (!path.isEmpty() && chosen)
+            chosen(path);
+        return;
+    }
+    auto* dialog = new QFileDialog(parent, caption, suggested, filter);
+    dialog->setObjectName(QStringLiteral("fileDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->selectFile(suggested);
+    QObject::connect(dialog, &QFileDialog::fileSelected, dialog, [chosen](const QString& path) {
+        if (chosen)
+            chosen(path);
+    });
+    dialog->open();
+}
+
 } // namespace aio::ui

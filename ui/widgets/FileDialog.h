@@ -18,6 +18,10 @@ public:
     static void openFile(QWidget* parent, const QString& caption, const QString& directory, const QString& filter,
                          Chosen chosen);
 
+    // Asks where to save (a new or existing file); `suggested` is the proposed path.
+    static void saveFile(QWidget* parent, const QString& caption, const QString& suggested, const QString& filter,
+                         Chosen chosen);
+
     static void setNextFileName(const QString& path);
 
 private:

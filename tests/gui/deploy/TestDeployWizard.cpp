@@ -20,6 +20,7 @@
 #include "ui/deploy/DeployCapability.h"
 #include "ui/deploy/DeployWizard.h"
 #include "ui/deploy/HistoryDialog.h"
+#include "ui/deploy/ReachPanel.h"
 #include "ui/deploy/SkipReasonDialog.h"
 #include "ui/deploy/StepPage.h"
 #include "ui/targets/TargetPage.h"
@@ -143,6 +144,7 @@ private slots:
     void edgeAndFirewallAnswersHaveAPlaceInTheForm();
     void fieldsStayPutWhileWarningsComeAndGo();
     void privateAcmeCaHasAPlaceAndIsTrustedForTheCheck();
+    void finishedDeploymentSaysHowToReachIt();
     void everyStepOfTheVmPlanShowsItsPreview();
     void skipAsksForAReasonAndRecordsIt();
     void rollBackIsOfferedOnlyAfterApplyAndRestoresTheFile();
@@ -169,6 +171,16 @@ private:
 
 void TestDeployWizard::init()
 {
+    // Names are never looked up on the network here: a fixed table stands in for DNS.
+    ReachPanel::setLookupForTests(
+        [](const QString& name, QObject* context, std::function<void(const QList<QHostAddress>&)> done) {
+            QList<QHostAddress> addresses;
+            if (name == QLatin1String("sandbox.test"))
+                addresses << QHostAddress(QStringLiteral("198.18.0.2"));
+            else if (name == QLatin1String("elsewhere.test"))
+                addresses << QHostAddress(QStringLiteral("198.18.0.9"));
+            QTimer::singleShot(0, context, [done, addresses] { done(addresses); });
+        });
     m_data = std::make_unique<QTemporaryDir>();
     m_hostRoot = std::make_unique<QTemporaryDir>();
     QVERIFY(m_data->isValid() && m_hostRoot->isValid());
@@ -317,6 +329,55 @@ void TestDeployWizard::edgeAndFirewallAnswersHaveAPlaceInTheForm()
     back = page->answers();
     QVERIFY(!back);
     QVERIFY2(back.error().message.contains(QStringLiteral("8080")), qPrintable(back.error().toString()));
+}
+
+// Once every step is done the wizard says how to reach the sandbox: the URL, the CA to trust (with
+// a copy saved where the admin wants it), and whether the name points at the VM from here.
+void TestDeployWizard::finishedDeploymentSaysHowToReachIt()
+{
+    QTemporaryDir caDir;
+    QFile ca(caDir.filePath(QStringLiteral("ca.crt")));
+    QVERIFY(ca.open(QIODevice::WriteOnly));
+    ca.write("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    ca.close();
+    m_wizard.reset(newWizard(true));
+    fillValidAnswers(m_wizard.get()); // own CA, sandbox.test
+    child<QLineEdit>(m_wizard->answersPage(), "ownCaDirectory")->setText(caDir.path());
+    continueAndWaitForPreviews(m_wizard.get());
+    auto* panel = m_wizard->findChild<ReachPanel*>(QStringLiteral("reachPanel"));
+    QVERIFY(panel);
+    QVERIFY(!panel->isVisible()); // not before the deployment is complete
+
+    QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
+    QSignalSpy checked(panel, &ReachPanel::nameChecked);
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    QTest::mouseClick(child<QPushButton>(m_wizard.get(), "wizardApplyAll"), Qt::LeftButton);
+    MessageBox::setNextAnswer(QMessageBox::Yes); // the second step's own question
+    QVERIFY(waitUntil([&] { return finished.count() == 1; }));
+    QVERIFY(panel->isVisible());
+    QVERIFY2(child<QLabel>(panel, "reachUrl")->text().contains(QStringLiteral("https://sandbox.test/")),
+             qPrintable(child<QLabel>(panel, "reachUrl")->text()));
+    QVERIFY(child<QLabel>(panel, "reachCa")->isVisible());
+    QVERIFY(child<QLabel>(panel, "reachCa")->text().contains(QStringLiteral("ca.crt")));
+    QVERIFY(checked.count() == 1 || checked.wait(5'000));
+    QVERIFY2(child<QLabel>(panel, "reachDns")->text().contains(QStringLiteral("198.18.0.2, the VM's address")),
+             qPrintable(child<QLabel>(panel, "reachDns")->text()));
+
+    const QString copy = m_data->filePath(QStringLiteral("saved-ca.crt"));
+    FileDialog::setNextFileName(copy);
+    QTest::mouseClick(child<QPushButton>(panel, "reachSaveCa"), Qt::LeftButton);
+    QFile saved(copy);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().startsWith("-----BEGIN CERTIFICATE-----"));
+
+    // A name that points elsewhere is said plainly.
+    VmDeployAnswers other = VmDeployAnswers::defaults();
+    other.publicHost = *HostName::parse(QStringLiteral("elsewhere.test"));
+    panel->showFor(other, m_target.vm.host);
+    QVERIFY(checked.wait(5'000));
+    QVERIFY2(child<QLabel>(panel, "reachDns")->text().contains(QStringLiteral("not to the VM's address 198.18.0.2")),
+             qPrintable(child<QLabel>(panel, "reachDns")->text()));
+    QVERIFY(!child<QLabel>(panel, "reachCa")->isVisible()); // ACME: publicly trusted
 }
 
 // A private ACME server (the CLI's tls.acme.caBundle) can be chosen in the form; its CA is then
