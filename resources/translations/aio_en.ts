@@ -5,6 +5,16 @@
      you add a %n string, add its forms here under the class's full name (the tr() context). -->
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>aio::TlsCertificateStep</name>
+    <message numerus="yes">
+        <source>%1; %n day(s) left%2%3</source>
+        <translation>
+            <numerusform>%1; %n day left%2%3</numerusform>
+            <numerusform>%1; %n days left%2%3</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>aio::ui::DeployWizard</name>
     <message numerus="yes">
         <source>, %n skipped</source>

@@ -121,10 +121,11 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 8, 0, 0);
     layout->addWidget(m_summary);
-    m_reach = new ReachPanel(this);
-    layout->addWidget(m_reach);
     layout->addWidget(m_banner);
     layout->addLayout(body, 1);
+    // Below the steps: appearing when the deployment is complete, it moves nothing above it.
+    m_reach = new ReachPanel(this);
+    layout->addWidget(m_reach);
 
     connect(m_stepList, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && row < m_pages->count() && row != m_pages->currentIndex())
@@ -278,9 +279,6 @@ void DeployWizard::continueFromAnswers()
                 emit targetEdited(*updated);
         });
     m_building = true;
-    m_planAnswers = *answers;
-    m_reach->hide();
-    m_reachShown = false;
     m_summary->setText(tr("Preparing the plan (keys are made on this computer when the keychain has none)…"));
     updateButtons();
     readSecretsThenBuild(*answers, m_answersPage->basicAuthPassword());
@@ -310,19 +308,11 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
             VmDeploymentSetup::Keys& keys = read.keys;
             VmDeployment d = VmDeploymentSetup::assemble(m_target, answers, keys.secrets, m_secrets);
             d.trustedCas += *read.cas;
-            // A password typed now replaces the kept one, and is kept for the next time.
+            // A password typed now replaces the kept one, and is kept once the plan accepts it.
+            m_typedEdgePassword.clear();
             if (!answers.basicAuthUser.isEmpty() && !basicAuthPassword.isEmpty()) {
                 d.secrets.basicAuthPassword = basicAuthPassword;
-                if (VmDeployAnswers::checkBasicAuthPassword(basicAuthPassword))
-                    runInBackground(
-                        this,
-                        [store = m_secrets, id = m_target.id, basicAuthPassword] {
-                            return VmDeploymentSetup::saveEdgePassword(store, id, basicAuthPassword);
-                        },
-                        [this](Status kept) {
-                            if (!kept)
-                                showWizardProblem(kept.error());
-                        });
+                m_typedEdgePassword = basicAuthPassword;
             }
             d.reconnect = [factory = m_hostFactory, target = m_target] {
                 return factory(target);
@@ -356,6 +346,7 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
 void DeployWizard::buildPlan(VmDeployment deployment)
 {
     using Built = Result<VmPlanBuilder::Built>;
+    m_buildingDeployment = std::make_shared<const VmDeployment>(deployment);
     runInBackground(
         this,
         [factory = m_planFactory, deployment]() mutable {
@@ -380,16 +371,28 @@ void DeployWizard::onPlanBuilt(Result<VmPlanBuilder::Built>& built)
         updateSummary();
         return;
     }
+    if (const QString typed = std::exchange(m_typedEdgePassword, QString()); !typed.isEmpty())
+        runInBackground(
+            this,
+            [store = m_secrets, id = m_target.id, typed] {
+                return VmDeploymentSetup::saveEdgePassword(store, id, typed);
+            },
+            [this](Status kept) {
+                if (!kept)
+                    showWizardProblem(kept.error());
+            });
     delete m_runner.data(); // not running: continueFromAnswers() refuses while it does
     m_host = *host;
     m_hostKeyQuestionOpen = false;
     auto* runner = new PlanRunner(std::move(built->plan), *host, m_history, this);
     for (const QString& secret : std::as_const(built->secrets))
         runner->redactor().addSecret(secret);
-    m_deployment = built->deployment;
+    m_deployment = built->deployment ? built->deployment : m_buildingDeployment;
     m_runner = runner;
     m_runnerCreated = QDateTime::currentDateTimeUtc();
     m_doneThisSession.clear();
+    m_reachShown = false; // a new plan: the panel waits for it to be complete
+    m_reach->hide();
     connectRunner();
     createStepPages();
     updateStepList();
@@ -683,9 +686,9 @@ void DeployWizard::updateSummary()
     else
         text = tr("Deploying to %1: %2.").arg(m_target.name, text);
     // Once complete, how to reach it (looked up once per completion, not on every refresh).
-    if (complete && !m_reachShown && !m_runner->isRunning()) {
+    if (complete && !m_reachShown && !m_runner->isRunning() && m_deployment) {
         m_reachShown = true;
-        m_reach->showFor(m_planAnswers, m_target.vm.host);
+        m_reach->showFor(m_deployment->answers, m_deployment->vmAddress);
         m_reach->show();
     } else if (!complete && m_reachShown) {
         m_reachShown = false;

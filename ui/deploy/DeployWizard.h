@@ -136,13 +136,14 @@ private:
     // Steps applied or checked in this session: previewing one again, with nothing to change,
     // leaves it done (its checks passed, and detect still finds it in place).
     QSet<int> m_doneThisSession;
-    VmDeployAnswers m_planAnswers; // what the current plan was built from
     ReachPanel* m_reach = nullptr; // shown once the deployment is complete
     bool m_reachShown = false;
+    QString m_typedEdgePassword; // typed for the plan being built: kept once the plan is built
     bool m_loaded = false;
     bool m_building = false;
 
     std::shared_ptr<const VmDeployment> m_deployment;
+    std::shared_ptr<const VmDeployment> m_buildingDeployment; // what the plan being built is for
     QPointer<PlanRunner> m_runner;
     std::shared_ptr<RemoteHost> m_host; // the runner's host
     bool m_hostKeyQuestionOpen = false;

@@ -126,7 +126,7 @@ void HistoryDialog::showEntry(int row)
     const HistoryEntry& e = m_entries.at(row);
     QString text = QStringLiteral("# %1 — %2 (%3)\n")
                        .arg(e.stepTitle.isEmpty() ? e.stepId : e.stepTitle, e.action, stepOutcomeName(e.outcome));
-    if (e.action == QLatin1String("skip"))
+    if (e.action == QLatin1String("skip") && !e.skipReason.isEmpty())
         text += QStringLiteral("# ") + tr("Reason: %1").arg(e.skipReason) + QLatin1Char('\n');
     else if (!e.note().isEmpty())
         text += QStringLiteral("# ") + e.note() + QLatin1Char('\n');

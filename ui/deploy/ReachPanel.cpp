@@ -1,15 +1,18 @@
 #include "ui/deploy/ReachPanel.h"
 
 #include "core/deploy/vm/TlsCertificateStep.h"
+#include "ui/widgets/Background.h"
 #include "ui/widgets/FileDialog.h"
 #include "ui/widgets/MessageBox.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHostInfo>
 #include <QLabel>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QVBoxLayout>
 
 namespace aio::ui {
@@ -53,6 +56,9 @@ ReachPanel::ReachPanel(QWidget* parent)
     bold.setBold(true);
     title->setFont(bold);
     m_url->setOpenExternalLinks(true);
+    m_url->setTextFormat(Qt::RichText);
+    m_ca->setTextFormat(Qt::PlainText);
+    m_dns->setTextFormat(Qt::PlainText);
     m_saveCa->setObjectName(QStringLiteral("reachSaveCa"));
     auto* caRow = new QHBoxLayout;
     caRow->addWidget(m_ca, 1);
@@ -64,16 +70,33 @@ ReachPanel::ReachPanel(QWidget* parent)
     layout->addWidget(m_dns);
 
     connect(m_saveCa, &QPushButton::clicked, this, [this] {
-        const QString source = TlsCertificateStep::ownCaDirectory(m_answers) + QStringLiteral("/ca.crt");
-        FileDialog::saveFile(this, tr("Save the CA certificate"),
-                             QDir::homePath() + QStringLiteral("/aio-sandbox-ca.crt"), tr("Certificates (*.crt *.pem)"),
-                             [this, source](const QString& target) {
-                                 // A small local file: copied here, as the user waits for it.
-                                 QFile::remove(target);
-                                 if (!QFile::copy(source, target))
-                                     MessageBox::tell(this, QMessageBox::Warning, tr("Not saved"),
-                                                      tr("%1 could not be copied to %2.").arg(source, target));
-                             });
+        const QString caDir = TlsCertificateStep::ownCaDirectory(m_answers);
+        FileDialog::saveFile(
+            this, tr("Save the CA certificate"), QDir::homePath() + QStringLiteral("/aio-sandbox-ca.crt"),
+            tr("Certificates (*.crt *.pem)"), [this, caDir](const QString& target) {
+                // Never over the CA's own files (its key, or the certificate itself).
+                if (QFileInfo(target).absoluteDir().canonicalPath() == QDir(caDir).canonicalPath()) {
+                    MessageBox::tell(this, QMessageBox::Warning, tr("Not saved"),
+                                     tr("Choose a place outside the CA's folder %1.").arg(caDir));
+                    return;
+                }
+                runInBackground(
+                    this,
+                    [source = caDir + QStringLiteral("/ca.crt"), target]() -> Status {
+                        QFile in(source);
+                        if (!in.open(QIODevice::ReadOnly))
+                            return Error(ErrorKind::Io, tr("%1 cannot be read.").arg(source), in.errorString());
+                        QSaveFile out(target);
+                        if (!out.open(QIODevice::WriteOnly) || out.write(in.readAll()) < 0 || !out.commit())
+                            return Error(ErrorKind::Io, tr("%1 cannot be written.").arg(target), out.errorString());
+                        return {};
+                    },
+                    [this](Status saved) {
+                        if (!saved)
+                            MessageBox::tell(this, QMessageBox::Warning, tr("Not saved"), saved.error().toString());
+                        emit caSaved(saved.ok());
+                    });
+            });
     });
     hide();
 }
@@ -93,7 +116,7 @@ void ReachPanel::showFor(const VmDeployAnswers& answers, const HostName& vm)
         const QString file = TlsCertificateStep::ownCaDirectory(answers) + QStringLiteral("/ca.crt");
         m_ca->setText(tr("The certificate is issued by the app's own CA: browsers trust it only once this CA is "
                          "installed in them (or in the system's trust store): %1")
-                          .arg(QDir::toNativeSeparators(file).toHtmlEscaped()));
+                          .arg(QDir::toNativeSeparators(file)));
     }
     const int generation = ++m_generation;
     if (answers.publicHost.isIpAddress()) {
@@ -130,8 +153,8 @@ void ReachPanel::showLookup(const QList<QHostAddress>& addresses)
         m_dns->setText(tr("%1 resolves to %2; the VM is reached as %3: make sure both are the same machine.")
                            .arg(name, seen.join(QStringLiteral(", ")), m_vm.toString()));
     else
-        m_dns->setText(tr("%1 resolves to %2, not to the VM's address %3: browsers would reach another machine. "
-                          "Point the DNS record at the VM.")
+        m_dns->setText(tr("%1 resolves to %2, not to %3, the address used for SSH. Behind NAT or a cloud's public "
+                          "address that can be right; otherwise point the DNS record at the VM.")
                            .arg(name, seen.join(QStringLiteral(", ")), m_vm.toString()));
     emit nameChecked();
 }

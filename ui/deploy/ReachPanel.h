@@ -36,6 +36,7 @@ public:
 
 signals:
     void nameChecked(); // the lookup's answer is shown
+    void caSaved(bool ok); // the copy of the CA certificate was written (or not)
 
 private:
     void showLookup(const QList<QHostAddress>& addresses);

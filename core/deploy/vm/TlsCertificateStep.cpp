@@ -126,11 +126,11 @@ Result<TlsCertificateStep::CertificateCheck> TlsCertificateStep::checkCertificat
         ourCa = ca && ca->subject == info->issuer;
     }
     check.good = check.present && covers && days >= kMinDaysLeft && ourCa;
-    check.evidence = tr("%1; %2 days left%3%4")
-                         .arg(info->toString())
-                         .arg(days)
-                         .arg(covers ? QString() : tr("; does NOT cover %1").arg(a.publicHost.toString()),
-                              check.present ? QString() : tr("; the key file %1 is missing").arg(files.privateKey));
+    // One .arg() for all: a "%1" inside a name read from the VM is never substituted again.
+    check.evidence
+        = tr("%1; %n day(s) left%2%3", nullptr, int(days))
+              .arg(info->toString(), covers ? QString() : tr("; does NOT cover %1").arg(a.publicHost.toString()),
+                   check.present ? QString() : tr("; the key file %1 is missing").arg(files.privateKey));
     return check;
 }
 

@@ -363,9 +363,18 @@ void TestDeployWizard::finishedDeploymentSaysHowToReachIt()
     QVERIFY2(child<QLabel>(panel, "reachDns")->text().contains(QStringLiteral("198.18.0.2, the VM's address")),
              qPrintable(child<QLabel>(panel, "reachDns")->text()));
 
+    // Never over the CA's own files; elsewhere, a copy of its certificate.
+    QSignalSpy saves(panel, &ReachPanel::caSaved);
+    FileDialog::setNextFileName(caDir.filePath(QStringLiteral("ca.key")));
+    MessageBox::setNextAnswer(QMessageBox::Ok);
+    QTest::mouseClick(child<QPushButton>(panel, "reachSaveCa"), Qt::LeftButton);
+    QVERIFY(!QFile::exists(caDir.filePath(QStringLiteral("ca.key"))));
+    QCOMPARE(saves.count(), 0);
     const QString copy = m_data->filePath(QStringLiteral("saved-ca.crt"));
     FileDialog::setNextFileName(copy);
     QTest::mouseClick(child<QPushButton>(panel, "reachSaveCa"), Qt::LeftButton);
+    QVERIFY(saves.wait(5'000));
+    QCOMPARE(saves.first().first().toBool(), true);
     QFile saved(copy);
     QVERIFY(saved.open(QIODevice::ReadOnly));
     QVERIFY(saved.readAll().startsWith("-----BEGIN CERTIFICATE-----"));
@@ -375,7 +384,7 @@ void TestDeployWizard::finishedDeploymentSaysHowToReachIt()
     other.publicHost = *HostName::parse(QStringLiteral("elsewhere.test"));
     panel->showFor(other, m_target.vm.host);
     QVERIFY(checked.wait(5'000));
-    QVERIFY2(child<QLabel>(panel, "reachDns")->text().contains(QStringLiteral("not to the VM's address 198.18.0.2")),
+    QVERIFY2(child<QLabel>(panel, "reachDns")->text().contains(QStringLiteral("not to 198.18.0.2, the address used")),
              qPrintable(child<QLabel>(panel, "reachDns")->text()));
     QVERIFY(!child<QLabel>(panel, "reachCa")->isVisible()); // ACME: publicly trusted
 }
@@ -405,10 +414,21 @@ void TestDeployWizard::privateAcmeCaHasAPlaceAndIsTrustedForTheCheck()
     Result<VmDeployAnswers> a = page->answers();
     QVERIFY2(a, qPrintable(a ? QString() : a.error().toString()));
     QCOMPARE(a->acmeCaBundleLocalPath, pem);
-    Result<QList<QSslCertificate>> cas = VmDeploymentSetup::readTrustedCas(*a);
-    QVERIFY(cas);
-    QCOMPARE(cas->size(), 1);
-    QCOMPARE(cas->first().toPem(), QSslCertificate::fromData(ca->certificatePem()).first().toPem());
+    // Continue: the deployment the plan is built from trusts it for the final check.
+    QList<QSslCertificate> trusted;
+    const QString root = m_hostRoot->path();
+    m_wizard->setPlanFactory([root, &trusted](VmDeployment d) -> Result<VmPlanBuilder::Built> {
+        trusted = d.trustedCas;
+        VmPlanBuilder::Built built;
+        built.plan.add(
+            std::make_unique<FileStep>(QStringLiteral("first"), root + QStringLiteral("/etc/first.conf"), "one\n"));
+        return built;
+    });
+    continueAndWaitForPreviews(m_wizard.get());
+    QCOMPARE(trusted.size(), 1);
+    QCOMPARE(trusted.first().toPem(), QSslCertificate::fromData(ca->certificatePem()).first().toPem());
+    const PlanRunner* before = m_wizard->runner();
+    m_wizard->showPage(0);
 
     // Not a certificate: Continue says so, and builds nothing.
     const QString notPem = m_data->filePath(QStringLiteral("not-a-ca.txt"));
@@ -422,7 +442,7 @@ void TestDeployWizard::privateAcmeCaHasAPlaceAndIsTrustedForTheCheck()
     QVERIFY(waitUntil([&] { return problem->isVisible(); }, 10'000));
     QVERIFY2(problem->accessibleDescription().contains(QStringLiteral("holds no PEM certificate")),
              qPrintable(problem->accessibleDescription()));
-    QVERIFY(!m_wizard->runner());
+    QCOMPARE(m_wizard->runner(), before); // no new plan
 }
 
 // The form must not move under the mouse: typing the allowlist removes the "no access control at
