@@ -11,11 +11,6 @@ jobs=$(nproc)
 echo "== format check"
 bash scripts/check-format.sh
 
-# Unity builds (a few sources compiled as one) take about a third off the build on two cores.
-# The setting stays in build/default's and build/asan's CMake cache: AIO_UNITY_BUILD=OFF here,
-# or `cmake --preset default -DCMAKE_UNITY_BUILD=OFF`, builds file by file again.
-unity=(-DCMAKE_UNITY_BUILD="${AIO_UNITY_BUILD:-ON}" -DCMAKE_UNITY_BUILD_BATCH_SIZE=8)
-
 # The testbed comes up while the app builds (its ctest fixture then finds it healthy, or waits
 # on the same lock and says why it failed).
 testbed_log=$(mktemp)
@@ -32,7 +27,7 @@ if [ "$(id -u)" -eq 0 ] && [ "${AIO_SKIP_TESTBED_PREP:-0}" != 1 ]; then
 fi
 
 echo "== build (default preset)"
-cmake --preset default "${unity[@]}" >/dev/null
+cmake --preset default >/dev/null
 cmake --build --preset default -j"$jobs"
 
 if [ -n "$testbed_pid" ]; then
@@ -47,7 +42,7 @@ ctest --preset default -j"$jobs"
 
 if [ "${AIO_SKIP_ASAN:-0}" != 1 ]; then
   echo "== build (asan preset)"
-  cmake --preset asan "${unity[@]}" >/dev/null
+  cmake --preset asan >/dev/null
   cmake --build --preset asan -j"$jobs"
   echo "== tests (asan preset: unit and GUI)"
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

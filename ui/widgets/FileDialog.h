@@ -25,6 +25,9 @@ public:
     static void setNextFileName(const QString& path);
 
 private:
+    // A test's answer instead of a dialog: true when there was one (then `chosen` got it).
+    static bool answerFromTest(const Chosen& chosen);
+
     static QString s_nextFileName;
     static bool s_hasNext;
 };
