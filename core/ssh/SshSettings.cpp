@@ -61,9 +61,14 @@ SshSettings SshSettings::forHop(const SshHop& hop) const
     s.user = hop.user;
     s.jumpHosts.clear();
     s.ignoreConfigProxyJump = true; // the chain is already spelled out
-    // The target's UserKnownHostsFile is for the target; a jump host is checked against the
-    // user's usual file (where ssh's own config for it usually points too).
-    s.userKnownHostsFiles.clear();
+    // A jump host is checked against the files given for the connection and the user's usual
+    // one: ssh reads the usual file for a jump host unless its own Host block names another, so
+    // a bastion pinned there is known even when the target's UserKnownHostsFile is a lab file.
+    QStringList files = effectiveUserKnownHostsFiles();
+    const QString usual = QDir::homePath() + QStringLiteral("/.ssh/known_hosts");
+    if (!files.contains(usual))
+        files << usual;
+    s.userKnownHostsFiles = files;
     return s;
 }
 

@@ -219,10 +219,15 @@ private slots:
         QCOMPARE(SshSettings::forTarget(*find(r, QStringLiteral("lab"))).effectiveUserKnownHostsFiles(),
                  find(r, QStringLiteral("lab"))->vm.knownHostsFiles);
         QVERIFY(SshSettings::forTarget(*find(r, QStringLiteral("bare"))).effectiveUserKnownHostsFiles().isEmpty());
-        // A jump host is checked against the usual file, not the target's.
+        // A jump host is checked against the target's files and the usual one (a bastion pinned
+        // there stays known); with "none" for the target, against the usual one.
         const SshSettings lab = SshSettings::forTarget(*find(r, QStringLiteral("lab")));
         QCOMPARE(lab.forHop(SshHop{}).effectiveUserKnownHostsFiles(),
-                 QStringList{QDir::homePath() + QStringLiteral("/.ssh/known_hosts")});
+                 lab.effectiveUserKnownHostsFiles()
+                     + QStringList{QDir::homePath() + QStringLiteral("/.ssh/known_hosts")});
+        QCOMPARE(
+            SshSettings::forTarget(*find(r, QStringLiteral("bare"))).forHop(SshHop{}).effectiveUserKnownHostsFiles(),
+            QStringList{QDir::homePath() + QStringLiteral("/.ssh/known_hosts")});
     }
 
     void proxyJumpChainsAreRefused()
