@@ -192,8 +192,14 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     // basic-auth password from stdin or the environment. Never from the command
     // line itself.
     SecretStore store;
-    const VmDeploymentSetup::KeyFiles keyFiles{p.value(QStringLiteral("jwt-key-file")),
-                                               p.value(QStringLiteral("api-key-file"))};
+    VmDeploymentSetup::KeyFiles keyFiles{p.value(QStringLiteral("jwt-key-file")),
+                                         p.value(QStringLiteral("api-key-file"))};
+    // Keys the wizard keeps in files (a workstation without a keychain) are the target's keys here too.
+    if (keyFiles.jwtPrivateKey.isEmpty() && keyFiles.apiKey.isEmpty()) {
+        const VmDeploymentSetup::KeyFiles kept = VmDeploymentSetup::keyFilesIn(Profile::dataDir(), target->id);
+        if (VmDeploymentSetup::anyKeyFileExists(kept))
+            keyFiles = kept;
+    }
     VmDeploymentSetup::Keys keys = VmDeploymentSetup::readKeys(&store, target->id, *answers, keyFiles);
     if (keys.unreadable) {
         Error e = *keys.unreadable;

@@ -16,6 +16,10 @@ struct StepPreview
     QList<FileChange> fileChanges;
     QStringList notes; // translated, informative
     QStringList warnings; // translated, the admin should read these (":latest", low memory, …)
+    // Things only the admin can do, outside the host (the cloud's security group): shown as boxes
+    // to tick in the app and as "[ ] …" lines on the command line. Translated.
+    QString checklistTitle;
+    QStringList checklist;
     bool nothingToDo = false; // detect found the host already done
 
     // Everything as plain text, as the CLI prints it (commands with "$ ", then the diffs).

@@ -28,8 +28,26 @@ QHash<QString, QString>& memory()
     return secrets;
 }
 std::atomic_bool g_keychainAvailable{true};
+std::atomic_bool g_memoryOnly{false};
+std::atomic_int g_blockingTimeoutMs{30'000};
+std::atomic_int g_slowCalls{0}; // keychain calls waiting for more than kSlowAfterMs
+constexpr int kSlowAfterMs = 1000;
 
-constexpr int blockingTimeoutMs = 30'000;
+QMutex g_reasonMutex;
+QString& memoryOnlyReason()
+{
+    static QString reason;
+    return reason;
+}
+
+void countSlow(int delta)
+{
+    const int before = g_slowCalls.fetch_add(delta);
+    if (before == 0 && delta > 0)
+        emit SecretStore::activity()->waitingChanged(true);
+    else if (before + delta == 0 && delta < 0)
+        emit SecretStore::activity()->waitingChanged(false);
+}
 
 void rememberInMemory(const QString& key, const QString& secret)
 {
@@ -88,6 +106,14 @@ bool isUnavailable(const QKeychain::Job* job)
 
 Error unavailableError(const QString& detail)
 {
+    if (g_memoryOnly) {
+        QMutexLocker lock(&g_reasonMutex);
+        return Error(ErrorKind::KeychainUnavailable,
+                     SecretStore::tr("Secrets are kept in memory only, so this one is kept until the app quits."),
+                     memoryOnlyReason().isEmpty() ? detail : memoryOnlyReason(),
+                     SecretStore::tr("Start or unlock your desktop's keyring and restart the app to have secrets "
+                                     "remembered."));
+    }
     return Error(ErrorKind::KeychainUnavailable,
                  SecretStore::tr("No keychain service is running, so the secret is kept only until the app quits."),
                  detail,
@@ -171,6 +197,15 @@ public:
 
     void start()
     {
+        if (g_memoryOnly) {
+            // Secrets went to memory only while this call was on its way: no keychain job.
+            m_secret.fill(QLatin1Char('\0'));
+            KeychainOutcome outcome;
+            outcome.error = QKeychain::NoBackendAvailable;
+            outcome.unavailable = true;
+            finish(outcome);
+            return;
+        }
         QKeychain::Job* job = nullptr;
         if (m_op == Operation::Write) {
             auto* w = new QKeychain::WritePasswordJob(SecretStore::serviceName());
@@ -193,8 +228,24 @@ public:
             outcome.unavailable = finished->error() != QKeychain::NoError && isUnavailable(finished);
             if (m_op == Operation::Read && finished->error() == QKeychain::NoError)
                 outcome.text = static_cast<QKeychain::ReadPasswordJob*>(finished)->textData();
-            emit done(outcome);
-            deleteLater();
+            finish(outcome);
+        });
+        // The admin stopped waiting (the keyring's prompt may stay open): end as "no keychain".
+        // The job itself cannot be taken back; its late outcome is dropped with this object.
+        connect(SecretStore::activity(), &KeychainActivity::stopWaiting, this, [this] {
+            KeychainOutcome outcome;
+            outcome.error = QKeychain::NoBackendAvailable;
+            outcome.errorString = SecretStore::tr("stopped waiting for the keychain");
+            outcome.unavailable = true;
+            finish(outcome);
+        });
+        // A call that takes longer than a second is most likely waiting for the admin to answer
+        // the keyring: say so (KeychainActivity::waitingChanged).
+        QTimer::singleShot(kSlowAfterMs, this, [this] {
+            if (m_finished)
+                return;
+            m_slow = true;
+            countSlow(1);
         });
         job->start();
     }
@@ -203,9 +254,22 @@ signals:
     void done(const aio::KeychainOutcome& outcome);
 
 private:
+    void finish(const KeychainOutcome& outcome)
+    {
+        if (m_finished)
+            return;
+        m_finished = true;
+        if (m_slow)
+            countSlow(-1);
+        emit done(outcome);
+        deleteLater();
+    }
+
     Operation m_op;
     QString m_key;
     QString m_secret;
+    bool m_finished = false;
+    bool m_slow = false;
 };
 
 // Starts request on the keychain thread; deliver is connected before, so nothing is missed.
@@ -235,9 +299,11 @@ Result<KeychainOutcome> runBlocking(Operation op, const QString& key, const QStr
         },
         Qt::DirectConnection);
     launch(request);
-    if (!shared->ready.tryAcquire(1, blockingTimeoutMs))
-        return Error(ErrorKind::Timeout, SecretStore::tr("The keychain did not answer within 30 seconds."), {},
-                     SecretStore::tr("The keyring may be waiting for you to unlock it."));
+    const int timeoutMs = g_blockingTimeoutMs.load();
+    if (!shared->ready.tryAcquire(1, timeoutMs))
+        return Error(ErrorKind::Timeout,
+                     SecretStore::tr("The keychain did not answer within %n second(s).", nullptr, timeoutMs / 1000), {},
+                     SecretStore::tr("The keyring may be waiting for you to unlock it in a window of its own."));
     return shared->outcome;
 }
 
@@ -336,7 +402,42 @@ QString SecretStore::keyFor(const QUuid& targetId, SecretKind kind)
 
 bool SecretStore::keychainSeemsAvailable()
 {
-    return g_keychainAvailable.load();
+    return g_keychainAvailable.load() && !g_memoryOnly.load();
+}
+
+void SecretStore::keepInMemoryOnly(const QString& reason)
+{
+    {
+        QMutexLocker lock(&g_reasonMutex);
+        memoryOnlyReason() = reason;
+    }
+    const bool was = g_memoryOnly.exchange(true);
+    emit activity()->stopWaiting();
+    if (!was) {
+        qCInfo(lcInventory) << "secrets are kept in memory only:" << reason;
+        emit activity()->memoryOnlyChanged(reason);
+    }
+}
+
+bool SecretStore::memoryOnly()
+{
+    return g_memoryOnly.load();
+}
+
+void SecretStore::setBlockingTimeout(int milliseconds)
+{
+    g_blockingTimeoutMs = std::max(1000, milliseconds);
+}
+
+KeychainActivity* SecretStore::activity()
+{
+    static KeychainActivity* notifier = [] {
+        auto* a = new KeychainActivity;
+        // Its signals go to receivers' threads; it needs no event loop of its own, but the
+        // keychain thread's requests connect to it, so it must outlive them: it is never deleted.
+        return a;
+    }();
+    return notifier;
 }
 
 void SecretStore::clearMemory()
@@ -351,6 +452,14 @@ void SecretStore::write(const QUuid& targetId, SecretKind kind, const QString& s
                         StatusCallback done)
 {
     const QString key = keyFor(targetId, kind);
+    if (g_memoryOnly) {
+        rememberInMemory(key, secret);
+        QTimer::singleShot(0, context ? context : this, [done = std::move(done)] {
+            if (done)
+                done(Status(unavailableError({})));
+        });
+        return;
+    }
     const QString what = describe(kind);
     QPointer<SecretStore> self(this);
     auto* request = new KeychainRequest(Operation::Write, key, secret);
@@ -378,6 +487,13 @@ void SecretStore::read(const QUuid& targetId, SecretKind kind, QObject* context,
         });
         return;
     }
+    if (g_memoryOnly) {
+        QTimer::singleShot(0, context ? context : this, [done = std::move(done)] {
+            if (done)
+                done(Result<QString>(unavailableError({})));
+        });
+        return;
+    }
     const QString what = describe(kind);
     QPointer<SecretStore> self(this);
     auto* request = new KeychainRequest(Operation::Read, key, {});
@@ -398,12 +514,58 @@ void SecretStore::remove(const QUuid& targetId, SecretKind kind, QObject* contex
     const QString key = keyFor(targetId, kind);
     const bool wasInMemory = fromMemory(key).has_value();
     forgetInMemory(key);
+    if (g_memoryOnly) {
+        QTimer::singleShot(0, context ? context : this, [done = std::move(done)] {
+            if (done)
+                done(Status());
+        });
+        return;
+    }
     const QString what = describe(kind);
     auto* request = new KeychainRequest(Operation::Remove, key, {});
     connect(request, &KeychainRequest::done, context ? context : this,
             [what, wasInMemory, done = std::move(done)](const KeychainOutcome& outcome) {
                 if (done)
                     done(removeOutcome(outcome, what, wasInMemory));
+            });
+    launch(request);
+}
+
+void SecretStore::prepare(QObject* context, StatusCallback done)
+{
+    if (g_memoryOnly) {
+        QTimer::singleShot(0, context ? context : this, [done = std::move(done)] {
+            if (done)
+                done(Status(unavailableError({})));
+        });
+        return;
+    }
+    const QString key = QStringLiteral("keychain-check");
+    const QString what = tr("check entry");
+    QPointer<SecretStore> self(this);
+    auto* request = new KeychainRequest(Operation::Write, key, QStringLiteral("ok"));
+    connect(request, &KeychainRequest::done, context ? context : this,
+            [self, key, what, context, done = std::move(done)](const KeychainOutcome& outcome) mutable {
+                if (outcome.error != QKeychain::NoError) {
+                    if (outcome.unavailable)
+                        g_keychainAvailable = false;
+                    if (done)
+                        done(Status(outcomeError(outcome, what)));
+                    return;
+                }
+                g_keychainAvailable = true;
+                auto* removal = new KeychainRequest(Operation::Remove, key, {});
+                QObject* receiver = context ? context : static_cast<QObject*>(self.data());
+                if (!receiver) {
+                    launch(removal);
+                    return;
+                }
+                connect(removal, &KeychainRequest::done, receiver,
+                        [what, done = std::move(done)](const KeychainOutcome& removed) {
+                            if (done)
+                                done(removeOutcome(removed, what, false));
+                        });
+                launch(removal);
             });
     launch(request);
 }
@@ -433,6 +595,10 @@ void SecretStore::removeAll(const QUuid& targetId, QObject* context, StatusCallb
 Status SecretStore::writeBlocking(const QUuid& targetId, SecretKind kind, const QString& secret)
 {
     const QString key = keyFor(targetId, kind);
+    if (g_memoryOnly) {
+        rememberInMemory(key, secret);
+        return unavailableError({});
+    }
     auto outcome = runBlocking(Operation::Write, key, secret);
     if (!outcome)
         return outcome.error();
@@ -448,6 +614,8 @@ Result<QString> SecretStore::readBlocking(const QUuid& targetId, SecretKind kind
     const QString key = keyFor(targetId, kind);
     if (auto kept = fromMemory(key))
         return *kept;
+    if (g_memoryOnly)
+        return unavailableError({});
     auto outcome = runBlocking(Operation::Read, key, {});
     if (!outcome)
         return outcome.error();
@@ -463,6 +631,8 @@ Status SecretStore::removeBlocking(const QUuid& targetId, SecretKind kind)
     const QString key = keyFor(targetId, kind);
     const bool wasInMemory = fromMemory(key).has_value();
     forgetInMemory(key);
+    if (g_memoryOnly)
+        return {};
     auto outcome = runBlocking(Operation::Remove, key, {});
     if (!outcome)
         return outcome.error();

@@ -27,6 +27,25 @@ inline constexpr SecretKind kAllSecretKinds[]
        SecretKind::Token,       SecretKind::SandboxJwtPrivateKey, SecretKind::SandboxApiKey,
        SecretKind::EdgePassword};
 
+// Process-wide news about the keychain, for whoever shows it (the main window's banner). Signals
+// may come from any thread; connect with a receiver context so they arrive on its thread.
+class KeychainActivity : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+signals:
+    // True while a keychain call has been waiting for more than a second: the keyring is most
+    // likely asking the user something (its password, a new keyring's password) in its own window.
+    void waitingChanged(bool waiting);
+    // Secrets now stay in memory (the admin chose it, or there is no keychain).
+    void memoryOnlyChanged(const QString& reason);
+    // Internal: every call in flight stops waiting (SecretStore::keepInMemoryOnly).
+    void stopWaiting();
+};
+
 // Secrets, kept only in the system keychain through QtKeychain (service "aio-sandbox-manager",
 // key "<target-id>/<kind>"). Never in the inventory file, a log, or any other file.
 //
@@ -59,6 +78,10 @@ public:
     void read(const QUuid& targetId, SecretKind kind, QObject* context, SecretCallback done);
     // Ok also when there was nothing to remove.
     void remove(const QUuid& targetId, SecretKind kind, QObject* context, StatusCallback done);
+    // Gets the keychain ready now, while the admin is looking (unlocks a locked keyring, has a first
+    // keyring made, starts the service) by storing and removing a check entry: whatever the keyring
+    // asks, it asks now rather than in the middle of a deployment. Ok, or the error the keychain gave.
+    void prepare(QObject* context, StatusCallback done);
     // Removes every kind of secret of a target (when the target is removed).
     void removeAll(const QUuid& targetId, QObject* context, StatusCallback done);
 
@@ -67,8 +90,22 @@ public:
     Result<QString> readBlocking(const QUuid& targetId, SecretKind kind);
     Status removeBlocking(const QUuid& targetId, SecretKind kind);
 
-    // False once a call found no keychain service in this process.
+    // False once a call found no keychain service in this process, or secrets are kept in memory.
     static bool keychainSeemsAvailable();
+
+    // From now on secrets stay in this process's memory and the keychain is not called (the admin
+    // chose it, or KeychainProbe found none: calling it anyway would autolaunch D-Bus and a keyring
+    // that prompts in a stray window). Calls still waiting for the keychain stop waiting at once
+    // and end as "no keychain": a write is then kept in memory. Process-wide; cannot be undone
+    // (a call abandoned now may still be queued in the keyring).
+    static void keepInMemoryOnly(const QString& reason);
+    static bool memoryOnly();
+    // How long a blocking call waits for the keychain (30 s unless set). The app waits longer
+    // because it shows the wait and offers to stop it (keepInMemoryOnly): the keyring may be
+    // asking the admin for its password.
+    static void setBlockingTimeout(int milliseconds);
+    // The process-wide notifier (created on first use; lives as long as the process).
+    static KeychainActivity* activity();
     // Forgets the secrets kept in memory (tests; the app quitting).
     static void clearMemory();
 

@@ -5,6 +5,16 @@
      you add a %n string, add its forms here under the class's full name (the tr() context). -->
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>aio::SecretStore</name>
+    <message numerus="yes">
+        <source>The keychain did not answer within %n second(s).</source>
+        <translation>
+            <numerusform>The keychain did not answer within %n second.</numerusform>
+            <numerusform>The keychain did not answer within %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>aio::TlsCertificateStep</name>
     <message numerus="yes">
         <source>%1; %n day(s) left%2%3</source>

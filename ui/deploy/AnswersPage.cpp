@@ -382,8 +382,17 @@ QWidget* AnswersPage::sandboxAuthGroup()
     name(m_sandboxJwt, "sandboxJwt", tr("Require a signed JWT"));
     m_sandboxApiKey = new QCheckBox(tr("Also require an API key (random, kept in the keychain)"), box);
     name(m_sandboxApiKey, "sandboxApiKey", tr("Require an API key"));
+    m_keysInFiles = new QCheckBox(tr("Keep these keys in files only you can read, not in the keychain"), box);
+    name(m_keysInFiles, "keysInFiles", tr("Keep the sandbox's keys in files"));
+    m_keysInFiles->setToolTip(tr("For a workstation without a keychain: without it, keys made now are kept only "
+                                 "until the app quits, and the next deployment must make new ones."));
     form->addRow(m_sandboxJwt);
     form->addRow(m_sandboxApiKey);
+    form->addRow(m_keysInFiles);
+    connect(m_keysInFiles, &QCheckBox::clicked, this, [this] {
+        m_keysInFilesChosen = true;
+        emit changed();
+    });
     for (QCheckBox* c : {m_sandboxJwt, m_sandboxApiKey})
         connect(c, &QCheckBox::toggled, this, [this] {
             if (m_filling)
@@ -585,6 +594,22 @@ void AnswersPage::showProblem(const Status& status)
         text = text.isEmpty() ? e.nextStep : text + QLatin1Char('\n') + e.nextStep;
     m_problem->showMessage(MessageBanner::Level::Error, e.message, text);
     m_problem->show();
+}
+
+bool AnswersPage::keysInFiles() const
+{
+    return m_keysInFiles->isChecked();
+}
+
+void AnswersPage::setKeysInFiles(bool inFiles)
+{
+    m_keysInFiles->setChecked(inFiles);
+}
+
+void AnswersPage::setKeyFolder(const QString& folder)
+{
+    m_keysInFiles->setText(tr("Keep these keys in files only you can read (%1), not in the keychain")
+                               .arg(QDir::toNativeSeparators(folder)));
 }
 
 QString AnswersPage::basicAuthPassword() const

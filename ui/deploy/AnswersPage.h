@@ -42,6 +42,14 @@ public:
     QString basicAuthPassword() const;
     void setBasicAuthPassword(const QString& password);
 
+    // Whether the sandbox's keys are kept in files (folder shown to the admin) rather than the
+    // keychain: a workstation choice, not part of the answers.
+    bool keysInFiles() const;
+    void setKeysInFiles(bool inFiles);
+    void setKeyFolder(const QString& folder);
+    // The admin ticked or unticked it (the wizard then stops choosing for them).
+    bool keysInFilesChosen() const { return m_keysInFilesChosen; }
+
 signals:
     // Any field changed (the wizard marks the plan out of date).
     void changed();
@@ -95,6 +103,8 @@ private:
     QComboBox* m_hsts = nullptr;
     QCheckBox* m_sandboxJwt = nullptr;
     QCheckBox* m_sandboxApiKey = nullptr;
+    QCheckBox* m_keysInFiles = nullptr;
+    bool m_keysInFilesChosen = false;
     QComboBox* m_firewallTool = nullptr;
     ValidatedLineEdit* m_adminCidrs = nullptr;
     QSpinBox* m_autoRevert = nullptr;

@@ -38,6 +38,7 @@ struct DeployWizard::LoadResult
 {
     std::optional<Result<VmDeployAnswers>> answers; // none: nothing saved yet
     Result<QList<HistoryEntry>> history = QList<HistoryEntry>();
+    bool keyFilesExist = false; // the sandbox's keys were kept in files by an earlier run
 };
 
 namespace {
@@ -77,6 +78,12 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
         return VmPlanBuilder::build(std::move(d));
     };
     m_history = std::make_shared<History>(m_target.id.toString(), History::historyDirectory(m_dataDirectory));
+    // Secrets went to memory only (no keychain, or the admin's word): keys then go to files
+    // unless the admin decided otherwise.
+    connect(SecretStore::activity(), &KeychainActivity::memoryOnlyChanged, this, [this] {
+        if (!m_answersPage->keysInFilesChosen())
+            m_answersPage->setKeysInFiles(true);
+    });
 
     m_stepList->setObjectName(QStringLiteral("wizardSteps"));
     m_stepList->setAccessibleName(tr("Deployment steps"));
@@ -210,6 +217,7 @@ void DeployWizard::load()
             LoadResult result;
             result.answers = VmDeploymentSetup::loadAnswers(data, target);
             result.history = history->read();
+            result.keyFilesExist = VmDeploymentSetup::anyKeyFileExists(VmDeploymentSetup::keyFilesIn(data, target.id));
             return result;
         },
         [this](LoadResult result) { onLoaded(result); });
@@ -218,6 +226,11 @@ void DeployWizard::load()
 void DeployWizard::onLoaded(const LoadResult& result)
 {
     m_loaded = true;
+    // Keys go to files when an earlier run put them there, or when there is no keychain to keep
+    // them past this run; the admin sees the choice and may change it.
+    const VmDeploymentSetup::KeyFiles files = VmDeploymentSetup::keyFilesIn(m_dataDirectory, m_target.id);
+    m_answersPage->setKeyFolder(QFileInfo(files.jwtPrivateKey).absolutePath());
+    m_answersPage->setKeysInFiles(result.keyFilesExist || SecretStore::memoryOnly());
     if (result.answers && result.answers->ok()) {
         m_answersPage->setAnswers(result.answers->value());
     } else {
@@ -287,6 +300,9 @@ void DeployWizard::continueFromAnswers()
 void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QString& basicAuthPassword)
 {
     SecretStore* store = m_secrets; // the app's store outlives every wizard
+    const VmDeploymentSetup::KeyFiles files = m_answersPage->keysInFiles()
+        ? VmDeploymentSetup::keyFilesIn(m_dataDirectory, m_target.id)
+        : VmDeploymentSetup::KeyFiles{};
     struct Read
     {
         VmDeploymentSetup::Keys keys;
@@ -294,10 +310,11 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
     };
     runInBackground(
         this,
-        [store, id = m_target.id, answers] {
-            return Read{VmDeploymentSetup::readKeys(store, id, answers), VmDeploymentSetup::readTrustedCas(answers)};
+        [store, id = m_target.id, answers, files] {
+            return Read{VmDeploymentSetup::readKeys(store, id, answers, files),
+                        VmDeploymentSetup::readTrustedCas(answers)};
         },
-        [this, answers, basicAuthPassword](Read read) {
+        [this, answers, basicAuthPassword, files](Read read) {
             if (!read.cas) {
                 m_building = false;
                 m_answersPage->showProblem(read.cas.error());
@@ -306,7 +323,16 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
                 return;
             }
             VmDeploymentSetup::Keys& keys = read.keys;
-            VmDeployment d = VmDeploymentSetup::assemble(m_target, answers, keys.secrets, m_secrets);
+            VmDeployment d = VmDeploymentSetup::assemble(m_target, answers, keys.secrets, m_secrets, files);
+            // Without a keychain a new key is kept in memory: it serves this run, and the admin was
+            // offered files (the preview says where keys go).
+            if (SecretStore::memoryOnly() && files.jwtPrivateKey.isEmpty())
+                d.keysKeptIn = tr("memory until the app quits (there is no keychain; tick \"Keep these keys in files\" "
+                                  "to keep them)");
+            d.saveSecret = [keep = d.saveSecret](SecretKind kind, const QByteArray& value) -> Status {
+                const Status s = keep(kind, value);
+                return !s && s.error().kind == ErrorKind::KeychainUnavailable ? Status() : s;
+            };
             d.trustedCas += *read.cas;
             // A password typed now replaces the kept one, and is kept once the plan accepts it.
             m_typedEdgePassword.clear();

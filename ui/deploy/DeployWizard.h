@@ -76,6 +76,8 @@ public:
     PlanRunner* runner() const { return m_runner; }
     int stepCount() const { return int(m_stepPages.size()); }
     StepPage* stepPage(int index) const;
+    // The saved answers and history have been read (load() answered).
+    bool isLoaded() const { return m_loaded; }
     int currentPage() const; // 0: answers, 1 + i: step i
     void showPage(int page);
     std::shared_ptr<History> history() const { return m_history; }

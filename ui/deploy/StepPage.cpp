@@ -1,6 +1,8 @@
 #include "ui/deploy/StepPage.h"
 
+#include <QCheckBox>
 #include <QFontDatabase>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -91,10 +93,17 @@ StepPage::StepPage(int index, const Step& step, QWidget* parent)
 
     m_notes = wrapped(this, "stepNotes");
     m_notes->hide();
+    m_handChecks = new QGroupBox(this);
+    m_handChecks->setObjectName(QStringLiteral("stepHandChecks"));
+    new QVBoxLayout(m_handChecks);
+    m_handChecks->hide();
 
     // What will change: commands above, file diffs below.
     m_commands = monospaceView("stepCommands", tr("Commands the step will run"), this);
     m_commands->setPlaceholderText(tr("The commands appear once the step has looked at the host."));
+    // A long command (docker run with its flags) wraps at spaces, so it reads without scrolling
+    // sideways; diffs keep their lines as they are.
+    m_commands->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_diff = monospaceView("stepDiff", tr("File changes as a diff"), this);
     m_diff->setPlaceholderText(tr("No file changes."));
     new DiffHighlighter(m_diff->document());
@@ -168,6 +177,7 @@ StepPage::StepPage(int index, const Step& step, QWidget* parent)
     layout->addWidget(m_history);
     layout->addWidget(m_errorBox);
     layout->addWidget(m_notes);
+    layout->addWidget(m_handChecks);
     layout->addWidget(m_sections, 1);
     layout->addLayout(buttons);
 
@@ -271,7 +281,30 @@ void StepPage::showPreview(const StepPreview& preview)
         notes << QStringLiteral("ℹ ") + n;
     m_notes->setText(notes.join(QLatin1Char('\n')));
     m_notes->setVisible(!notes.isEmpty());
+    showChecklist(preview.checklistTitle, preview.checklist);
     m_sections->setCurrentIndex(ChangesTab);
+}
+
+void StepPage::showChecklist(const QString& title, const QStringList& items)
+{
+    const auto old = m_handChecks->findChildren<QCheckBox*>(Qt::FindDirectChildrenOnly);
+    for (QCheckBox* box : old)
+        delete box;
+    m_handChecks->setTitle(title);
+    int n = 0;
+    for (const QString& item : items) {
+        auto* box = new QCheckBox(item, m_handChecks);
+        box->setObjectName(QStringLiteral("handCheck%1").arg(n++));
+        box->setChecked(m_ticked.contains(item));
+        connect(box, &QCheckBox::toggled, this, [this, item](bool on) {
+            if (on)
+                m_ticked.insert(item);
+            else
+                m_ticked.remove(item);
+        });
+        m_handChecks->layout()->addWidget(box);
+    }
+    m_handChecks->setVisible(!items.isEmpty());
 }
 
 void StepPage::appendOutput(OutputChannel channel, const QString& line)

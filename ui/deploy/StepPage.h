@@ -2,9 +2,11 @@
 
 #include "core/deploy/PlanRunner.h"
 
+#include <QSet>
 #include <QStringList>
 #include <QWidget>
 
+class QGroupBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -54,6 +56,7 @@ signals:
     void cancelRequested();
 
 private:
+    void showChecklist(const QString& title, const QStringList& items);
     void flushOutput();
     void showError(const std::optional<Error>& error);
     QPushButton* button(const char* objectName, const QString& text, const QString& accessibleName);
@@ -70,6 +73,10 @@ private:
     QLabel* m_errorDetail = nullptr;
     QLabel* m_errorNext = nullptr;
     QLabel* m_notes = nullptr;
+    // The preview's checklist (the cloud's security group): boxes the admin ticks; a tick stays
+    // while the same item is shown again (another preview).
+    QGroupBox* m_handChecks = nullptr;
+    QSet<QString> m_ticked;
     QTabWidget* m_sections = nullptr;
     QPlainTextEdit* m_commands = nullptr;
     QPlainTextEdit* m_diff = nullptr;

@@ -4,6 +4,7 @@
 #include "core/inventory/KubeconfigImporter.h"
 #include "core/inventory/SecretStore.h"
 #include "core/inventory/SshConfigImporter.h"
+#include "ui/main/KeychainBanner.h"
 #include "ui/main/TargetTreeModel.h"
 #include "ui/targets/ImportResultDialog.h"
 #include "ui/targets/TargetDialog.h"
@@ -120,8 +121,10 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
 
     m_inventoryBanner = new MessageBanner(this);
     m_inventoryBanner->setObjectName(QStringLiteral("inventoryBanner"));
-    m_keychainBanner = new MessageBanner(this);
-    m_keychainBanner->setObjectName(QStringLiteral("keychainBanner"));
+    // The keyring may be asking the admin for its password in a window of its own: a keychain call
+    // waits as long as that takes, while the banner says so and offers to stop waiting.
+    SecretStore::setBlockingTimeout(10 * 60 * 1000);
+    m_keychainBanner = new KeychainBanner(m_secrets, this);
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -147,10 +150,7 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
 
     connect(m_model, &TargetTreeModel::rebuilt, this, &MainWindow::onInventoryRebuilt);
     connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
-    connect(m_secrets, &SecretStore::keychainUnavailable, this, &MainWindow::showKeychainBanner);
-
-    if (!SecretStore::keychainSeemsAvailable())
-        showKeychainBanner(QString());
+    connect(m_secrets, &SecretStore::keychainUnavailable, m_keychainBanner, &KeychainBanner::showUnavailable);
     onInventoryRebuilt();
     showReadOnlyBanner();
     restoreWindowState();
@@ -396,15 +396,6 @@ void MainWindow::updateStatus()
                            + (m_inventory->isReadOnly() ? tr(" · read-only") : QString()));
     const QString path = QDir::toNativeSeparators(m_inventory->filePath());
     m_statusFile->setText(path.isEmpty() ? tr("Inventory in memory only") : tr("Inventory: %1").arg(path));
-}
-
-void MainWindow::showKeychainBanner(const QString& message)
-{
-    QString text
-        = tr("Passwords and passphrases are kept only until the app quits, and are asked for again next time.");
-    if (!message.isEmpty())
-        text += QLatin1Char(' ') + message;
-    m_keychainBanner->showMessage(MessageBanner::Level::Warning, tr("No system keychain is available"), text);
 }
 
 void MainWindow::showReadOnlyBanner()

@@ -22,6 +22,7 @@ class SecretStore;
 
 namespace aio::ui {
 
+class KeychainBanner;
 class MessageBanner;
 class TargetPage;
 class TargetTreeModel;
@@ -65,7 +66,6 @@ private:
     void showImportResult(const QString& path, const Result<ImportResult>& result);
     void storeSecrets(const Target& target, std::optional<SshAuthMethod> previousAuth, const QString& password,
                       const QString& passphrase);
-    void showKeychainBanner(const QString& message);
     void onInventoryRebuilt();
     void onSelectionChanged();
     void onTargetRemoved(const QUuid& id);
@@ -90,7 +90,7 @@ private:
     QWidget* m_noSelection = nullptr;
     QHash<QUuid, TargetPage*> m_targetPages;
     MessageBanner* m_inventoryBanner = nullptr;
-    MessageBanner* m_keychainBanner = nullptr;
+    KeychainBanner* m_keychainBanner = nullptr;
     QLabel* m_statusCount = nullptr;
     QLabel* m_statusFile = nullptr;
     QUuid m_wantedSelection; // select this one after the next rebuild

@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -9,6 +10,7 @@ namespace aio::ui {
 
 MessageBanner::MessageBanner(QWidget* parent)
     : QFrame(parent)
+    , m_buttons(new QHBoxLayout)
     , m_icon(new QLabel(this))
     , m_title(new QLabel(this))
     , m_text(new QLabel(this))
@@ -37,6 +39,8 @@ MessageBanner::MessageBanner(QWidget* parent)
     layout->setSpacing(12);
     layout->addWidget(m_icon);
     layout->addLayout(texts, 1);
+    m_buttons->setSpacing(6);
+    layout->addLayout(m_buttons);
     hide();
 }
 
@@ -59,10 +63,25 @@ void MessageBanner::showMessage(Level level, const QString& title, const QString
     setStyleSheet(QStringLiteral("aio--ui--MessageBanner { background-color: %1; border: 1px solid %2; "
                                  "border-radius: 4px; } QLabel { color: #202124; background: transparent; }")
                       .arg(background.name(), border.name()));
+    while (QLayoutItem* item = m_buttons->takeAt(0)) {
+        if (QWidget* button = item->widget()) {
+            button->hide();
+            button->deleteLater();
+        }
+        delete item;
+    }
     m_title->setText(title);
     m_text->setText(text);
     setAccessibleDescription(title + QLatin1Char(' ') + text);
     show();
+}
+
+QPushButton* MessageBanner::addButton(const QString& objectName, const QString& text)
+{
+    auto* button = new QPushButton(text, this);
+    button->setObjectName(objectName);
+    m_buttons->addWidget(button, 0, Qt::AlignVCenter);
+    return button;
 }
 
 QString MessageBanner::title() const

@@ -2,7 +2,9 @@
 
 #include <QFrame>
 
+class QHBoxLayout;
 class QLabel;
+class QPushButton;
 
 namespace aio::ui {
 
@@ -17,11 +19,15 @@ public:
 
     explicit MessageBanner(QWidget* parent = nullptr);
 
+    // Replaces the message; the buttons of an earlier message go away.
     void showMessage(Level level, const QString& title, const QString& text);
+    // A button on the right of the current message (until the next showMessage).
+    QPushButton* addButton(const QString& objectName, const QString& text);
     QString title() const;
     QString text() const;
 
 private:
+    QHBoxLayout* m_buttons = nullptr;
     QLabel* m_icon = nullptr;
     QLabel* m_title = nullptr;
     QLabel* m_text = nullptr;

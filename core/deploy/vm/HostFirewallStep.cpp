@@ -71,9 +71,8 @@ void addClosingNotes(StepPreview& p, const StepState& state, const QString& clie
                                         "(firewall.keepOpen).");
     }
     p.notes << HostFirewallStep::tr("SSH stays open for this connection's address %1.").arg(client);
-    p.notes << HostFirewallStep::tr("Cloud security group, to check by hand:");
-    for (const QString& line : HostFirewallStep::securityGroupChecklist(answers))
-        p.notes << QStringLiteral("  ") + line;
+    p.checklistTitle = HostFirewallStep::tr("Cloud security group, to check by hand:");
+    p.checklist = HostFirewallStep::securityGroupChecklist(answers);
 }
 
 // /etc/nftables.conf, which the distribution's nftables service loads at boot, with our file
@@ -241,15 +240,15 @@ QStringList HostFirewallStep::securityGroupChecklist(const VmDeployAnswers& answ
         web << c.toString();
     const QString webSources = web.isEmpty() ? tr("anywhere (0.0.0.0/0, ::/0)") : web.join(QStringLiteral(", "));
     QStringList lines{
-        tr("[ ] Inbound TCP 443 (HTTPS) from %1").arg(webSources),
-        tr("[ ] Inbound TCP 80 (HTTP: redirect and ACME challenges) from anywhere"),
-        tr("[ ] Inbound TCP 22 (SSH) only from %1")
+        tr("Inbound TCP 443 (HTTPS) from %1").arg(webSources),
+        tr("Inbound TCP 80 (HTTP: redirect and ACME challenges) from anywhere"),
+        tr("Inbound TCP 22 (SSH) only from %1")
             .arg(admin.isEmpty() ? tr("your administrators' addresses") : admin.join(QStringLiteral(", "))),
-        tr("[ ] NO inbound rule for 8080 (remove any that exists)"),
+        tr("NO inbound rule for 8080 (remove any that exists)"),
     };
     for (quint16 port : answers.firewallKeepOpen)
-        lines << tr("[ ] Inbound TCP %1 from where it is needed (kept open on purpose)").arg(port);
-    lines << tr("[ ] No other inbound rules to this VM");
+        lines << tr("Inbound TCP %1 from where it is needed (kept open on purpose)").arg(port);
+    lines << tr("No other inbound rules to this VM");
     return lines;
 }
 
@@ -268,8 +267,9 @@ Result<StepState> HostFirewallStep::detect(PlanContext& context)
     const VmDeployAnswers& a = m_deployment->answers;
     StepState state;
     if (a.firewallTool == VmDeployAnswers::FirewallTool::None) {
-        state.notApplicableReason = tr("No host firewall chosen. Set the cloud security group by hand:\n%1")
-                                        .arg(securityGroupChecklist(a).join(QLatin1Char('\n')));
+        state.notApplicableReason
+            = tr("No host firewall chosen. Set the cloud security group by hand:\n%1")
+                  .arg(QStringLiteral("• ") + securityGroupChecklist(a).join(QStringLiteral("\n• ")));
         return state;
     }
     QString client;

@@ -55,12 +55,13 @@ Result<StepPreview> SandboxAuthStep::preview(PlanContext& context, const StepSta
         p.notes << tr("JWT public key (SHA-256 %1) goes to the container as JWT_PUBLIC_KEY.")
                        .arg(fingerprint(d.jwtPublicKeyPem));
         if (d.jwtKeyGenerated)
-            p.notes << tr("The private key was made on this workstation just now and will be kept in the keychain; "
-                          "it never goes to the VM.");
+            p.notes << tr("The private key was made on this workstation just now and will be kept in %1; it never "
+                          "goes to the VM.")
+                           .arg(d.keysKeptIn.isEmpty() ? tr("the keychain") : d.keysKeptIn);
     }
     if (d.answers.sandboxApiKey && d.apiKeyGenerated)
-        p.notes << tr("A random API key (SANDBOX_API_KEY) will be kept in the keychain and put in a 0600 env-file "
-                      "on the VM.");
+        p.notes << tr("A random API key (SANDBOX_API_KEY) will be kept in %1 and put in a 0600 env-file on the VM.")
+                       .arg(d.keysKeptIn.isEmpty() ? tr("the keychain") : d.keysKeptIn);
     return p;
 }
 

@@ -37,6 +37,9 @@ struct VmDeployment
     QList<QSslCertificate> trustedCas; // extra roots for verify (pebble's root, the admin's CA)
 
     SecretSaver saveSecret;
+    // Where saveSecret keeps new keys, in the admin's words ("the keychain", "files in …",
+    // "memory until the app quits"), for the previews.
+    QString keysKeptIn;
     Reconnector reconnect;
 };
 

@@ -47,6 +47,12 @@ Result<QString> readKey(SecretStore* store, const QUuid& targetId, SecretKind ki
 
 Status writePrivateFile(const QString& path, const QByteArray& content)
 {
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QFileInfo::exists(folder)) {
+        if (!QDir().mkpath(folder))
+            return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot create the folder %1.").arg(folder));
+        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
         return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot write %1.").arg(path), f.errorString());
@@ -128,6 +134,19 @@ Status VmDeploymentSetup::saveAnswers(const QString& dataDirectory, const QUuid&
     return answers.save(path);
 }
 
+VmDeploymentSetup::KeyFiles VmDeploymentSetup::keyFilesIn(const QString& dataDirectory, const QUuid& targetId)
+{
+    const QString folder
+        = QDir(dataDirectory).filePath(QStringLiteral("keys/") + targetId.toString(QUuid::WithoutBraces));
+    return {folder + QStringLiteral("/jwt-private-key.pem"), folder + QStringLiteral("/api-key")};
+}
+
+bool VmDeploymentSetup::anyKeyFileExists(const KeyFiles& files)
+{
+    return (!files.jwtPrivateKey.isEmpty() && QFileInfo::exists(files.jwtPrivateKey))
+        || (!files.apiKey.isEmpty() && QFileInfo::exists(files.apiKey));
+}
+
 VmDeploymentSetup::Keys VmDeploymentSetup::readKeys(SecretStore* store, const QUuid& targetId,
                                                     const VmDeployAnswers& answers, const KeyFiles& files)
 {
@@ -164,6 +183,10 @@ VmDeployment VmDeploymentSetup::assemble(const Target& target, const VmDeployAns
     d.secrets = secrets;
     d.vmAddress = target.vm.host;
     const QUuid id = target.id;
+    if (!files.jwtPrivateKey.isEmpty() || !files.apiKey.isEmpty())
+        d.keysKeptIn
+            = tr("a file only you can read (%1)")
+                  .arg(QFileInfo(files.jwtPrivateKey.isEmpty() ? files.apiKey : files.jwtPrivateKey).absolutePath());
     d.saveSecret = [store, id, files, dryRun](SecretKind kind, const QByteArray& value) -> Status {
         if (dryRun)
             return {};

@@ -31,6 +31,14 @@ public:
         QString apiKey;
     };
 
+    // Where the app keeps a target's sandbox keys when the admin keeps them in files rather than the
+    // keychain (no keychain on this workstation): <data>/keys/<target id>/jwt-private-key.pem and
+    // api-key, 0600 in a 0700 folder. The wizard offers it; the CLI uses them when they exist and
+    // no other file is named.
+    static KeyFiles keyFilesIn(const QString& dataDirectory, const QUuid& targetId);
+    // True when either file exists (blocking: a worker thread).
+    static bool anyKeyFileExists(const KeyFiles& files);
+
     // <data>/deploy/<target id>.answers.json: the answers last used for the target.
     static QString answersPath(const QString& dataDirectory, const QUuid& targetId);
     // nullopt when none are saved (the target was never deployed from this workstation); an Error
