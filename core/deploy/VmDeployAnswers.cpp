@@ -136,6 +136,28 @@ QString VmDeployAnswers::letsEncryptDirectory()
     return QStringLiteral("https://acme-v02.api.letsencrypt.org/directory");
 }
 
+bool VmDeployAnswers::isPrivateName(const HostName& host)
+{
+    if (host.isIpAddress())
+        return true;
+    const QString name = host.toString().toLower();
+    static const char* const privateSuffixes[] = {".test",  ".example", ".invalid", ".localhost", ".local",
+                                                  ".internal", ".lan",   ".home",    ".corp",      ".intranet",
+                                                  ".home.arpa", ".localdomain"};
+    for (const char* suffix : privateSuffixes) {
+        if (name.endsWith(QLatin1String(suffix)))
+            return true;
+    }
+    return !name.contains(QLatin1Char('.')); // a single label: never a public name
+}
+
+bool VmDeployAnswers::acmeIsLetsEncrypt() const
+{
+    const QString host = acmeDirectory.host().toLower();
+    return host == QLatin1String("acme-v02.api.letsencrypt.org")
+        || host == QLatin1String("acme-staging-v02.api.letsencrypt.org");
+}
+
 VmDeployAnswers VmDeployAnswers::defaults()
 {
     VmDeployAnswers a;
@@ -427,6 +449,12 @@ Status VmDeployAnswers::validate() const
         if (publicHost.isIpAddress())
             return invalid(tr("An ACME certificate needs a DNS name, not the address %1.").arg(publicHost.toString()),
                            tr("Use a DNS name that points at the VM, or choose the own-CA mode."));
+        if (acmeIsLetsEncrypt() && isPrivateName(publicHost))
+            return invalid(tr("Let's Encrypt does not issue certificates for %1: it is a private name, not one of "
+                              "the public DNS.")
+                               .arg(publicHost.toString()),
+                           tr("Choose the own-CA mode (\"My own CA, made by this app\"), or the directory URL of an "
+                              "ACME server of your own network."));
         if (Status s = checkEmail(acmeEmail); !s)
             return s;
         if (!acmeAgreeTos)

@@ -108,6 +108,12 @@ public:
     static Status checkTimeZone(const QString& tz);
     // Set, and not "<digits>-…", which the image's gateway would route to an internal port.
     static Status checkPublicHost(const HostName& host);
+    // True for a name no public CA issues for: an address, or a name under a special-use or
+    // private top-level domain (.test, .example, .invalid, .localhost, .local, .internal, .lan,
+    // .home.arpa…). Let's Encrypt refuses these; an own CA (or a private ACME server) serves them.
+    static bool isPrivateName(const HostName& host);
+    // True when the ACME directory is Let's Encrypt's (production or staging).
+    bool acmeIsLetsEncrypt() const;
     static Status checkBasicAuthUser(const QString& user);
     // At least 12 characters: the edge password is all that stands between the internet and the sandbox.
     static Status checkBasicAuthPassword(const QString& password);

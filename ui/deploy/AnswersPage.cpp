@@ -301,8 +301,18 @@ QWidget* AnswersPage::addressGroup()
     form->addRow(QString(), m_tlsFields);
     connect(m_tlsMode, &QComboBox::currentIndexChanged, this, [this] {
         updateModes();
+        updateWarnings();
         if (!m_filling)
             emit changed();
+    });
+    connect(m_tlsMode, &QComboBox::activated, this, [this] {
+        m_tlsChosen = true;
+        m_tlsProposed = false;
+        updateWarnings();
+    });
+    connect(m_publicHost, &ValidatedLineEdit::textChanged, this, [this] {
+        if (!m_filling)
+            proposeTlsMode();
     });
     for (QCheckBox* box2 : {m_acmeTos})
         connect(box2, &QCheckBox::toggled, this, [this] {
@@ -460,9 +470,29 @@ QWidget* AnswersPage::preflightGroup()
     return box;
 }
 
+void AnswersPage::proposeTlsMode()
+{
+    if (m_tlsChosen)
+        return;
+    const Result<HostName> host = HostName::parse(m_publicHost->text().trimmed());
+    const bool privateName = host && VmDeployAnswers::isPrivateName(*host);
+    VmDeployAnswers probe;
+    probe.acmeDirectory = QUrl(m_acmeDirectory->text().trimmed());
+    const auto mode = VmDeployAnswers::TlsMode(m_tlsMode->currentData().toInt());
+    if (privateName && mode == VmDeployAnswers::TlsMode::Acme && probe.acmeIsLetsEncrypt()) {
+        m_tlsProposed = true;
+        m_tlsMode->setCurrentIndex(m_tlsMode->findData(int(VmDeployAnswers::TlsMode::OwnCa)));
+    } else if (!privateName && host && m_tlsProposed) {
+        m_tlsProposed = false;
+        m_tlsMode->setCurrentIndex(m_tlsMode->findData(int(VmDeployAnswers::TlsMode::Acme)));
+    }
+}
+
 void AnswersPage::setAnswers(const VmDeployAnswers& a)
 {
     m_filling = true;
+    m_tlsChosen = false;
+    m_tlsProposed = false;
     m_base = a;
     const QString repository = a.image.repository();
     const int source = repository == VmDeployAnswers::defaultRepository() ? OfficialImage
@@ -655,7 +685,12 @@ void AnswersPage::updateWarnings()
     a.authRequestUrl = m_authRequestUrl->text().trimmed().isEmpty() ? QUrl() : QUrl(m_authRequestUrl->text().trimmed());
     a.sandboxJwt = m_sandboxJwt->isChecked();
     a.sandboxApiKey = m_sandboxApiKey->isChecked();
-    const QStringList warnings = a.warnings();
+    QStringList warnings = a.warnings();
+    if (m_tlsProposed)
+        warnings.prepend(tr("The own CA is proposed: Let's Encrypt does not issue certificates for private names such as "
+                            "%1. Choose another certificate source if this name is served by an ACME server of your "
+                            "network.")
+                             .arg(m_publicHost->text().trimmed()));
     m_warnings->setText(warnings.isEmpty() ? QString() : QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
     m_warnings->setVisible(!warnings.isEmpty());
 }

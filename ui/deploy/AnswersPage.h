@@ -74,6 +74,11 @@ private:
 
     VmDeployAnswers m_base; // the loaded answers: fields the form does not show come from here
     bool m_filling = false;
+    // The TLS mode: the admin picked it (then the page never changes it), or the page proposed
+    // the own CA because the public name is private (.test…), which Let's Encrypt does not serve.
+    bool m_tlsChosen = false;
+    bool m_tlsProposed = false;
+    void proposeTlsMode();
 
     MessageBanner* m_problem = nullptr;
     QLabel* m_warnings = nullptr;

@@ -408,6 +408,7 @@ void TestDeployWizard::privateAcmeCaHasAPlaceAndIsTrustedForTheCheck()
     tls->setCurrentIndex(tls->findData(int(VmDeployAnswers::TlsMode::Acme)));
     child<QLineEdit>(page, "acmeEmail")->setText(QStringLiteral("admin@example.com"));
     child<QCheckBox>(page, "acmeAgreeTos")->setChecked(true);
+    child<QLineEdit>(page, "acmeDirectory")->setText(QStringLiteral("https://acme.internal/directory"));
     FileDialog::setNextFileName(pem);
     QTest::mouseClick(child<QPushButton>(page, "acmeCaBundleBrowse"), Qt::LeftButton);
     QCOMPARE(child<QLineEdit>(page, "acmeCaBundle")->text(), pem);

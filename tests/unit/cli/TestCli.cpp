@@ -265,6 +265,7 @@ private slots:
         kept.publicHost = *HostName::parse(QStringLiteral("sandbox.test"));
         kept.acmeEmail = QStringLiteral("admin@example.com");
         kept.acmeAgreeTos = true;
+        kept.acmeDirectory = QUrl(QStringLiteral("https://acme.internal/directory")); // .test: a private ACME server
         QVERIFY(VmDeploymentSetup::saveAnswers(m_profile + QStringLiteral("/data"), id, kept));
         Target t = Target::makeVm(QStringLiteral("web"), {});
         t.id = id;

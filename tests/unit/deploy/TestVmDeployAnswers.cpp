@@ -66,12 +66,33 @@ private slots:
         QCOMPARE(b->acmeCaBundleLocalPath, QStringLiteral("/run/aio-testbed/pebble/pebble.minica.pem"));
     }
 
+    void privateNamesAreThoseNoPublicCaServes()
+    {
+        auto isPrivate = [](const char* name) {
+            return VmDeployAnswers::isPrivateName(HostName::parse(QString::fromLatin1(name)).value());
+        };
+        QVERIFY(isPrivate("sandbox-ready.test"));
+        QVERIFY(isPrivate("box.internal"));
+        QVERIFY(isPrivate("nas.home.arpa"));
+        QVERIFY(isPrivate("198.18.0.2"));
+        QVERIFY(isPrivate("sandbox"));
+        QVERIFY(!isPrivate("sandbox.example.com"));
+        QVERIFY(!isPrivate("testing.dev")); // ".test" only as the last label
+        QVERIFY(!isPrivate("sandbox.latest.io"));
+    }
+
     void crossFieldRulesAreEnforced_data()
     {
         QTest::addColumn<QByteArray>("patch");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("acme without tos")
-            << QByteArray(R"({"tls":{"mode":"acme","acme":{"email":"a@b.test"}}})") << "terms";
+        // (moc reads "//" inside a raw string as a comment: the URL is split.)
+        QTest::newRow("acme without tos") << QByteArray("{\"tls\":{\"mode\":\"acme\",\"acme\":{\"email\":\"a@b.test\","
+                                                        "\"directory\":\"https:/"
+                                                        "/198.18.0.1:14000/dir\"}}}")
+                                          << "terms";
+        // Let's Encrypt serves only public DNS names: a .test name needs the own CA or a private ACME server.
+        QTest::newRow("Let's Encrypt for a private name")
+            << QByteArray(R"({"tls":{"mode":"acme","acme":{"email":"a@b.test","agreeTos":true}}})") << "own-CA";
         QTest::newRow("acme on an IP") << QByteArray(R"({"publicHost":"198.18.0.2"})") << "DNS name";
         QTest::newRow("existing without key")
             << QByteArray(R"({"tls":{"mode":"existing","certificate":"/etc/ssl/c.pem"}})") << "private key";
