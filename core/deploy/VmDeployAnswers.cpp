@@ -141,9 +141,9 @@ bool VmDeployAnswers::isPrivateName(const HostName& host)
     if (host.isIpAddress())
         return true;
     const QString name = host.toString().toLower();
-    static const char* const privateSuffixes[] = {".test",  ".example", ".invalid", ".localhost", ".local",
-                                                  ".internal", ".lan",   ".home",    ".corp",      ".intranet",
-                                                  ".home.arpa", ".localdomain"};
+    static const char* const privateSuffixes[]
+        = {".test", ".example", ".invalid", ".localhost", ".local",     ".internal",
+           ".lan",  ".home",    ".corp",    ".intranet",  ".home.arpa", ".localdomain"};
     for (const char* suffix : privateSuffixes) {
         if (name.endsWith(QLatin1String(suffix)))
             return true;

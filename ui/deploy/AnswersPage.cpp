@@ -687,10 +687,11 @@ void AnswersPage::updateWarnings()
     a.sandboxApiKey = m_sandboxApiKey->isChecked();
     QStringList warnings = a.warnings();
     if (m_tlsProposed)
-        warnings.prepend(tr("The own CA is proposed: Let's Encrypt does not issue certificates for private names such as "
-                            "%1. Choose another certificate source if this name is served by an ACME server of your "
-                            "network.")
-                             .arg(m_publicHost->text().trimmed()));
+        warnings.prepend(
+            tr("The own CA is proposed: Let's Encrypt does not issue certificates for private names such as "
+               "%1. Choose another certificate source if this name is served by an ACME server of your "
+               "network.")
+                .arg(m_publicHost->text().trimmed()));
     m_warnings->setText(warnings.isEmpty() ? QString() : QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
     m_warnings->setVisible(!warnings.isEmpty());
 }
