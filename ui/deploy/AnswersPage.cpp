@@ -74,17 +74,24 @@ AnswersPage::AnswersPage(QWidget* parent)
     m_warnings->setStyleSheet(QStringLiteral("QLabel { color: #8a4b00; }"));
     m_warnings->hide();
 
+    // Two columns side by side where the page is wide enough (what to run and where; how it is
+    // protected), one above the other where it is not: the whole form fits a 1920x1080 screen.
     auto* content = new QWidget(this);
-    auto* column = new QVBoxLayout(content);
-    column->setContentsMargins(0, 0, 8, 0);
-    column->addWidget(imageGroup());
-    column->addWidget(resourcesGroup());
-    column->addWidget(addressGroup());
-    column->addWidget(edgeGroup());
-    column->addWidget(sandboxAuthGroup());
-    column->addWidget(firewallGroup());
-    column->addWidget(preflightGroup());
-    column->addStretch(1);
+    m_columns = new QBoxLayout(QBoxLayout::TopToBottom, content);
+    m_columns->setContentsMargins(0, 0, 8, 0);
+    auto* left = new QVBoxLayout;
+    left->addWidget(imageGroup());
+    left->addWidget(resourcesGroup());
+    left->addWidget(addressGroup());
+    left->addStretch(1);
+    auto* right = new QVBoxLayout;
+    right->addWidget(edgeGroup());
+    right->addWidget(sandboxAuthGroup());
+    right->addWidget(firewallGroup());
+    right->addWidget(preflightGroup());
+    right->addStretch(1);
+    m_columns->addLayout(left, 1);
+    m_columns->addLayout(right, 1);
     auto* scroll = new QScrollArea(this);
     scroll->setObjectName(QStringLiteral("answersScroll"));
     scroll->setWidgetResizable(true);
@@ -386,9 +393,7 @@ QWidget* AnswersPage::sandboxAuthGroup()
 {
     auto* box = new QGroupBox(tr("Authentication at the sandbox"), this);
     auto* form = formFor(box);
-    m_sandboxJwt = new QCheckBox(tr("Require a signed JWT (the key pair is made here; the private key stays in "
-                                    "the keychain)"),
-                                 box);
+    m_sandboxJwt = new QCheckBox(tr("Require a signed JWT (the private key stays on this computer)"), box);
     name(m_sandboxJwt, "sandboxJwt", tr("Require a signed JWT"));
     m_sandboxApiKey = new QCheckBox(tr("Also require an API key (random, kept in the keychain)"), box);
     name(m_sandboxApiKey, "sandboxApiKey", tr("Require an API key"));
@@ -638,8 +643,17 @@ void AnswersPage::setKeysInFiles(bool inFiles)
 
 void AnswersPage::setKeyFolder(const QString& folder)
 {
-    m_keysInFiles->setText(tr("Keep these keys in files only you can read (%1), not in the keychain")
-                               .arg(QDir::toNativeSeparators(folder)));
+    m_keysInFiles->setToolTip(tr("The files go to %1 (readable only by you). Without them, on a workstation "
+                                 "without a keychain, keys made now are kept only until the app quits, and the next "
+                                 "deployment must make new ones.")
+                                  .arg(QDir::toNativeSeparators(folder)));
+}
+
+void AnswersPage::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // Only a resize of the window changes it, never typing.
+    m_columns->setDirection(width() >= kTwoColumnWidth ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
 }
 
 QString AnswersPage::basicAuthPassword() const

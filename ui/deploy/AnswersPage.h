@@ -7,6 +7,7 @@
 
 #include <functional>
 
+class QBoxLayout;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -50,9 +51,15 @@ public:
     // The admin ticked or unticked it (the wizard then stops choosing for them).
     bool keysInFilesChosen() const { return m_keysInFilesChosen; }
 
+    // From this width on, the form is two columns side by side.
+    static constexpr int kTwoColumnWidth = 1000;
+
 signals:
     // Any field changed (the wizard marks the plan out of date).
     void changed();
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     ValidatedLineEdit* addField(const QString& objectName, const QString& accessibleName,
@@ -74,6 +81,7 @@ private:
 
     VmDeployAnswers m_base; // the loaded answers: fields the form does not show come from here
     bool m_filling = false;
+    QBoxLayout* m_columns = nullptr;
     // The TLS mode: the admin picked it (then the page never changes it), or the page proposed
     // the own CA because the public name is private (.test…), which Let's Encrypt does not serve.
     bool m_tlsChosen = false;

@@ -622,6 +622,13 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QMainWindow::closeEvent(event);
 }
 
+QSize MainWindow::firstStartSize(const QSize& available)
+{
+    // Large enough that the deployment answers show whole on a 1920x1080 screen (two columns),
+    // never larger than 92% of the screen, so a small screen keeps room around the window.
+    return {qMin(1720, available.width() * 92 / 100), qMin(1000, available.height() * 92 / 100)};
+}
+
 void MainWindow::restoreWindowState()
 {
     QSettings settings(m_settingsPath, QSettings::IniFormat);
@@ -629,8 +636,7 @@ void MainWindow::restoreWindowState()
     if (geometry.isEmpty() || !restoreGeometry(geometry)) {
         // First start: a comfortable size that still fits a small screen, centred.
         const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 800);
-        const QSize size(qMin(1200, available.width() * 9 / 10), qMin(760, available.height() * 9 / 10));
-        setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, available));
+        setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, firstStartSize(available.size()), available));
     }
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("mainWindow/splitter")).toByteArray());

@@ -39,6 +39,9 @@ public:
     MainWindow(Inventory* inventory, SecretStore* secrets, const QString& settingsPath, QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // The window's size on first start (no saved geometry) on a screen with that available area.
+    static QSize firstStartSize(const QSize& available);
+
     // The id of the selected target, null when none.
     QUuid selectedTargetId() const;
     bool selectTarget(const QUuid& id);

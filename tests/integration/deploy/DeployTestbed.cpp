@@ -111,3 +111,28 @@ QString DeployTestbed::writeScratch(const QString& name, const QByteArray& conte
         f.write(content);
     return path;
 }
+
+void DeployTestbed::resetVmReady() const
+{
+    QString out;
+    vmExec(
+        QStringLiteral("vm-ready"),
+        {QStringLiteral("sh"), QStringLiteral("-c"),
+         QStringLiteral(
+             "pid=$(cat /run/aio-sandbox-firewall-revert.pid 2>/dev/null) && kill -TERM -- -$pid; "
+             "kill $(cat /run/aio-test-sso.pid 2>/dev/null) 2>/dev/null; "
+             "rm -f /etc/nginx/aio-sandbox-upstream-key.conf /run/aio-test-sso.pid /run/aio-test-sso.log; "
+             "nft delete table inet aio_sandbox 2>/dev/null; "
+             "sed -i '\\#/etc/aio-sandbox/firewall.nft#d; /^# AIO Sandbox Manager: the sandbox/d' /etc/nftables.conf; "
+             "kill $(cat /run/aio-test-listener.pid 2>/dev/null) 2>/dev/null; rm -f /run/aio-test-listener.pid; "
+             "docker rm -f aio-sandbox aio-sandbox-previous >/dev/null 2>&1; "
+             "docker network rm aio-sandbox-net >/dev/null 2>&1; "
+             "rm -f /etc/nginx/conf.d/aio-sandbox.conf /etc/nginx/conf.d/aio-sandbox-map.conf "
+             "/etc/nginx/aio-sandbox.htpasswd /run/aio-sandbox-firewall-revert.pid; "
+             "rm -rf /etc/aio-sandbox /var/lib/aio-sandbox /etc/letsencrypt/live/%1 "
+             "/etc/letsencrypt/archive/%1 /etc/letsencrypt/renewal/%1.conf "
+             "/etc/letsencrypt/renewal-hooks/deploy/aio-sandbox-reload-nginx; "
+             "nginx -t >/dev/null 2>&1 && { service nginx reload || service nginx start; } >/dev/null 2>&1; true")
+             .arg(value(QStringLiteral("VM_READY_NAME")))},
+        &out);
+}

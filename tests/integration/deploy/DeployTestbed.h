@@ -33,6 +33,9 @@ public:
     bool addTarget(const QString& name, const QString& vm, QString* error) const;
     // Runs CMD as root inside the VM; returns exit code, output in *output.
     int vmExec(const QString& vm, const QStringList& command, QString* output = nullptr, int timeoutMs = 300'000) const;
+    // Leaves vm-ready as the testbed made it: nothing deployed (no container, site, certificate,
+    // firewall table or pending revert). Every test that deploys there calls it before and after.
+    void resetVmReady() const;
     // Pebble's issuing root, fetched from its management API (trusting pebble's own API cert).
     QByteArray fetchPebbleRoot(QString* error) const;
 
