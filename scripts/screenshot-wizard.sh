@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Takes the deployment wizard's screenshots (docs/screenshots/wizard-*.png) from the real main
-# window under Xvfb at 1280x800: the answers page, a step's preview with its file diff, and, when
-# the testbed is up (tests/testbed/up), the preflight step applied on vm-ready with its checks.
+# Takes the deployment wizard's screenshots (docs/screenshots/) from the real main window under
+# Xvfb:
+#  - wizard-*.png at 1280x800: the answers page, a step's preview with its file diff, and, when
+#    the testbed is up (tests/testbed/up), the preflight step applied on vm-ready with its checks;
+#  - first-deploy-*.png at 1920x1080, when the testbed is up: the first deployment as a newcomer
+#    makes it (the GUI test TestFirstDeploymentGui, which deploys on vm-ready and puts it back):
+#    the answers page, the finished deployment, and the "how to reach it" panel.
 #   scripts/screenshot-wizard.sh            (AIO_BUILD_DIR=build/default by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +23,15 @@ if [ ! -d "$build" ]; then
   fi
 fi
 cmake --build "$build" --target wizard-screenshots -j"$(nproc)"
+if [ -e /run/aio-testbed/testbed.env ]; then
+  cmake --build "$build" --target TestFirstDeploymentGui aio-sandbox-manager -j"$(nproc)"
+fi
 
 mkdir -p "$out"
 # Without a keychain service the wizard keeps keys in memory only; that is fine for screenshots.
 env -u DBUS_SESSION_BUS_ADDRESS timeout 600 \
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$tool" "$out"
+if [ -e /run/aio-testbed/testbed.env ]; then
+  env -u DBUS_SESSION_BUS_ADDRESS AIO_SCREENSHOT_DIR="$out" timeout 900 \
+    xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$build/tests/integration/deploy/TestFirstDeploymentGui"
+fi
