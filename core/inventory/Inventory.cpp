@@ -5,6 +5,8 @@
 #include "core/inventory/InventoryLogging.h"
 
 #include <QCoreApplication>
+#include <QHash>
+#include <QSet>
 
 namespace aio {
 
@@ -183,43 +185,67 @@ Status Inventory::remove(const QUuid& id)
     return {};
 }
 
+namespace {
+
+// What makes two targets the same (importing twice adds nothing): the same kind and the same
+// host/port/user and jump host, or the same kubeconfig and context. Another jump host is another
+// route the admin asked for, not the same target.
+QString sameTargetKey(const Target& t)
+{
+    if (t.isVm())
+        return QStringLiteral("vm\n%1\n%2\n%3\n%4")
+            .arg(t.vm.host.toString(), QString::number(t.vm.port.value()), t.vm.user, t.vm.jumpHost.toString());
+    return QStringLiteral("cluster\n%1\n%2").arg(t.cluster.kubeconfigPath, t.cluster.context);
+}
+
+} // namespace
+
 Result<QList<Target>> Inventory::addImported(ImportResult& result, const QString& sourceFile)
 {
     if (m_readOnlyReason)
         return persist(m_targets).error();
-    auto sameTarget = [](const Target& a, const Target& b) {
-        if (a.kind != b.kind)
-            return false;
-        if (a.isVm())
-            // Another jump host is another route the admin asked for, not the same target.
-            return a.vm.host == b.vm.host && a.vm.port == b.vm.port && a.vm.user == b.vm.user
-                && a.vm.jumpHost == b.vm.jumpHost;
-        return a.cluster.kubeconfigPath == b.cluster.kubeconfigPath && a.cluster.context == b.cluster.context;
-    };
+    // Linear in the number of targets: the checks use hashes, and the file is written once for the
+    // whole import (one user action, one atomic write), never once per target.
+    QHash<QString, QString> sameAs; // sameTargetKey -> the existing target's name
+    QSet<QString> names; // case-folded: names are unique without regard to case
+    sameAs.reserve(m_targets.size() + result.targets.size());
+    names.reserve(m_targets.size() + result.targets.size());
+    for (const Target& existing : std::as_const(m_targets)) {
+        sameAs.insert(sameTargetKey(existing), existing.name);
+        names.insert(existing.name.toCaseFolded());
+    }
+    QList<Target> next = m_targets;
     QList<Target> added;
     for (Target t : result.targets) {
-        const Target* same = nullptr;
-        for (const Target& existing : m_targets) {
-            if (!same && sameTarget(existing, t))
-                same = &existing;
-        }
-        if (same) {
+        const QString key = sameTargetKey(t);
+        if (auto same = sameAs.constFind(key); same != sameAs.constEnd()) {
             result.skipped.append(
                 ImportIssue{sourceFile, 0, t.name,
-                            tr("it is already in the inventory as \"%1\"; it is left as it is.").arg(same->name)});
+                            tr("it is already in the inventory as \"%1\"; it is left as it is.").arg(*same)});
             continue;
         }
-        if (findByName(t.name))
-            t.name = uniqueName(t.name);
-        auto r = add(t);
-        if (!r) {
-            if (r.error().kind == ErrorKind::Io)
-                return r.error();
-            result.skipped.append(ImportIssue{sourceFile, 0, t.name, r.error().message});
+        if (names.contains(t.name.toCaseFolded())) {
+            const QString base = t.name;
+            for (int i = 2; names.contains(t.name.toCaseFolded()); ++i)
+                t.name = tr("%1 (%2)").arg(base).arg(i);
+        }
+        if (t.id.isNull())
+            t.id = QUuid::createUuid();
+        if (Status s = t.validate(); !s) {
+            result.skipped.append(ImportIssue{sourceFile, 0, t.name, s.error().message});
             continue;
         }
-        added.append(*r);
+        sameAs.insert(key, t.name);
+        names.insert(t.name.toCaseFolded());
+        next.append(t);
+        added.append(t);
     }
+    if (added.isEmpty())
+        return added;
+    if (Status s = persist(next); !s)
+        return s.error();
+    // One signal for the whole import: a view rebuilds once, not once per target.
+    emit reset();
     return added;
 }
 

@@ -72,14 +72,15 @@ public:
     // host/port/user, or same kubeconfig and context) is skipped, so importing twice adds nothing;
     // a different target with a taken name is added under uniqueName(). Skipped entries are
     // appended to result.skipped (sourceFile names the imported file). Returns the targets added;
-    // a write error stops the import and is returned.
+    // a write error stops the import and is returned. Linear in the number of targets; the file
+    // is written once, and reset() is emitted once.
     Result<QList<Target>> addImported(ImportResult& result, const QString& sourceFile);
 
 signals:
     void targetAdded(const aio::Target& target);
     void targetChanged(const aio::Target& target);
     void targetRemoved(const QUuid& id, const QString& name);
-    // The whole list was replaced (load / loadFromList).
+    // The whole list was replaced (load / loadFromList), or many targets came at once (an import).
     void reset();
 
 private:

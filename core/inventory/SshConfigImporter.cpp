@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QSet>
 
 #include <memory>
 
@@ -52,6 +53,7 @@ struct Parser
         std::shared_ptr<Block> block; // the section of that Host line
     };
     QList<Alias> aliases;
+    QSet<QString> aliasNames; // the names in aliases, to keep each once without a scan
     ImportResult result;
 
     void issue(const QString& file, int line, const QString& entry, const QString& reason)
@@ -174,11 +176,10 @@ void Parser::parseText(const QByteArray& text, const QString& fileName, int dept
                               SshConfigImporter::tr(
                                   "a wildcard pattern, not a host; its settings apply to the hosts it matches."));
                     } else {
-                        bool known = false;
-                        for (const auto& a : aliases)
-                            known = known || a.name == pattern;
-                        if (!known)
+                        if (!aliasNames.contains(pattern)) {
+                            aliasNames.insert(pattern);
                             aliases.append(Alias{pattern, fileName, lineNo, block});
+                        }
                     }
                 }
             }
@@ -267,6 +268,67 @@ Value firstValue(const QList<Option>& options, const QString& host, const QStrin
     return {};
 }
 
+// The options looked up per host and keyword without reading every option each time (a config
+// of thousands of hosts made that quadratic): an option of a section whose patterns are all plain
+// names is filed under those names; the others (wildcards, negations, the global section) are
+// looked at for every host. Candidates are taken in file order, and each is checked with
+// blockMatches(), so the answer is the one firstValue() gives.
+class OptionIndex
+{
+public:
+    explicit OptionIndex(const QList<Option>& options)
+        : m_options(options)
+    {
+        for (qsizetype i = 0; i < options.size(); ++i) {
+            const Option& o = options.at(i);
+            if (isPlain(*o.block)) {
+                for (const QByteArray& pattern : std::as_const(o.block->patterns))
+                    m_plain[o.keyword][QString::fromUtf8(pattern).toLower()].append(i);
+            } else if (!o.block->isMatch) {
+                m_general[o.keyword].append(i);
+            }
+        }
+    }
+
+    Value first(const QString& host, const QString& keyword) const
+    {
+        static const QList<qsizetype> none;
+        const auto plainForKeyword = m_plain.constFind(keyword);
+        const QList<qsizetype>& plain
+            = plainForKeyword == m_plain.constEnd() ? none : plainForKeyword->value(host.toLower(), none);
+        const QList<qsizetype>& general = m_general.value(keyword, none);
+        qsizetype a = 0;
+        qsizetype b = 0;
+        while (a < plain.size() || b < general.size()) {
+            qsizetype index = 0;
+            if (b >= general.size() || (a < plain.size() && plain.at(a) < general.at(b)))
+                index = plain.at(a++);
+            else
+                index = general.at(b++);
+            const Option& o = m_options.at(index);
+            if (blockMatches(*o.block, host))
+                return Value{o.args.first(), o.args, o.file, o.line, true};
+        }
+        return {};
+    }
+
+private:
+    static bool isPlain(const Block& block)
+    {
+        if (block.global || block.isMatch || block.patterns.isEmpty())
+            return false;
+        for (const QByteArray& pattern : block.patterns) {
+            if (pattern.startsWith('!') || isWildcard(QString::fromUtf8(pattern)))
+                return false;
+        }
+        return true;
+    }
+
+    const QList<Option>& m_options;
+    QHash<QString, QHash<QString, QList<qsizetype>>> m_plain; // keyword -> host -> option indexes
+    QHash<QString, QList<qsizetype>> m_general; // keyword -> option indexes
+};
+
 // Expands the % tokens ssh allows; returns false on one we cannot know here.
 bool expandTokens(QString& text, const QHash<QChar, QString>& tokens, QString& problem)
 {
@@ -339,6 +401,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
     global->global = true;
     parser.parseText(text, fileName, 0, global);
 
+    const OptionIndex options(parser.options);
     const QString localUser = qEnvironmentVariable("USER");
     for (const Parser::Alias& entry : parser.aliases) {
         const QString& alias = entry.name;
@@ -361,7 +424,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
         VmSettings vm;
         QString problem;
 
-        Value hostName = firstValue(parser.options, alias, QStringLiteral("hostname"));
+        Value hostName = options.first(alias, QStringLiteral("hostname"));
         QString hostText = hostName.found ? hostName.text : alias;
         if (hostName.found && !expandTokens(hostText, {{QLatin1Char('h'), alias}}, problem)) {
             skip(hostName.file, hostName.line, problem + QLatin1Char('.'));
@@ -375,7 +438,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
         }
         vm.host = *host;
 
-        Value port = firstValue(parser.options, alias, QStringLiteral("port"));
+        Value port = options.first(alias, QStringLiteral("port"));
         if (port.found) {
             auto p = Port::parse(port.text);
             if (!p) {
@@ -385,7 +448,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
             vm.port = *p;
         }
 
-        Value user = firstValue(parser.options, alias, QStringLiteral("user"));
+        Value user = options.first(alias, QStringLiteral("user"));
         if (user.found) {
             QString userText = user.text;
             if (!expandTokens(userText, {{QLatin1Char('u'), localUser}}, problem)) {
@@ -408,7 +471,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
                                            {QLatin1Char('r'), vm.user.isEmpty() ? localUser : vm.user},
                                            {QLatin1Char('u'), localUser},
                                            {QLatin1Char('p'), QString::number(vm.port.value())}};
-        Value identity = firstValue(parser.options, alias, QStringLiteral("identityfile"));
+        Value identity = options.first(alias, QStringLiteral("identityfile"));
         if (identity.found && identity.text.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
             QString key = expandTilde(identity.text);
             if (!expandTokens(key, tokens, problem)) {
@@ -423,7 +486,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
 
         // Where the user keeps the keys of this host: the app checks the same files, so a key the
         // user already pinned is not asked about again.
-        Value known = firstValue(parser.options, alias, QStringLiteral("userknownhostsfile"));
+        Value known = options.first(alias, QStringLiteral("userknownhostsfile"));
         if (known.found) {
             if (known.text.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0) {
                 vm.knownHostsFiles = {QString()};
@@ -450,7 +513,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
             }
         }
 
-        Value jump = firstValue(parser.options, alias, QStringLiteral("proxyjump"));
+        Value jump = options.first(alias, QStringLiteral("proxyjump"));
         if (jump.found && jump.text.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
             QString jumpText = jump.text;
             if (jumpText.startsWith(QLatin1String("ssh://")))
@@ -467,9 +530,9 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
             for (const auto& a : parser.aliases)
                 aliasKnown = aliasKnown || a.name == jumpAlias;
             if (aliasKnown && jumpAlias != alias) {
-                const Value jHost = firstValue(parser.options, jumpAlias, QStringLiteral("hostname"));
-                const Value jPort = firstValue(parser.options, jumpAlias, QStringLiteral("port"));
-                const Value jUser = firstValue(parser.options, jumpAlias, QStringLiteral("user"));
+                const Value jHost = options.first(jumpAlias, QStringLiteral("hostname"));
+                const Value jPort = options.first(jumpAlias, QStringLiteral("port"));
+                const Value jUser = options.first(jumpAlias, QStringLiteral("user"));
                 QString spec = jumpUser.isEmpty() ? (jUser.found ? jUser.text : QString()) : jumpUser;
                 if (!spec.isEmpty())
                     spec += QLatin1Char('@');

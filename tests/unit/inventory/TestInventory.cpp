@@ -283,6 +283,33 @@ private slots:
         QVERIFY(viaBastion.skipped.isEmpty());
     }
 
+    // An import is one user action: the file is written once and views hear of it once, however
+    // many hosts came (writing after each target made 5,000 hosts take minutes).
+    void aLargeImportIsOneWriteAndOneSignal()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        ImportResult found;
+        for (int i = 0; i < 3000; ++i)
+            found.targets.append(vm(QStringLiteral("h%1").arg(i), QStringLiteral("198.18.%1.%2").arg(i / 256).arg(i % 256)));
+        found.targets.append(vm(QStringLiteral("h7"), QStringLiteral("198.18.0.7"))); // the same host again
+        QSignalSpy resets(&inventory, &Inventory::reset);
+        QSignalSpy addedOneByOne(&inventory, &Inventory::targetAdded);
+        auto added = inventory.addImported(found, QStringLiteral("ssh_config"));
+        QVERIFY(added.ok());
+        QCOMPARE(added->size(), 3000);
+        QCOMPARE(found.skipped.size(), 1);
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(addedOneByOne.count(), 0);
+        Inventory reloaded;
+        QVERIFY(reloaded.load(path()).ok());
+        QCOMPARE(reloaded.count(), 3000);
+        ImportResult again = found;
+        again.skipped.clear();
+        QCOMPARE(inventory.addImported(again, QStringLiteral("ssh_config"))->size(), 0);
+        QCOMPARE(again.skipped.size(), 3001);
+    }
+
     void fileFunctionsWorkOnAWorkerThread()
     {
         const QList<Target> targets{vm(QStringLiteral("a")), vm(QStringLiteral("b"))};

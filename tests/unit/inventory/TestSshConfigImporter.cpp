@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QTemporaryDir>
+#include <QHash>
 #include <QTest>
 
 using namespace aio;
@@ -51,6 +52,27 @@ class TestSshConfigImporter : public QObject
     Q_OBJECT
 
 private slots:
+    // ssh takes the first value in file order among the sections that match, whichever kind
+    // they are (a host's own section, a wildcard, the top of the file).
+    void theFirstMatchingValueWinsWhateverTheSectionKind()
+    {
+        const QByteArray text = "User top\n"
+                                "Host *.lab\n    User wild\n    Port 2200\n"
+                                "Host a.lab b.lab\n    User own\n    Port 2201\n"
+                                "Host c\n    HostName 198.18.0.9\n"
+                                "Host !d *\n    Port 2202\n"
+                                "Host d\n    HostName 198.18.0.10\n";
+        const ImportResult r = SshConfigImporter::parse(text, QStringLiteral("config"), QDir::tempPath());
+        QHash<QString, Target> byName;
+        for (const Target& t : r.targets)
+            byName.insert(t.name, t);
+        QCOMPARE(byName.value(QStringLiteral("a.lab")).vm.user, QStringLiteral("top"));
+        QCOMPARE(byName.value(QStringLiteral("b.lab")).vm.port.value(), quint16(2200));
+        QCOMPARE(byName.value(QStringLiteral("c")).vm.port.value(), quint16(2202));
+        QCOMPARE(byName.value(QStringLiteral("d")).vm.port.value(), quint16(22));
+        QCOMPARE(byName.value(QStringLiteral("d")).vm.host.toString(), QStringLiteral("198.18.0.10"));
+    }
+
     void sampleImportsTheValidHosts()
     {
         auto r = SshConfigImporter::importFile(dataDir + QStringLiteral("/ssh_config"));
