@@ -28,10 +28,13 @@ if [ -e /run/aio-testbed/testbed.env ]; then
 fi
 
 mkdir -p "$out"
-# Without a keychain service the wizard keeps keys in memory only; that is fine for screenshots.
-env -u DBUS_SESSION_BUS_ADDRESS timeout 600 \
+# No keychain (never yours: no session bus can be found): the app keeps secrets in memory and the
+# sandbox's keys in files of the temporary profile.
+run_dir=$(mktemp -d)
+trap 'rm -rf "$run_dir"' EXIT
+env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" timeout 600 \
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$tool" "$out"
 if [ -e /run/aio-testbed/testbed.env ]; then
-  env -u DBUS_SESSION_BUS_ADDRESS AIO_SCREENSHOT_DIR="$out" timeout 900 \
+  env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_SCREENSHOT_DIR="$out" timeout 900 \
     xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$build/tests/integration/deploy/TestFirstDeploymentGui"
 fi

@@ -2,6 +2,8 @@
 
 #include "app/cli/Command.h"
 #include "core/common/Profile.h"
+#include "core/inventory/KeychainProbe.h"
+#include "core/inventory/SecretStore.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -127,6 +129,10 @@ int run(const Invocation& invocation)
         err << Invocation::tr("Run \"aio-sandbox-manager --help\" for the list of commands.") << Qt::endl;
         return ExitUsage;
     }
+    // As in the app: where no keychain exists, secrets stay in memory and the keychain is never
+    // called (which would autolaunch D-Bus and a keyring that prompts in a window of its own).
+    if (const KeychainState keychain = KeychainProbe::probe(); keychain.kind == KeychainState::Kind::Absent)
+        SecretStore::keepInMemoryOnly(keychain.summary(), true);
     const int code = command->run(invocation.rest.mid(1), context);
     out.flush();
     err.flush();

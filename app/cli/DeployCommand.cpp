@@ -194,12 +194,13 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
     SecretStore store;
     VmDeploymentSetup::KeyFiles keyFiles{p.value(QStringLiteral("jwt-key-file")),
                                          p.value(QStringLiteral("api-key-file"))};
-    // Keys the wizard keeps in files (a workstation without a keychain) are the target's keys here too.
-    if (keyFiles.jwtPrivateKey.isEmpty() && keyFiles.apiKey.isEmpty()) {
-        const VmDeploymentSetup::KeyFiles kept = VmDeploymentSetup::keyFilesIn(Profile::dataDir(), target->id);
-        if (VmDeploymentSetup::anyKeyFileExists(kept))
-            keyFiles = kept;
-    }
+    // Keys the wizard keeps in files (a workstation without a keychain) are the target's keys here
+    // too, each where no other file is named.
+    const VmDeploymentSetup::KeyFiles wizardFiles = VmDeploymentSetup::keyFilesIn(Profile::dataDir(), target->id);
+    if (keyFiles.jwtPrivateKey.isEmpty() && QFileInfo::exists(wizardFiles.jwtPrivateKey))
+        keyFiles.jwtPrivateKey = wizardFiles.jwtPrivateKey;
+    if (keyFiles.apiKey.isEmpty() && QFileInfo::exists(wizardFiles.apiKey))
+        keyFiles.apiKey = wizardFiles.apiKey;
     VmDeploymentSetup::Keys keys = VmDeploymentSetup::readKeys(&store, target->id, *answers, keyFiles);
     if (keys.unreadable) {
         Error e = *keys.unreadable;
@@ -207,6 +208,19 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
                         "made and written there when the file does not exist).");
         return context.fail(e);
     }
+    // Without a keychain a key this run makes would die with it, and the sandbox could no longer
+    // be reached with it: a file must hold it (said before anything runs, dry run included).
+    const bool jwtHomeless
+        = answers->sandboxJwt && keys.secrets.jwtPrivateKeyPem.isEmpty() && keyFiles.jwtPrivateKey.isEmpty();
+    const bool apiHomeless = answers->sandboxApiKey && keys.secrets.apiKey.isEmpty() && keyFiles.apiKey.isEmpty();
+    if (SecretStore::memoryOnly() && (jwtHomeless || apiHomeless))
+        return context.fail(
+            Error(ErrorKind::KeychainUnavailable,
+                  tr("No keychain runs here, so a new %1 could not be kept after this command ends.")
+                      .arg(jwtHomeless ? tr("JWT signing key") : tr("API key")),
+                  {},
+                  tr("Pass --jwt-key-file / --api-key-file FILE: a new key is made and written there (0600), and "
+                     "later runs read it from there.")));
     VmDeployment d = VmDeploymentSetup::assemble(*target, *answers, keys.secrets, &store, keyFiles, dryRun);
     // The edge password: stdin, else the environment, else the one kept for the target.
     QString givenEdgePassword;
@@ -318,6 +332,11 @@ int DeployCommand::run(const QStringList& args, CommandContext& context)
             out << tr("Nothing to change.") << Qt::endl;
             for (const QString& note : preview.notes)
                 out << QStringLiteral("  ") << note << Qt::endl;
+            if (!preview.checklist.isEmpty()) {
+                out << QStringLiteral("  ") << preview.checklistTitle << Qt::endl;
+                for (const QString& item : preview.checklist)
+                    out << QStringLiteral("    [ ] ") << item << Qt::endl;
+            }
             return;
         }
         out << indent(preview.toText(), QStringLiteral("  ")) << Qt::endl;

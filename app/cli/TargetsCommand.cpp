@@ -3,7 +3,9 @@
 #include "core/ssh/ConnectionCheck.h"
 #include "core/ssh/SshSession.h"
 
+#include "core/common/Profile.h"
 #include "core/deploy/VmDeployAnswers.h"
+#include "core/deploy/vm/VmDeploymentSetup.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/KubeconfigImporter.h"
 #include "core/inventory/SecretStore.h"
@@ -386,6 +388,8 @@ int TargetsCommand::remove(const QStringList& args, CommandContext& context)
     if (Status s = inventory->remove(target->id); !s)
         return context.fail(s.error());
     context.out() << tr("Removed target \"%1\".").arg(target->name) << Qt::endl;
+    if (Status s = VmDeploymentSetup::removeKeyFiles(Profile::dataDir(), target->id); !s)
+        context.warn(s.error().toString());
 
     SecretStore store;
     for (SecretKind kind : kAllSecretKinds) {

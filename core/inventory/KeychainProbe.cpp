@@ -59,6 +59,17 @@ KeychainState probeOn(QDBusConnection& bus, int timeoutMs)
             = names.arguments().isEmpty() ? QStringList() : names.arguments().constFirst().toStringList();
         if (activatable.contains(kSecrets))
             return state(KeychainState::Kind::NotStarted, KeychainState::tr("the Secret Service can be started"));
+        // KDE's wallet, which QtKeychain uses on Plasma, where it may not provide the Secret
+        // Service name. Whether its wallet is open cannot be asked without opening it.
+        for (const char* kwallet : {"org.kde.kwalletd6", "org.kde.kwalletd5"}) {
+            const QString name = QString::fromLatin1(kwallet);
+            QDBusMessage running
+                = call(bus, busName, busPath, busName, QStringLiteral("NameHasOwner"), {name}, timeoutMs);
+            if (!running.arguments().isEmpty() && running.arguments().constFirst().toBool())
+                return state(KeychainState::Kind::Ready, KeychainState::tr("KWallet (%1)").arg(name));
+            if (activatable.contains(name))
+                return state(KeychainState::Kind::NotStarted, KeychainState::tr("KWallet can be started"));
+        }
         return state(KeychainState::Kind::Absent, KeychainState::tr("no program provides the Secret Service"));
     }
     // QtKeychain stores in the default collection.

@@ -29,6 +29,7 @@ QHash<QString, QString>& memory()
 }
 std::atomic_bool g_keychainAvailable{true};
 std::atomic_bool g_memoryOnly{false};
+std::atomic_bool g_noKeychain{false};
 std::atomic_int g_blockingTimeoutMs{30'000};
 std::atomic_int g_slowCalls{0}; // keychain calls waiting for more than kSlowAfterMs
 constexpr int kSlowAfterMs = 1000;
@@ -197,6 +198,14 @@ public:
 
     void start()
     {
+        // Connected before the flag is read: a keepInMemoryOnly() in between still reaches us.
+        connect(SecretStore::activity(), &KeychainActivity::stopWaiting, this, [this] {
+            KeychainOutcome outcome;
+            outcome.error = QKeychain::NoBackendAvailable;
+            outcome.errorString = SecretStore::tr("stopped waiting for the keychain");
+            outcome.unavailable = true;
+            finish(outcome);
+        });
         if (g_memoryOnly) {
             // Secrets went to memory only while this call was on its way: no keychain job.
             m_secret.fill(QLatin1Char('\0'));
@@ -230,15 +239,9 @@ public:
                 outcome.text = static_cast<QKeychain::ReadPasswordJob*>(finished)->textData();
             finish(outcome);
         });
-        // The admin stopped waiting (the keyring's prompt may stay open): end as "no keychain".
-        // The job itself cannot be taken back; its late outcome is dropped with this object.
-        connect(SecretStore::activity(), &KeychainActivity::stopWaiting, this, [this] {
-            KeychainOutcome outcome;
-            outcome.error = QKeychain::NoBackendAvailable;
-            outcome.errorString = SecretStore::tr("stopped waiting for the keychain");
-            outcome.unavailable = true;
-            finish(outcome);
-        });
+        // The admin stopped waiting (stopWaiting, connected above; the keyring's prompt may stay
+        // open): the call ends as "no keychain". The job cannot be taken back; its late outcome
+        // is dropped with this object.
         // A call that takes longer than a second is most likely waiting for the admin to answer
         // the keyring: say so (KeychainActivity::waitingChanged).
         QTimer::singleShot(kSlowAfterMs, this, [this] {
@@ -405,8 +408,10 @@ bool SecretStore::keychainSeemsAvailable()
     return g_keychainAvailable.load() && !g_memoryOnly.load();
 }
 
-void SecretStore::keepInMemoryOnly(const QString& reason)
+void SecretStore::keepInMemoryOnly(const QString& reason, bool noKeychain)
 {
+    if (noKeychain)
+        g_noKeychain = true;
     {
         QMutexLocker lock(&g_reasonMutex);
         memoryOnlyReason() = reason;
@@ -422,6 +427,11 @@ void SecretStore::keepInMemoryOnly(const QString& reason)
 bool SecretStore::memoryOnly()
 {
     return g_memoryOnly.load();
+}
+
+bool SecretStore::noKeychain()
+{
+    return g_noKeychain.load();
 }
 
 void SecretStore::setBlockingTimeout(int milliseconds)

@@ -55,8 +55,9 @@ signals:
 //
 // Every QtKeychain job runs on one internal thread (QtKeychain is not thread-safe). Asynchronous
 // calls may be made from any thread with an event loop and call back on `context`'s thread; the
-// callback is dropped when `context` is destroyed first. The blocking calls wait (at most 30 s)
-// for the keychain thread; they are for worker threads and the CLI, never the GUI thread.
+// callback is dropped when `context` is destroyed first. The blocking calls wait (30 s unless
+// setBlockingTimeout() says otherwise) for the keychain thread; they are for worker threads and the CLI, never the GUI
+// thread.
 class SecretStore : public QObject
 {
     Q_OBJECT
@@ -98,8 +99,12 @@ public:
     // that prompts in a stray window). Calls still waiting for the keychain stop waiting at once
     // and end as "no keychain": a write is then kept in memory. Process-wide; cannot be undone
     // (a call abandoned now may still be queued in the keyring).
-    static void keepInMemoryOnly(const QString& reason);
+    // noKeychain: there is no keychain at all (KeychainProbe found none), so nothing can have
+    // been kept in one earlier; false when the admin chose memory over a keychain that exists.
+    static void keepInMemoryOnly(const QString& reason, bool noKeychain = false);
     static bool memoryOnly();
+    // True when secrets are in memory because no keychain exists on this workstation.
+    static bool noKeychain();
     // How long a blocking call waits for the keychain (30 s unless set). The app waits longer
     // because it shows the wait and offers to stop it (keepInMemoryOnly): the keyring may be
     // asking the admin for its password.

@@ -18,6 +18,7 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QStyle>
 #include <QVBoxLayout>
 
 namespace aio::ui {
@@ -79,12 +80,12 @@ AnswersPage::AnswersPage(QWidget* parent)
     auto* content = new QWidget(this);
     m_columns = new QBoxLayout(QBoxLayout::TopToBottom, content);
     m_columns->setContentsMargins(0, 0, 8, 0);
-    auto* left = new QVBoxLayout;
+    auto* left = m_left = new QVBoxLayout;
     left->addWidget(imageGroup());
     left->addWidget(resourcesGroup());
     left->addWidget(addressGroup());
     left->addStretch(1);
-    auto* right = new QVBoxLayout;
+    auto* right = m_right = new QVBoxLayout;
     right->addWidget(edgeGroup());
     right->addWidget(sandboxAuthGroup());
     right->addWidget(firewallGroup());
@@ -395,7 +396,7 @@ QWidget* AnswersPage::sandboxAuthGroup()
     auto* form = formFor(box);
     m_sandboxJwt = new QCheckBox(tr("Require a signed JWT (the private key stays on this computer)"), box);
     name(m_sandboxJwt, "sandboxJwt", tr("Require a signed JWT"));
-    m_sandboxApiKey = new QCheckBox(tr("Also require an API key (random, kept in the keychain)"), box);
+    m_sandboxApiKey = new QCheckBox(tr("Also require an API key (random, kept on this computer)"), box);
     name(m_sandboxApiKey, "sandboxApiKey", tr("Require an API key"));
     m_keysInFiles = new QCheckBox(tr("Keep these keys in files only you can read, not in the keychain"), box);
     name(m_keysInFiles, "keysInFiles", tr("Keep the sandbox's keys in files"));
@@ -638,7 +639,11 @@ bool AnswersPage::keysInFiles() const
 
 void AnswersPage::setKeysInFiles(bool inFiles)
 {
+    if (m_keysInFiles->isChecked() == inFiles)
+        return;
     m_keysInFiles->setChecked(inFiles);
+    if (!m_filling)
+        emit changed(); // a plan built for the other place is out of date
 }
 
 void AnswersPage::setKeyFolder(const QString& folder)
@@ -652,8 +657,12 @@ void AnswersPage::setKeyFolder(const QString& folder)
 void AnswersPage::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
-    // Only a resize of the window changes it, never typing.
-    m_columns->setDirection(width() >= kTwoColumnWidth ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
+    // Only a resize of the window changes it, never typing. Two columns only where both fit at
+    // their narrowest (with room for a scroll bar), so the form never scrolls sideways.
+    const int both = m_left->minimumSize().width() + m_right->minimumSize().width() + m_columns->spacing()
+        + m_columns->contentsMargins().left() + m_columns->contentsMargins().right()
+        + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 8;
+    m_columns->setDirection(width() >= qMax(kTwoColumnWidth, both) ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
 }
 
 QString AnswersPage::basicAuthPassword() const

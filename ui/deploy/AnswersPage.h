@@ -82,6 +82,8 @@ private:
     VmDeployAnswers m_base; // the loaded answers: fields the form does not show come from here
     bool m_filling = false;
     QBoxLayout* m_columns = nullptr;
+    QBoxLayout* m_left = nullptr;
+    QBoxLayout* m_right = nullptr;
     // The TLS mode: the admin picked it (then the page never changes it), or the page proposed
     // the own CA because the public name is private (.test…), which Let's Encrypt does not serve.
     bool m_tlsChosen = false;

@@ -81,7 +81,8 @@ DeployWizard::DeployWizard(const Target& target, SecretStore* secrets, QWidget* 
     // Secrets went to memory only (no keychain, or the admin's word): keys then go to files
     // unless the admin decided otherwise.
     connect(SecretStore::activity(), &KeychainActivity::memoryOnlyChanged, this, [this] {
-        if (!m_answersPage->keysInFilesChosen())
+        // Only where no keychain exists: one the admin merely chose not to use may hold the keys.
+        if (SecretStore::noKeychain() && !m_answersPage->keysInFilesChosen())
             m_answersPage->setKeysInFiles(true);
     });
 
@@ -230,7 +231,7 @@ void DeployWizard::onLoaded(const LoadResult& result)
     // them past this run; the admin sees the choice and may change it.
     const VmDeploymentSetup::KeyFiles files = VmDeploymentSetup::keyFilesIn(m_dataDirectory, m_target.id);
     m_answersPage->setKeyFolder(QFileInfo(files.jwtPrivateKey).absolutePath());
-    m_answersPage->setKeysInFiles(result.keyFilesExist || SecretStore::memoryOnly());
+    m_answersPage->setKeysInFiles(result.keyFilesExist || SecretStore::noKeychain());
     if (result.answers && result.answers->ok()) {
         m_answersPage->setAnswers(result.answers->value());
     } else {
@@ -300,9 +301,10 @@ void DeployWizard::continueFromAnswers()
 void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QString& basicAuthPassword)
 {
     SecretStore* store = m_secrets; // the app's store outlives every wizard
-    const VmDeploymentSetup::KeyFiles files = m_answersPage->keysInFiles()
-        ? VmDeploymentSetup::keyFilesIn(m_dataDirectory, m_target.id)
-        : VmDeploymentSetup::KeyFiles{};
+    // New keys go where the admin says; existing ones are read from where they are (files an
+    // earlier run kept stay the keys even when the box is unticked now, so nothing is replaced).
+    const VmDeploymentSetup::KeyFiles kept = VmDeploymentSetup::keyFilesIn(m_dataDirectory, m_target.id);
+    const VmDeploymentSetup::KeyFiles files = m_answersPage->keysInFiles() ? kept : VmDeploymentSetup::KeyFiles{};
     struct Read
     {
         VmDeploymentSetup::Keys keys;
@@ -310,8 +312,9 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
     };
     runInBackground(
         this,
-        [store, id = m_target.id, answers, files] {
-            return Read{VmDeploymentSetup::readKeys(store, id, answers, files),
+        [store, id = m_target.id, answers, files, kept] {
+            const bool fromFiles = !files.jwtPrivateKey.isEmpty() || VmDeploymentSetup::anyKeyFileExists(kept);
+            return Read{VmDeploymentSetup::readKeys(store, id, answers, fromFiles ? kept : files),
                         VmDeploymentSetup::readTrustedCas(answers)};
         },
         [this, answers, basicAuthPassword, files](Read read) {
@@ -324,15 +327,19 @@ void DeployWizard::readSecretsThenBuild(const VmDeployAnswers& answers, const QS
             }
             VmDeploymentSetup::Keys& keys = read.keys;
             VmDeployment d = VmDeploymentSetup::assemble(m_target, answers, keys.secrets, m_secrets, files);
-            // Without a keychain a new key is kept in memory: it serves this run, and the admin was
-            // offered files (the preview says where keys go).
-            if (SecretStore::memoryOnly() && files.jwtPrivateKey.isEmpty())
-                d.keysKeptIn = tr("memory until the app quits (there is no keychain; tick \"Keep these keys in files\" "
-                                  "to keep them)");
-            d.saveSecret = [keep = d.saveSecret](SecretKind kind, const QByteArray& value) -> Status {
-                const Status s = keep(kind, value);
-                return !s && s.error().kind == ErrorKind::KeychainUnavailable ? Status() : s;
-            };
+            // Secrets in memory and no files: a new key serves this run only, which the preview
+            // says (with the way to keep it). Anywhere else a key that cannot be kept fails the step.
+            if (SecretStore::memoryOnly() && files.jwtPrivateKey.isEmpty()) {
+                d.keysKeptIn = SecretStore::noKeychain()
+                    ? tr("memory until the app quits (there is no keychain; tick \"Keep these keys in files\" to "
+                         "keep them)")
+                    : tr("memory until the app quits (secrets are kept in memory in this run; tick \"Keep these keys "
+                         "in files\" to keep them)");
+                d.saveSecret = [keep = d.saveSecret](SecretKind kind, const QByteArray& value) -> Status {
+                    const Status s = keep(kind, value);
+                    return !s && s.error().kind == ErrorKind::KeychainUnavailable ? Status() : s;
+                };
+            }
             d.trustedCas += *read.cas;
             // A password typed now replaces the kept one, and is kept once the plan accepts it.
             m_typedEdgePassword.clear();

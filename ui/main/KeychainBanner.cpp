@@ -30,12 +30,18 @@ void KeychainBanner::onProbed(const KeychainState& state)
 {
     m_state = state;
     m_probed = true;
+    if ((m_preparing || m_waiting) && !SecretStore::memoryOnly()) {
+        // A question of the keyring is open: the banner keeps saying so until it is answered
+        // (the wait ending probes again).
+        emit stateChanged();
+        return;
+    }
     if (SecretStore::memoryOnly()) {
         onMemoryOnly({});
     } else if (state.kind == KeychainState::Kind::Absent) {
         // Calling the keychain now would autolaunch D-Bus and a keyring that prompts in a window
         // of its own, unrelated to this app: secrets stay in memory instead, said plainly.
-        SecretStore::keepInMemoryOnly(state.summary());
+        SecretStore::keepInMemoryOnly(state.summary(), true);
     } else if (state.kind == KeychainState::Kind::Ready) {
         hide();
     } else if (!m_waiting) {

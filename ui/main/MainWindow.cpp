@@ -1,5 +1,7 @@
 #include "ui/main/MainWindow.h"
 
+#include "core/common/Profile.h"
+#include "core/deploy/vm/VmDeploymentSetup.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/KubeconfigImporter.h"
 #include "core/inventory/SecretStore.h"
@@ -124,6 +126,9 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     // The keyring may be asking the admin for its password in a window of its own: a keychain call
     // waits as long as that takes, while the banner says so and offers to stop waiting.
     SecretStore::setBlockingTimeout(10 * 60 * 1000);
+    // Quitting never waits for an open keyring prompt: calls still waiting end at once.
+    connect(qApp, &QCoreApplication::aboutToQuit, this,
+            [] { SecretStore::keepInMemoryOnly(tr("the app is quitting")); });
     m_keychainBanner = new KeychainBanner(m_secrets, this);
 
     auto* central = new QWidget(this);
@@ -541,6 +546,13 @@ void MainWindow::removeSelected()
                                  tr("“%1” could not be removed.").arg(name), s.error().toString());
                 return;
             }
+            // The sandbox keys kept in files for it (a workstation without a keychain) go too.
+            runInBackground(
+                this, [data = Profile::dataDir(), id] { return VmDeploymentSetup::removeKeyFiles(data, id); },
+                [this](Status removed) {
+                    if (!removed)
+                        statusBar()->showMessage(removed.error().toString(), 10000);
+                });
             m_secrets->removeAll(id, this, [this, name](Status removed) {
                 // Without a keychain service nothing was kept there; any other
                 // failure leaves secrets behind, and the user must know.

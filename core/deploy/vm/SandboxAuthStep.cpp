@@ -13,7 +13,8 @@ namespace aio {
 SandboxAuthStep::SandboxAuthStep(std::shared_ptr<const VmDeployment> deployment)
     : Step(QStringLiteral("auth"), SandboxAuthStep::tr("Authentication at the sandbox"),
            SandboxAuthStep::tr(
-               "Makes an RSA key pair on this workstation: the private key stays in the keychain and signs "
+               "Makes an RSA key pair on this workstation: the private key stays here (keychain or a file of yours) "
+               "and signs "
                "the tokens the app uses; the public key is given to the sandbox (JWT_PUBLIC_KEY), which then "
                "refuses requests without a valid token. Optionally an API key as well."))
     , m_deployment(std::move(deployment))

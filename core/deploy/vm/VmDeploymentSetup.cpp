@@ -21,8 +21,23 @@ Result<QString> readKey(SecretStore* store, const QUuid& targetId, SecretKind ki
 {
     if (!file.isEmpty()) {
         QFile f(file);
-        if (!f.exists())
-            return QString(); // a first deployment: the key is made and written there
+        if (!f.exists()) {
+            // Not in the file (yet): an earlier deployment may have kept it in the keychain, and a
+            // new key would lock out every client that holds the old one. Only where no keychain
+            // can hold one (none on this workstation) or it has none is this a first deployment.
+            if (!store || SecretStore::noKeychain())
+                return QString();
+            Result<QString> stored = store->readBlocking(targetId, kind);
+            if (stored || stored.error().kind == ErrorKind::NotFound)
+                return stored ? *stored : QString();
+            Error e = stored.error();
+            e.message = VmDeploymentSetup::tr("The keychain could not be read, so the sandbox's %1 from earlier "
+                                              "deployments is unknown; a new one would lock out every client that "
+                                              "holds the old one. (%2)")
+                            .arg(keyName(kind), e.message);
+            e.nextStep = VmDeploymentSetup::tr("Unlock or start the keychain first.");
+            return e;
+        }
         if (!f.open(QIODevice::ReadOnly))
             return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot read %1.").arg(file), f.errorString());
         return QString::fromUtf8(f.readAll()).trimmed()
@@ -33,6 +48,8 @@ Result<QString> readKey(SecretStore* store, const QUuid& targetId, SecretKind ki
     Result<QString> stored = store->readBlocking(targetId, kind);
     if (!stored && stored.error().kind == ErrorKind::NotFound)
         return QString();
+    if (!stored && stored.error().kind == ErrorKind::KeychainUnavailable && SecretStore::noKeychain())
+        return QString(); // no keychain exists here, so none kept a key: a first deployment
     if (!stored) {
         Error e = stored.error();
         e.message = VmDeploymentSetup::tr("The keychain could not be read, so the sandbox's %1 from earlier "
@@ -49,9 +66,10 @@ Status writePrivateFile(const QString& path, const QByteArray& content)
 {
     const QString folder = QFileInfo(path).absolutePath();
     if (!QFileInfo::exists(folder)) {
-        if (!QDir().mkpath(folder))
-            return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot create the folder %1.").arg(folder));
-        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        if (!QDir().mkpath(folder)
+            || !QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
+            return Error(ErrorKind::Io,
+                         VmDeploymentSetup::tr("Cannot create the folder %1 for you alone.").arg(folder));
     }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
@@ -139,6 +157,14 @@ VmDeploymentSetup::KeyFiles VmDeploymentSetup::keyFilesIn(const QString& dataDir
     const QString folder
         = QDir(dataDirectory).filePath(QStringLiteral("keys/") + targetId.toString(QUuid::WithoutBraces));
     return {folder + QStringLiteral("/jwt-private-key.pem"), folder + QStringLiteral("/api-key")};
+}
+
+Status VmDeploymentSetup::removeKeyFiles(const QString& dataDirectory, const QUuid& targetId)
+{
+    const QString folder = QFileInfo(keyFilesIn(dataDirectory, targetId).jwtPrivateKey).absolutePath();
+    if (QFileInfo::exists(folder) && !QDir(folder).removeRecursively())
+        return Error(ErrorKind::Io, tr("Could not remove the sandbox's key files in %1.").arg(folder));
+    return {};
 }
 
 bool VmDeploymentSetup::anyKeyFileExists(const KeyFiles& files)

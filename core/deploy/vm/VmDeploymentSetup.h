@@ -36,6 +36,8 @@ public:
     // api-key, 0600 in a 0700 folder. The wizard offers it; the CLI uses them when they exist and
     // no other file is named.
     static KeyFiles keyFilesIn(const QString& dataDirectory, const QUuid& targetId);
+    // Removes those files (the target was removed): no private key of a gone target stays on disk.
+    static Status removeKeyFiles(const QString& dataDirectory, const QUuid& targetId);
     // True when either file exists (blocking: a worker thread).
     static bool anyKeyFileExists(const KeyFiles& files);
 

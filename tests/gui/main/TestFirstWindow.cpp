@@ -24,6 +24,7 @@ private slots:
     {
         qunsetenv("DBUS_SESSION_BUS_ADDRESS");
         qunsetenv("DISPLAY");
+        qputenv("XDG_RUNTIME_DIR", m_run.path().toLocal8Bit()); // no session bus: never the developer's
         registerDeployCapability();
     }
     void init() { newProfile(); }
@@ -61,11 +62,37 @@ private slots:
                                 .arg(scroll->width())));
     }
 
+    void theAnswersNeverScrollSidewaysInANarrowerWindow()
+    {
+        createWindow();
+        VmSettings vm;
+        vm.host = HostName::parse(QStringLiteral("198.18.0.2")).value();
+        Result<Target> added = inventory()->add(Target::makeVm(QStringLiteral("web"), vm));
+        QVERIFY(added);
+        QVERIFY(window()->selectTarget(added->id));
+        auto* wizard = window()->currentTargetPage()->findChild<DeployWizard*>(QStringLiteral("deployTab"));
+        window()->currentTargetPage()->tabs()->setCurrentWidget(wizard);
+        QVERIFY(waitUntil([&] { return wizard->isLoaded(); }, 10'000));
+        auto* scroll = wizard->answersPage()->findChild<QScrollArea*>(QStringLiteral("answersScroll"));
+        // Between one column and two: the form picks what fits.
+        for (int width : {1200, 1300, 1400, 1500, 1600, 1720}) {
+            window()->resize(width, 900);
+            QTest::qWait(50);
+            QVERIFY2(scroll->horizontalScrollBar()->maximum() == 0,
+                     qPrintable(QStringLiteral("%1 px: sideways by %2 px")
+                                    .arg(width)
+                                    .arg(scroll->horizontalScrollBar()->maximum())));
+        }
+    }
+
     void aSmallScreenKeepsRoomAroundTheWindow()
     {
         const QSize size = MainWindow::firstStartSize(QSize(1280, 760));
         QVERIFY(size.width() < 1280 && size.height() < 760);
     }
+
+private:
+    QTemporaryDir m_run;
 };
 
 QTEST_MAIN(TestFirstWindow)

@@ -23,6 +23,8 @@
 
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -68,6 +70,9 @@ void TestFirstDeploymentGui::initTestCase()
     QVERIFY2(m_tb.isUp(), "the testbed is not up (tests/testbed/up; the CTest fixture testbed.up does it)");
     QVERIFY2(QFile::exists(DeployTestbed::binary()), qPrintable(DeployTestbed::binary()));
     m_tb.resetVmReady();
+    // A workstation without a keychain (never the developer's own: no session bus to be found).
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    qputenv("XDG_RUNTIME_DIR", m_profile.filePath(QStringLiteral("run")).toLocal8Bit());
     // The demo profile: the testbed's VMs, imported the way scripts/run.sh --demo does.
     QProcess import;
     import.start(DeployTestbed::binary(),
@@ -157,6 +162,10 @@ void TestFirstDeploymentGui::fromTheDemoProfileToAWorkingSandboxInFewClicks()
     const QString name = m_tb.value(QStringLiteral("VM_READY_NAME"));
     click(publicHost);
     type(publicHost, name);
+    QVERIFY(SecretStore::memoryOnly() && SecretStore::noKeychain());
+    QVERIFY(wizard->findChild<QCheckBox*>(QStringLiteral("keysInFiles"))->isChecked());
+    QCOMPARE(wizard->findChild<QComboBox*>(QStringLiteral("tlsMode"))->currentData().toInt(),
+             int(VmDeployAnswers::TlsMode::OwnCa));
 
     screenshot(&window, QStringLiteral("first-deploy-answers-1920.png"));
 

@@ -198,11 +198,11 @@ private slots:
         QVERIFY2(r.err.contains("begins with digits and a hyphen"), r.err.constData());
         QVERIFY2(r.err.contains("internal port 10 without any authentication"), r.err.constData());
 
-        // No keychain in this test's session: a new JWT key would silently replace the deployed one.
+        // No keychain in this test's session: a new JWT key would die with the command.
         r = run({QStringLiteral("deploy"), QStringLiteral("web"), QStringLiteral("--answers"),
                  answers(QStringLiteral("sandbox.example.com")), QStringLiteral("--dry-run")});
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains("keychain could not be read"), r.err.constData());
+        QVERIFY2(r.err.contains("No keychain runs here"), r.err.constData());
         QVERIFY2(r.err.contains("--jwt-key-file"), r.err.constData());
     }
 
