@@ -291,7 +291,8 @@ private slots:
         QVERIFY(inventory.load(path()).ok());
         ImportResult found;
         for (int i = 0; i < 3000; ++i)
-            found.targets.append(vm(QStringLiteral("h%1").arg(i), QStringLiteral("198.18.%1.%2").arg(i / 256).arg(i % 256)));
+            found.targets.append(
+                vm(QStringLiteral("h%1").arg(i), QStringLiteral("198.18.%1.%2").arg(i / 256).arg(i % 256)));
         found.targets.append(vm(QStringLiteral("h7"), QStringLiteral("198.18.0.7"))); // the same host again
         QSignalSpy resets(&inventory, &Inventory::reset);
         QSignalSpy addedOneByOne(&inventory, &Inventory::targetAdded);

@@ -5,8 +5,8 @@
 #include "core/ssh/SshSettings.h"
 
 #include <QDir>
-#include <QTemporaryDir>
 #include <QHash>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace aio;
