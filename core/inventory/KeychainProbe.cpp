@@ -50,8 +50,10 @@ KeychainState probeOn(QDBusConnection& bus, int timeoutMs)
     const QString busName = QStringLiteral("org.freedesktop.DBus");
     const QString busPath = QStringLiteral("/org/freedesktop/DBus");
     QDBusMessage owned = call(bus, busName, busPath, busName, QStringLiteral("NameHasOwner"), {kSecrets}, timeoutMs);
+    // A bus that does not answer is not proof that no keychain exists: going to memory for good on a
+    // slow moment would be wrong, so it counts as one that may ask.
     if (owned.type() != QDBusMessage::ReplyMessage || owned.arguments().isEmpty())
-        return state(KeychainState::Kind::Absent, owned.errorMessage());
+        return state(KeychainState::Kind::NotStarted, owned.errorMessage());
     if (!owned.arguments().constFirst().toBool()) {
         QDBusMessage names
             = call(bus, busName, busPath, busName, QStringLiteral("ListActivatableNames"), {}, timeoutMs);
@@ -76,7 +78,7 @@ KeychainState probeOn(QDBusConnection& bus, int timeoutMs)
     QDBusMessage alias = call(bus, kSecrets, kSecretsPath, QStringLiteral("org.freedesktop.Secret.Service"),
                               QStringLiteral("ReadAlias"), {QStringLiteral("default")}, timeoutMs);
     if (alias.type() != QDBusMessage::ReplyMessage || alias.arguments().isEmpty())
-        return state(KeychainState::Kind::NotStarted, alias.errorMessage());
+        return state(KeychainState::Kind::Locked, alias.errorMessage()); // running, busy: it may be asking
     const QString collection = alias.arguments().constFirst().value<QDBusObjectPath>().path();
     if (collection.isEmpty() || collection == QLatin1String("/"))
         return state(KeychainState::Kind::NoKeyring, KeychainState::tr("no default keyring"));
