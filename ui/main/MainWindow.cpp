@@ -7,6 +7,7 @@
 #include "core/inventory/SecretStore.h"
 #include "core/inventory/SshConfigImporter.h"
 #include "ui/main/KeychainBanner.h"
+#include "ui/main/TargetFilterModel.h"
 #include "ui/main/TargetTreeModel.h"
 #include "ui/targets/ImportResultDialog.h"
 #include "ui/targets/TargetDialog.h"
@@ -23,6 +24,7 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QPointer>
 #include <QPushButton>
@@ -77,7 +79,9 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     m_tree = new QTreeView(this);
     m_tree->setObjectName(QStringLiteral("targetTree"));
     m_tree->setAccessibleName(tr("Targets"));
-    m_tree->setModel(m_model);
+    m_filter = new TargetFilterModel(this);
+    m_filter->setSourceModel(m_model);
+    m_tree->setModel(m_filter);
     m_tree->setHeaderHidden(true);
     m_tree->setRootIsDecorated(false);
     m_tree->setItemsExpandable(false);
@@ -104,7 +108,43 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
     m_splitter->setChildrenCollapsible(false);
-    m_splitter->addWidget(m_tree);
+    // The search over the sidebar: as you type, by name, address or user; Enter opens the first match.
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("targetSearch"));
+    m_search->setAccessibleName(tr("Search targets"));
+    m_search->setPlaceholderText(tr("Search name, address, user (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    auto* find = new QAction(tr("Search targets"), this);
+    find->setObjectName(QStringLiteral("actionFindTarget"));
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_search->setFocus();
+        m_search->selectAll();
+    });
+    addAction(find);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_filter->setSearchText(text);
+        m_tree->expandAll();
+        updateStatus();
+    });
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        for (int g = 0; g < m_filter->rowCount(); ++g) {
+            const QModelIndex first = m_filter->index(0, 0, m_filter->index(g, 0));
+            if (first.isValid()) {
+                m_tree->selectionModel()->setCurrentIndex(first, QItemSelectionModel::ClearAndSelect);
+                m_tree->setFocus();
+                return;
+            }
+        }
+    });
+    auto* sidebar = new QWidget(this);
+    sidebar->setObjectName(QStringLiteral("sidebar"));
+    auto* sidebarLayout = new QVBoxLayout(sidebar);
+    sidebarLayout->setContentsMargins(0, 0, 0, 0);
+    sidebarLayout->setSpacing(4);
+    sidebarLayout->addWidget(m_search);
+    sidebarLayout->addWidget(m_tree, 1);
+    m_splitter->addWidget(sidebar);
     m_splitter->addWidget(m_pages);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
@@ -310,9 +350,17 @@ QUuid MainWindow::selectedTargetId() const
 
 bool MainWindow::selectTarget(const QUuid& id)
 {
-    const QModelIndex index = m_model->indexForId(id);
-    if (!index.isValid())
+    const QModelIndex source = m_model->indexForId(id);
+    if (!source.isValid())
         return false;
+    QModelIndex index = m_filter->mapFromSource(source);
+    if (!index.isValid()) {
+        // Hidden by the search: the target asked for is shown, so the search gives way.
+        m_search->clear();
+        index = m_filter->mapFromSource(source);
+        if (!index.isValid())
+            return false;
+    }
     m_tree->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
     m_tree->scrollTo(index);
     return true;
@@ -340,8 +388,10 @@ void MainWindow::onInventoryRebuilt()
     // The rebuild dropped the selection: keep it (or select the target just added), else the first one.
     if (!wanted.isNull() && selectTarget(wanted)) {
     } else if (m_inventory->count() > 0) {
-        const QModelIndex first = m_model->index(0, 0, m_model->groupIndex(TargetKind::Vm));
-        const QModelIndex firstCluster = m_model->index(0, 0, m_model->groupIndex(TargetKind::Cluster));
+        // The first target shown (the search may hide some).
+        const QModelIndex first = m_filter->index(0, 0, m_filter->mapFromSource(m_model->groupIndex(TargetKind::Vm)));
+        const QModelIndex firstCluster
+            = m_filter->index(0, 0, m_filter->mapFromSource(m_model->groupIndex(TargetKind::Cluster)));
         selectTarget(TargetTreeModel::idAt(first.isValid() ? first : firstCluster));
     }
     onSelectionChanged();
@@ -397,8 +447,10 @@ void MainWindow::updateStatus()
     // (explicit singular and plural: the app ships no English plural forms yet)
     const QString vmText = vms == 1 ? tr("1 virtual machine") : tr("%1 virtual machines").arg(vms);
     const QString clusterText = clusters == 1 ? tr("1 Kubernetes cluster") : tr("%1 Kubernetes clusters").arg(clusters);
-    m_statusCount->setText(vmText + QStringLiteral(" · ") + clusterText
-                           + (m_inventory->isReadOnly() ? tr(" · read-only") : QString()));
+    m_statusCount->setText(
+        vmText + QStringLiteral(" · ") + clusterText
+        + (m_filter && m_filter->isSearching() ? tr(" · %1 shown").arg(m_filter->shownTargets()) : QString())
+        + (m_inventory->isReadOnly() ? tr(" · read-only") : QString()));
     const QString path = QDir::toNativeSeparators(m_inventory->filePath());
     m_statusFile->setText(path.isEmpty() ? tr("Inventory in memory only") : tr("Inventory: %1").arg(path));
 }

@@ -11,6 +11,7 @@
 
 class QAction;
 class QLabel;
+class QLineEdit;
 class QSplitter;
 class QStackedWidget;
 class QTreeView;
@@ -23,6 +24,7 @@ class SecretStore;
 namespace aio::ui {
 
 class KeychainBanner;
+class TargetFilterModel;
 class MessageBanner;
 class TargetPage;
 class TargetTreeModel;
@@ -94,6 +96,8 @@ private:
     QHash<QUuid, TargetPage*> m_targetPages;
     MessageBanner* m_inventoryBanner = nullptr;
     KeychainBanner* m_keychainBanner = nullptr;
+    TargetFilterModel* m_filter = nullptr;
+    QLineEdit* m_search = nullptr;
     QLabel* m_statusCount = nullptr;
     QLabel* m_statusFile = nullptr;
     QUuid m_wantedSelection; // select this one after the next rebuild

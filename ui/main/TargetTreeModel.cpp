@@ -51,6 +51,8 @@ void TargetTreeModel::rebuild()
     setColumnCount(1);
     setHorizontalHeaderLabels({tr("Targets")});
     for (TargetKind kind : {TargetKind::Vm, TargetKind::Cluster}) {
+        // One icon per kind, shared by its rows (made per row, the SVG was drawn 5,000 times).
+        const QIcon icon = iconFor(kind);
         QList<Target> targets = m_inventory->targets(kind);
         std::sort(targets.begin(), targets.end(), [](const Target& a, const Target& b) {
             return QString::compare(a.name, b.name, Qt::CaseInsensitive) < 0;
@@ -66,10 +68,14 @@ void TargetTreeModel::rebuild()
         group->setFont(bold);
         group->setSizeHint(QSize(-1, 30));
         for (const Target& target : targets) {
-            auto* item = new QStandardItem(iconFor(kind), target.name);
+            auto* item = new QStandardItem(icon, target.name);
             item->setData(target.id, TargetIdRole);
             item->setData(QVariant::fromValue(int(kind)), TargetKindRole);
             item->setData(false, IsGroupRole);
+            item->setData(QStringList{target.name, summary(target), target.isVm() ? target.vm.user : QString()}
+                              .join(QLatin1Char('\n'))
+                              .toCaseFolded(),
+                          SearchTextRole);
             item->setToolTip(summary(target));
             item->setAccessibleText(target.name);
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);

@@ -18,7 +18,9 @@ class TargetTreeModel : public QStandardItemModel
     Q_OBJECT
 
 public:
-    enum Role { TargetIdRole = Qt::UserRole + 1, TargetKindRole, IsGroupRole };
+    // SearchTextRole: what the sidebar's search matches, case-folded (name, address, user,
+    // cluster context).
+    enum Role { TargetIdRole = Qt::UserRole + 1, TargetKindRole, IsGroupRole, SearchTextRole };
 
     explicit TargetTreeModel(Inventory* inventory, QObject* parent = nullptr);
 

@@ -85,9 +85,14 @@ QStringList GuiTestBase::sidebarNames(aio::TargetKind kind) const
     auto* tree = m_window->findChild<QTreeView*>(QStringLiteral("targetTree"));
     if (!tree)
         return names;
+    // The group rows as shown (a search hides a group without matches).
     auto* model = tree->model();
-    const QModelIndex group = model->index(kind == aio::TargetKind::Vm ? 0 : 1, 0);
-    for (int r = 0; r < model->rowCount(group); ++r)
-        names << model->index(r, 0, group).data().toString();
+    for (int g = 0; g < model->rowCount(); ++g) {
+        const QModelIndex group = model->index(g, 0);
+        if (group.data(aio::ui::TargetTreeModel::TargetKindRole).toInt() != int(kind))
+            continue;
+        for (int r = 0; r < model->rowCount(group); ++r)
+            names << model->index(r, 0, group).data().toString();
+    }
     return names;
 }

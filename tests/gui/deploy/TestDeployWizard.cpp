@@ -769,7 +769,12 @@ void TestDeployWizard::changedHostKeyOffersReplacementThenPreviewsAgain()
     fillValidAnswers(m_wizard.get());
     int warnings = 0;
     QString shownNewFingerprint;
+    std::optional<ErrorKind> firstError;
     connect(m_wizard.get(), &DeployWizard::hostKeyWarningShown, this, [&](QDialog* dialog) {
+        // The warning comes from the failed step; replacing the key starts new previews (a new
+        // runner), which may happen before the first job's end is reported: look now.
+        if (!firstError && m_wizard->runner() && m_wizard->runner()->record(0).error)
+            firstError = m_wizard->runner()->record(0).error->kind;
         ++warnings;
         shownNewFingerprint = dialog->findChild<QLabel*>(QStringLiteral("newFingerprintLabel"))->text();
         QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("replaceKeyButton")), Qt::LeftButton);
@@ -777,7 +782,6 @@ void TestDeployWizard::changedHostKeyOffersReplacementThenPreviewsAgain()
         QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("confirmReplaceButton")), Qt::LeftButton);
     });
     QSignalSpy finished(m_wizard.get(), &DeployWizard::jobFinished);
-    std::optional<ErrorKind> firstError;
     connect(m_wizard.get(), &DeployWizard::jobFinished, this, [&] {
         if (!firstError && m_wizard->runner()->record(0).error)
             firstError = m_wizard->runner()->record(0).error->kind;

@@ -55,6 +55,7 @@ private slots:
     void importKubeconfigAddsClustersAndListsBrokenContexts();
     void importOfMissingFileSaysWhyAndAddsNothing();
     void geometryAndSplitterAreRemembered();
+    void searchFiltersTheSidebarAndEnterOpensTheFirstMatch();
     void everyActionableWidgetHasObjectAndAccessibleName();
     void registeredCapabilityAddsTabOnlyWhereItApplies();
 
@@ -545,6 +546,46 @@ void TestMainWindow::everyActionableWidgetHasObjectAndAccessibleName()
     auto* auth = find<QComboBox>(QStringLiteral("authCombo"));
     auth->setCurrentIndex(auth->findData(int(SshAuthMethod::KeyFile)));
     check(dialog);
+}
+
+// The sidebar's search, as an admin uses it with many hosts: it narrows as they type (by name,
+// address or user, every word must match), Enter opens the first match, and clearing it shows all.
+void TestMainWindow::searchFiltersTheSidebarAndEnterOpensTheFirstMatch()
+{
+    createWindow();
+    auto add = [this](const QString& name, const QString& host, const QString& user) {
+        VmSettings vm;
+        vm.host = HostName::parse(host).value();
+        vm.user = user;
+        QVERIFY(inventory()->add(Target::makeVm(name, vm)).ok());
+    };
+    add(QStringLiteral("web-1"), QStringLiteral("198.18.0.11"), QStringLiteral("deploy"));
+    add(QStringLiteral("web-2"), QStringLiteral("198.18.0.12"), QStringLiteral("deploy"));
+    add(QStringLiteral("db-main"), QStringLiteral("198.18.0.20"), QStringLiteral("postgres"));
+    add(QStringLiteral("gpu-box"), QStringLiteral("gpu.lab.example"), QStringLiteral("ml"));
+    QCOMPARE(sidebarNames(TargetKind::Vm).size(), 4);
+
+    auto* search = find<QLineEdit>(QStringLiteral("targetSearch"));
+    QVERIFY(search);
+    QTest::mouseClick(search, Qt::LeftButton);
+    QTest::keyClicks(search, QStringLiteral("WEB"));
+    QCOMPARE(sidebarNames(TargetKind::Vm), (QStringList{QStringLiteral("web-1"), QStringLiteral("web-2")}));
+    QVERIFY2(find<QLabel>(QStringLiteral("statusCount"))->text().contains(QStringLiteral("2 shown")),
+             qPrintable(find<QLabel>(QStringLiteral("statusCount"))->text()));
+    typeInto(QStringLiteral("targetSearch"), QStringLiteral("postgres")); // by user
+    QCOMPARE(sidebarNames(TargetKind::Vm), QStringList{QStringLiteral("db-main")});
+    typeInto(QStringLiteral("targetSearch"), QStringLiteral("lab gpu")); // by address, every word
+    QCOMPARE(sidebarNames(TargetKind::Vm), QStringList{QStringLiteral("gpu-box")});
+    typeInto(QStringLiteral("targetSearch"), QStringLiteral("198.18.0.1"));
+    QCOMPARE(sidebarNames(TargetKind::Vm), (QStringList{QStringLiteral("web-1"), QStringLiteral("web-2")}));
+    QTest::keyClick(search, Qt::Key_Return);
+    QCOMPARE(window()->currentTargetPage()->target().name, QStringLiteral("web-1"));
+    typeInto(QStringLiteral("targetSearch"), QStringLiteral("nothing-like-this"));
+    QVERIFY(sidebarNames(TargetKind::Vm).isEmpty());
+    // A target asked for by name (a new one, an import) is shown even when the search hid it.
+    QVERIFY(window()->selectTarget(inventory()->findByName(QStringLiteral("db-main"))->id));
+    QVERIFY(search->text().isEmpty());
+    QCOMPARE(sidebarNames(TargetKind::Vm).size(), 4);
 }
 
 void TestMainWindow::geometryAndSplitterAreRemembered()
