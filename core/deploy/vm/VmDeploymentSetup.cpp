@@ -16,50 +16,41 @@ QString keyName(SecretKind kind)
                                              : VmDeploymentSetup::tr("JWT signing key");
 }
 
-// One key: empty when none is kept yet, an Error when it exists but cannot be read.
-Result<QString> readKey(SecretStore* store, const QUuid& targetId, SecretKind kind, const QString& file)
+// The key as the keychain (or, without one, this run's memory) has it: empty when none is kept
+// there, or when no keychain exists here at all (so none can have been kept); an Error when it
+// cannot be read, since a new key would lock out every client that holds the old one.
+Result<QString> fromKeychain(SecretStore* store, const QUuid& targetId, SecretKind kind)
 {
-    if (!file.isEmpty()) {
-        QFile f(file);
-        if (!f.exists()) {
-            // Not in the file (yet): an earlier deployment may have kept it in the keychain, and a
-            // new key would lock out every client that holds the old one. Only where no keychain
-            // can hold one (none on this workstation) or it has none is this a first deployment.
-            if (!store || SecretStore::noKeychain())
-                return QString();
-            Result<QString> stored = store->readBlocking(targetId, kind);
-            if (stored || stored.error().kind == ErrorKind::NotFound)
-                return stored ? *stored : QString();
-            Error e = stored.error();
-            e.message = VmDeploymentSetup::tr("The keychain could not be read, so the sandbox's %1 from earlier "
-                                              "deployments is unknown; a new one would lock out every client that "
-                                              "holds the old one. (%2)")
-                            .arg(keyName(kind), e.message);
-            e.nextStep = VmDeploymentSetup::tr("Unlock or start the keychain first.");
-            return e;
-        }
-        if (!f.open(QIODevice::ReadOnly))
-            return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot read %1.").arg(file), f.errorString());
-        return QString::fromUtf8(f.readAll()).trimmed()
-            + (kind == SecretKind::SandboxJwtPrivateKey ? QStringLiteral("\n") : QString());
-    }
     if (!store)
         return QString();
     Result<QString> stored = store->readBlocking(targetId, kind);
-    if (!stored && stored.error().kind == ErrorKind::NotFound)
+    if (stored)
+        return stored;
+    if (stored.error().kind == ErrorKind::NotFound
+        || (stored.error().kind == ErrorKind::KeychainUnavailable && SecretStore::noKeychain()))
         return QString();
-    if (!stored && stored.error().kind == ErrorKind::KeychainUnavailable && SecretStore::noKeychain())
-        return QString(); // no keychain exists here, so none kept a key: a first deployment
-    if (!stored) {
-        Error e = stored.error();
-        e.message = VmDeploymentSetup::tr("The keychain could not be read, so the sandbox's %1 from earlier "
-                                          "deployments is unknown; a new one would lock out every client that holds "
-                                          "the old one. (%2)")
-                        .arg(keyName(kind), e.message);
-        e.nextStep = VmDeploymentSetup::tr("Unlock or start the keychain first.");
-        return e;
-    }
-    return stored;
+    Error e = stored.error();
+    e.message = VmDeploymentSetup::tr("The keychain could not be read, so the sandbox's %1 from earlier "
+                                      "deployments is unknown; a new one would lock out every client that holds "
+                                      "the old one. (%2)")
+                    .arg(keyName(kind), e.message);
+    e.nextStep = VmDeploymentSetup::tr("Unlock or start the keychain first.");
+    return e;
+}
+
+// One key: empty when none is kept yet, an Error when it exists but cannot be read.
+Result<QString> readKey(SecretStore* store, const QUuid& targetId, SecretKind kind, const QString& file)
+{
+    if (file.isEmpty())
+        return fromKeychain(store, targetId, kind);
+    QFile f(file);
+    // Not in the file (yet): an earlier deployment may have kept it in the keychain.
+    if (!f.exists())
+        return fromKeychain(store, targetId, kind);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error(ErrorKind::Io, VmDeploymentSetup::tr("Cannot read %1.").arg(file), f.errorString());
+    return QString::fromUtf8(f.readAll()).trimmed()
+        + (kind == SecretKind::SandboxJwtPrivateKey ? QStringLiteral("\n") : QString());
 }
 
 Status writePrivateFile(const QString& path, const QByteArray& content)
