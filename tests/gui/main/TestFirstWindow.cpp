@@ -32,24 +32,11 @@ private slots:
 
     void theAnswersShowWholeInTheFirstWindowOnA1080pScreen()
     {
-        createWindow();
-        VmSettings vm;
-        vm.host = HostName::parse(QStringLiteral("198.18.0.2")).value();
-        Result<Target> added = inventory()->add(Target::makeVm(QStringLiteral("web"), vm));
-        QVERIFY(added);
         const QSize size = MainWindow::firstStartSize(QSize(1920, 1040));
         QVERIFY(size.width() <= 1920 && size.height() <= 1040);
-        window()->resize(size);
-        QVERIFY(window()->selectTarget(added->id));
-        TargetPage* page = window()->currentTargetPage();
-        QVERIFY(page);
-        auto* wizard = page->findChild<DeployWizard*>(QStringLiteral("deployTab"));
-        QVERIFY(wizard);
-        page->tabs()->setCurrentWidget(wizard);
-        QVERIFY(waitUntil([&] { return wizard->isLoaded(); }, 10'000));
-        auto* scroll = wizard->answersPage()->findChild<QScrollArea*>(QStringLiteral("answersScroll"));
+        QScrollArea* scroll = nullptr;
+        openAnswers(size, &scroll);
         QVERIFY(scroll);
-        QVERIFY(waitUntil([&] { return scroll->isVisible(); }));
         QTest::qWait(100); // layouts settle
         QVERIFY2(scroll->verticalScrollBar()->maximum() == 0,
                  qPrintable(QStringLiteral("the answers scroll by %1 px in a %2x%3 window")
@@ -64,16 +51,9 @@ private slots:
 
     void theAnswersNeverScrollSidewaysInANarrowerWindow()
     {
-        createWindow();
-        VmSettings vm;
-        vm.host = HostName::parse(QStringLiteral("198.18.0.2")).value();
-        Result<Target> added = inventory()->add(Target::makeVm(QStringLiteral("web"), vm));
-        QVERIFY(added);
-        QVERIFY(window()->selectTarget(added->id));
-        auto* wizard = window()->currentTargetPage()->findChild<DeployWizard*>(QStringLiteral("deployTab"));
-        window()->currentTargetPage()->tabs()->setCurrentWidget(wizard);
-        QVERIFY(waitUntil([&] { return wizard->isLoaded(); }, 10'000));
-        auto* scroll = wizard->answersPage()->findChild<QScrollArea*>(QStringLiteral("answersScroll"));
+        QScrollArea* scroll = nullptr;
+        openAnswers(QSize(1720, 900), &scroll);
+        QVERIFY(scroll);
         // Between one column and two: the form picks what fits.
         for (int width : {1200, 1300, 1400, 1500, 1600, 1720}) {
             window()->resize(width, 900);
@@ -92,6 +72,27 @@ private slots:
     }
 
 private:
+    // A window of that size showing a VM's deployment answers; *scroll: their scroll area.
+    void openAnswers(const QSize& size, QScrollArea** scroll)
+    {
+        createWindow();
+        VmSettings vm;
+        vm.host = HostName::parse(QStringLiteral("198.18.0.2")).value();
+        Result<Target> added = inventory()->add(Target::makeVm(QStringLiteral("web"), vm));
+        QVERIFY(added);
+        window()->resize(size);
+        QVERIFY(window()->selectTarget(added->id));
+        TargetPage* page = window()->currentTargetPage();
+        QVERIFY(page);
+        auto* wizard = page->findChild<DeployWizard*>(QStringLiteral("deployTab"));
+        QVERIFY(wizard);
+        page->tabs()->setCurrentWidget(wizard);
+        QVERIFY(waitUntil([&] { return wizard->isLoaded(); }, 10'000));
+        *scroll = wizard->answersPage()->findChild<QScrollArea*>(QStringLiteral("answersScroll"));
+        QVERIFY(*scroll);
+        QVERIFY(waitUntil([&] { return (*scroll)->isVisible(); }));
+    }
+
     QTemporaryDir m_run;
 };
 
