@@ -34,8 +34,9 @@ std::optional<QString> SshLogin::checkOptions(const QCommandLineParser& parser)
     return std::nullopt;
 }
 
-SshLogin::SshLogin(const Target& target, const QCommandLineParser& parser, SecretStore& store)
+SshLogin::SshLogin(const Target& target, const QCommandLineParser& parser, SecretStore& store, bool mayAsk)
     : m_settings(SshSettings::forTarget(target))
+    , m_mayAsk(mayAsk)
 {
     if (parser.isSet(QStringLiteral("known-hosts")))
         m_settings.userKnownHostsFiles = parser.values(QStringLiteral("known-hosts"));
@@ -44,7 +45,7 @@ SshLogin::SshLogin(const Target& target, const QCommandLineParser& parser, Secre
     else if (parser.isSet(QStringLiteral("strict-host-key")))
         m_settings.hostKeyPolicy = HostKeyPolicy::Strict;
 
-    const bool interactive = TerminalPrompt::isInteractive();
+    const bool interactive = mayAsk && TerminalPrompt::isInteractive();
     SecretAsker asker = interactive ? SecretAsker(&TerminalPrompt::askSecret)
                                     : SecretAsker([unasked = m_unasked](const SecretRequest&, bool) {
                                           unasked->store(true);
@@ -57,7 +58,12 @@ SshLogin::SshLogin(const Target& target, const QCommandLineParser& parser, Secre
 
 void SshLogin::noteIfUnasked(QTextStream& err) const
 {
-    if (m_unasked->load())
+    if (m_unasked->load() && !m_mayAsk)
+        err << tr(
+            "note: a password or passphrase was needed and is not in the keychain; nothing was asked because several "
+            "targets were checked at once. Check this target alone (or with --jobs 1) to be asked.")
+            << Qt::endl;
+    else if (m_unasked->load())
         err << tr("note: a password or passphrase was needed and is not in the keychain; nothing was asked because "
                   "stdin is not a terminal. Run the command from a terminal to be asked, or keep the secret in the "
                   "keychain (targets add vm … --password-stdin).")

@@ -35,8 +35,9 @@ public:
     // A usage error when the options contradict each other.
     static std::optional<QString> checkOptions(const QCommandLineParser& parser);
 
-    // store must outlive the sessions made with callbacks().
-    SshLogin(const Target& target, const QCommandLineParser& parser, SecretStore& store);
+    // store must outlive the sessions made with callbacks(). mayAsk false: nothing is asked on the
+    // terminal even when stdin is one (several targets are checked at once).
+    SshLogin(const Target& target, const QCommandLineParser& parser, SecretStore& store, bool mayAsk = true);
 
     const SshSettings& settings() const { return m_settings; }
     const SshCallbacks& callbacks() const { return m_callbacks; }
@@ -46,6 +47,7 @@ public:
 private:
     SshSettings m_settings;
     SshCallbacks m_callbacks;
+    bool m_mayAsk = true;
     std::shared_ptr<std::atomic_bool> m_unasked = std::make_shared<std::atomic_bool>(false);
 };
 

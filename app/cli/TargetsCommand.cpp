@@ -17,6 +17,11 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
 
 #include <cstdio>
 #include <iostream>
@@ -42,6 +47,7 @@ private:
     int remove(const QStringList& args, CommandContext& context);
     int import(const QStringList& args, CommandContext& context);
     int check(const QStringList& args, CommandContext& context);
+    int edit(const QStringList& args, CommandContext& context);
     int addTarget(const Target& target, CommandContext& context, Inventory* inventory);
     // Parses args (without the program name) into parser; on a usage problem prints it.
     bool parse(QCommandLineParser& parser, const QStringList& args, CommandContext& context, int& code);
@@ -83,33 +89,117 @@ QString connectionText(const Target& t)
     return text + TargetsCommand::tr(" in %1").arg(t.cluster.kubeconfigPath);
 }
 
+// --group G and --tag T, repeatable, as options that pick targets.
+const QCommandLineOption& groupOption()
+{
+    static const QCommandLineOption option(QStringLiteral("group"), TargetsCommand::tr("Group."),
+                                           QStringLiteral("GROUP"));
+    return option;
+}
+
+const QCommandLineOption& tagOption()
+{
+    static const QCommandLineOption option(QStringLiteral("tag"), TargetsCommand::tr("Tag."), QStringLiteral("TAG"));
+    return option;
+}
+
+// The tags given with --tag (each may be a comma-separated list).
+Result<QStringList> tagValues(const QCommandLineParser& parser, const QString& option)
+{
+    return Target::parseTags(parser.values(option).join(QLatin1Char(',')));
+}
+
+// The targets NAME... and those picked by --group / --tag, each once, in that order. An unknown
+// name, group or tag is an error (a typo must not shrink what a command acts on).
+Result<QList<Target>> selectTargets(const QCommandLineParser& parser, Inventory& inventory)
+{
+    QList<Target> picked;
+    QSet<QUuid> seen;
+    for (const QString& name : parser.positionalArguments()) {
+        auto t = inventory.get(name);
+        if (!t)
+            return t.error();
+        if (!seen.contains(t->id)) {
+            seen.insert(t->id);
+            picked.append(*t);
+        }
+    }
+    auto tags = tagValues(parser, QStringLiteral("tag"));
+    if (!tags)
+        return tags.error();
+    QStringList groups;
+    for (const QString& g : parser.values(QStringLiteral("group")))
+        groups.append(Target::normalizeGroup(g));
+    QStringList unknown;
+    for (const Target& t : inventory.select(groups, *tags, &unknown)) {
+        if (!seen.contains(t.id)) {
+            seen.insert(t.id);
+            picked.append(t);
+        }
+    }
+    if (!unknown.isEmpty())
+        return Error(ErrorKind::NotFound,
+                     TargetsCommand::tr("No target is in %1.").arg(unknown.join(TargetsCommand::tr(", or "))), {},
+                     TargetsCommand::tr("List the targets with their groups and tags with: aio-sandbox-manager "
+                                        "targets list"));
+    return picked;
+}
+
+// A new target's --group and --tag.
+Status organize(Target& target, const QCommandLineParser& parser)
+{
+    if (parser.values(QStringLiteral("group")).size() > 1)
+        return Error(ErrorKind::Usage, TargetsCommand::tr("A target is in one group at most; give --group once."));
+    target.group = Target::normalizeGroup(parser.value(QStringLiteral("group")));
+    if (Status s = Target::checkGroup(target.group); !s)
+        return s;
+    auto tags = tagValues(parser, QStringLiteral("tag"));
+    if (!tags)
+        return tags.error();
+    target.tags = *tags;
+    return {};
+}
+
 QString TargetsCommand::help() const
 {
     return tr("Usage:\n"
-              "  aio-sandbox-manager targets list [--json]\n"
+              "  aio-sandbox-manager targets list [--group GROUP]... [--tag TAG]... [--json]\n"
               "  aio-sandbox-manager targets add vm NAME --host HOST [--port PORT] [--user USER]\n"
               "        [--auth agent|key|password] [--key PATH] [--jump USER@HOST:PORT] [--sudo|--no-sudo]\n"
-              "        [--public-host NAME] [--notes TEXT] [--password-stdin]\n"
+              "        [--public-host NAME] [--notes TEXT] [--group GROUP] [--tag TAG]... [--password-stdin]\n"
               "  aio-sandbox-manager targets add cluster NAME --kubeconfig PATH [--context CONTEXT]\n"
-              "        [--namespace NAMESPACE] [--ingress-host NAME] [--notes TEXT]\n"
-              "  aio-sandbox-manager targets remove NAME\n"
-              "  aio-sandbox-manager targets import ssh-config|kubeconfig [PATH]\n"
-              "  aio-sandbox-manager targets check NAME [--accept-new-host-key|--strict-host-key]\n"
-              "        [--known-hosts FILE]\n"
+              "        [--namespace NAMESPACE] [--ingress-host NAME] [--notes TEXT] [--group GROUP] [--tag TAG]...\n"
+              "  aio-sandbox-manager targets edit NAME... [--group GROUP|--no-group] [--tag TAG]... [--untag TAG]...\n"
+              "  aio-sandbox-manager targets remove [NAME...] [--group GROUP]... [--tag TAG]... [--yes]\n"
+              "  aio-sandbox-manager targets import ssh-config|kubeconfig [PATH] [--group GROUP|--group-by-file]\n"
+              "  aio-sandbox-manager targets check [NAME...] [--group GROUP]... [--tag TAG]... [--jobs N]\n"
+              "        [--accept-new-host-key|--strict-host-key] [--known-hosts FILE]\n"
               "\n"
-              "list            shows the targets; --json prints them as a JSON array.\n"
+              "Groups are folders: \"Team\" or, one level deeper, \"Team/Sub\"; --group GROUP picks the targets in\n"
+              "GROUP and its subgroups. Tags are words of letters, digits and - _ . : + (--tag a,b gives two).\n"
+              "Where targets are picked, NAME..., --group and --tag add up; an unknown name, group or tag is an\n"
+              "error.\n"
+              "\n"
+              "list            shows the targets (only those picked, when --group or --tag is given); --json\n"
+              "                prints them as a JSON array.\n"
+              "edit            puts the targets in GROUP (--no-group: in none), adds and removes tags.\n"
               "add vm          adds a VM reached over SSH. --auth defaults to agent, or key when --key is given.\n"
               "                Root commands go through sudo unless the user is root or --no-sudo is given.\n"
               "                --password-stdin reads the SSH password (or, with another --auth, the sudo\n"
               "                password) from the first line of stdin and keeps it in the system keychain.\n"
               "add cluster     adds a Kubernetes cluster from a kubeconfig context.\n"
-              "remove          removes the target and its secrets from the keychain.\n"
+              "remove          removes the targets and their secrets from the keychain. More than one target\n"
+              "                is removed only with --yes (without it, the list is printed and nothing changes).\n"
               "import          imports VM targets from an OpenSSH client config (default ~/.ssh/config) or\n"
               "                cluster targets from a kubeconfig (default $KUBECONFIG or ~/.kube/config).\n"
-              "                Entries that cannot be imported are listed on stderr with their line.\n"
+              "                Entries that cannot be imported are listed on stderr with their line. --group\n"
+              "                puts what is imported in GROUP; --group-by-file puts the hosts of each file the\n"
+              "                config Includes in a group named after that file (config.d/prod.conf: prod).\n"
               "check           logs in to a VM target the way deploy does (keychain, then the terminal when\n"
               "                stdin is one) and prints who you are there, the system, whether root commands\n"
               "                will work, the host key and the round trip. Changes nothing. Exit 1 when the\n"
+              "                login fails. Several targets are checked --jobs at a time (default 4), one line\n"
+              "                each; nothing is asked on the terminal then unless --jobs is 1. Exit 1 when any\n"
               "                login fails.\n");
 }
 
@@ -156,7 +246,9 @@ int TargetsCommand::run(const QStringList& args, CommandContext& context)
         return import(args.mid(1), context);
     if (sub == QLatin1String("check"))
         return check(args.mid(1), context);
-    return context.usageError(tr("unknown subcommand \"%1\"; use list, add, remove, import or check.").arg(sub),
+    if (sub == QLatin1String("edit"))
+        return edit(args.mid(1), context);
+    return context.usageError(tr("unknown subcommand \"%1\"; use list, add, edit, remove, import or check.").arg(sub),
                               name());
 }
 
@@ -164,7 +256,7 @@ int TargetsCommand::list(const QStringList& args, CommandContext& context)
 {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), tr("Print JSON."));
-    parser.addOption(json);
+    parser.addOptions({json, groupOption(), tagOption()});
     int code = ExitOk;
     if (!parse(parser, args, context, code))
         return code;
@@ -173,10 +265,17 @@ int TargetsCommand::list(const QStringList& args, CommandContext& context)
     Inventory* inventory = context.inventory();
     if (!inventory)
         return context.fail(context.inventoryError());
+    QList<Target> shown = inventory->targets();
+    if (parser.isSet(groupOption()) || parser.isSet(tagOption())) {
+        auto picked = selectTargets(parser, *inventory);
+        if (!picked)
+            return context.fail(picked.error());
+        shown = *picked;
+    }
 
     if (parser.isSet(json)) {
         QJsonArray array;
-        for (const Target& t : inventory->targets())
+        for (const Target& t : shown)
             array.append(t.toJson());
         context.out() << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
         return ExitOk;
@@ -187,21 +286,30 @@ int TargetsCommand::list(const QStringList& args, CommandContext& context)
                       << Qt::endl;
         return ExitOk;
     }
+    // GROUP and TAGS show when some target has one (an inventory without them reads as before).
+    bool organized = false;
+    for (const Target& t : std::as_const(shown))
+        organized = organized || !t.group.isEmpty() || !t.tags.isEmpty();
     QList<QStringList> rows;
     rows.append({tr("NAME"), tr("KIND"), tr("CONNECTION"), tr("AUTH")});
-    for (const Target& t : inventory->targets()) {
+    if (organized)
+        rows.first() << tr("GROUP") << tr("TAGS");
+    for (const Target& t : std::as_const(shown)) {
         rows.append({t.name, Target::kindName(t.kind), connectionText(t),
                      t.isVm() ? Target::authName(t.vm.auth) + (t.vm.sudo ? tr(", sudo") : QString()) : QString()});
+        if (organized)
+            rows.last() << t.group << t.tags.join(QLatin1Char(','));
     }
-    QList<qsizetype> widths(4, 0);
+    const qsizetype columns = rows.first().size();
+    QList<qsizetype> widths(columns, 0);
     for (const QStringList& row : rows) {
-        for (int c = 0; c < 4; ++c)
+        for (qsizetype c = 0; c < columns; ++c)
             widths[c] = std::max(widths[c], row.at(c).size());
     }
     for (const QStringList& row : rows) {
         QString line;
-        for (int c = 0; c < 4; ++c)
-            line += c < 3 ? row.at(c).leftJustified(widths[c] + 2) : row.at(c);
+        for (qsizetype c = 0; c < columns; ++c)
+            line += c < columns - 1 ? row.at(c).leftJustified(widths[c] + 2) : row.at(c);
         context.out() << line.trimmed() << Qt::endl;
     }
     return ExitOk;
@@ -231,7 +339,8 @@ int TargetsCommand::addVm(const QStringList& args, CommandContext& context)
     const QCommandLineOption publicHost(QStringLiteral("public-host"), tr("Public host name."), QStringLiteral("NAME"));
     const QCommandLineOption notes(QStringLiteral("notes"), tr("Notes."), QStringLiteral("TEXT"));
     const QCommandLineOption passwordStdin(QStringLiteral("password-stdin"), tr("Read the password from stdin."));
-    parser.addOptions({host, port, user, auth, key, jump, sudo, noSudo, publicHost, notes, passwordStdin});
+    parser.addOptions({host, port, user, auth, key, jump, sudo, noSudo, publicHost, notes, passwordStdin, groupOption(),
+                       tagOption()});
     int code = ExitOk;
     if (!parse(parser, args, context, code))
         return code;
@@ -279,6 +388,8 @@ int TargetsCommand::addVm(const QStringList& args, CommandContext& context)
     }
     Target target = Target::makeVm(positional.first(), vm);
     target.notes = parser.value(notes);
+    if (Status s = organize(target, parser); !s)
+        return context.fail(s.error());
 
     Inventory* inventory = context.inventory();
     if (!inventory)
@@ -322,7 +433,7 @@ int TargetsCommand::addCluster(const QStringList& args, CommandContext& context)
     const QCommandLineOption kubeNamespace(QStringLiteral("namespace"), tr("Namespace."), QStringLiteral("NS"));
     const QCommandLineOption ingress(QStringLiteral("ingress-host"), tr("Ingress host name."), QStringLiteral("NAME"));
     const QCommandLineOption notes(QStringLiteral("notes"), tr("Notes."), QStringLiteral("TEXT"));
-    parser.addOptions({kubeconfig, kubeContext, kubeNamespace, ingress, notes});
+    parser.addOptions({kubeconfig, kubeContext, kubeNamespace, ingress, notes, groupOption(), tagOption()});
     int code = ExitOk;
     if (!parse(parser, args, context, code))
         return code;
@@ -344,6 +455,8 @@ int TargetsCommand::addCluster(const QStringList& args, CommandContext& context)
     }
     Target target = Target::makeCluster(positional.first(), cluster);
     target.notes = parser.value(notes);
+    if (Status s = organize(target, parser); !s)
+        return context.fail(s.error());
     if (Status s = target.validate(); !s)
         return context.fail(s.error());
 
@@ -374,31 +487,111 @@ int TargetsCommand::addCluster(const QStringList& args, CommandContext& context)
 int TargetsCommand::remove(const QStringList& args, CommandContext& context)
 {
     QCommandLineParser parser;
+    const QCommandLineOption yes(QStringLiteral("yes"), tr("Remove several targets without asking."));
+    parser.addOptions({groupOption(), tagOption(), yes});
     int code = ExitOk;
     if (!parse(parser, args, context, code))
         return code;
-    if (parser.positionalArguments().size() != 1)
-        return context.usageError(tr("\"targets remove\" needs exactly one NAME."), name());
+    if (parser.positionalArguments().isEmpty() && !parser.isSet(groupOption()) && !parser.isSet(tagOption()))
+        return context.usageError(tr("\"targets remove\" needs a NAME, --group GROUP or --tag TAG."), name());
     Inventory* inventory = context.inventory();
     if (!inventory)
         return context.fail(context.inventoryError());
-    auto target = inventory->get(parser.positionalArguments().first());
-    if (!target)
-        return context.fail(target.error());
-    if (Status s = inventory->remove(target->id); !s)
+    auto picked = selectTargets(parser, *inventory);
+    if (!picked)
+        return context.fail(picked.error());
+    QStringList names;
+    QList<QUuid> ids;
+    for (const Target& t : std::as_const(*picked)) {
+        names.append(t.name);
+        ids.append(t.id);
+    }
+    // One confirmation for many: the list, then --yes.
+    if (picked->size() > 1 && !parser.isSet(yes)) {
+        context.err()
+            << tr("These %1 targets would be removed: %2").arg(picked->size()).arg(names.join(QStringLiteral(", ")))
+            << Qt::endl;
+        return context.usageError(tr("removing more than one target needs --yes; nothing was removed."), name());
+    }
+    if (Status s = inventory->removeMany(ids); !s)
         return context.fail(s.error());
-    context.out() << tr("Removed target \"%1\".").arg(target->name) << Qt::endl;
-    if (Status s = VmDeploymentSetup::removeKeyFiles(Profile::dataDir(), target->id); !s)
-        context.warn(s.error().toString());
+    context.out() << (picked->size() == 1
+                          ? tr("Removed target \"%1\".").arg(names.first())
+                          : tr("Removed %1 targets: %2").arg(picked->size()).arg(names.join(QStringLiteral(", "))))
+                  << Qt::endl;
 
     SecretStore store;
-    for (SecretKind kind : kAllSecretKinds) {
-        Status removed = store.removeBlocking(target->id, kind);
-        if (!removed && removed.error().kind == ErrorKind::KeychainUnavailable)
-            break; // nothing can be stored there either
-        if (!removed)
-            context.warn(tr("Could not remove the %1 from the keychain: %2")
-                             .arg(SecretStore::kindName(kind), removed.error().toString()));
+    bool keychain = true;
+    for (const Target& t : std::as_const(*picked)) {
+        if (Status s = VmDeploymentSetup::removeKeyFiles(Profile::dataDir(), t.id); !s)
+            context.warn(s.error().toString());
+        for (SecretKind kind : kAllSecretKinds) {
+            if (!keychain)
+                break;
+            Status removed = store.removeBlocking(t.id, kind);
+            if (!removed && removed.error().kind == ErrorKind::KeychainUnavailable)
+                keychain = false; // nothing can be stored there either
+            else if (!removed)
+                context.warn(tr("Could not remove the %1 of \"%2\" from the keychain: %3")
+                                 .arg(SecretStore::kindName(kind), t.name, removed.error().toString()));
+        }
+    }
+    return ExitOk;
+}
+
+int TargetsCommand::edit(const QStringList& args, CommandContext& context)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption noGroup(QStringLiteral("no-group"), tr("Take the targets out of their group."));
+    const QCommandLineOption untag(QStringLiteral("untag"), tr("Remove a tag."), QStringLiteral("TAG"));
+    parser.addOptions({groupOption(), noGroup, tagOption(), untag});
+    int code = ExitOk;
+    if (!parse(parser, args, context, code))
+        return code;
+    if (parser.positionalArguments().isEmpty())
+        return context.usageError(tr("\"targets edit\" needs at least one NAME."), name());
+    if (parser.isSet(groupOption()) && parser.isSet(noGroup))
+        return context.usageError(tr("--group and --no-group exclude each other."), name());
+    if (parser.values(groupOption()).size() > 1)
+        return context.usageError(tr("A target is in one group at most; give --group once."), name());
+    if (!parser.isSet(groupOption()) && !parser.isSet(noGroup) && !parser.isSet(tagOption()) && !parser.isSet(untag))
+        return context.usageError(tr("\"targets edit\" needs --group, --no-group, --tag or --untag."), name());
+    auto add = tagValues(parser, QStringLiteral("tag"));
+    if (!add)
+        return context.fail(add.error());
+    auto drop = tagValues(parser, QStringLiteral("untag"));
+    if (!drop)
+        return context.fail(drop.error());
+    Inventory* inventory = context.inventory();
+    if (!inventory)
+        return context.fail(context.inventoryError());
+    QList<QUuid> ids;
+    QStringList names;
+    for (const QString& name : parser.positionalArguments()) {
+        auto t = inventory->get(name);
+        if (!t)
+            return context.fail(t.error());
+        ids.append(t->id);
+        names.append(t->name);
+    }
+    // Both changes are checked before either is written: a bad group leaves the tags alone too.
+    if (parser.isSet(groupOption()) || parser.isSet(noGroup)) {
+        const QString group = parser.isSet(noGroup) ? QString() : parser.value(groupOption());
+        if (Status s = Target::checkGroup(Target::normalizeGroup(group)); !s)
+            return context.fail(s.error());
+        if (Status s = inventory->setGroup(ids, group); !s)
+            return context.fail(s.error());
+    }
+    if (!add->isEmpty() || !drop->isEmpty()) {
+        if (Status s = inventory->changeTags(ids, *add, *drop); !s)
+            return context.fail(s.error());
+    }
+    for (const QUuid& id : std::as_const(ids)) {
+        const Target t = *inventory->findById(id);
+        context.out() << tr("%1: group %2, tags %3")
+                             .arg(t.name, t.group.isEmpty() ? tr("(none)") : t.group,
+                                  t.tags.isEmpty() ? tr("(none)") : t.tags.join(QLatin1Char(',')))
+                      << Qt::endl;
     }
     return ExitOk;
 }
@@ -406,6 +599,8 @@ int TargetsCommand::remove(const QStringList& args, CommandContext& context)
 int TargetsCommand::import(const QStringList& args, CommandContext& context)
 {
     QCommandLineParser parser;
+    const QCommandLineOption byFile(QStringLiteral("group-by-file"), tr("Group by the Include'd file."));
+    parser.addOptions({groupOption(), byFile});
     int code = ExitOk;
     if (!parse(parser, args, context, code))
         return code;
@@ -427,6 +622,14 @@ int TargetsCommand::import(const QStringList& args, CommandContext& context)
     }
     if (!imported)
         return context.fail(imported.error());
+    if (parser.isSet(groupOption()) && parser.isSet(byFile))
+        return context.usageError(tr("--group and --group-by-file exclude each other."), name());
+    if (parser.isSet(groupOption())) {
+        if (Status s = imported->setGroup(parser.value(groupOption())); !s)
+            return context.fail(s.error());
+    } else if (parser.isSet(byFile)) {
+        imported->groupByIncludedFile(path);
+    }
     Inventory* inventory = context.inventory();
     if (!inventory)
         return context.fail(context.inventoryError());
@@ -454,34 +657,86 @@ int TargetsCommand::check(const QStringList& args, CommandContext& context)
 {
     QCommandLineParser parser;
     SshLogin::addOptions(parser);
+    const QCommandLineOption jobs(QStringLiteral("jobs"), tr("Targets checked at once."), QStringLiteral("N"));
+    parser.addOptions({groupOption(), tagOption(), jobs});
     int code = ExitOk;
     if (!parse(parser, args, context, code))
         return code;
-    if (parser.positionalArguments().size() != 1)
-        return context.usageError(tr("\"targets check\" needs exactly one NAME."), name());
+    if (parser.positionalArguments().isEmpty() && !parser.isSet(groupOption()) && !parser.isSet(tagOption()))
+        return context.usageError(tr("\"targets check\" needs a NAME, --group GROUP or --tag TAG."), name());
     if (const std::optional<QString> wrong = SshLogin::checkOptions(parser))
         return context.usageError(*wrong, name());
-    Result<Target> target = context.target(parser.positionalArguments().first());
-    if (!target)
-        return context.fail(target.error());
-    if (!target->isVm())
-        return context.fail(
-            Error(ErrorKind::Usage, tr("%1 is a cluster; only VM targets are reached over SSH.").arg(target->name)));
-    SecretStore store;
-    const SshLogin login(*target, parser, store);
-    SshSession session(login.settings(), login.callbacks());
-    Result<ConnectionReport> report = ConnectionCheck::run(session);
-    session.disconnectFromHost();
-    if (!report) {
-        const int failed = context.fail(report.error().onTarget(target->name));
-        login.noteIfUnasked(context.err());
-        return failed;
+    int jobCount = ConnectionCheck::defaultJobs;
+    if (parser.isSet(jobs)) {
+        bool ok = false;
+        jobCount = parser.value(jobs).toInt(&ok);
+        if (!ok || jobCount < 1 || jobCount > ConnectionCheck::maxJobs)
+            return context.usageError(tr("--jobs takes a number from 1 to %1.").arg(ConnectionCheck::maxJobs), name());
     }
-    context.out() << tr("Connected to %1 (%2)").arg(target->name, login.settings().displayName()) << '\n';
-    for (const QString& line : report->lines())
-        context.out() << QStringLiteral("  ") << line << '\n';
-    context.out().flush();
-    return ExitOk;
+    Inventory* inventory = context.inventory();
+    if (!inventory)
+        return context.fail(context.inventoryError());
+    Result<QList<Target>> picked = selectTargets(parser, *inventory);
+    if (!picked)
+        return context.fail(picked.error());
+    const QList<Target> targets = *picked;
+    SecretStore store;
+
+    if (targets.size() == 1) {
+        const Target& target = targets.first();
+        if (!target.isVm())
+            return context.fail(
+                Error(ErrorKind::Usage, tr("%1 is a cluster; only VM targets are reached over SSH.").arg(target.name)));
+        const SshLogin login(target, parser, store);
+        SshSession session(login.settings(), login.callbacks());
+        Result<ConnectionReport> report = ConnectionCheck::run(session);
+        session.disconnectFromHost();
+        if (!report) {
+            const int failed = context.fail(report.error().onTarget(target.name));
+            login.noteIfUnasked(context.err());
+            return failed;
+        }
+        context.out() << tr("Connected to %1 (%2)").arg(target.name, login.settings().displayName()) << '\n';
+        for (const QString& line : report->lines())
+            context.out() << QStringLiteral("  ") << line << '\n';
+        context.out().flush();
+        return ExitOk;
+    }
+
+    // Several: jobCount at a time, one line each as it ends; prompts only when one runs at a time.
+    std::vector<std::unique_ptr<SshLogin>> logins;
+    for (const Target& t : targets)
+        logins.push_back(t.isVm() ? std::make_unique<SshLogin>(t, parser, store, jobCount == 1) : nullptr);
+    const qsizetype nameWidth = std::max_element(targets.begin(), targets.end(), [](const Target& a, const Target& b) {
+                                    return a.name.size() < b.name.size();
+                                })->name.size();
+    int failed = 0;
+    ConnectionCheck::runMany(
+        targets,
+        [&](const Target& t) -> Result<std::shared_ptr<SshSession>> {
+            const auto i = size_t(&t - targets.constData()); // runMany hands out targets' own elements
+            return std::make_shared<SshSession>(logins.at(i)->settings(), logins.at(i)->callbacks());
+        },
+        jobCount, CancelToken(),
+        [&](int i, const Result<ConnectionReport>& report) {
+            const QString name = targets.at(i).name.leftJustified(nameWidth + 2);
+            if (report) {
+                context.out() << name
+                              << tr("ok      %1 · %2 · %3 · %4 ms")
+                                     .arg(report->user, report->os, report->sudoText())
+                                     .arg(report->roundTripMs)
+                              << Qt::endl;
+                return;
+            }
+            ++failed;
+            context.out() << name << tr("FAILED  %1").arg(report.error().message) << Qt::endl;
+            if (!report.error().nextStep.isEmpty())
+                context.out() << QString(nameWidth + 2 + 8, QLatin1Char(' ')) << report.error().nextStep << Qt::endl;
+            if (logins.at(size_t(i)))
+                logins.at(size_t(i))->noteIfUnasked(context.err());
+        });
+    context.out() << tr("%1 of %2 targets reached.").arg(targets.size() - failed).arg(targets.size()) << Qt::endl;
+    return failed == 0 ? ExitOk : ExitUserError;
 }
 } // namespace
 

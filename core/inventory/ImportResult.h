@@ -2,6 +2,7 @@
 
 #include "core/inventory/Target.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -24,6 +25,16 @@ struct ImportResult
 {
     QList<Target> targets;
     QList<ImportIssue> skipped;
+    // The file each target was found in (by id): the imported file or one it includes.
+    QHash<QUuid, QString> sourceFiles;
+
+    // Puts the targets found in files Include'd by mainFile in a group named after that file
+    // ("prod" for config.d/prod.conf, "work" for ~/.ssh/work); those in mainFile itself keep theirs.
+    void groupByIncludedFile(const QString& mainFile);
+    // Puts every target in group (normalized; InvalidInput when it is not a valid group).
+    Status setGroup(const QString& group);
+    // The group a file's targets go in: its name without the extension, cut to a valid group name.
+    static QString groupForFile(const QString& file);
 };
 
 } // namespace aio

@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <algorithm>
+
 namespace aio {
 
 Inventory::Inventory(QObject* parent)
@@ -27,7 +29,24 @@ Status Inventory::load(const QString& path)
 {
     m_path = path;
     m_readOnlyReason.reset();
-    auto targets = InventoryFile::read(path);
+    m_migratedFrom = 0;
+    m_backupPath.clear();
+    int version = InventoryFile::currentVersion;
+    auto targets = InventoryFile::read(path, &version);
+    if (targets && version < InventoryFile::currentVersion) {
+        // An older format: keep the file as it was, then write it in today's format, so the next
+        // change is not the one that silently converts it.
+        auto backup = InventoryFile::backup(path, version);
+        Status written = backup ? InventoryFile::write(path, *targets) : Status(backup.error());
+        if (written) {
+            m_migratedFrom = version;
+            m_backupPath = *backup;
+            qCInfo(lcInventory) << "inventory migrated from format version" << version << "; the old file is kept as"
+                                << *backup;
+        } else {
+            targets = written.error();
+        }
+    }
     if (!targets) {
         m_targets.clear();
         m_readOnlyReason = targets.error();
@@ -121,6 +140,40 @@ QString Inventory::uniqueName(const QString& base) const
     return base + QLatin1Char(' ') + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
 }
 
+namespace {
+// case-folded group path -> the spelling in use ("prod" -> "Prod"), parents included.
+QHash<QString, QString> groupSpellings(const QList<Target>& targets)
+{
+    QHash<QString, QString> spelled;
+    for (const Target& t : targets) {
+        if (t.group.isEmpty())
+            continue;
+        const qsizetype slash = t.group.indexOf(QLatin1Char('/'));
+        if (slash > 0 && !spelled.contains(t.group.left(slash).toCaseFolded()))
+            spelled.insert(t.group.left(slash).toCaseFolded(), t.group.left(slash));
+        if (!spelled.contains(t.group.toCaseFolded()))
+            spelled.insert(t.group.toCaseFolded(), t.group);
+    }
+    return spelled;
+}
+
+// The group as already spelled in the inventory: "prod/eu" joins "Prod" (and "Prod/EU"), so a
+// folder is never shown twice in two spellings.
+QString canonicalGroup(const QString& group, const QHash<QString, QString>& spelled)
+{
+    if (group.isEmpty())
+        return group;
+    if (auto same = spelled.constFind(group.toCaseFolded()); same != spelled.constEnd())
+        return *same;
+    const qsizetype slash = group.indexOf(QLatin1Char('/'));
+    if (slash > 0) {
+        if (auto parent = spelled.constFind(group.left(slash).toCaseFolded()); parent != spelled.constEnd())
+            return *parent + group.mid(slash);
+    }
+    return group;
+}
+} // namespace
+
 Status Inventory::persist(const QList<Target>& next)
 {
     if (m_readOnlyReason) {
@@ -143,6 +196,7 @@ Result<Target> Inventory::add(Target target)
     if (findById(target.id))
         return Error(ErrorKind::AlreadyExists, tr("A target with this id already exists."), {},
                      tr("Use update to change it, or give the copy a new id."));
+    target.group = canonicalGroup(Target::normalizeGroup(target.group), groupSpellings(m_targets));
     if (Status s = check(target); !s)
         return s.error();
     QList<Target> next = m_targets;
@@ -153,8 +207,12 @@ Result<Target> Inventory::add(Target target)
     return target;
 }
 
-Status Inventory::update(const Target& target)
+Status Inventory::update(const Target& edited)
 {
+    Target target = edited;
+    QList<Target> others = m_targets;
+    others.removeIf([&](const Target& t) { return t.id == edited.id; });
+    target.group = canonicalGroup(Target::normalizeGroup(target.group), groupSpellings(others));
     qsizetype index = -1;
     for (qsizetype i = 0; i < m_targets.size(); ++i) {
         if (m_targets.at(i).id == target.id)
@@ -214,6 +272,7 @@ Result<QList<Target>> Inventory::addImported(ImportResult& result, const QString
         sameAs.insert(sameTargetKey(existing), existing.name);
         names.insert(existing.name.toCaseFolded());
     }
+    QHash<QString, QString> spelled = groupSpellings(m_targets);
     QList<Target> next = m_targets;
     QList<Target> added;
     for (Target t : result.targets) {
@@ -231,6 +290,13 @@ Result<QList<Target>> Inventory::addImported(ImportResult& result, const QString
         }
         if (t.id.isNull())
             t.id = QUuid::createUuid();
+        t.group = canonicalGroup(t.group, spelled);
+        if (!t.group.isEmpty()) {
+            spelled.insert(t.group.toCaseFolded(), t.group);
+            const QString parent = t.group.section(QLatin1Char('/'), 0, 0);
+            if (!spelled.contains(parent.toCaseFolded()))
+                spelled.insert(parent.toCaseFolded(), parent);
+        }
         if (Status s = t.validate(); !s) {
             result.skipped.append(ImportIssue{sourceFile, 0, t.name, s.error().message});
             continue;
@@ -247,6 +313,163 @@ Result<QList<Target>> Inventory::addImported(ImportResult& result, const QString
     // One signal for the whole import: a view rebuilds once, not once per target.
     emit reset();
     return added;
+}
+
+Status Inventory::removeMany(const QList<QUuid>& ids)
+{
+    const QSet<QUuid> wanted(ids.begin(), ids.end());
+    QList<Target> next;
+    next.reserve(m_targets.size());
+    for (const Target& t : std::as_const(m_targets)) {
+        if (!wanted.contains(t.id))
+            next.append(t);
+    }
+    if (m_targets.size() - next.size() != wanted.size())
+        return Error(ErrorKind::NotFound,
+                     tr("Some of these targets are no longer in the inventory; none was removed."));
+    if (wanted.isEmpty())
+        return {};
+    if (Status s = persist(next); !s)
+        return s;
+    emit reset();
+    return {};
+}
+
+Status Inventory::changeMany(const QList<QUuid>& ids, const std::function<void(Target&)>& change)
+{
+    const QSet<QUuid> wanted(ids.begin(), ids.end());
+    QList<Target> next = m_targets;
+    qsizetype changed = 0;
+    for (Target& t : next) {
+        if (!wanted.contains(t.id))
+            continue;
+        ++changed;
+        change(t);
+        if (Status s = t.validate(); !s)
+            return s;
+    }
+    if (changed != wanted.size())
+        return Error(ErrorKind::NotFound,
+                     tr("Some of these targets are no longer in the inventory; none was changed."));
+    if (next == m_targets)
+        return {};
+    if (Status s = persist(next); !s)
+        return s;
+    emit reset();
+    return {};
+}
+
+Status Inventory::setGroup(const QList<QUuid>& ids, const QString& group)
+{
+    const QString normalized = Target::normalizeGroup(group);
+    if (Status s = Target::checkGroup(normalized); !s)
+        return s;
+    // The spelling already in use wins, so "prod" and "Prod" stay one folder.
+    const QString spelled = canonicalGroup(normalized, groupSpellings(m_targets));
+    return changeMany(ids, [&](Target& t) { t.group = spelled; });
+}
+
+Status Inventory::changeTags(const QList<QUuid>& ids, const QStringList& add, const QStringList& remove)
+{
+    for (const QString& tag : add + remove) {
+        if (Status s = Target::checkTag(tag); !s)
+            return s;
+    }
+    return changeMany(ids, [&](Target& t) {
+        t.tags.removeIf([&](const QString& tag) { return remove.contains(tag, Qt::CaseInsensitive); });
+        for (const QString& tag : add) {
+            if (!t.hasTag(tag))
+                t.tags.append(tag);
+        }
+    });
+}
+
+Status Inventory::renameGroup(const QString& from, const QString& to)
+{
+    const QString target = Target::normalizeGroup(to);
+    if (from.isEmpty())
+        return Error(ErrorKind::InvalidInput, tr("Choose a group to rename."));
+    if (Status s = Target::checkGroup(target); !s)
+        return s;
+    if (target.isEmpty())
+        return Error(ErrorKind::InvalidInput, tr("The new group name is empty."), {},
+                     tr("To take the targets out of the group, move them out instead."));
+    QList<QUuid> ids;
+    for (const Target& t : std::as_const(m_targets)) {
+        if (t.inGroup(from))
+            ids.append(t.id);
+    }
+    if (ids.isEmpty())
+        return Error(ErrorKind::NotFound, tr("There is no group \"%1\".").arg(from));
+    return changeMany(ids, [&](Target& t) { t.group = target + t.group.mid(from.size()); });
+}
+
+QStringList Inventory::groups() const
+{
+    QHash<QString, QString> seen; // case-folded -> first spelling
+    for (const Target& t : std::as_const(m_targets)) {
+        if (t.group.isEmpty())
+            continue;
+        const qsizetype slash = t.group.indexOf(QLatin1Char('/'));
+        for (const QString& g : slash < 0 ? QStringList{t.group} : QStringList{t.group.left(slash), t.group}) {
+            if (!seen.contains(g.toCaseFolded()))
+                seen.insert(g.toCaseFolded(), g);
+        }
+    }
+    QStringList out = seen.values();
+    std::sort(out.begin(), out.end(),
+              [](const QString& a, const QString& b) { return QString::compare(a, b, Qt::CaseInsensitive) < 0; });
+    return out;
+}
+
+QStringList Inventory::tags() const
+{
+    QHash<QString, QString> seen;
+    for (const Target& t : std::as_const(m_targets)) {
+        for (const QString& tag : t.tags) {
+            if (!seen.contains(tag.toCaseFolded()))
+                seen.insert(tag.toCaseFolded(), tag);
+        }
+    }
+    QStringList out = seen.values();
+    std::sort(out.begin(), out.end(),
+              [](const QString& a, const QString& b) { return QString::compare(a, b, Qt::CaseInsensitive) < 0; });
+    return out;
+}
+
+QList<Target> Inventory::select(const QStringList& wantedGroups, const QStringList& wantedTags,
+                                QStringList* unknown) const
+{
+    QList<Target> out;
+    QSet<QString> groupsSeen, tagsSeen;
+    for (const Target& t : std::as_const(m_targets)) {
+        bool match = false;
+        for (const QString& g : wantedGroups) {
+            if (!g.isEmpty() && t.inGroup(g)) {
+                match = true;
+                groupsSeen.insert(g);
+            }
+        }
+        for (const QString& tag : wantedTags) {
+            if (t.hasTag(tag)) {
+                match = true;
+                tagsSeen.insert(tag);
+            }
+        }
+        if (match)
+            out.append(t);
+    }
+    if (unknown) {
+        for (const QString& g : wantedGroups) {
+            if (!groupsSeen.contains(g))
+                unknown->append(tr("group \"%1\"").arg(g));
+        }
+        for (const QString& tag : wantedTags) {
+            if (!tagsSeen.contains(tag))
+                unknown->append(tr("tag \"%1\"").arg(tag));
+        }
+    }
+    return out;
 }
 
 Status Inventory::removeByName(const QString& name)

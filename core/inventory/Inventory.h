@@ -9,6 +9,7 @@
 #include <QString>
 #include <QUuid>
 
+#include <functional>
 #include <optional>
 
 namespace aio {
@@ -42,6 +43,9 @@ public:
     Status save();
 
     QString filePath() const { return m_path; }
+    // After load() converted an older file: its format version and where the old file is kept.
+    int migratedFrom() const { return m_migratedFrom; }
+    QString backupPath() const { return m_backupPath; }
     bool isReadOnly() const { return m_readOnlyReason.has_value(); }
     // Why changes are refused (kind Corrupt / UnsupportedVersion / Io); only when isReadOnly().
     Error readOnlyReason() const;
@@ -68,6 +72,24 @@ public:
     Status remove(const QUuid& id);
     Status removeByName(const QString& name);
 
+    // Changes to many targets at once, as one user action: checked first, then one write of the
+    // file and one reset(). NotFound when an id is not in the inventory (nothing changes then).
+    Status removeMany(const QList<QUuid>& ids);
+    // Puts the targets in group ("" takes them out of any group).
+    Status setGroup(const QList<QUuid>& ids, const QString& group);
+    // Adds and removes tags on the targets (tags already there, or not there, are left alone).
+    Status changeTags(const QList<QUuid>& ids, const QStringList& add, const QStringList& remove);
+    // Renames a group, with its subgroups ("Team" -> "Ops" moves "Team/Db" to "Ops/Db").
+    Status renameGroup(const QString& from, const QString& to);
+
+    // Every group in use, sorted, with the parents of subgroups ("Team" for "Team/Db").
+    QStringList groups() const;
+    // Every tag in use, sorted, each in the spelling first met.
+    QStringList tags() const;
+    // The targets in any of groups (with their subgroups) or carrying any of tags, in inventory
+    // order; with neither, none. Unknown groups and tags are appended to unknown.
+    QList<Target> select(const QStringList& groups, const QStringList& tags, QStringList* unknown = nullptr) const;
+
     // Adds what an importer found. A target already in the inventory (same kind and same
     // host/port/user, or same kubeconfig and context) is skipped, so importing twice adds nothing;
     // a different target with a taken name is added under uniqueName(). Skipped entries are
@@ -85,10 +107,14 @@ signals:
 
 private:
     Status persist(const QList<Target>& next);
+    // Applies change to the targets with these ids, validates, writes once, emits reset().
+    Status changeMany(const QList<QUuid>& ids, const std::function<void(Target&)>& change);
 
     QString m_path;
     QList<Target> m_targets;
     std::optional<Error> m_readOnlyReason;
+    int m_migratedFrom = 0;
+    QString m_backupPath;
 };
 
 } // namespace aio

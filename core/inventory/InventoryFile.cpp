@@ -28,7 +28,7 @@ QString InventoryFile::formatName()
     return QStringLiteral("aio-sandbox-manager/inventory");
 }
 
-Result<QList<Target>> InventoryFile::parse(const QByteArray& json)
+Result<QList<Target>> InventoryFile::parse(const QByteArray& json, int* versionRead)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -52,6 +52,8 @@ Result<QList<Target>> InventoryFile::parse(const QByteArray& json)
                          .arg(version)
                          .arg(currentVersion),
                      {}, tr("The file is kept as it is and opened read-only. Update the app to change it."));
+    if (versionRead)
+        *versionRead = version;
     const QJsonValue targetsValue = root.value(QStringLiteral("targets"));
     if (!targetsValue.isArray())
         return corrupt(tr("The inventory has no \"targets\" list."));
@@ -79,9 +81,11 @@ Result<QList<Target>> InventoryFile::parse(const QByteArray& json)
     return targets;
 }
 
-Result<QList<Target>> InventoryFile::read(const QString& path)
+Result<QList<Target>> InventoryFile::read(const QString& path, int* version)
 {
     QFile file(path);
+    if (version)
+        *version = currentVersion;
     if (!file.exists())
         return QList<Target>();
     if (!file.open(QIODevice::ReadOnly))
@@ -90,13 +94,26 @@ Result<QList<Target>> InventoryFile::read(const QString& path)
     // An inventory is small; anything this large is not one of ours.
     if (file.size() > 16 * 1024 * 1024)
         return corrupt(tr("The inventory \"%1\" is larger than 16 MiB.").arg(path));
-    auto targets = parse(file.readAll());
+    auto targets = parse(file.readAll(), version);
     if (!targets) {
         Error e = targets.error();
         e.message = tr("%1 (file: %2)").arg(e.message, path);
         return e;
     }
     return targets;
+}
+
+Result<QString> InventoryFile::backup(const QString& path, int version)
+{
+    const QString base = QStringLiteral("%1.v%2-backup").arg(path).arg(version);
+    QString backupPath = base;
+    for (int i = 2; QFileInfo::exists(backupPath) && i < 1000; ++i)
+        backupPath = base + QStringLiteral(".%1").arg(i);
+    if (QFileInfo::exists(backupPath) || !QFile::copy(path, backupPath))
+        return Error(ErrorKind::Io, tr("Cannot keep a copy of the inventory as \"%1\".").arg(backupPath), {},
+                     tr("Check the free disk space and the folder's permissions. The inventory is left as it is."));
+    QFile::setPermissions(backupPath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return backupPath;
 }
 
 QByteArray InventoryFile::serialize(const QList<Target>& targets)

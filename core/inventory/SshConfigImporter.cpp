@@ -555,6 +555,7 @@ ImportResult SshConfigImporter::parse(const QByteArray& text, const QString& fil
             skip(aliasFile, aliasLine, s.error().message);
             continue;
         }
+        parser.result.sourceFiles.insert(target.id, aliasFile);
         parser.result.targets.append(target);
     }
     qCDebug(lcInventory) << "ssh config import:" << parser.result.targets.size() << "hosts,"

@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonValue>
+#include <QRegularExpression>
+#include <QSet>
 
 namespace aio {
 
@@ -128,6 +130,88 @@ Status Target::checkNamespace(const QString& kubeNamespace)
     return {};
 }
 
+QString Target::normalizeGroup(const QString& typed)
+{
+    QStringList parts = typed.split(QLatin1Char('/'));
+    for (QString& part : parts)
+        part = part.trimmed();
+    const QString joined = parts.join(QLatin1Char('/'));
+    return joined == QLatin1String("/") || joined.isEmpty() ? QString() : joined;
+}
+
+Status Target::checkGroup(const QString& group)
+{
+    if (group.isEmpty())
+        return {};
+    const QStringList parts = group.split(QLatin1Char('/'));
+    if (parts.size() > 2)
+        return invalid(tr("The group \"%1\" is nested more than one level deep.").arg(group),
+                       tr("Use a group such as Team or Team/Sub."));
+    for (const QString& part : parts) {
+        if (part.isEmpty())
+            return invalid(tr("The group \"%1\" has an empty part.").arg(group),
+                           tr("Use a group such as Team or Team/Sub."));
+        if (part.trimmed() != part)
+            return invalid(tr("The group \"%1\" has spaces around a part.").arg(group));
+        if (part.size() > 60)
+            return invalid(tr("A part of the group \"%1\" is longer than 60 characters.").arg(group));
+        for (QChar c : part) {
+            if (isControl(c))
+                return invalid(tr("The group name contains a control character (U+%1).")
+                                   .arg(c.unicode(), 4, 16, QLatin1Char('0')));
+        }
+    }
+    return {};
+}
+
+Status Target::checkTag(const QString& tag)
+{
+    if (tag.isEmpty())
+        return invalid(tr("A tag is empty."));
+    if (tag.size() > 40)
+        return invalid(tr("The tag \"%1\" is longer than 40 characters.").arg(tag));
+    if (tag.startsWith(QLatin1Char('-')))
+        return invalid(tr("The tag \"%1\" starts with \"-\".").arg(tag),
+                       tr("Tags starting with \"-\" would be read as command-line options."));
+    for (QChar c : tag) {
+        if (!(c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('_') || c == QLatin1Char('.')
+              || c == QLatin1Char(':') || c == QLatin1Char('+')))
+            return invalid(tr("The tag \"%1\" contains \"%2\".").arg(tag, QString(c)),
+                           tr("Use letters, digits and - _ . : + in tags."));
+    }
+    return {};
+}
+
+Result<QStringList> Target::parseTags(const QString& typed)
+{
+    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
+    QStringList tags;
+    QSet<QString> seen;
+    for (const QString& tag : typed.split(separators, Qt::SkipEmptyParts)) {
+        if (Status s = checkTag(tag); !s)
+            return s.error();
+        if (seen.contains(tag.toCaseFolded()))
+            continue;
+        seen.insert(tag.toCaseFolded());
+        tags.append(tag);
+    }
+    return tags;
+}
+
+bool Target::inGroup(const QString& wanted) const
+{
+    if (wanted.isEmpty())
+        return group.isEmpty();
+    return group.compare(wanted, Qt::CaseInsensitive) == 0
+        || (group.size() > wanted.size() && group.at(wanted.size()) == QLatin1Char('/')
+            && group.startsWith(wanted, Qt::CaseInsensitive));
+}
+
+bool Target::hasTag(const QString& tag) const
+{
+    return tags.contains(tag, Qt::CaseInsensitive);
+}
+
 Status Target::validate() const
 {
     if (Status s = checkName(name); !s)
@@ -161,6 +245,16 @@ Status Target::validate() const
     for (QChar c : notes) {
         if (isControl(c) && c != QLatin1Char('\n') && c != QLatin1Char('\t'))
             return invalid(tr("The notes contain a control character.")).onTarget(name);
+    }
+    if (Status s = checkGroup(group); !s)
+        return s.error().onTarget(name);
+    QSet<QString> seen;
+    for (const QString& tag : tags) {
+        if (Status s = checkTag(tag); !s)
+            return s.error().onTarget(name);
+        if (seen.contains(tag.toCaseFolded()))
+            return invalid(tr("The tag \"%1\" is given twice.").arg(tag)).onTarget(name);
+        seen.insert(tag.toCaseFolded());
     }
     return {};
 }
@@ -206,6 +300,10 @@ QJsonObject Target::toJson() const
     o.insert(QStringLiteral("name"), name);
     o.insert(QStringLiteral("kind"), kindName(kind));
     o.insert(QStringLiteral("notes"), notes);
+    if (!group.isEmpty())
+        o.insert(QStringLiteral("group"), group);
+    if (!tags.isEmpty())
+        o.insert(QStringLiteral("tags"), QJsonArray::fromStringList(tags));
     if (kind == TargetKind::Vm) {
         QJsonObject v;
         v.insert(QStringLiteral("host"), vm.host.toString());
@@ -252,6 +350,28 @@ Result<Target> Target::fromJson(const QJsonObject& object)
     if (!notesText)
         return notesText.error();
     t.notes = *notesText;
+    auto groupText = stringMember(object, QStringLiteral("group"), where);
+    if (!groupText)
+        return groupText.error();
+    t.group = *groupText;
+    if (Status s = checkGroup(t.group); !s)
+        return corrupt(tr("%1: %2").arg(where, s.error().message));
+    const QJsonValue tagsValue = object.value(QStringLiteral("tags"));
+    if (!tagsValue.isUndefined()) {
+        if (!tagsValue.isArray())
+            return corrupt(tr("%1: \"tags\" is not a list.").arg(where));
+        QSet<QString> seen;
+        for (const QJsonValue& tag : tagsValue.toArray()) {
+            if (!tag.isString())
+                return corrupt(tr("%1: \"tags\" holds something that is not a text value.").arg(where));
+            if (Status s = checkTag(tag.toString()); !s)
+                return corrupt(tr("%1: %2").arg(where, s.error().message));
+            if (seen.contains(tag.toString().toCaseFolded()))
+                return corrupt(tr("%1: the tag \"%2\" is given twice.").arg(where, tag.toString()));
+            seen.insert(tag.toString().toCaseFolded());
+            t.tags.append(tag.toString());
+        }
+    }
 
     const QString kindText = object.value(QStringLiteral("kind")).toString();
     if (kindText == QLatin1String("vm")) {

@@ -57,6 +57,10 @@ public:
     QString name;
     TargetKind kind = TargetKind::Vm;
     QString notes;
+    // The folder it sits in, "" for none: "Team" or, one level deeper, "Team/Sub". See checkGroup.
+    QString group;
+    // Any number of labels ("prod", "eu-west"); unique without regard to case, kept as typed.
+    QStringList tags;
     VmSettings vm; // used when kind == Vm
     ClusterSettings cluster; // used when kind == Cluster
 
@@ -77,6 +81,20 @@ public:
     static Status checkKeyPath(const QString& path); // non-empty when auth is KeyFile
     static Status checkKubeconfig(const QString& path); // exists, is a file, is readable
     static Status checkNamespace(const QString& kubeNamespace); // empty or an RFC 1123 label
+    // A group path: "" (none), "Name" or "Name/Sub"; each part 1 to 60 characters, no control
+    // characters, no spaces around it. Use normalizeGroup first for what the user typed.
+    static Status checkGroup(const QString& group);
+    // "  Team /  Sub " -> "Team/Sub" (spaces around the parts dropped); an empty text stays empty.
+    static QString normalizeGroup(const QString& typed);
+    // A tag: 1 to 40 letters, digits or - _ . : + (no spaces, so a list reads unambiguously).
+    static Status checkTag(const QString& tag);
+    // Tags typed as "prod, eu-west  gpu" (commas or spaces between): checked, duplicates (any case)
+    // dropped, order kept.
+    static Result<QStringList> parseTags(const QString& typed);
+    // Whether the target is in group or in one of its subgroups (case-insensitive); "" matches
+    // only targets without a group.
+    bool inGroup(const QString& group) const;
+    bool hasTag(const QString& tag) const;
 
     // The JSON object stored in the inventory file (never holds a secret).
     QJsonObject toJson() const;

@@ -1,4 +1,9 @@
 #include "core/ssh/ConnectionCheck.h"
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "core/ssh/SshSession.h"
 
@@ -108,6 +113,48 @@ Result<ConnectionReport> ConnectionCheck::run(SshSession& session, const CancelT
     report->hostKeyType = key.key.type;
     report->hostKeyFingerprint = key.fingerprint();
     return report;
+}
+
+void ConnectionCheck::runMany(const QList<Target>& targets, const SessionFactory& factory, int jobs,
+                              const CancelToken& cancel, const OnChecked& onChecked)
+{
+    std::atomic_int next{0};
+    std::mutex reporting;
+    auto report = [&](int index, const Result<ConnectionReport>& result) {
+        const std::lock_guard lock(reporting);
+        onChecked(index, result);
+    };
+    auto work = [&] {
+        for (int i = next++; i < targets.size(); i = next++) {
+            const Target& target = targets.at(i);
+            if (cancel.isCancelled()) {
+                report(i, Error(ErrorKind::Cancelled, tr("Not checked: the check was stopped.")));
+                continue;
+            }
+            if (!target.isVm()) {
+                report(i,
+                       Error(ErrorKind::Usage,
+                             tr("%1 is a cluster; only VM targets are reached over SSH.").arg(target.name)));
+                continue;
+            }
+            Result<std::shared_ptr<SshSession>> session = factory(target);
+            if (!session) {
+                report(i, session.error());
+                continue;
+            }
+            Result<ConnectionReport> result = run(**session, cancel);
+            (*session)->disconnectFromHost();
+            report(i, result);
+        }
+    };
+    const int threads = int(std::clamp<qsizetype>(std::min<qsizetype>(jobs, targets.size()), 1, maxJobs));
+    std::vector<std::thread> workers;
+    workers.reserve(size_t(threads - 1));
+    for (int t = 1; t < threads; ++t)
+        workers.emplace_back(work);
+    work(); // this thread is one of the workers
+    for (std::thread& worker : workers)
+        worker.join();
 }
 
 } // namespace aio

@@ -9,6 +9,7 @@
 #include "ui/main/KeychainBanner.h"
 #include "ui/main/TargetFilterModel.h"
 #include "ui/main/TargetTreeModel.h"
+#include "ui/targets/BulkPage.h"
 #include "ui/targets/ImportResultDialog.h"
 #include "ui/targets/TargetDialog.h"
 #include "ui/targets/TargetPage.h"
@@ -20,9 +21,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -37,6 +43,8 @@
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <functional>
 
 namespace aio::ui {
 
@@ -83,15 +91,30 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     m_filter->setSourceModel(m_model);
     m_tree->setModel(m_filter);
     m_tree->setHeaderHidden(true);
-    m_tree->setRootIsDecorated(false);
-    m_tree->setItemsExpandable(false);
-    m_tree->setExpandsOnDoubleClick(false);
+    m_tree->setRootIsDecorated(true);
+    m_tree->setItemsExpandable(true);
+    m_tree->setExpandsOnDoubleClick(true);
     m_tree->setUniformRowHeights(true);
     m_tree->setIndentation(14);
-    m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several targets (Ctrl/Shift+click) or a group's folder: the bulk page acts on all of them.
+    m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Dragging targets onto a folder puts them in that group (the model makes the change).
+    m_tree->setDragEnabled(true);
+    m_tree->setAcceptDrops(true);
+    m_tree->setDropIndicatorShown(true);
+    m_tree->setDragDropMode(QAbstractItemView::DragDrop);
+    m_tree->setDefaultDropAction(Qt::MoveAction);
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_tree->addActions({m_edit, m_duplicate, m_remove});
+    auto* separator = new QAction(this);
+    separator->setSeparator(true);
+    m_tree->addActions({m_edit, m_duplicate, m_moveToGroup, m_editTags, m_renameGroup, separator, m_remove});
+    connect(m_tree, &QTreeView::collapsed, this, [this](const QModelIndex& index) {
+        m_collapsedGroups.insert(TargetTreeModel::groupAt(index).toCaseFolded());
+    });
+    connect(m_tree, &QTreeView::expanded, this, [this](const QModelIndex& index) {
+        m_collapsedGroups.remove(TargetTreeModel::groupAt(index).toCaseFolded());
+    });
     m_tree->setMinimumWidth(200);
     connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
         if (!TargetTreeModel::idAt(index).isNull() && m_edit->isEnabled())
@@ -104,6 +127,9 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     m_pages = new QStackedWidget(this);
     m_pages->setObjectName(QStringLiteral("targetPages"));
     m_pages->addWidget(m_noSelection);
+    m_bulkPage = new BulkPage(m_secrets, m_pages);
+    m_bulkPage->addActionButtons({m_moveToGroup, m_editTags, m_remove});
+    m_pages->addWidget(m_bulkPage);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -112,7 +138,7 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     m_search = new QLineEdit(this);
     m_search->setObjectName(QStringLiteral("targetSearch"));
     m_search->setAccessibleName(tr("Search targets"));
-    m_search->setPlaceholderText(tr("Search name, address, user (Ctrl+F)"));
+    m_search->setPlaceholderText(tr("Search name, address, group, tag (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     auto* find = new QAction(tr("Search targets"), this);
     find->setObjectName(QStringLiteral("actionFindTarget"));
@@ -128,21 +154,46 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
         updateStatus();
     });
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
-        for (int g = 0; g < m_filter->rowCount(); ++g) {
-            const QModelIndex first = m_filter->index(0, 0, m_filter->index(g, 0));
-            if (first.isValid()) {
-                m_tree->selectionModel()->setCurrentIndex(first, QItemSelectionModel::ClearAndSelect);
-                m_tree->setFocus();
-                return;
-            }
+        if (const QModelIndex first = m_filter->firstTarget(); first.isValid()) {
+            m_tree->selectionModel()->setCurrentIndex(first, QItemSelectionModel::ClearAndSelect);
+            m_tree->setFocus();
         }
     });
+    // Filters by kind and by tag, next to the search.
+    m_kindFilter = new QComboBox(this);
+    m_kindFilter->setObjectName(QStringLiteral("kindFilter"));
+    m_kindFilter->setAccessibleName(tr("Show targets of kind"));
+    m_kindFilter->addItem(tr("All kinds"), -1);
+    m_kindFilter->addItem(TargetTreeModel::iconFor(TargetKind::Vm), tr("VMs"), int(TargetKind::Vm));
+    m_kindFilter->addItem(TargetTreeModel::iconFor(TargetKind::Cluster), tr("Clusters"), int(TargetKind::Cluster));
+    connect(m_kindFilter, &QComboBox::currentIndexChanged, this, [this] {
+        const int kind = m_kindFilter->currentData().toInt();
+        m_filter->setKind(kind < 0 ? std::nullopt : std::optional(TargetKind(kind)));
+        m_tree->expandAll();
+        updateStatus();
+    });
+    m_tagFilter = new QComboBox(this);
+    m_tagFilter->setObjectName(QStringLiteral("tagFilter"));
+    m_tagFilter->setAccessibleName(tr("Show targets with tag"));
+    m_tagFilter->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_tagFilter->setMinimumContentsLength(8);
+    connect(m_tagFilter, &QComboBox::currentIndexChanged, this, [this] {
+        m_filter->setTag(m_tagFilter->currentData().toString());
+        m_tree->expandAll();
+        updateStatus();
+    });
+    auto* filters = new QHBoxLayout;
+    filters->setContentsMargins(0, 0, 0, 0);
+    filters->setSpacing(4);
+    filters->addWidget(m_kindFilter, 1);
+    filters->addWidget(m_tagFilter, 1);
     auto* sidebar = new QWidget(this);
     sidebar->setObjectName(QStringLiteral("sidebar"));
     auto* sidebarLayout = new QVBoxLayout(sidebar);
     sidebarLayout->setContentsMargins(0, 0, 0, 0);
     sidebarLayout->setSpacing(4);
     sidebarLayout->addWidget(m_search);
+    sidebarLayout->addLayout(filters);
     sidebarLayout->addWidget(m_tree, 1);
     m_splitter->addWidget(sidebar);
     m_splitter->addWidget(m_pages);
@@ -194,6 +245,10 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     statusBar()->setObjectName(QStringLiteral("statusBar"));
 
     connect(m_model, &TargetTreeModel::rebuilt, this, &MainWindow::onInventoryRebuilt);
+    connect(m_model, &TargetTreeModel::moveFailed, this, [this](const Error& error) {
+        MessageBox::tell(this, QMessageBox::Warning, tr("Move to group"), tr("The targets were not moved."),
+                         error.toString());
+    });
     connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(m_secrets, &SecretStore::keychainUnavailable, m_keychainBanner, &KeychainBanner::showUnavailable);
     onInventoryRebuilt();
@@ -216,9 +271,18 @@ void MainWindow::createActions()
     m_duplicate = makeAction(this, QStringLiteral("actionDuplicate"), tr("&Duplicate"),
                              themed("duplicate", QStyle::SP_FileDialogNewFolder), tr("Copy the selected target"));
     m_duplicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    m_remove = makeAction(this, QStringLiteral("actionRemove"), tr("&Remove"), themed("remove", QStyle::SP_TrashIcon),
-                          tr("Remove the selected target"));
+    m_remove = makeAction(this, QStringLiteral("actionRemove"), tr("&Remove…"), themed("remove", QStyle::SP_TrashIcon),
+                          tr("Remove the selected targets"));
     m_remove->setShortcut(QKeySequence::Delete);
+    m_moveToGroup = makeAction(this, QStringLiteral("actionMoveToGroup"), tr("Move to &group…"),
+                               QApplication::style()->standardIcon(QStyle::SP_DirIcon),
+                               tr("Put the selected targets in a group (or drag them onto a folder)"));
+    m_moveToGroup->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    m_editTags = makeAction(this, QStringLiteral("actionEditTags"), tr("&Tags…"), QIcon(),
+                            tr("Add or remove tags on the selected targets"));
+    m_editTags->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_renameGroup = makeAction(this, QStringLiteral("actionRenameGroup"), tr("Re&name group…"), QIcon(),
+                               tr("Rename the selected group"));
     m_importSsh = makeAction(this, QStringLiteral("actionImportSshConfig"), tr("Import from &SSH config…"),
                              themed("import", QStyle::SP_DialogOpenButton),
                              tr("Add virtual machines from the Host entries of an OpenSSH config file"));
@@ -235,6 +299,9 @@ void MainWindow::createActions()
     connect(m_edit, &QAction::triggered, this, &MainWindow::editSelected);
     connect(m_duplicate, &QAction::triggered, this, &MainWindow::duplicateSelected);
     connect(m_remove, &QAction::triggered, this, &MainWindow::removeSelected);
+    connect(m_moveToGroup, &QAction::triggered, this, &MainWindow::askGroupForSelected);
+    connect(m_editTags, &QAction::triggered, this, &MainWindow::askTagsForSelected);
+    connect(m_renameGroup, &QAction::triggered, this, &MainWindow::askRenameGroup);
     connect(m_importSsh, &QAction::triggered, this, &MainWindow::importSshConfig);
     connect(m_importKube, &QAction::triggered, this, &MainWindow::importKubeconfig);
     connect(m_quit, &QAction::triggered, this, &QWidget::close);
@@ -260,6 +327,9 @@ void MainWindow::createMenusAndToolBar()
     targets->addSeparator();
     targets->addAction(m_edit);
     targets->addAction(m_duplicate);
+    targets->addAction(m_moveToGroup);
+    targets->addAction(m_editTags);
+    targets->addAction(m_renameGroup);
     targets->addAction(m_remove);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("menuHelp"));
@@ -344,8 +414,46 @@ QWidget* MainWindow::createEmptyState()
 
 QUuid MainWindow::selectedTargetId() const
 {
-    const QModelIndexList rows = m_tree->selectionModel()->selectedIndexes();
-    return rows.isEmpty() ? QUuid() : TargetTreeModel::idAt(rows.first());
+    const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
+    return rows.size() == 1 ? TargetTreeModel::idAt(rows.first()) : QUuid();
+}
+
+QList<Target> MainWindow::selectedTargets() const
+{
+    // In the sidebar's order: the targets picked, and those shown under a picked folder.
+    const QItemSelectionModel* selection = m_tree->selectionModel();
+    QList<Target> out;
+    std::function<void(const QModelIndex&, bool)> walk = [&](const QModelIndex& parent, bool underPicked) {
+        for (int r = 0; r < m_filter->rowCount(parent); ++r) {
+            const QModelIndex row = m_filter->index(r, 0, parent);
+            const bool picked = underPicked || selection->isSelected(row);
+            if (TargetTreeModel::isGroup(row)) {
+                walk(row, picked);
+            } else if (picked) {
+                if (auto t = m_inventory->findById(TargetTreeModel::idAt(row)))
+                    out.append(*t);
+            }
+        }
+    };
+    walk(QModelIndex(), false);
+    return out;
+}
+
+bool MainWindow::selectGroup(const QString& group)
+{
+    const QModelIndex source = m_model->indexForGroup(group);
+    QModelIndex index = m_filter->mapFromSource(source);
+    if (!source.isValid())
+        return false;
+    if (!index.isValid()) {
+        m_search->clear();
+        m_kindFilter->setCurrentIndex(0);
+        m_tagFilter->setCurrentIndex(0);
+        index = m_filter->mapFromSource(source);
+    }
+    m_tree->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_tree->scrollTo(index);
+    return true;
 }
 
 bool MainWindow::selectTarget(const QUuid& id)
@@ -355,8 +463,10 @@ bool MainWindow::selectTarget(const QUuid& id)
         return false;
     QModelIndex index = m_filter->mapFromSource(source);
     if (!index.isValid()) {
-        // Hidden by the search: the target asked for is shown, so the search gives way.
+        // Hidden by the search or a filter: the target asked for is shown, so they give way.
         m_search->clear();
+        m_kindFilter->setCurrentIndex(0);
+        m_tagFilter->setCurrentIndex(0);
         index = m_filter->mapFromSource(source);
         if (!index.isValid())
             return false;
@@ -382,17 +492,20 @@ void MainWindow::onInventoryRebuilt()
         else if (!(m_targetPages.value(id)->target() == *target))
             m_targetPages.value(id)->setTarget(*target);
     }
+    updateTagFilter();
     m_tree->expandAll();
+    // Folders the admin closed stay closed.
+    for (const QString& group : std::as_const(m_collapsedGroups)) {
+        if (const QModelIndex folder = m_filter->mapFromSource(m_model->indexForGroup(group)); folder.isValid())
+            m_tree->collapse(folder);
+    }
     const QUuid wanted = m_wantedSelection.isNull() ? m_currentId : std::exchange(m_wantedSelection, QUuid());
     m_central->setCurrentIndex(m_inventory->count() == 0 ? 0 : 1);
     // The rebuild dropped the selection: keep it (or select the target just added), else the first one.
     if (!wanted.isNull() && selectTarget(wanted)) {
     } else if (m_inventory->count() > 0) {
         // The first target shown (the search may hide some).
-        const QModelIndex first = m_filter->index(0, 0, m_filter->mapFromSource(m_model->groupIndex(TargetKind::Vm)));
-        const QModelIndex firstCluster
-            = m_filter->index(0, 0, m_filter->mapFromSource(m_model->groupIndex(TargetKind::Cluster)));
-        selectTarget(TargetTreeModel::idAt(first.isValid() ? first : firstCluster));
+        selectTarget(TargetTreeModel::idAt(m_filter->firstTarget()));
     }
     onSelectionChanged();
     updateStatus();
@@ -402,7 +515,16 @@ void MainWindow::onSelectionChanged()
 {
     const QUuid id = selectedTargetId();
     const auto target = id.isNull() ? std::nullopt : m_inventory->findById(id);
-    if (!target) {
+    const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
+    if (!target && !rows.isEmpty()) {
+        // Several targets, or a group: the bulk page.
+        const QList<Target> targets = selectedTargets();
+        const QString group = rows.size() == 1 ? TargetTreeModel::groupAt(rows.first()) : QString();
+        const QString title = !group.isEmpty() ? tr("Group “%1” · %2 targets").arg(group).arg(targets.size())
+                                               : tr("%1 targets selected").arg(targets.size());
+        m_bulkPage->setTargets(title, targets);
+        m_pages->setCurrentWidget(m_bulkPage);
+    } else if (!target) {
         m_pages->setCurrentWidget(m_noSelection);
     } else {
         TargetPage* page = m_targetPages.value(id);
@@ -435,9 +557,14 @@ void MainWindow::updateActions()
     m_addCluster->setEnabled(writable);
     m_importSsh->setEnabled(writable);
     m_importKube->setEnabled(writable);
+    const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
+    const bool any = !rows.isEmpty();
     m_edit->setEnabled(writable && selected);
     m_duplicate->setEnabled(writable && selected);
-    m_remove->setEnabled(writable && selected);
+    m_remove->setEnabled(writable && any);
+    m_moveToGroup->setEnabled(writable && any);
+    m_editTags->setEnabled(writable && any);
+    m_renameGroup->setEnabled(writable && rows.size() == 1 && TargetTreeModel::isGroup(rows.first()));
 }
 
 void MainWindow::updateStatus()
@@ -579,48 +706,237 @@ void MainWindow::storeSecrets(const Target& target, std::optional<SshAuthMethod>
 
 void MainWindow::removeSelected()
 {
-    const auto target = m_inventory->findById(selectedTargetId());
-    if (!target || m_inventory->isReadOnly())
+    const QList<Target> targets = selectedTargets();
+    if (targets.isEmpty() || m_inventory->isReadOnly())
         return;
-    const QUuid id = target->id;
-    const QString name = target->name;
+    QList<QUuid> ids;
+    QStringList names;
+    for (const Target& t : targets) {
+        ids.append(t.id);
+        names.append(t.name);
+    }
+    // One confirmation, listing what goes.
+    const bool one = targets.size() == 1;
+    const QString question = one ? tr("Remove “%1” from your targets?").arg(names.first())
+                                 : tr("Remove these %1 targets from your targets?").arg(targets.size());
+    QString details;
+    if (!one) {
+        const QStringList shown = names.mid(0, 25);
+        details = QStringLiteral("• ") + shown.join(QStringLiteral("\n• "));
+        if (names.size() > shown.size())
+            details += QLatin1Char('\n') + tr("… and %1 more").arg(names.size() - shown.size());
+        details += QStringLiteral("\n\n");
+    }
+    details += one ? tr("Its settings and the secrets kept for it in the keychain are deleted. Nothing on the %1 "
+                        "itself is changed.")
+                         .arg(targets.first().isVm() ? tr("virtual machine") : tr("cluster"))
+                   : tr("Their settings and the secrets kept for them in the keychain are deleted. Nothing on the "
+                        "machines or clusters themselves is changed.");
     MessageBox::ask(
-        this, QMessageBox::Question, tr("Remove target"), tr("Remove “%1” from your targets?").arg(name),
-        tr("Its settings and the secrets kept for it in the keychain are deleted. Nothing on the %1 "
-           "itself is changed.")
-            .arg(target->isVm() ? tr("virtual machine") : tr("cluster")),
+        this, QMessageBox::Question, one ? tr("Remove target") : tr("Remove targets"), question, details,
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
-        [this, id, name](QMessageBox::StandardButton answer) {
+        [this, ids, names](QMessageBox::StandardButton answer) {
             if (answer != QMessageBox::Yes)
                 return;
-            if (Status s = m_inventory->remove(id); !s) {
+            // One change of the inventory for all of them (one write of the file).
+            if (Status s = m_inventory->removeMany(ids); !s) {
                 MessageBox::tell(this, QMessageBox::Warning, tr("Remove target"),
-                                 tr("“%1” could not be removed.").arg(name), s.error().toString());
+                                 names.size() == 1 ? tr("“%1” could not be removed.").arg(names.first())
+                                                   : tr("The targets could not be removed; none was."),
+                                 s.error().toString());
                 return;
             }
-            // The sandbox keys kept in files for it (a workstation without a keychain) go too.
+            // The sandbox keys kept in files for them (a workstation without a keychain) go too.
             runInBackground(
-                this, [data = Profile::dataDir(), id] { return VmDeploymentSetup::removeKeyFiles(data, id); },
+                this,
+                [data = Profile::dataDir(), ids] {
+                    Status all;
+                    for (const QUuid& id : ids) {
+                        if (Status removed = VmDeploymentSetup::removeKeyFiles(data, id); !removed)
+                            all = removed;
+                    }
+                    return all;
+                },
                 [this](Status removed) {
                     if (!removed)
                         statusBar()->showMessage(removed.error().toString(), 10000);
                 });
-            m_secrets->removeAll(id, this, [this, name](Status removed) {
-                // Without a keychain service nothing was kept there; any other
-                // failure leaves secrets behind, and the user must know.
-                if (removed || removed.error().kind == ErrorKind::KeychainUnavailable) {
-                    statusBar()->showMessage(tr("Removed “%1”.").arg(name), 5000);
-                    return;
-                }
-                MessageBox::tell(
-                    this, QMessageBox::Warning, tr("Remove target"),
-                    tr("“%1” was removed, but its secrets could not be deleted from the keychain.").arg(name),
-                    removed.error().toString()
-                        + tr("\n\nDelete them with your keychain manager (for example Seahorse, "
-                             "\"Passwords and Keys\"): the entries belong to %1.")
-                              .arg(SecretStore::serviceName()));
-            });
+            const QString done = names.size() == 1 ? tr("Removed “%1”.").arg(names.first())
+                                                   : tr("Removed %1 targets.").arg(names.size());
+            auto left = std::make_shared<qsizetype>(ids.size());
+            auto failures = std::make_shared<QStringList>();
+            for (qsizetype i = 0; i < ids.size(); ++i) {
+                m_secrets->removeAll(ids.at(i), this, [this, name = names.at(i), done, left, failures](Status removed) {
+                    // Without a keychain service nothing was kept there; any other failure leaves
+                    // secrets behind, and the user must know.
+                    if (!removed && removed.error().kind != ErrorKind::KeychainUnavailable)
+                        failures->append(name + QStringLiteral(": ") + removed.error().toString());
+                    if (--*left > 0)
+                        return;
+                    if (failures->isEmpty()) {
+                        statusBar()->showMessage(done, 5000);
+                        return;
+                    }
+                    MessageBox::tell(this, QMessageBox::Warning, tr("Remove target"),
+                                     tr("The targets were removed, but some of their secrets could not be deleted "
+                                        "from the keychain."),
+                                     failures->join(QLatin1Char('\n'))
+                                         + tr("\n\nDelete them with your keychain manager (for example Seahorse, "
+                                              "\"Passwords and Keys\"): the entries belong to %1.")
+                                               .arg(SecretStore::serviceName()));
+                });
+            }
         });
+}
+
+void MainWindow::moveSelectedToGroup(const QString& group)
+{
+    QList<QUuid> ids;
+    for (const Target& t : selectedTargets())
+        ids.append(t.id);
+    if (ids.isEmpty())
+        return;
+    if (Status s = m_inventory->setGroup(ids, group); !s) {
+        MessageBox::tell(this, QMessageBox::Warning, tr("Move to group"), tr("The targets were not moved."),
+                         s.error().toString());
+        return;
+    }
+    const QString spelled = Target::normalizeGroup(group);
+    statusBar()->showMessage(spelled.isEmpty() ? tr("Took %1 targets out of their groups.").arg(ids.size())
+                                               : tr("Moved %1 targets to “%2”.").arg(ids.size()).arg(spelled),
+                             5000);
+    if (ids.size() == 1)
+        selectTarget(ids.first());
+    else if (!spelled.isEmpty())
+        selectGroup(spelled);
+}
+
+void MainWindow::changeTagsOfSelected(const QStringList& add, const QStringList& remove)
+{
+    QList<QUuid> ids;
+    for (const Target& t : selectedTargets())
+        ids.append(t.id);
+    if (ids.isEmpty())
+        return;
+    if (Status s = m_inventory->changeTags(ids, add, remove); !s)
+        MessageBox::tell(this, QMessageBox::Warning, tr("Tags"), tr("The tags were not changed."),
+                         s.error().toString());
+}
+
+void MainWindow::renameGroup(const QString& from, const QString& to)
+{
+    if (Status s = m_inventory->renameGroup(from, to); !s) {
+        MessageBox::tell(this, QMessageBox::Warning, tr("Rename group"),
+                         tr("The group “%1” was not renamed.").arg(from), s.error().toString());
+        return;
+    }
+    selectGroup(Target::normalizeGroup(to));
+}
+
+void MainWindow::askGroupForSelected()
+{
+    const QList<Target> targets = selectedTargets();
+    if (targets.isEmpty())
+        return;
+    auto* dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("moveToGroupDialog"));
+    dialog->setWindowTitle(tr("Move to group"));
+    dialog->setLabelText(
+        targets.size() == 1
+            ? tr("Group for “%1” (Team, or Team/Sub one level deeper; empty for none):").arg(targets.first().name)
+            : tr("Group for the %1 targets (Team, or Team/Sub one level deeper; empty for none):").arg(targets.size()));
+    dialog->setComboBoxEditable(true);
+    dialog->setComboBoxItems(QStringList{QString()} + m_inventory->groups());
+    dialog->setTextValue(targets.first().group);
+    connect(dialog, &QInputDialog::textValueSelected, this, &MainWindow::moveSelectedToGroup);
+    dialog->open();
+}
+
+void MainWindow::askTagsForSelected()
+{
+    const QList<Target> targets = selectedTargets();
+    if (targets.isEmpty())
+        return;
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("tagsDialog"));
+    dialog->setWindowTitle(tr("Tags"));
+    QStringList present;
+    for (const Target& t : targets) {
+        for (const QString& tag : t.tags) {
+            if (!present.contains(tag, Qt::CaseInsensitive))
+                present.append(tag);
+        }
+    }
+    auto* intro = new QLabel(targets.size() == 1 ? tr("Tags of “%1”: %2").arg(targets.first().name)
+                                                 : tr("Tags on the %1 targets: %2").arg(targets.size()),
+                             dialog);
+    intro->setText(intro->text().arg(present.isEmpty() ? tr("none") : present.join(QStringLiteral(", "))));
+    intro->setWordWrap(true);
+    auto* add = new QLineEdit(dialog);
+    add->setObjectName(QStringLiteral("addTagsEdit"));
+    add->setPlaceholderText(tr("e.g. gpu, eu-west"));
+    auto* remove = new QLineEdit(dialog);
+    remove->setObjectName(QStringLiteral("removeTagsEdit"));
+    remove->setPlaceholderText(present.join(QStringLiteral(", ")));
+    auto* problem = new QLabel(dialog);
+    problem->setObjectName(QStringLiteral("tagsProblem"));
+    problem->setWordWrap(true);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    auto* form = new QFormLayout(dialog);
+    form->addRow(intro);
+    form->addRow(tr("&Add:"), add);
+    form->addRow(tr("&Remove:"), remove);
+    form->addRow(problem);
+    form->addRow(buttons);
+    auto check = [add, remove, problem, buttons] {
+        auto added = Target::parseTags(add->text());
+        auto removed = Target::parseTags(remove->text());
+        const Status s = !added ? Status(added.error()) : !removed ? Status(removed.error()) : Status();
+        problem->setText(s ? QString() : s.error().message + QLatin1Char(' ') + s.error().nextStep);
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(bool(s) && (!added->isEmpty() || !removed->isEmpty()));
+    };
+    connect(add, &QLineEdit::textChanged, dialog, check);
+    connect(remove, &QLineEdit::textChanged, dialog, check);
+    check();
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, [this, dialog, add, remove] {
+        changeTagsOfSelected(Target::parseTags(add->text()).valueOr({}), Target::parseTags(remove->text()).valueOr({}));
+        dialog->accept();
+    });
+    dialog->open();
+}
+
+void MainWindow::askRenameGroup()
+{
+    const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
+    if (rows.size() != 1 || !TargetTreeModel::isGroup(rows.first()))
+        return;
+    const QString from = TargetTreeModel::groupAt(rows.first());
+    auto* dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("renameGroupDialog"));
+    dialog->setWindowTitle(tr("Rename group"));
+    dialog->setLabelText(tr("New name for “%1” (its subgroups move with it):").arg(from));
+    dialog->setTextValue(from);
+    connect(dialog, &QInputDialog::textValueSelected, this, [this, from](const QString& to) { renameGroup(from, to); });
+    dialog->open();
+}
+
+void MainWindow::updateTagFilter()
+{
+    const QString current = m_tagFilter->currentData().toString();
+    const QSignalBlocker blocker(m_tagFilter);
+    m_tagFilter->clear();
+    m_tagFilter->addItem(tr("Any tag"), QString());
+    for (const QString& tag : m_inventory->tags())
+        m_tagFilter->addItem(QStringLiteral("#") + tag, tag);
+    const int keep = m_tagFilter->findData(current, Qt::UserRole, Qt::MatchFixedString);
+    m_tagFilter->setCurrentIndex(keep < 0 ? 0 : keep);
+    if (keep < 0)
+        m_filter->setTag({});
+    m_tagFilter->setEnabled(m_tagFilter->count() > 1);
 }
 
 void MainWindow::importSshConfig()

@@ -5,11 +5,13 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QSet>
 #include <QUuid>
 
 #include <optional>
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSplitter;
@@ -23,13 +25,15 @@ class SecretStore;
 
 namespace aio::ui {
 
+class BulkPage;
 class KeychainBanner;
 class TargetFilterModel;
 class MessageBanner;
 class TargetPage;
 class TargetTreeModel;
 
-// The app's window: targets in a sidebar grouped by kind, a page for the selected target, the
+// The app's window: targets in a sidebar of group folders (search, kind and tag filters, several
+// can be selected and dragged into a group), a page for the selected target, the
 // actions that add, edit, duplicate, remove and import targets, and banners for lasting problems
 // (an inventory file that cannot be read, no keychain). Window geometry and the splitter are kept
 // in the QSettings file given (in the profile's config folder).
@@ -44,9 +48,14 @@ public:
     // The window's size on first start (no saved geometry) on a screen with that available area.
     static QSize firstStartSize(const QSize& available);
 
-    // The id of the selected target, null when none.
+    // The id of the selected target, null when none or several are selected.
     QUuid selectedTargetId() const;
+    // Every target selected: those picked, and those shown under a picked folder (sidebar order).
+    QList<Target> selectedTargets() const;
     bool selectTarget(const QUuid& id);
+    // Selects a group's folder (its targets show on the bulk page); false when there is none.
+    bool selectGroup(const QString& group);
+    BulkPage* bulkPage() const { return m_bulkPage; }
     // The page of the target shown now, or nullptr.
     TargetPage* currentTargetPage() const;
 
@@ -58,6 +67,10 @@ public slots:
     void removeSelected();
     void importSshConfig();
     void importKubeconfig();
+    // Moves the selected targets to group ("" takes them out of any group).
+    void moveSelectedToGroup(const QString& group);
+    void changeTagsOfSelected(const QStringList& add, const QStringList& remove);
+    void renameGroup(const QString& from, const QString& to);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -77,6 +90,10 @@ private:
     void updateActions();
     void updateStatus();
     void showReadOnlyBanner();
+    void askGroupForSelected();
+    void askTagsForSelected();
+    void askRenameGroup();
+    void updateTagFilter();
     void restoreWindowState();
     void saveWindowState();
 
@@ -98,6 +115,10 @@ private:
     KeychainBanner* m_keychainBanner = nullptr;
     TargetFilterModel* m_filter = nullptr;
     QLineEdit* m_search = nullptr;
+    QComboBox* m_kindFilter = nullptr;
+    QComboBox* m_tagFilter = nullptr;
+    BulkPage* m_bulkPage = nullptr;
+    QSet<QString> m_collapsedGroups; // folders the admin closed stay closed across rebuilds
     QLabel* m_statusCount = nullptr;
     QLabel* m_statusFile = nullptr;
     QUuid m_wantedSelection; // select this one after the next rebuild
@@ -108,6 +129,9 @@ private:
     QAction* m_edit = nullptr;
     QAction* m_duplicate = nullptr;
     QAction* m_remove = nullptr;
+    QAction* m_moveToGroup = nullptr;
+    QAction* m_editTags = nullptr;
+    QAction* m_renameGroup = nullptr;
     QAction* m_importSsh = nullptr;
     QAction* m_importKube = nullptr;
     QAction* m_quit = nullptr;

@@ -10,6 +10,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileInfo>
@@ -102,6 +103,23 @@ TargetDialog::TargetDialog(Mode mode, const Target& target, const Inventory* inv
                 return Error(ErrorKind::AlreadyExists, tr("A target named “%1” already exists.").arg(text), {},
                              tr("Choose another name."));
         }
+        return {};
+    });
+
+    // Where it sits in the sidebar, and the labels it can be found and picked by.
+    m_group = addField(form, QStringLiteral("groupEdit"), tr("&Group:"), tr("Group"));
+    m_group->setPlaceholderText(tr("none; e.g. Production or Production/EU"));
+    m_group->setCheck([](const QString& text) { return Target::checkGroup(Target::normalizeGroup(text)); });
+    if (m_inventory) {
+        auto* completer = new QCompleter(m_inventory->groups(), m_group);
+        completer->setCaseSensitivity(Qt::CaseInsensitive);
+        m_group->lineEdit()->setCompleter(completer);
+    }
+    m_tags = addField(form, QStringLiteral("tagsEdit"), tr("T&ags:"), tr("Tags"));
+    m_tags->setPlaceholderText(tr("none; e.g. gpu, eu-west"));
+    m_tags->setCheck([](const QString& text) -> Status {
+        if (auto tags = Target::parseTags(text); !tags)
+            return tags.error();
         return {};
     });
 
@@ -359,6 +377,8 @@ void TargetDialog::loadContexts()
 void TargetDialog::fill(const Target& target)
 {
     m_name->setText(target.name);
+    m_group->setText(target.group);
+    m_tags->setText(target.tags.join(QStringLiteral(", ")));
     m_notes->setPlainText(target.notes);
     if (target.isVm()) {
         m_host->setText(target.vm.host.toString());
@@ -398,6 +418,8 @@ Target TargetDialog::target() const
     Target t = m_original;
     t.name = m_name->text();
     t.notes = m_notes->toPlainText();
+    t.group = Target::normalizeGroup(m_group->text());
+    t.tags = Target::parseTags(m_tags->text()).valueOr(QStringList());
     if (t.isVm()) {
         t.vm.host = HostName::parse(m_host->text()).valueOr(HostName());
         t.vm.port = Port::parse(m_port->text()).valueOr(Port(22));

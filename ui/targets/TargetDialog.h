@@ -104,6 +104,8 @@ private:
     ValidatedLineEdit* m_ingressHost = nullptr;
 
     QPlainTextEdit* m_notes = nullptr;
+    ValidatedLineEdit* m_group = nullptr;
+    ValidatedLineEdit* m_tags = nullptr;
     QLabel* m_formError = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
 };

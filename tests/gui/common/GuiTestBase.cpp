@@ -10,6 +10,8 @@
 #include <QLineEdit>
 #include <QTreeView>
 
+#include <functional>
+
 void GuiTestBase::newProfile()
 {
     closeWindow();
@@ -85,14 +87,17 @@ QStringList GuiTestBase::sidebarNames(aio::TargetKind kind) const
     auto* tree = m_window->findChild<QTreeView*>(QStringLiteral("targetTree"));
     if (!tree)
         return names;
-    // The group rows as shown (a search hides a group without matches).
+    // The targets as shown (a search hides some), folders walked in order.
     auto* model = tree->model();
-    for (int g = 0; g < model->rowCount(); ++g) {
-        const QModelIndex group = model->index(g, 0);
-        if (group.data(aio::ui::TargetTreeModel::TargetKindRole).toInt() != int(kind))
-            continue;
-        for (int r = 0; r < model->rowCount(group); ++r)
-            names << model->index(r, 0, group).data().toString();
-    }
+    std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+        for (int r = 0; r < model->rowCount(parent); ++r) {
+            const QModelIndex row = model->index(r, 0, parent);
+            if (aio::ui::TargetTreeModel::isGroup(row))
+                walk(row);
+            else if (row.data(aio::ui::TargetTreeModel::TargetKindRole).toInt() == int(kind))
+                names << row.data().toString();
+        }
+    };
+    walk(QModelIndex());
     return names;
 }

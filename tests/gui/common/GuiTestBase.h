@@ -78,7 +78,7 @@ protected:
     QAction* action(const QString& objectName) const;
     // Types text into the line edit with that objectName, as keystrokes, after clearing it.
     static void typeInto(const QString& objectName, const QString& text);
-    // The names shown under a sidebar group ("Virtual machines" = Vm).
+    // The names of the targets of that kind shown in the sidebar, in order, folders walked.
     QStringList sidebarNames(aio::TargetKind kind) const;
 
 private:

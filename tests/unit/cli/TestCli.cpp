@@ -110,8 +110,13 @@ private slots:
                                                                        QStringLiteral("cluster"), QStringLiteral("k")};
         QTest::newRow("import from nowhere")
             << QStringList{QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("floppy")};
-        QTest::newRow("remove two") << QStringList{QStringLiteral("targets"), QStringLiteral("remove"),
-                                                   QStringLiteral("a"), QStringLiteral("b")};
+        QTest::newRow("remove nothing") << QStringList{QStringLiteral("targets"), QStringLiteral("remove")};
+        QTest::newRow("edit without a change")
+            << QStringList{QStringLiteral("targets"), QStringLiteral("edit"), QStringLiteral("a")};
+        QTest::newRow("check nothing") << QStringList{QStringLiteral("targets"), QStringLiteral("check")};
+        QTest::newRow("check with no jobs") << QStringList{QStringLiteral("targets"), QStringLiteral("check"),
+                                                           QStringLiteral("a"), QStringLiteral("--jobs"),
+                                                           QStringLiteral("0")};
     }
     void usageErrorsExitWith2()
     {

@@ -99,7 +99,7 @@ private slots:
 
         const QJsonObject root = QJsonDocument::fromJson(readAll(path())).object();
         QCOMPARE(root.value(QStringLiteral("format")).toString(), QStringLiteral("aio-sandbox-manager/inventory"));
-        QCOMPARE(root.value(QStringLiteral("version")).toInt(), 1);
+        QCOMPARE(root.value(QStringLiteral("version")).toInt(), InventoryFile::currentVersion);
         QCOMPARE(QFile::permissions(path()),
                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
     }
