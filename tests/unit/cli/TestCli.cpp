@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -114,9 +115,9 @@ private slots:
         QTest::newRow("edit without a change")
             << QStringList{QStringLiteral("targets"), QStringLiteral("edit"), QStringLiteral("a")};
         QTest::newRow("check nothing") << QStringList{QStringLiteral("targets"), QStringLiteral("check")};
-        QTest::newRow("check with no jobs") << QStringList{QStringLiteral("targets"), QStringLiteral("check"),
-                                                           QStringLiteral("a"), QStringLiteral("--jobs"),
-                                                           QStringLiteral("0")};
+        QTest::newRow("check with no jobs")
+            << QStringList{QStringLiteral("targets"), QStringLiteral("check"), QStringLiteral("a"),
+                           QStringLiteral("--jobs"), QStringLiteral("0")};
     }
     void usageErrorsExitWith2()
     {
@@ -476,6 +477,93 @@ private slots:
         QCOMPARE(names(r.out), QStringList{QStringLiteral("k8s")});
         expectRefused({QStringLiteral("targets"), QStringLiteral("remove"), QStringLiteral("web")},
                       QStringLiteral("no target named \"web\""));
+    }
+
+    // --group and --tag pick targets for list and remove; edit moves and tags; several go only with --yes.
+    void groupsAndTagsPickTargets()
+    {
+        auto add = [this](const QString& name, const QString& host, const QStringList& more) {
+            const CliResult r = run(QStringList{QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"),
+                                                name, QStringLiteral("--host"), host}
+                                    + more);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        };
+        add(QStringLiteral("web-1"), QStringLiteral("198.18.0.11"),
+            {QStringLiteral("--group"), QStringLiteral("Prod/Web"), QStringLiteral("--tag"), QStringLiteral("gpu,eu")});
+        add(QStringLiteral("web-2"), QStringLiteral("198.18.0.12"),
+            {QStringLiteral("--group"), QStringLiteral("prod / web"), QStringLiteral("--tag"), QStringLiteral("eu")});
+        add(QStringLiteral("db"), QStringLiteral("198.18.0.13"), {QStringLiteral("--group"), QStringLiteral("Prod")});
+        add(QStringLiteral("lab"), QStringLiteral("198.18.0.14"), {QStringLiteral("--tag"), QStringLiteral("gpu")});
+
+        auto listed = [this](const QStringList& args) {
+            const CliResult r
+                = run(QStringList{QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")} + args);
+            return r.exitCode == 0 ? names(r.out) : QStringList{QString::fromUtf8(r.err)};
+        };
+        QCOMPARE(listed({QStringLiteral("--group"), QStringLiteral("prod")}),
+                 (QStringList{QStringLiteral("web-1"), QStringLiteral("web-2"), QStringLiteral("db")}));
+        QCOMPARE(listed({QStringLiteral("--group"), QStringLiteral("Prod/Web")}),
+                 (QStringList{QStringLiteral("web-1"), QStringLiteral("web-2")}));
+        QCOMPARE(listed({QStringLiteral("--tag"), QStringLiteral("gpu")}),
+                 (QStringList{QStringLiteral("web-1"), QStringLiteral("lab")}));
+        CliResult r = run({QStringLiteral("targets"), QStringLiteral("list")});
+        QVERIFY(r.out.contains("GROUP"));
+        QVERIFY(r.out.contains("Prod/Web"));
+        QVERIFY(r.out.contains("gpu,eu"));
+        expectRefused(
+            {QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--group"), QStringLiteral("Staging")},
+            QStringLiteral("No target is in group \"Staging\""));
+
+        r = run({QStringLiteral("targets"), QStringLiteral("edit"), QStringLiteral("lab"), QStringLiteral("db"),
+                 QStringLiteral("--group"), QStringLiteral("Lab"), QStringLiteral("--tag"), QStringLiteral("new"),
+                 QStringLiteral("--untag"), QStringLiteral("GPU")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("lab: group Lab, tags new"));
+        QCOMPARE(listed({QStringLiteral("--group"), QStringLiteral("lab")}),
+                 (QStringList{QStringLiteral("db"), QStringLiteral("lab")}));
+        expectRefused({QStringLiteral("targets"), QStringLiteral("edit"), QStringLiteral("lab"),
+                       QStringLiteral("--group"), QStringLiteral("a/b/c")},
+                      QStringLiteral("nested more than one level"));
+        expectRefused({QStringLiteral("targets"), QStringLiteral("edit"), QStringLiteral("lab"),
+                       QStringLiteral("--tag"), QStringLiteral("$(reboot)")},
+                      QStringLiteral("contains \"$\""));
+
+        // Several targets: the list, and nothing removed without --yes.
+        const QByteArray before = fileBytes(inventoryFile());
+        r = run({QStringLiteral("targets"), QStringLiteral("remove"), QStringLiteral("--tag"), QStringLiteral("eu")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("web-1, web-2"));
+        QCOMPARE(fileBytes(inventoryFile()), before);
+        r = run({QStringLiteral("targets"), QStringLiteral("remove"), QStringLiteral("--group"), QStringLiteral("Prod"),
+                 QStringLiteral("--yes")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("Removed 2 targets: web-1, web-2"));
+        QCOMPARE(listed({}), (QStringList{QStringLiteral("db"), QStringLiteral("lab")}));
+    }
+
+    void importTakesItsGroupFromTheIncludedFile()
+    {
+        const QString config = dataDir + QStringLiteral("/ssh_config");
+        CliResult r = run({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("ssh-config"), config,
+                           QStringLiteral("--group-by-file")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray all
+            = QJsonDocument::fromJson(
+                  run({QStringLiteral("targets"), QStringLiteral("list"), QStringLiteral("--json")}).out)
+                  .array();
+        QSet<QString> groups;
+        int grouped = 0;
+        for (const QJsonValue& t : all) {
+            const QString group = t.toObject().value(QStringLiteral("group")).toString();
+            groups.insert(group);
+            grouped += group.isEmpty() ? 0 : 1;
+        }
+        QVERIFY2(grouped > 0 && grouped < all.size(), qPrintable(QString::fromUtf8(r.out)));
+        QVERIFY(groups.contains(QStringLiteral("lab"))); // ssh_config.d/lab.conf
+        QVERIFY(!groups.contains(QStringLiteral("ssh_config")));
+        expectRefused({QStringLiteral("targets"), QStringLiteral("import"), QStringLiteral("ssh-config"), config,
+                       QStringLiteral("--group"), QStringLiteral("a/b/c")},
+                      QStringLiteral("nested"));
     }
 
     void badInputsAreRefusedAndLoseNothing()

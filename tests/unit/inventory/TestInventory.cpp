@@ -2,6 +2,7 @@
 // kept untouched, validation and unique names, and the signals the UI listens to.
 
 #include "core/common/Profile.h"
+#include "core/inventory/ImportResult.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/InventoryFile.h"
 
@@ -187,6 +188,182 @@ private slots:
         QCOMPARE(inventory.add(vm(QStringLiteral("web"))).error().kind, ErrorKind::UnsupportedVersion);
         QCOMPARE(inventory.removeByName(QStringLiteral("web")).ok(), false);
         QCOMPARE(readAll(path()), content);
+    }
+
+    // The file of the previous format comes in, today's goes out, and the old one is kept whole.
+    void versionOneFileIsMigratedAndKeptAsABackup()
+    {
+        const QByteArray old = readAll(QStringLiteral(AIO_SOURCE_DIR "/tests/data/inventory-version-1.json"));
+        QVERIFY(!old.isEmpty());
+        writeAll(path(), old);
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        QVERIFY(!inventory.isReadOnly());
+        QCOMPARE(inventory.count(), 2);
+        QCOMPARE(inventory.migratedFrom(), 1);
+        QCOMPARE(inventory.backupPath(), path() + QStringLiteral(".v1-backup"));
+        QCOMPARE(readAll(inventory.backupPath()), old);
+        QCOMPARE(QFile::permissions(inventory.backupPath()) & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+                 QFileDevice::Permissions());
+        const QJsonObject root = QJsonDocument::fromJson(readAll(path())).object();
+        QCOMPARE(root.value(QStringLiteral("version")).toInt(), InventoryFile::currentVersion);
+        const Target web = *inventory.findByName(QStringLiteral("web-1"));
+        QCOMPARE(web.notes, QStringLiteral("written by version 1 of the format"));
+        QVERIFY(web.group.isEmpty());
+        QVERIFY(web.tags.isEmpty());
+        QCOMPARE(inventory.findByName(QStringLiteral("db-1"))->vm.port.value(), 2222);
+
+        // Loading again migrates nothing more; a second migration of another old file keeps both backups.
+        Inventory again;
+        QVERIFY(again.load(path()).ok());
+        QCOMPARE(again.migratedFrom(), 0);
+        writeAll(path(), old);
+        Inventory third;
+        QVERIFY(third.load(path()).ok());
+        QCOMPARE(third.backupPath(), path() + QStringLiteral(".v1-backup.2"));
+        QCOMPARE(readAll(path() + QStringLiteral(".v1-backup")), old);
+    }
+
+    void migrationThatCannotKeepABackupLeavesTheFileAlone()
+    {
+        const QByteArray old = readAll(QStringLiteral(AIO_SOURCE_DIR "/tests/data/inventory-version-1.json"));
+        writeAll(path(), old);
+        // A folder where the backup would go: the copy fails, so nothing may be rewritten.
+        QVERIFY(QDir().mkpath(path() + QStringLiteral(".v1-backup")));
+        for (int i = 2; i < 1000; ++i)
+            QVERIFY(QDir().mkpath(path() + QStringLiteral(".v1-backup.%1").arg(i)));
+        Inventory inventory;
+        const Status loaded = inventory.load(path());
+        QVERIFY(!loaded.ok());
+        QVERIFY(inventory.isReadOnly());
+        QCOMPARE(readAll(path()), old);
+    }
+
+    void groupsAndTagsRoundTripAndBadOnesAreCorrupt()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        Target web = vm(QStringLiteral("web"));
+        web.group = QStringLiteral("Production/EU");
+        web.tags = {QStringLiteral("gpu"), QStringLiteral("eu-west")};
+        QVERIFY(inventory.add(web).ok());
+        Inventory reloaded;
+        QVERIFY(reloaded.load(path()).ok());
+        QCOMPARE(reloaded.findById(web.id)->group, QStringLiteral("Production/EU"));
+        QCOMPARE(reloaded.findById(web.id)->tags, (QStringList{QStringLiteral("gpu"), QStringLiteral("eu-west")}));
+
+        Target bad = vm(QStringLiteral("bad"));
+        bad.group = QStringLiteral("a/b/c");
+        QCOMPARE(inventory.add(bad).error().kind, ErrorKind::InvalidInput);
+        bad.group.clear();
+        bad.tags = {QStringLiteral("two words")};
+        QCOMPARE(inventory.add(bad).error().kind, ErrorKind::InvalidInput);
+        bad.tags = {QStringLiteral("gpu"), QStringLiteral("GPU")};
+        QCOMPARE(inventory.add(bad).error().kind, ErrorKind::InvalidInput);
+
+        QJsonObject object = web.toJson();
+        object.insert(QStringLiteral("tags"), QStringLiteral("gpu"));
+        QCOMPARE(Target::fromJson(object).error().kind, ErrorKind::Corrupt);
+        object = web.toJson();
+        object.insert(QStringLiteral("group"), QStringLiteral("/x"));
+        QCOMPARE(Target::fromJson(object).error().kind, ErrorKind::Corrupt);
+    }
+
+    void groupsKeepOneSpellingAndRenameMovesSubgroups()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        Target a = vm(QStringLiteral("a"), QStringLiteral("198.18.1.1"));
+        a.group = QStringLiteral("Prod");
+        Target b = vm(QStringLiteral("b"), QStringLiteral("198.18.1.2"));
+        b.group = QStringLiteral(" prod / eu ");
+        Target c = vm(QStringLiteral("c"), QStringLiteral("198.18.1.3"));
+        QVERIFY(inventory.add(a).ok());
+        QVERIFY(inventory.add(b).ok());
+        QVERIFY(inventory.add(c).ok());
+        QCOMPARE(inventory.findById(b.id)->group, QStringLiteral("Prod/eu"));
+        QCOMPARE(inventory.groups(), (QStringList{QStringLiteral("Prod"), QStringLiteral("Prod/eu")}));
+
+        QSignalSpy resets(&inventory, &Inventory::reset);
+        QVERIFY(inventory.setGroup({c.id}, QStringLiteral("PROD/EU")).ok());
+        QCOMPARE(inventory.findById(c.id)->group, QStringLiteral("Prod/eu"));
+        QVERIFY(inventory.renameGroup(QStringLiteral("prod"), QStringLiteral("Live")).ok());
+        QCOMPARE(inventory.findById(a.id)->group, QStringLiteral("Live"));
+        QCOMPARE(inventory.findById(b.id)->group, QStringLiteral("Live/eu"));
+        QCOMPARE(resets.count(), 2);
+        QCOMPARE(inventory.renameGroup(QStringLiteral("nothing"), QStringLiteral("x")).error().kind,
+                 ErrorKind::NotFound);
+        // A group refused changes nothing.
+        QCOMPARE(inventory.setGroup({a.id, b.id}, QStringLiteral("a/b/c")).error().kind, ErrorKind::InvalidInput);
+        QCOMPARE(inventory.findById(a.id)->group, QStringLiteral("Live"));
+
+        QVERIFY(inventory.changeTags({a.id, b.id}, {QStringLiteral("gpu")}, {}).ok());
+        QVERIFY(inventory.changeTags({b.id}, {QStringLiteral("eu")}, {QStringLiteral("GPU")}).ok());
+        QCOMPARE(inventory.findById(a.id)->tags, QStringList{QStringLiteral("gpu")});
+        QCOMPARE(inventory.findById(b.id)->tags, QStringList{QStringLiteral("eu")});
+        QCOMPARE(inventory.tags(), (QStringList{QStringLiteral("eu"), QStringLiteral("gpu")}));
+
+        Inventory reloaded;
+        QVERIFY(reloaded.load(path()).ok());
+        QCOMPARE(reloaded.findById(b.id)->group, QStringLiteral("Live/eu"));
+        QCOMPARE(reloaded.findById(b.id)->tags, QStringList{QStringLiteral("eu")});
+    }
+
+    void selectionByGroupAndTag()
+    {
+        Inventory inventory;
+        Target a = vm(QStringLiteral("a"), QStringLiteral("198.18.2.1"));
+        a.group = QStringLiteral("Team/Db");
+        Target b = vm(QStringLiteral("b"), QStringLiteral("198.18.2.2"));
+        b.group = QStringLiteral("Team");
+        b.tags = {QStringLiteral("gpu")};
+        Target c = vm(QStringLiteral("c"), QStringLiteral("198.18.2.3"));
+        c.group = QStringLiteral("Teamwork"); // not a subgroup of Team
+        c.tags = {QStringLiteral("GPU")};
+        inventory.loadFromList({a, b, c});
+        auto names = [](const QList<Target>& targets) {
+            QStringList out;
+            for (const Target& t : targets)
+                out << t.name;
+            return out;
+        };
+        QCOMPARE(names(inventory.select({QStringLiteral("team")}, {})),
+                 (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(names(inventory.select({QStringLiteral("Team/db")}, {})), QStringList{QStringLiteral("a")});
+        QCOMPARE(names(inventory.select({}, {QStringLiteral("gpu")})),
+                 (QStringList{QStringLiteral("b"), QStringLiteral("c")}));
+        QStringList unknown;
+        QCOMPARE(names(inventory.select({QStringLiteral("Team/Db")}, {QStringLiteral("arm")}, &unknown)),
+                 QStringList{QStringLiteral("a")});
+        QCOMPARE(unknown.size(), 1);
+        QVERIFY(unknown.first().contains(QStringLiteral("arm")));
+    }
+
+    void bulkRemoveIsOneWriteAndOneSignal()
+    {
+        Inventory inventory;
+        QVERIFY(inventory.load(path()).ok());
+        ImportResult found;
+        for (int i = 0; i < 500; ++i)
+            found.targets.append(vm(QStringLiteral("h%1").arg(i), QStringLiteral("198.18.3.1")));
+        for (int i = 0; i < 500; ++i)
+            found.targets[i].vm.port = *Port::fromInt(1000 + i);
+        QCOMPARE(inventory.addImported(found, QStringLiteral("ssh_config"))->size(), 500);
+        QList<QUuid> ids;
+        for (int i = 0; i < 500; i += 2)
+            ids.append(inventory.targets().at(i).id);
+        QSignalSpy resets(&inventory, &Inventory::reset);
+        QSignalSpy removedOneByOne(&inventory, &Inventory::targetRemoved);
+        QVERIFY(inventory.removeMany(ids).ok());
+        QCOMPARE(inventory.count(), 250);
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(removedOneByOne.count(), 0);
+        Inventory reloaded;
+        QVERIFY(reloaded.load(path()).ok());
+        QCOMPARE(reloaded.count(), 250);
+        // An id no longer there: nothing is removed.
+        QCOMPARE(inventory.removeMany({reloaded.targets().first().id, ids.first()}).error().kind, ErrorKind::NotFound);
+        QCOMPARE(inventory.count(), 250);
     }
 
     void namesAreUniqueWithoutRegardToCase()

@@ -1,10 +1,12 @@
 // SshConfigImporter against tests/data/ssh_config (with an Include and broken entries) and small
 // hand-made configs for the rules ssh follows.
 
+#include "core/inventory/Inventory.h"
 #include "core/inventory/SshConfigImporter.h"
 #include "core/ssh/SshSettings.h"
 
 #include <QDir>
+#include <QFile>
 #include <QHash>
 #include <QTemporaryDir>
 #include <QTest>
@@ -199,6 +201,66 @@ private slots:
             reported = reported || i.reason.contains(QStringLiteral("16"));
         QVERIFY(reported);
         QCOMPARE(r.targets.size(), 1); // "looped" once, not once per level
+    }
+
+    // A large config split with Includes, as teams keep them: each included file becomes a group,
+    // hosts of the main file stay in none, and the inventory keeps the groups.
+    void largeConfigWithIncludesKeepsGroups()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("config.d")));
+        const QStringList teams{QStringLiteral("prod"), QStringLiteral("staging"), QStringLiteral("gpu-lab"),
+                                QStringLiteral("eu.west")};
+        int host = 0;
+        auto hostBlock = [&host](QByteArray& text, const QString& prefix) {
+            text += QStringLiteral("Host %1-%2\n  HostName 198.18.%3.%4\n  User deploy\n\n")
+                        .arg(prefix)
+                        .arg(host)
+                        .arg(host / 250)
+                        .arg(host % 250 + 1)
+                        .toUtf8();
+            ++host;
+        };
+        for (const QString& team : teams) {
+            QByteArray text;
+            for (int i = 0; i < 300; ++i)
+                hostBlock(text, team);
+            QFile f(dir.filePath(QStringLiteral("config.d/%1.conf").arg(team)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        }
+        QByteArray main = "Include config.d/*.conf\n\n";
+        for (int i = 0; i < 100; ++i)
+            hostBlock(main, QStringLiteral("loose"));
+        QFile f(dir.filePath(QStringLiteral("config")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(main);
+        f.close();
+
+        auto imported = SshConfigImporter::importFile(dir.filePath(QStringLiteral("config")));
+        QVERIFY(imported.ok());
+        QCOMPARE(imported->targets.size(), 1300);
+        imported->groupByIncludedFile(dir.filePath(QStringLiteral("config")));
+        Inventory inventory;
+        QVERIFY(inventory.load(dir.filePath(QStringLiteral("inventory.json"))).ok());
+        QVERIFY(inventory.addImported(*imported, dir.filePath(QStringLiteral("config"))).ok());
+        Inventory reloaded;
+        QVERIFY(reloaded.load(dir.filePath(QStringLiteral("inventory.json"))).ok());
+        QCOMPARE(reloaded.groups(),
+                 (QStringList{QStringLiteral("eu.west"), QStringLiteral("gpu-lab"), QStringLiteral("prod"),
+                              QStringLiteral("staging")}));
+        for (const QString& team : teams)
+            QCOMPARE(reloaded.select({team}, {}).size(), 300);
+        QCOMPARE(reloaded.findByName(QStringLiteral("loose-1250"))->group, QString());
+        QCOMPARE(reloaded.findByName(QStringLiteral("prod-0"))->group, QStringLiteral("prod"));
+
+        // Or one group for everything, chosen in the import.
+        auto again = SshConfigImporter::importFile(dir.filePath(QStringLiteral("config")));
+        QVERIFY(again->setGroup(QStringLiteral(" Imported / 2026 ")).ok());
+        QCOMPARE(again->targets.first().group, QStringLiteral("Imported/2026"));
+        QCOMPARE(again->setGroup(QStringLiteral("a/b/c")).error().kind, ErrorKind::InvalidInput);
+        QCOMPARE(ImportResult::groupForFile(QStringLiteral("/home/a/.ssh/work")), QStringLiteral("work"));
+        QCOMPARE(ImportResult::groupForFile(QStringLiteral("/home/a/.ssh/.hidden")), QStringLiteral(".hidden"));
     }
 
     void missingIncludeIsReported()

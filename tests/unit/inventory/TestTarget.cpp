@@ -229,6 +229,39 @@ private slots:
         QVERIFY2(t.error().message.contains(says), qPrintable(t.error().message));
     }
 
+    void groupsAreOneLevelDeepAndTrimmedAroundTheSlash()
+    {
+        QCOMPARE(Target::normalizeGroup(QStringLiteral("  Team /  Db ")), QStringLiteral("Team/Db"));
+        QCOMPARE(Target::normalizeGroup(QStringLiteral(" / ")), QString());
+        QVERIFY(Target::checkGroup(QString()).ok());
+        QVERIFY(Target::checkGroup(QStringLiteral("Team")).ok());
+        QVERIFY(Target::checkGroup(QStringLiteral("Équipe/Données")).ok());
+        QVERIFY(!Target::checkGroup(QStringLiteral("a/b/c")).ok());
+        QVERIFY(!Target::checkGroup(QStringLiteral("a/")).ok());
+        QVERIFY(!Target::checkGroup(QStringLiteral("/a")).ok());
+        QVERIFY(!Target::checkGroup(QStringLiteral(" a")).ok());
+        QVERIFY(!Target::checkGroup(QStringLiteral("a\nb")).ok());
+        QVERIFY(!Target::checkGroup(QString(61, QLatin1Char('x'))).ok());
+        Target t;
+        t.group = QStringLiteral("Team/Db");
+        QVERIFY(t.inGroup(QStringLiteral("team")));
+        QVERIFY(t.inGroup(QStringLiteral("TEAM/db")));
+        QVERIFY(!t.inGroup(QStringLiteral("Tea")));
+        QVERIFY(!t.inGroup(QString()));
+    }
+
+    void tagsAreWordsAndTypedListsDropDuplicates()
+    {
+        QCOMPARE(*Target::parseTags(QStringLiteral(" gpu, eu-west  GPU,,v1.2 ")),
+                 (QStringList{QStringLiteral("gpu"), QStringLiteral("eu-west"), QStringLiteral("v1.2")}));
+        QVERIFY(Target::parseTags(QString())->isEmpty());
+        QVERIFY(!Target::parseTags(QStringLiteral("ok, -rm")).ok());
+        QVERIFY(!Target::parseTags(QStringLiteral("a;b")).ok());
+        QVERIFY(!Target::parseTags(QStringLiteral("$(reboot)")).ok());
+        QVERIFY(!Target::checkTag(QString(41, QLatin1Char('t'))).ok());
+        QVERIFY(Target::checkTag(QStringLiteral("zone:eu+1")).ok());
+    }
+
     void authMethodsHaveStableNames()
     {
         for (auto method : {SshAuthMethod::Agent, SshAuthMethod::KeyFile, SshAuthMethod::Password}) {
