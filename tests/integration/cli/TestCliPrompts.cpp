@@ -175,6 +175,7 @@ private slots:
     void unknownHostKeyRefusedOnTheTerminalWritesNothing();
     void unknownHostKeyTrustedOnTheTerminalIsRemembered();
     void targetsCheckReportsWhatTheHostIs();
+    void targetsCheckOfAGroupChecksEachAFewAtATime();
 
 private:
     QString tb(const QString& key) const { return m_tb.value(QStringLiteral("AIO_TB_") + key); }
@@ -481,6 +482,50 @@ void TestCliPrompts::targetsCheckReportsWhatTheHostIs()
     QCOMPARE(run.waitForExit(), 0);
     QVERIFY2(run.output().contains(QStringLiteral("User: deploy")), qPrintable(run.output()));
     QVERIFY(!run.output().contains(tb(QStringLiteral("PASSWORD"))));
+}
+
+void TestCliPrompts::targetsCheckOfAGroupChecksEachAFewAtATime()
+{
+    // A group of three testbed logins and one port where nothing listens (refused at once).
+    QVERIFY(
+        addTarget({QStringLiteral("gone"), QStringLiteral("--host"), QStringLiteral("127.0.0.1"),
+                   QStringLiteral("--port"), QStringLiteral("1"), QStringLiteral("--group"), QStringLiteral("fleet")})
+            .isEmpty());
+    QProcess edit;
+    edit.setProcessEnvironment(environment());
+    edit.start(QStringLiteral(AIO_APP_PATH),
+               {QStringLiteral("--profile"), m_profile.path(), QStringLiteral("targets"), QStringLiteral("edit"),
+                QStringLiteral("key"), QStringLiteral("op"), QStringLiteral("pw"), QStringLiteral("--group"),
+                QStringLiteral("fleet")});
+    QVERIFY(edit.waitForFinished(30'000));
+    QCOMPARE(edit.exitCode(), 0);
+
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setProcessEnvironment(environment());
+    p.setStandardInputFile(QProcess::nullDevice());
+    p.start(QStringLiteral(AIO_APP_PATH),
+            {QStringLiteral("--profile"), m_profile.path(), QStringLiteral("targets"), QStringLiteral("check"),
+             QStringLiteral("--group"), QStringLiteral("fleet"), QStringLiteral("--jobs"), QStringLiteral("3"),
+             QStringLiteral("--strict-host-key"), QStringLiteral("--known-hosts"), tb(QStringLiteral("KNOWN_HOSTS"))});
+    QVERIFY(p.waitForFinished(90'000));
+    const QString out = QString::fromUtf8(p.readAll());
+    QCOMPARE(p.exitCode(), 1); // some failed
+    const QStringList lines = out.split(QLatin1Char('\n'));
+    auto lineOf = [&](const QString& name) {
+        for (const QString& line : lines) {
+            if (line.startsWith(name + QLatin1Char(' ')))
+                return line;
+        }
+        return QString();
+    };
+    QVERIFY2(lineOf(QStringLiteral("key")).contains(QStringLiteral("ok ")), qPrintable(out));
+    QVERIFY2(lineOf(QStringLiteral("key")).contains(QStringLiteral("Debian GNU/Linux 12")), qPrintable(out));
+    QVERIFY2(lineOf(QStringLiteral("op")).contains(QStringLiteral("sudo asks for a password")), qPrintable(out));
+    QVERIFY2(lineOf(QStringLiteral("pw")).contains(QStringLiteral("FAILED")), qPrintable(out));
+    QVERIFY2(lineOf(QStringLiteral("gone")).contains(QStringLiteral("FAILED")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("several targets were checked at once")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("2 of 4 targets reached.")), qPrintable(out));
 }
 
 QTEST_GUILESS_MAIN(TestCliPrompts)
