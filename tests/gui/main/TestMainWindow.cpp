@@ -1,6 +1,8 @@
 #include "gui/common/GuiTestBase.h"
 
 #include "core/inventory/InventoryFile.h"
+#include "ui/main/TargetTreeModel.h"
+#include "ui/targets/BulkPage.h"
 #include "ui/targets/ImportResultDialog.h"
 #include "ui/targets/TargetDialog.h"
 #include "ui/targets/TargetPage.h"
@@ -15,9 +17,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -56,6 +60,7 @@ private slots:
     void importOfMissingFileSaysWhyAndAddsNothing();
     void geometryAndSplitterAreRemembered();
     void searchFiltersTheSidebarAndEnterOpensTheFirstMatch();
+    void groupsFolderTheSidebarAndABulkSelectionActsOnAll();
     void everyActionableWidgetHasObjectAndAccessibleName();
     void registeredCapabilityAddsTabOnlyWhereItApplies();
 
@@ -586,6 +591,108 @@ void TestMainWindow::searchFiltersTheSidebarAndEnterOpensTheFirstMatch()
     QVERIFY(window()->selectTarget(inventory()->findByName(QStringLiteral("db-main"))->id));
     QVERIFY(search->text().isEmpty());
     QCOMPARE(sidebarNames(TargetKind::Vm).size(), 4);
+}
+
+// Many targets organised: folders for groups (a subgroup inside its parent), filters by kind and
+// tag that narrow the search, a group selected acts on its targets, several removed with one
+// question, and targets dragged onto a folder join that group.
+void TestMainWindow::groupsFolderTheSidebarAndABulkSelectionActsOnAll()
+{
+    createWindow();
+    auto add = [this](const QString& name, const QString& host, const QString& group, const QStringList& tags) {
+        VmSettings vm;
+        vm.host = HostName::parse(host).value();
+        vm.user = QStringLiteral("deploy");
+        Target t = Target::makeVm(name, vm);
+        t.group = group;
+        t.tags = tags;
+        QVERIFY(inventory()->add(t).ok());
+    };
+    add(QStringLiteral("web-1"), QStringLiteral("198.18.0.11"), QStringLiteral("Prod/Web"), {QStringLiteral("eu")});
+    add(QStringLiteral("web-2"), QStringLiteral("198.18.0.12"), QStringLiteral("Prod/Web"), {QStringLiteral("us")});
+    add(QStringLiteral("db"), QStringLiteral("198.18.0.13"), QStringLiteral("Prod"), {QStringLiteral("eu")});
+    add(QStringLiteral("lab"), QStringLiteral("198.18.0.14"), QString(), {QStringLiteral("gpu")});
+    Target cluster = Target::makeCluster(
+        QStringLiteral("k8s"),
+        ClusterSettings{QStringLiteral(AIO_SOURCE_DIR "/tests/data/kubeconfig"), QStringLiteral("prod"), {}, {}});
+    cluster.group = QStringLiteral("Prod");
+    cluster.tags = {QStringLiteral("eu")};
+    QVERIFY(inventory()->add(cluster).ok());
+
+    // The folders as shown: Prod (4) holding Web (2) first, then its own targets; lab outside.
+    auto* tree = find<QTreeView>(QStringLiteral("targetTree"));
+    QAbstractItemModel* model = tree->model();
+    QCOMPARE(model->rowCount(), 2);
+    const QModelIndex prod = model->index(0, 0);
+    QCOMPARE(prod.data().toString(), QStringLiteral("Prod (4)"));
+    QCOMPARE(model->index(0, 0, prod).data().toString(), QStringLiteral("Web (2)"));
+    QCOMPARE(model->index(1, 0, prod).data().toString(), QStringLiteral("db"));
+    QCOMPARE(model->index(1, 0).data().toString(), QStringLiteral("lab"));
+    QCOMPARE(
+        sidebarNames(TargetKind::Vm),
+        (QStringList{QStringLiteral("web-1"), QStringLiteral("web-2"), QStringLiteral("db"), QStringLiteral("lab")}));
+
+    // Filters: by tag, by kind, and with the search (by group name) on top.
+    auto* tagFilter = find<QComboBox>(QStringLiteral("tagFilter"));
+    auto* kindFilter = find<QComboBox>(QStringLiteral("kindFilter"));
+    QCOMPARE(tagFilter->count(), 4); // any, eu, gpu, us
+    tagFilter->setCurrentIndex(tagFilter->findData(QStringLiteral("eu")));
+    QCOMPARE(sidebarNames(TargetKind::Vm), (QStringList{QStringLiteral("web-1"), QStringLiteral("db")}));
+    QCOMPARE(sidebarNames(TargetKind::Cluster), QStringList{QStringLiteral("k8s")});
+    kindFilter->setCurrentIndex(kindFilter->findData(int(TargetKind::Cluster)));
+    QVERIFY(sidebarNames(TargetKind::Vm).isEmpty());
+    kindFilter->setCurrentIndex(kindFilter->findData(int(TargetKind::Vm)));
+    typeInto(QStringLiteral("targetSearch"), QStringLiteral("web"));
+    QCOMPARE(sidebarNames(TargetKind::Vm), QStringList{QStringLiteral("web-1")});
+    QVERIFY2(find<QLabel>(QStringLiteral("statusCount"))->text().contains(QStringLiteral("1 shown")),
+             qPrintable(find<QLabel>(QStringLiteral("statusCount"))->text()));
+    typeInto(QStringLiteral("targetSearch"), QString());
+    tagFilter->setCurrentIndex(0);
+    kindFilter->setCurrentIndex(0);
+
+    // A group selected: the bulk page lists its targets, subgroups included.
+    QVERIFY(window()->selectGroup(QStringLiteral("prod")));
+    auto* bulk = find<BulkPage>(QStringLiteral("bulkPage"));
+    QVERIFY(bulk && bulk->isVisible());
+    QCOMPARE(find<QLabel>(QStringLiteral("bulkTitle"))->text(), QStringLiteral("Group “Prod” · 4 targets"));
+    QCOMPARE(bulk->targets().size(), 4);
+    QVERIFY(!action(QStringLiteral("actionEdit"))->isEnabled());
+    QVERIFY(action(QStringLiteral("actionRemove"))->isEnabled());
+    QVERIFY(action(QStringLiteral("actionRenameGroup"))->isEnabled());
+
+    // Dragged onto the Web folder, lab joins Prod/Web (through the model, as a drop does).
+    auto* sourceModel = qobject_cast<TargetTreeModel*>(qobject_cast<QSortFilterProxyModel*>(model)->sourceModel());
+    const QModelIndex labRow = sourceModel->indexForId(inventory()->findByName(QStringLiteral("lab"))->id);
+    std::unique_ptr<QMimeData> dragged(sourceModel->mimeData({labRow}));
+    QVERIFY(dragged);
+    QVERIFY(!model->dropMimeData(dragged.get(), Qt::MoveAction, -1, -1,
+                                 model->index(0, 0, model->index(0, 0)))); // the view removes nothing itself
+    QTRY_COMPARE(inventory()->findByName(QStringLiteral("lab"))->group, QStringLiteral("Prod/Web"));
+    QCOMPARE(model->index(0, 0, model->index(0, 0)).data().toString(), QStringLiteral("Web (3)"));
+    // Dropped on the empty space, it leaves every group.
+    dragged.reset(sourceModel->mimeData({sourceModel->indexForId(inventory()->findByName(QStringLiteral("lab"))->id)}));
+    model->dropMimeData(dragged.get(), Qt::MoveAction, -1, -1, QModelIndex());
+    QTRY_COMPARE(inventory()->findByName(QStringLiteral("lab"))->group, QString());
+
+    // Several picked by hand (Ctrl+click): one question lists them; the answer removes them at once.
+    QVERIFY(window()->selectTarget(inventory()->findByName(QStringLiteral("web-1"))->id));
+    const QModelIndex dbRow = qobject_cast<QSortFilterProxyModel*>(model)->mapFromSource(
+        sourceModel->indexForId(inventory()->findByName(QStringLiteral("db"))->id));
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, Qt::ControlModifier, tree->visualRect(dbRow).center());
+    QCOMPARE(window()->selectedTargets().size(), 2);
+    QCOMPARE(find<QLabel>(QStringLiteral("bulkTitle"))->text(), QStringLiteral("2 targets selected"));
+    const QByteArray before = fileBytes(inventoryPath());
+    MessageBox::setNextAnswer(QMessageBox::Cancel);
+    action(QStringLiteral("actionRemove"))->trigger();
+    QCOMPARE(fileBytes(inventoryPath()), before);
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    action(QStringLiteral("actionRemove"))->trigger();
+    QVERIFY(!inventory()->findByName(QStringLiteral("web-1")));
+    QVERIFY(!inventory()->findByName(QStringLiteral("db")));
+    QCOMPARE(inventory()->count(), 3);
+    Inventory reloaded;
+    QVERIFY(reloaded.load(inventoryPath()).ok());
+    QCOMPARE(reloaded.count(), 3);
 }
 
 void TestMainWindow::geometryAndSplitterAreRemembered()
