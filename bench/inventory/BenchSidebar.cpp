@@ -1,6 +1,7 @@
 // The sidebar with many targets, measured in one run against its references:
-//  - start: loading an inventory file and showing the main window with N targets, against the
-//    same with none (target: at most 1.5x);
+//  - start: the app (the real executable, a process of its own) from its launch to its main window
+//    shown with N targets in groups, against the same with none (target: at most 1.5x); the time
+//    of loading the file and building the window in this process is shown too;
 //  - search: each keystroke of a search typed into the sidebar, as the GUI thread spends it (the
 //    filter and the view's update), against one frame at 60 Hz, 16 ms (target: never longer).
 //   bench_sidebar [--targets 5000] [--runs 5]
@@ -17,6 +18,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -38,10 +40,47 @@ QList<Target> makeTargets(int count)
             = HostName::parse(QStringLiteral("198.%1.%2.%3").arg(18 + (i >> 16) % 2).arg((i >> 8) & 0xff).arg(i & 0xff))
                   .value();
         vm.user = i % 3 == 0 ? QStringLiteral("deploy") : QStringLiteral("ops");
-        targets.append(
-            Target::makeVm(QStringLiteral("team%1-sandbox-%2").arg(i % 40).arg(i, 5, 10, QLatin1Char('0')), vm));
+        Target t = Target::makeVm(QStringLiteral("team%1-sandbox-%2").arg(i % 40).arg(i, 5, 10, QLatin1Char('0')), vm);
+        // As a team keeps them: 40 groups, a third in a subgroup, and a few tags.
+        t.group = i % 3 == 0 ? QStringLiteral("team%1/gpu").arg(i % 40) : QStringLiteral("team%1").arg(i % 40);
+        t.tags = {i % 2 ? QStringLiteral("eu") : QStringLiteral("us")};
+        targets.append(t);
     }
     return targets;
+}
+
+// Milliseconds from launching the app on profile to its debug log saying the main window is
+// shown (ui/main/GuiMain.cpp); -1 when it did not say so within 30 s.
+double appStartMs(const QString& profile)
+{
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+    app.setProcessEnvironment(env);
+    app.setProcessChannelMode(QProcess::MergedChannels); // the log is on stderr; waitForReadyRead sees stdout
+    QElapsedTimer t;
+    t.start();
+    app.start(QStringLiteral(AIO_BINARY_DIR "/app/aio-sandbox-manager"),
+              {QStringLiteral("--profile"), profile, QStringLiteral("--debug")});
+    QByteArray err;
+    double ms = -1;
+    while (t.elapsed() < 30'000 && app.state() != QProcess::NotRunning) {
+        app.waitForReadyRead(100);
+        err += app.readAll();
+        if (err.contains("main window shown")) {
+            ms = double(t.nsecsElapsed()) / 1e6;
+            break;
+        }
+    }
+    app.terminate();
+    if (!app.waitForFinished(5'000)) {
+        app.kill();
+        app.waitForFinished(5'000);
+    }
+    if (ms < 0)
+        std::fprintf(stderr, "the app did not show its window:\n%s\n", err.constData());
+    return ms;
 }
 
 // Milliseconds from reading the inventory file to the window shown and its events processed.
@@ -101,11 +140,18 @@ int main(int argc, char** argv)
     }
     QList<double> emptyStarts;
     QList<double> fullStarts;
+    QList<double> emptyApp;
+    QList<double> fullApp;
     (void)startMs(empty.path()); // warm up: fonts, styles, plugins
+    (void)appStartMs(empty.path()); // and the files the app loads
     for (int r = 0; r < runs; ++r) {
         emptyStarts << startMs(empty.path());
         fullStarts << startMs(full.path());
+        emptyApp << appStartMs(empty.path());
+        fullApp << appStartMs(full.path());
     }
+    if (emptyApp.contains(-1) || fullApp.contains(-1))
+        return 1;
 
     // Typing a search: each keystroke as the GUI thread handles it.
     Profile::setDirectory(full.path());
@@ -143,8 +189,13 @@ int main(int argc, char** argv)
     std::printf("%s, %d targets, %d runs (median), offscreen\n\n",
                 qPrintable(QDateTime::currentDateTimeUtc().toString(Qt::ISODate)), count, runs);
     std::printf("| measure | value | reference | ratio | target |\n|---|---|---|---|---|\n");
-    std::printf("| start to shown window, %d targets | %.0f ms | %.0f ms with none | %.2fx | at most 1.5x — %s |\n",
-                count, f, e, f / e, f / e <= 1.5 ? "met" : "NOT met");
+    const double ea = median(emptyApp);
+    const double fa = median(fullApp);
+    std::printf(
+        "| app launch to shown window, %d targets | %.0f ms | %.0f ms with none | %.2fx | at most 1.5x — %s |\n", count,
+        fa, ea, fa / ea, fa / ea <= 1.5 ? "met" : "NOT met");
+    std::printf("| of which: file read and window built, in process | %.0f ms | %.0f ms with none | %.2fx | |\n", f, e,
+                f / e);
     std::printf("| search keystroke, worst of %lld | %.1f ms | 16 ms (one frame) | %.2fx | at most 1x — %s |\n",
                 static_cast<long long>(keystrokes.size()), worst, worst / 16.0, worst <= 16.0 ? "met" : "NOT met");
     std::printf("| search keystroke, median | %.1f ms | 16 ms | %.2fx | |\n", median(keystrokes),

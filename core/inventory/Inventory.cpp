@@ -91,6 +91,11 @@ QList<Target> Inventory::targets(TargetKind kind) const
     return out;
 }
 
+int Inventory::count(TargetKind kind) const
+{
+    return int(std::count_if(m_targets.cbegin(), m_targets.cend(), [kind](const Target& t) { return t.kind == kind; }));
+}
+
 std::optional<Target> Inventory::findById(const QUuid& id) const
 {
     for (const Target& t : m_targets) {

@@ -53,6 +53,7 @@ public:
     const QList<Target>& targets() const { return m_targets; }
     QList<Target> targets(TargetKind kind) const;
     int count() const { return int(m_targets.size()); }
+    int count(TargetKind kind) const; // without copying a target
     std::optional<Target> findById(const QUuid& id) const;
     std::optional<Target> findByName(const QString& name) const;
     // NotFound with a clear message when there is no target of that name.

@@ -569,8 +569,8 @@ void MainWindow::updateActions()
 
 void MainWindow::updateStatus()
 {
-    const int vms = int(m_inventory->targets(TargetKind::Vm).size());
-    const int clusters = int(m_inventory->targets(TargetKind::Cluster).size());
+    const int vms = m_inventory->count(TargetKind::Vm);
+    const int clusters = m_inventory->count(TargetKind::Cluster);
     // (explicit singular and plural: the app ships no English plural forms yet)
     const QString vmText = vms == 1 ? tr("1 virtual machine") : tr("%1 virtual machines").arg(vms);
     const QString clusterText = clusters == 1 ? tr("1 Kubernetes cluster") : tr("%1 Kubernetes clusters").arg(clusters);

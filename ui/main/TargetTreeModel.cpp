@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QMap>
 #include <QMimeData>
+#include <QPair>
 #include <QStyle>
 #include <QTimer>
 
@@ -36,10 +37,15 @@ bool byName(const Target& a, const Target& b)
 } // namespace
 
 TargetTreeModel::TargetTreeModel(Inventory* inventory, QObject* parent)
-    : QStandardItemModel(parent)
+    : QAbstractItemModel(parent)
     , m_inventory(inventory)
 {
-    setColumnCount(1);
+    // One icon per kind, shared by its rows (made per row, the SVG was drawn 5,000 times).
+    m_vmIcon = iconFor(TargetKind::Vm);
+    m_clusterIcon = iconFor(TargetKind::Cluster);
+    m_folderIcon = QApplication::style()->standardIcon(QStyle::SP_DirIcon);
+    m_folderFont = QApplication::font();
+    m_folderFont.setBold(true);
     connect(m_inventory, &Inventory::reset, this, &TargetTreeModel::rebuild);
     connect(m_inventory, &Inventory::targetAdded, this, &TargetTreeModel::rebuild);
     connect(m_inventory, &Inventory::targetChanged, this, &TargetTreeModel::rebuild);
@@ -58,141 +64,197 @@ QIcon TargetTreeModel::iconFor(TargetKind kind)
 
 void TargetTreeModel::rebuild()
 {
-    clear();
-    m_rows.clear();
-    setColumnCount(1);
-    setHorizontalHeaderLabels({tr("Targets")});
-    // One icon per kind, shared by its rows (made per row, the SVG was drawn 5,000 times).
-    const QIcon vmIcon = iconFor(TargetKind::Vm);
-    const QIcon clusterIcon = iconFor(TargetKind::Cluster);
-    const QIcon folderIcon = QApplication::style()->standardIcon(QStyle::SP_DirIcon);
+    beginResetModel();
+    m_nodes.clear();
+    m_top.clear();
+    m_byId.clear();
+    const QList<Target>& all = m_inventory->targets();
+    m_nodes.reserve(size_t(all.size()) + 64);
+    m_byId.reserve(all.size());
 
     // Group path (case-folded) -> its targets; QMap keeps the folders in order.
-    QMap<QString, QList<Target>> byGroup;
+    QMap<QString, QList<const Target*>> byGroup;
     QHash<QString, QString> spelling;
-    for (const Target& t : m_inventory->targets()) {
+    for (const Target& t : all) {
         const QString key = t.group.toCaseFolded();
-        byGroup[key].append(t);
-        spelling.insert(key, t.group);
+        byGroup[key].append(&t);
+        if (!key.isEmpty() && !spelling.contains(key))
+            spelling.insert(key, t.group);
         if (const qsizetype slash = t.group.indexOf(QLatin1Char('/')); slash > 0) {
-            byGroup[t.group.left(slash).toCaseFolded()]; // the parent folder exists
-            if (!spelling.contains(t.group.left(slash).toCaseFolded()))
-                spelling.insert(t.group.left(slash).toCaseFolded(), t.group.left(slash));
+            const QString parentKey = key.left(slash);
+            byGroup[parentKey]; // the parent folder exists
+            if (!spelling.contains(parentKey))
+                spelling.insert(parentKey, t.group.left(slash));
         }
     }
 
-    auto targetItem = [&](const Target& target) {
-        auto* item = new QStandardItem(target.isVm() ? vmIcon : clusterIcon, target.name);
-        item->setData(target.id, TargetIdRole);
-        item->setData(QVariant::fromValue(int(target.kind)), TargetKindRole);
-        item->setData(false, IsGroupRole);
-        QStringList tags;
-        for (const QString& tag : target.tags)
-            tags.append(tag.toCaseFolded());
-        item->setData(tags, TagsRole);
-        item->setData(QStringList{target.name, summary(target), target.isVm() ? target.vm.user : QString(),
-                                  target.group, target.tags.join(QLatin1Char(' '))}
-                          .join(QLatin1Char('\n'))
-                          .toCaseFolded(),
-                      SearchTextRole);
-        QString tip = summary(target);
-        if (!target.tags.isEmpty())
-            tip += QLatin1Char('\n') + tr("Tags: %1").arg(target.tags.join(QStringLiteral(", ")));
-        item->setToolTip(tip);
-        item->setAccessibleText(target.name);
-        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled | Qt::ItemIsDropEnabled);
-        item->setSizeHint(QSize(-1, 26));
-        return item;
+    auto addNode = [this](int parent, Node node) {
+        const int at = int(m_nodes.size());
+        QList<int>& siblings = parent < 0 ? m_top : m_nodes[size_t(parent)].children;
+        node.parent = parent;
+        node.row = int(siblings.size());
+        siblings.append(at);
+        m_nodes.push_back(std::move(node));
+        return at;
     };
-    auto addTargets = [&](QStandardItem* parent, QList<Target> targets) {
-        std::sort(targets.begin(), targets.end(), byName);
-        QList<QStandardItem*> rows;
-        rows.reserve(targets.size());
-        for (const Target& t : std::as_const(targets))
-            rows.append(targetItem(t));
-        parent->appendRows(rows);
+    auto addTargets = [&](int parent, QList<const Target*> targets) {
+        std::sort(targets.begin(), targets.end(), [](const Target* a, const Target* b) { return byName(*a, *b); });
+        for (const Target* t : std::as_const(targets)) {
+            Node node;
+            node.text = t->name;
+            node.id = t->id;
+            node.kind = t->kind;
+            for (const QString& tag : t->tags)
+                node.tags.append(tag.toCaseFolded());
+            node.search = QStringList{t->name, summary(*t), t->isVm() ? t->vm.user : QString(), t->group,
+                                      t->tags.join(QLatin1Char(' '))}
+                              .join(QLatin1Char('\n'))
+                              .toCaseFolded();
+            node.toolTip = summary(*t);
+            if (!t->tags.isEmpty())
+                node.toolTip += QLatin1Char('\n') + tr("Tags: %1").arg(t->tags.join(QStringLiteral(", ")));
+            m_byId.insert(t->id, addNode(parent, std::move(node)));
+        }
     };
-    auto folderItem = [&](const QString& key, const QString& shownName) -> QStandardItem* {
-        auto* folder = new QStandardItem(folderIcon, shownName);
-        folder->setData(true, IsGroupRole);
-        folder->setData(spelling.value(key), GroupPathRole);
-        folder->setAccessibleText(shownName);
-        folder->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDropEnabled);
-        QFont bold = folder->font();
-        bold.setBold(true);
-        folder->setFont(bold);
-        folder->setSizeHint(QSize(-1, 28));
-        return folder;
+    auto addFolder = [&](int parent, const QString& key, const QString& shown, qsizetype count) {
+        Node node;
+        node.folder = true;
+        node.text = tr("%1 (%2)").arg(shown).arg(count);
+        node.group = spelling.value(key);
+        return addNode(parent, std::move(node));
     };
 
-    QStandardItem* root = invisibleRootItem();
-    QHash<QString, QStandardItem*> topFolders;
-    QHash<QString, int> counts;
-    QList<QStandardItem*> folderRows;
+    // Top-level folders in order, each with its subgroups first, then its own targets.
     for (auto it = byGroup.cbegin(); it != byGroup.cend(); ++it) {
-        if (it.key().isEmpty() || it.key().contains(QLatin1Char('/')))
+        const QString& key = it.key();
+        if (key.isEmpty() || key.contains(QLatin1Char('/')))
             continue;
-        QStandardItem* folder = folderItem(it.key(), spelling.value(it.key()));
+        QList<QPair<QString, QList<const Target*>>> subgroups;
+        qsizetype count = it.value().size();
+        const QString prefix = key + QLatin1Char('/');
+        for (auto sub = byGroup.lowerBound(prefix); sub != byGroup.cend() && sub.key().startsWith(prefix); ++sub) {
+            subgroups.append({sub.key(), sub.value()});
+            count += sub.value().size();
+        }
+        const int folder = addFolder(-1, key, spelling.value(key), count);
+        for (const auto& [subKey, targets] : std::as_const(subgroups)) {
+            const int subFolder = addFolder(folder, subKey, spelling.value(subKey).mid(key.size() + 1), targets.size());
+            addTargets(subFolder, targets);
+        }
         addTargets(folder, it.value());
-        topFolders.insert(it.key(), folder);
-        counts[it.key()] += int(it.value().size());
-        folderRows.append(folder);
     }
-    // Subgroups, in order, before their parent's own targets.
-    QHash<QString, int> subfolders;
-    for (auto it = byGroup.cbegin(); it != byGroup.cend(); ++it) {
-        const qsizetype slash = it.key().indexOf(QLatin1Char('/'));
-        if (slash < 0)
-            continue;
-        const QString parentKey = it.key().left(slash);
-        QStandardItem* sub = folderItem(it.key(), spelling.value(it.key()).mid(slash + 1));
-        addTargets(sub, it.value());
-        sub->setText(tr("%1 (%2)").arg(sub->text()).arg(it.value().size()));
-        topFolders.value(parentKey)->insertRow(subfolders[parentKey]++, sub);
-        counts[parentKey] += int(it.value().size());
-    }
-    for (auto it = topFolders.cbegin(); it != topFolders.cend(); ++it)
-        it.value()->setText(tr("%1 (%2)").arg(it.value()->text()).arg(counts.value(it.key())));
-    root->appendRows(folderRows);
-    addTargets(root, byGroup.value(QString()));
-
-    // indexForId in constant time (selection is restored after every rebuild).
-    std::function<void(const QModelIndex&)> remember = [&](const QModelIndex& parent) {
-        for (int r = 0; r < rowCount(parent); ++r) {
-            const QModelIndex child = index(r, 0, parent);
-            if (isGroup(child))
-                remember(child);
-            else
-                m_rows.insert(idAt(child), QPersistentModelIndex(child));
-        }
-    };
-    remember(QModelIndex());
+    addTargets(-1, byGroup.value(QString()));
+    endResetModel();
     emit rebuilt();
+}
+
+const QList<int>& TargetTreeModel::childrenOf(const QModelIndex& parent) const
+{
+    if (!parent.isValid())
+        return m_top;
+    return m_nodes[size_t(parent.internalId())].children;
+}
+
+QModelIndex TargetTreeModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (column != 0 || row < 0 || parent.column() > 0)
+        return {};
+    const QList<int>& children = childrenOf(parent);
+    if (row >= children.size())
+        return {};
+    return createIndex(row, 0, quintptr(children.at(row)));
+}
+
+QModelIndex TargetTreeModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid())
+        return {};
+    const int parent = m_nodes[size_t(child.internalId())].parent;
+    if (parent < 0)
+        return {};
+    return createIndex(m_nodes[size_t(parent)].row, 0, quintptr(parent));
+}
+
+int TargetTreeModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.column() > 0)
+        return 0;
+    return int(childrenOf(parent).size());
+}
+
+int TargetTreeModel::columnCount(const QModelIndex&) const
+{
+    return 1;
+}
+
+QVariant TargetTreeModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    const Node& node = m_nodes[size_t(index.internalId())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return node.text;
+    case Qt::AccessibleTextRole:
+        return node.folder ? node.group : node.text;
+    case Qt::DecorationRole:
+        return node.folder ? m_folderIcon : node.kind == TargetKind::Vm ? m_vmIcon : m_clusterIcon;
+    case Qt::ToolTipRole:
+        return node.folder ? QVariant() : QVariant(node.toolTip);
+    case Qt::FontRole:
+        return node.folder ? QVariant(m_folderFont) : QVariant();
+    case Qt::SizeHintRole:
+        return QSize(-1, node.folder ? 28 : 26);
+    case TargetIdRole:
+        return node.folder ? QVariant() : QVariant(node.id);
+    case TargetKindRole:
+        return node.folder ? QVariant() : QVariant(int(node.kind));
+    case IsGroupRole:
+        return node.folder;
+    case SearchTextRole:
+        return node.search;
+    case TagsRole:
+        return node.tags;
+    case GroupPathRole:
+        return node.group;
+    default:
+        return {};
+    }
+}
+
+QVariant TargetTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (section == 0 && orientation == Qt::Horizontal && role == Qt::DisplayRole)
+        return tr("Targets");
+    return {};
+}
+
+Qt::ItemFlags TargetTreeModel::flags(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return Qt::ItemIsDropEnabled; // the empty space: out of any group
+    if (m_nodes[size_t(index.internalId())].folder)
+        return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDropEnabled;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled | Qt::ItemIsDropEnabled;
 }
 
 QModelIndex TargetTreeModel::indexForId(const QUuid& id) const
 {
-    if (id.isNull())
+    const auto it = m_byId.constFind(id);
+    if (id.isNull() || it == m_byId.constEnd())
         return {};
-    return m_rows.value(id);
+    return createIndex(m_nodes[size_t(*it)].row, 0, quintptr(*it));
 }
 
 QModelIndex TargetTreeModel::indexForGroup(const QString& group) const
 {
-    const QString wanted = group.toCaseFolded();
-    std::function<QModelIndex(const QModelIndex&)> find = [&](const QModelIndex& parent) -> QModelIndex {
-        for (int r = 0; r < rowCount(parent); ++r) {
-            const QModelIndex child = index(r, 0, parent);
-            if (!isGroup(child))
-                continue;
-            if (groupAt(child).toCaseFolded() == wanted)
-                return child;
-            if (const QModelIndex deeper = find(child); deeper.isValid())
-                return deeper;
-        }
+    if (group.isEmpty())
         return {};
-    };
-    return group.isEmpty() ? QModelIndex() : find(QModelIndex());
+    for (size_t i = 0; i < m_nodes.size(); ++i) {
+        if (m_nodes[i].folder && m_nodes[i].group.compare(group, Qt::CaseInsensitive) == 0)
+            return createIndex(m_nodes[i].row, 0, quintptr(i));
+    }
+    return {};
 }
 
 QUuid TargetTreeModel::idAt(const QModelIndex& index)

@@ -2,8 +2,13 @@
 
 #include "core/inventory/Target.h"
 
-#include <QStandardItemModel>
+#include <QAbstractItemModel>
+#include <QFont>
+#include <QHash>
+#include <QIcon>
 #include <QUuid>
+
+#include <vector>
 
 namespace aio {
 class Inventory;
@@ -15,7 +20,7 @@ namespace aio::ui {
 // then the targets in no group, each level sorted by name. Follows the Inventory's signals;
 // selection is the view's. Targets can be dragged onto a folder (into that group), onto a target
 // (into its group) or onto the empty space (out of any group); the move is one inventory change.
-class TargetTreeModel : public QStandardItemModel
+class TargetTreeModel : public QAbstractItemModel
 {
     Q_OBJECT
 
@@ -41,6 +46,14 @@ public:
     static QString groupAt(const QModelIndex& index); // a folder's path, else ""
     static QIcon iconFor(TargetKind kind);
 
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+
     QStringList mimeTypes() const override;
     QMimeData* mimeData(const QModelIndexList& indexes) const override;
     Qt::DropActions supportedDropActions() const override;
@@ -60,10 +73,33 @@ signals:
     void moveFailed(const aio::Error& error);
 
 private:
+    // One row: a folder or a target. Rows are built once per inventory change and kept flat, so a
+    // model of 5,000 targets is a few allocations, and data() is a switch, not a search.
+    struct Node
+    {
+        int parent = -1; // index in m_nodes; -1: a top-level row
+        int row = 0; // its row under its parent
+        QList<int> children;
+        bool folder = false;
+        QString text; // the name, or "Folder (count)"
+        QString group; // a folder's path
+        QUuid id;
+        TargetKind kind = TargetKind::Vm;
+        QString search; // case-folded
+        QStringList tags; // case-folded
+        QString toolTip;
+    };
     void rebuild();
+    const QList<int>& childrenOf(const QModelIndex& parent) const;
 
     Inventory* m_inventory = nullptr;
-    QHash<QUuid, QPersistentModelIndex> m_rows; // target id -> its row, for indexForId
+    std::vector<Node> m_nodes;
+    QList<int> m_top;
+    QHash<QUuid, int> m_byId; // target id -> its node, for indexForId
+    QIcon m_vmIcon;
+    QIcon m_clusterIcon;
+    QIcon m_folderIcon;
+    QFont m_folderFont;
 };
 
 } // namespace aio::ui
