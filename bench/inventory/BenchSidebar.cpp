@@ -49,9 +49,15 @@ QList<Target> makeTargets(int count)
     return targets;
 }
 
+struct AppStart
+{
+    double shown = -1; // the main window on screen
+    double listed = -1; // and the sidebar listing every target
+};
+
 // Milliseconds from launching the app on profile to its debug log saying the main window is
-// shown (ui/main/GuiMain.cpp); -1 when it did not say so within 30 s.
-double appStartMs(const QString& profile)
+// shown, and the targets listed (ui/main/GuiMain.cpp); -1 when it did not say so within 30 s.
+AppStart appStartMs(const QString& profile)
 {
     QProcess app;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -64,22 +70,24 @@ double appStartMs(const QString& profile)
     app.start(QStringLiteral(AIO_BINARY_DIR "/app/aio-sandbox-manager"),
               {QStringLiteral("--profile"), profile, QStringLiteral("--debug")});
     QByteArray err;
-    double ms = -1;
+    AppStart ms;
     while (t.elapsed() < 30'000 && app.state() != QProcess::NotRunning) {
         app.waitForReadyRead(100);
         err += app.readAll();
-        if (err.contains("main window shown")) {
-            ms = double(t.nsecsElapsed()) / 1e6;
+        if (ms.shown < 0 && err.contains("main window shown"))
+            ms.shown = double(t.nsecsElapsed()) / 1e6;
+        if (ms.listed < 0 && err.contains("targets listed"))
+            ms.listed = double(t.nsecsElapsed()) / 1e6;
+        if (ms.shown >= 0 && ms.listed >= 0)
             break;
-        }
     }
     app.terminate();
     if (!app.waitForFinished(5'000)) {
         app.kill();
         app.waitForFinished(5'000);
     }
-    if (ms < 0)
-        std::fprintf(stderr, "the app did not show its window:\n%s\n", err.constData());
+    if (ms.shown < 0 || ms.listed < 0)
+        std::fprintf(stderr, "the app did not show its window and targets:\n%s\n", err.constData());
     return ms;
 }
 
@@ -142,16 +150,22 @@ int main(int argc, char** argv)
     QList<double> fullStarts;
     QList<double> emptyApp;
     QList<double> fullApp;
+    QList<double> emptyListed;
+    QList<double> fullListed;
     (void)startMs(empty.path()); // warm up: fonts, styles, plugins
     (void)appStartMs(empty.path()); // and the files the app loads
     for (int r = 0; r < runs; ++r) {
         emptyStarts << startMs(empty.path());
         fullStarts << startMs(full.path());
-        emptyApp << appStartMs(empty.path());
-        fullApp << appStartMs(full.path());
+        const AppStart e = appStartMs(empty.path());
+        const AppStart f = appStartMs(full.path());
+        if (e.shown < 0 || f.shown < 0 || e.listed < 0 || f.listed < 0)
+            return 1;
+        emptyApp << e.shown;
+        fullApp << f.shown;
+        emptyListed << e.listed;
+        fullListed << f.listed;
     }
-    if (emptyApp.contains(-1) || fullApp.contains(-1))
-        return 1;
 
     // Typing a search: each keystroke as the GUI thread handles it.
     Profile::setDirectory(full.path());
@@ -194,7 +208,9 @@ int main(int argc, char** argv)
     std::printf(
         "| app launch to shown window, %d targets | %.0f ms | %.0f ms with none | %.2fx | at most 1.5x — %s |\n", count,
         fa, ea, fa / ea, fa / ea <= 1.5 ? "met" : "NOT met");
-    std::printf("| of which: file read and window built, in process | %.0f ms | %.0f ms with none | %.2fx | |\n", f, e,
+    std::printf("| app launch to all %d targets listed | %.0f ms | %.0f ms with none | %.2fx | |\n", count,
+                median(fullListed), median(emptyListed), median(fullListed) / median(emptyListed));
+    std::printf("| file read and window built, in one process | %.0f ms | %.0f ms with none | %.2fx | |\n", f, e,
                 f / e);
     std::printf("| search keystroke, worst of %lld | %.1f ms | 16 ms (one frame) | %.2fx | at most 1x — %s |\n",
                 static_cast<long long>(keystrokes.size()), worst, worst / 16.0, worst <= 16.0 ? "met" : "NOT met");

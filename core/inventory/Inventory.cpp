@@ -27,34 +27,55 @@ QString Inventory::defaultFilePath()
 
 Status Inventory::load(const QString& path)
 {
-    m_path = path;
-    m_readOnlyReason.reset();
-    m_migratedFrom = 0;
-    m_backupPath.clear();
+    return adopt(path, read(path));
+}
+
+Inventory::Loaded Inventory::read(const QString& path)
+{
+    Loaded loaded;
     int version = InventoryFile::currentVersion;
-    auto targets = InventoryFile::read(path, &version);
-    if (targets && version < InventoryFile::currentVersion) {
+    loaded.targets = InventoryFile::read(path, &version);
+    if (loaded.targets && version < InventoryFile::currentVersion) {
         // An older format: keep the file as it was, then write it in today's format, so the next
         // change is not the one that silently converts it.
         auto backup = InventoryFile::backup(path, version);
-        Status written = backup ? InventoryFile::write(path, *targets) : Status(backup.error());
+        Status written = backup ? InventoryFile::write(path, *loaded.targets) : Status(backup.error());
         if (written) {
-            m_migratedFrom = version;
-            m_backupPath = *backup;
+            loaded.migratedFrom = version;
+            loaded.backupPath = *backup;
             qCInfo(lcInventory) << "inventory migrated from format version" << version << "; the old file is kept as"
                                 << *backup;
         } else {
-            targets = written.error();
+            loaded.targets = written.error();
         }
     }
-    if (!targets) {
+    return loaded;
+}
+
+void Inventory::beginLoading(const QString& path)
+{
+    m_path = path;
+    m_targets.clear();
+    m_loading = true;
+    m_readOnlyReason = Error(ErrorKind::Io, tr("The inventory is still being read."), {}, tr("Try again in a moment."));
+    emit reset();
+}
+
+Status Inventory::adopt(const QString& path, const Loaded& loaded)
+{
+    m_path = path;
+    m_loading = false;
+    m_readOnlyReason.reset();
+    m_migratedFrom = loaded.migratedFrom;
+    m_backupPath = loaded.backupPath;
+    if (!loaded.targets) {
         m_targets.clear();
-        m_readOnlyReason = targets.error();
-        qCWarning(lcInventory) << "inventory is read-only:" << targets.error().toString();
+        m_readOnlyReason = loaded.targets.error();
+        qCWarning(lcInventory) << "inventory is read-only:" << loaded.targets.error().toString();
         emit reset();
-        return targets.error();
+        return loaded.targets.error();
     }
-    m_targets = *targets;
+    m_targets = *loaded.targets;
     emit reset();
     return {};
 }
@@ -62,6 +83,7 @@ Status Inventory::load(const QString& path)
 void Inventory::loadFromList(const QList<Target>& targets)
 {
     m_path.clear();
+    m_loading = false;
     m_readOnlyReason.reset();
     m_targets = targets;
     emit reset();

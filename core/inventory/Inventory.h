@@ -36,6 +36,20 @@ public:
     // saving. Emits reset(). On Corrupt / UnsupportedVersion / Io errors the inventory is empty
     // and read-only.
     Status load(const QString& path = defaultFilePath());
+    // load() in two halves, so the GUI reads the file on a worker: read() is blocking and safe on
+    // any thread (an older format is migrated there, the old file kept as a backup); adopt() takes
+    // its result on the inventory's thread, as load() would. Between beginLoading() and adopt()
+    // the inventory is empty, isLoading(), and refuses changes.
+    struct Loaded
+    {
+        Result<QList<Target>> targets = QList<Target>();
+        int migratedFrom = 0;
+        QString backupPath;
+    };
+    static Loaded read(const QString& path);
+    void beginLoading(const QString& path);
+    Status adopt(const QString& path, const Loaded& loaded);
+    bool isLoading() const { return m_loading; }
     // An in-memory inventory with no file (tests, previews). Changes are not written anywhere.
     void loadFromList(const QList<Target>& targets);
     // Writes the current list to the file (changes already save themselves; this is for callers
@@ -116,6 +130,7 @@ private:
     std::optional<Error> m_readOnlyReason;
     int m_migratedFrom = 0;
     QString m_backupPath;
+    bool m_loading = false;
 };
 
 } // namespace aio

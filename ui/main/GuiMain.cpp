@@ -5,6 +5,7 @@
 #include "core/inventory/SecretStore.h"
 #include "ui/deploy/DeployCapability.h"
 #include "ui/main/MainWindow.h"
+#include "ui/widgets/Background.h"
 
 #include <QApplication>
 #include <QDir>
@@ -28,10 +29,9 @@ namespace {
 class FirstShown : public QObject
 {
 public:
-    FirstShown(QWindow* window, int targets, const QElapsedTimer& started, QObject* parent)
+    FirstShown(QWindow* window, const QElapsedTimer& started, QObject* parent)
         : QObject(parent)
         , m_started(started)
-        , m_targets(targets)
     {
         window->installEventFilter(this);
     }
@@ -44,8 +44,7 @@ protected:
             window->removeEventFilter(this);
             // After the paint the expose asks for.
             QTimer::singleShot(0, this, [this] {
-                qCDebug(lcGui) << "main window shown:" << m_targets << "targets," << m_started.elapsed()
-                               << "ms after the GUI started";
+                qCDebug(lcGui) << "main window shown," << m_started.elapsed() << "ms after the GUI started";
             });
         }
         return false;
@@ -53,7 +52,6 @@ protected:
 
 private:
     QElapsedTimer m_started;
-    int m_targets = 0;
 };
 } // namespace
 
@@ -69,18 +67,30 @@ int runGui(QApplication& app, const GuiOptions& options)
     if (styleName.compare(QLatin1String("windows"), Qt::CaseInsensitive) == 0)
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
 
+    // The inventory file is read on a worker while the window is made and shown. A file that cannot
+    // be read leaves the inventory empty and read-only; the window says why.
     Inventory inventory;
-    // A file that cannot be read leaves the inventory empty and read-only; the window says why.
-    if (Status loaded = inventory.load(); !loaded)
-        qCWarning(lcGui).noquote() << loaded.error().toString();
+    const QString inventoryPath = Inventory::defaultFilePath();
+    inventory.beginLoading(inventoryPath);
     SecretStore secrets;
     registerDeployCapability();
 
     QDir().mkpath(Profile::configDir());
     MainWindow window(&inventory, &secrets, Profile::configDir() + QStringLiteral("/window.ini"));
     window.winId(); // its QWindow, to watch for the first expose
-    new FirstShown(window.windowHandle(), int(inventory.count()), started, &window);
+    new FirstShown(window.windowHandle(), started, &window);
     window.show();
+    runInBackground(
+        &window, [inventoryPath] { return Inventory::read(inventoryPath); },
+        [&inventory, &window, inventoryPath, started](const Inventory::Loaded& loaded) {
+            if (Status s = inventory.adopt(inventoryPath, loaded); !s)
+                qCWarning(lcGui).noquote() << s.error().toString();
+            // After the paint that shows them.
+            QTimer::singleShot(0, &window, [&inventory, started] {
+                qCDebug(lcGui) << "targets listed:" << inventory.count() << "targets," << started.elapsed()
+                               << "ms after the GUI started";
+            });
+        });
     const int code = app.exec();
     SecretStore::clearMemory();
     return code;

@@ -251,8 +251,7 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
     });
     connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(m_secrets, &SecretStore::keychainUnavailable, m_keychainBanner, &KeychainBanner::showUnavailable);
-    onInventoryRebuilt();
-    showReadOnlyBanner();
+    onInventoryRebuilt(); // and the read-only banner, when the file could not be read
     restoreWindowState();
 }
 
@@ -500,7 +499,13 @@ void MainWindow::onInventoryRebuilt()
             m_tree->collapse(folder);
     }
     const QUuid wanted = m_wantedSelection.isNull() ? m_currentId : std::exchange(m_wantedSelection, QUuid());
-    m_central->setCurrentIndex(m_inventory->count() == 0 ? 0 : 1);
+    // While the file is read, the sidebar waits (an empty state would flash by first).
+    m_central->setCurrentIndex(m_inventory->count() == 0 && !m_inventory->isLoading() ? 0 : 1);
+    static_cast<QLabel*>(m_noSelection)
+        ->setText(m_inventory->isLoading() ? tr("Reading the inventory…")
+                                           : tr("Select a target on the left to see its settings."));
+    if (!m_inventory->isLoading())
+        showReadOnlyBanner();
     // The rebuild dropped the selection: keep it (or select the target just added), else the first one.
     if (!wanted.isNull() && selectTarget(wanted)) {
     } else if (m_inventory->count() > 0) {
@@ -1021,8 +1026,8 @@ void MainWindow::restoreWindowState()
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("mainWindow/splitter")).toByteArray());
     const QUuid selected(settings.value(QStringLiteral("mainWindow/selectedTarget")).toString());
-    if (!selected.isNull())
-        selectTarget(selected);
+    if (!selected.isNull() && !selectTarget(selected) && m_inventory->isLoading())
+        m_wantedSelection = selected; // once the file is read
 }
 
 void MainWindow::saveWindowState()
