@@ -62,6 +62,9 @@ Result<QList<Target>> InventoryFile::parse(const QByteArray& json, int* versionR
     QSet<QUuid> ids;
     QSet<QString> names;
     const QJsonArray array = targetsValue.toArray();
+    targets.reserve(array.size());
+    ids.reserve(array.size());
+    names.reserve(array.size());
     for (qsizetype i = 0; i < array.size(); ++i) {
         if (!array.at(i).isObject())
             return corrupt(tr("Entry %1 of the inventory's targets is not an object.").arg(i + 1));
@@ -76,7 +79,7 @@ Result<QList<Target>> InventoryFile::parse(const QByteArray& json, int* versionR
             return corrupt(tr("Two targets in the inventory have the name \"%1\".").arg(target->name));
         ids.insert(target->id);
         names.insert(target->name.toCaseFolded());
-        targets.append(*target);
+        targets.append(std::move(*target));
     }
     return targets;
 }
