@@ -5,7 +5,9 @@
 #    the testbed is up (tests/testbed/up), the preflight step applied on vm-ready with its checks;
 #  - first-deploy-*.png at 1920x1080, when the testbed is up: the first deployment as a newcomer
 #    makes it (the GUI test TestFirstDeploymentGui, which deploys on vm-ready and puts it back):
-#    the answers page, the finished deployment, and the "how to reach it" panel.
+#    the answers page, the finished deployment, and the "how to reach it" panel;
+#  - sidebar-groups-search.png at 1280x640: the sidebar with groups, tags and a search, a group
+#    selected (the GUI test TestMainWindow takes it).
 #   scripts/screenshot-wizard.sh            (AIO_BUILD_DIR=build/default by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,7 @@ if [ ! -d "$build" ]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
 fi
-cmake --build "$build" --target wizard-screenshots -j"$(nproc)"
+cmake --build "$build" --target wizard-screenshots TestMainWindow -j"$(nproc)"
 if [ -e /run/aio-testbed/testbed.env ]; then
   cmake --build "$build" --target TestFirstDeploymentGui aio-sandbox-manager -j"$(nproc)"
 fi
@@ -34,6 +36,9 @@ run_dir=$(mktemp -d)
 trap 'rm -rf "$run_dir"' EXIT
 env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" timeout 600 \
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$tool" "$out"
+env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_SCREENSHOT_DIR="$out" timeout 300 \
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$build/tests/gui/main/TestMainWindow" \
+  groupsFolderTheSidebarAndABulkSelectionActsOnAll >/dev/null
 if [ -e /run/aio-testbed/testbed.env ]; then
   env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_SCREENSHOT_DIR="$out" timeout 900 \
     xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$build/tests/integration/deploy/TestFirstDeploymentGui"

@@ -152,6 +152,9 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
         m_filter->setSearchText(text);
         m_tree->expandAll();
         updateStatus();
+        // A selected group acts on what is shown of it.
+        if (m_pages->currentWidget() == m_bulkPage)
+            onSelectionChanged();
     });
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         if (const QModelIndex first = m_filter->firstTarget(); first.isValid()) {
@@ -171,6 +174,9 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
         m_filter->setKind(kind < 0 ? std::nullopt : std::optional(TargetKind(kind)));
         m_tree->expandAll();
         updateStatus();
+        // A selected group acts on what is shown of it.
+        if (m_pages->currentWidget() == m_bulkPage)
+            onSelectionChanged();
     });
     m_tagFilter = new QComboBox(this);
     m_tagFilter->setObjectName(QStringLiteral("tagFilter"));
@@ -181,6 +187,9 @@ MainWindow::MainWindow(Inventory* inventory, SecretStore* secrets, const QString
         m_filter->setTag(m_tagFilter->currentData().toString());
         m_tree->expandAll();
         updateStatus();
+        // A selected group acts on what is shown of it.
+        if (m_pages->currentWidget() == m_bulkPage)
+            onSelectionChanged();
     });
     auto* filters = new QHBoxLayout;
     filters->setContentsMargins(0, 0, 0, 0);
@@ -525,8 +534,7 @@ void MainWindow::onSelectionChanged()
         // Several targets, or a group: the bulk page.
         const QList<Target> targets = selectedTargets();
         const QString group = rows.size() == 1 ? TargetTreeModel::groupAt(rows.first()) : QString();
-        const QString title = !group.isEmpty() ? tr("Group “%1” · %2 targets").arg(group).arg(targets.size())
-                                               : tr("%1 targets selected").arg(targets.size());
+        const QString title = !group.isEmpty() ? tr("Group “%1”").arg(group) : tr("Several targets selected");
         m_bulkPage->setTargets(title, targets);
         m_pages->setCurrentWidget(m_bulkPage);
     } else if (!target) {
@@ -807,8 +815,8 @@ void MainWindow::moveSelectedToGroup(const QString& group)
         return;
     }
     const QString spelled = Target::normalizeGroup(group);
-    statusBar()->showMessage(spelled.isEmpty() ? tr("Took %1 targets out of their groups.").arg(ids.size())
-                                               : tr("Moved %1 targets to “%2”.").arg(ids.size()).arg(spelled),
+    statusBar()->showMessage(spelled.isEmpty() ? tr("Took the targets out of their groups.")
+                                               : tr("Moved the targets to “%1”.").arg(spelled),
                              5000);
     if (ids.size() == 1)
         selectTarget(ids.first());
@@ -874,10 +882,11 @@ void MainWindow::askTagsForSelected()
                 present.append(tag);
         }
     }
-    auto* intro = new QLabel(targets.size() == 1 ? tr("Tags of “%1”: %2").arg(targets.first().name)
-                                                 : tr("Tags on the %1 targets: %2").arg(targets.size()),
+    const QString tagList = present.isEmpty() ? tr("none") : present.join(QStringLiteral(", "));
+    auto* intro = new QLabel(targets.size() == 1
+                                 ? tr("Tags of “%1”: %2").arg(targets.first().name, tagList)
+                                 : tr("Tags on the %1 targets: %2").arg(QString::number(targets.size()), tagList),
                              dialog);
-    intro->setText(intro->text().arg(present.isEmpty() ? tr("none") : present.join(QStringLiteral(", "))));
     intro->setWordWrap(true);
     auto* add = new QLineEdit(dialog);
     add->setObjectName(QStringLiteral("addTagsEdit"));

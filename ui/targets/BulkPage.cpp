@@ -118,8 +118,9 @@ void BulkPage::setTargets(const QString& title, const QList<Target>& targets)
     int vms = 0;
     for (const Target& t : targets)
         vms += t.isVm() ? 1 : 0;
-    m_summary->setText(tr("%1 of them virtual machines, %2 Kubernetes clusters. Select one target to see "
+    m_summary->setText(tr("Targets: %1 (virtual machines: %2, Kubernetes clusters: %3). Select one target to see "
                           "its settings, or act on all of them here.")
+                           .arg(targets.size())
                            .arg(vms)
                            .arg(targets.size() - vms));
     m_list->clear();
