@@ -991,8 +991,11 @@ void MainWindow::showImportResult(const QString& path, const Result<ImportResult
                          result.error().toString());
         return;
     }
-    // The inventory decides what is new (importing twice adds nothing) and renames clashes.
+    // The inventory decides what is new (importing twice adds nothing) and renames clashes. Hosts of
+    // a file the SSH config Includes go in a group named after that file (the dialog offers one
+    // group for all instead).
     ImportResult found = *result;
+    found.groupByIncludedFile(path);
     Result<QList<Target>> addedResult = m_inventory->addImported(found, path);
     if (!addedResult) {
         MessageBox::tell(this, QMessageBox::Warning, tr("Import"),
@@ -1007,6 +1010,18 @@ void MainWindow::showImportResult(const QString& path, const Result<ImportResult
         added.size() == 1 ? tr("Imported 1 target.") : tr("Imported %1 targets.").arg(added.size()), 5000);
     auto* dialog = new ImportResultDialog(shownPath, added, skipped, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->offerGroups(m_inventory->groups());
+    QList<QUuid> addedIds;
+    for (const Target& t : added)
+        addedIds.append(t.id);
+    connect(dialog, &ImportResultDialog::groupChosen, this, [this, dialog, addedIds](const QString& group) {
+        if (Status s = m_inventory->setGroup(addedIds, group); !s) {
+            MessageBox::tell(dialog, QMessageBox::Warning, tr("Move to group"), tr("The targets were not moved."),
+                             s.error().toString());
+            return;
+        }
+        dialog->showGroup(m_inventory->findById(addedIds.first())->group);
+    });
     dialog->open();
 }
 

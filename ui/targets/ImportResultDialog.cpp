@@ -1,9 +1,12 @@
 #include "ui/targets/ImportResultDialog.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -49,11 +52,11 @@ ImportResultDialog::ImportResultDialog(const QString& source, const QList<Target
 
     m_imported->setObjectName(QStringLiteral("importedList"));
     m_imported->setAccessibleName(tr("Imported targets"));
-    m_imported->setHeaderLabels({tr("Name"), tr("Reached at")});
+    m_imported->setHeaderLabels({tr("Name"), tr("Reached at"), tr("Group")});
     m_imported->setRootIsDecorated(false);
     m_imported->setUniformRowHeights(true);
     for (const Target& target : added)
-        new QTreeWidgetItem(m_imported, {target.name, whereOf(target)});
+        new QTreeWidgetItem(m_imported, {target.name, whereOf(target), target.group});
     m_imported->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
 
     m_skipped->setObjectName(QStringLiteral("skippedList"));
@@ -72,6 +75,25 @@ ImportResultDialog::ImportResultDialog(const QString& source, const QList<Target
     m_skipped->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_skipped->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
 
+    // One group for all of them, if the admin wants one (offerGroups shows it).
+    m_groupRow = new QWidget(this);
+    auto* groupLayout = new QHBoxLayout(m_groupRow);
+    groupLayout->setContentsMargins(0, 0, 0, 0);
+    auto* groupLabel = new QLabel(tr("Put them all in the &group:"), m_groupRow);
+    m_group = new QComboBox(m_groupRow);
+    m_group->setObjectName(QStringLiteral("importGroup"));
+    m_group->setEditable(true);
+    m_group->setMinimumContentsLength(20);
+    m_group->lineEdit()->setPlaceholderText(tr("none; e.g. Production or Production/EU"));
+    groupLabel->setBuddy(m_group);
+    auto* move = new QPushButton(tr("&Move"), m_groupRow);
+    move->setObjectName(QStringLiteral("importGroupMove"));
+    connect(move, &QPushButton::clicked, this, [this] { emit groupChosen(m_group->currentText()); });
+    groupLayout->addWidget(groupLabel);
+    groupLayout->addWidget(m_group, 1);
+    groupLayout->addWidget(move);
+    m_groupRow->hide();
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->setObjectName(QStringLiteral("importResultButtons"));
     buttons->button(QDialogButtonBox::Close)->setObjectName(QStringLiteral("closeButton"));
@@ -85,11 +107,28 @@ ImportResultDialog::ImportResultDialog(const QString& source, const QList<Target
     layout->addSpacing(4);
     layout->addWidget(heading(tr("Imported"), this));
     layout->addWidget(m_imported, 1);
+    layout->addWidget(m_groupRow);
     layout->addSpacing(4);
     layout->addWidget(heading(tr("Skipped"), this));
     layout->addWidget(m_skipped, 1);
     layout->addWidget(buttons);
     resize(720, 480);
+}
+
+void ImportResultDialog::offerGroups(const QStringList& groups)
+{
+    if (m_imported->topLevelItemCount() == 0)
+        return;
+    m_group->clear();
+    m_group->addItems(QStringList{QString()} + groups);
+    m_group->setCurrentIndex(0);
+    m_groupRow->show();
+}
+
+void ImportResultDialog::showGroup(const QString& group)
+{
+    for (int i = 0; i < m_imported->topLevelItemCount(); ++i)
+        m_imported->topLevelItem(i)->setText(2, group);
 }
 
 } // namespace aio::ui

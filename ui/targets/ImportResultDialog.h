@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QComboBox;
 class QTreeWidget;
 
 namespace aio::ui {
@@ -21,8 +22,18 @@ public:
 
     QTreeWidget* importedList() const { return m_imported; }
     QTreeWidget* skippedList() const { return m_skipped; }
+    // Offers to put every target added in one group (existing ones to choose from).
+    void offerGroups(const QStringList& groups);
+    // Shows the group the targets added are in now (after groupChosen was acted on).
+    void showGroup(const QString& group);
+
+signals:
+    // The admin chose a group for every target added ("" for none).
+    void groupChosen(const QString& group);
 
 private:
+    QWidget* m_groupRow = nullptr;
+    QComboBox* m_group = nullptr;
     QTreeWidget* m_imported = nullptr;
     QTreeWidget* m_skipped = nullptr;
 };

@@ -446,7 +446,8 @@ void TestMainWindow::importSshConfigReportsImportedAndSkipped()
     const QString config = profileDir() + QStringLiteral("/ssh_config");
     QFile file(config);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("Host web\n"
+    file.write("Include work.conf\n"
+               "Host web\n"
                "    HostName 198.18.0.21\n"
                "    User deploy\n"
                "Host db\n"
@@ -457,23 +458,38 @@ void TestMainWindow::importSshConfigReportsImportedAndSkipped()
                "Host *\n"
                "    ServerAliveInterval 30\n");
     file.close();
+    QFile included(profileDir() + QStringLiteral("/work.conf"));
+    QVERIFY(included.open(QIODevice::WriteOnly));
+    included.write("Host lab\n    HostName 198.18.0.23\n");
+    included.close();
     createWindow();
     FileDialog::setNextFileName(config);
     action(QStringLiteral("actionImportSshConfig"))->trigger();
     auto* dialog = waitForWindow<ImportResultDialog>(QStringLiteral("importResultDialog"), 10000);
     QVERIFY(dialog);
-    QCOMPARE(dialog->importedList()->topLevelItemCount(), 2);
+    QCOMPARE(dialog->importedList()->topLevelItemCount(), 3);
     QVERIFY(dialog->skippedList()->topLevelItemCount() >= 1);
+    // The included file's host is in a group named after the file; the others in none.
+    QCOMPARE(inventory()->findByName(QStringLiteral("lab"))->group, QStringLiteral("work"));
+    QCOMPARE(inventory()->findByName(QStringLiteral("web"))->group, QString());
     bool brokenReported = false;
     for (int i = 0; i < dialog->skippedList()->topLevelItemCount(); ++i) {
         const QTreeWidgetItem* item = dialog->skippedList()->topLevelItem(i);
         if (item->text(1) == QLatin1String("broken") && !item->text(2).isEmpty()
-            && item->text(0).contains(QStringLiteral(":8")))
+            && item->text(0).contains(QStringLiteral(":9")))
             brokenReported = true;
     }
     QVERIFY(brokenReported);
     grab(dialog, QStringLiteral("import-result"));
-    QCOMPARE(sidebarNames(TargetKind::Vm), (QStringList{QStringLiteral("db"), QStringLiteral("web")}));
+    QCOMPARE(sidebarNames(TargetKind::Vm),
+             (QStringList{QStringLiteral("lab"), QStringLiteral("db"), QStringLiteral("web")}));
+    // One group for all of them, chosen in the dialog.
+    auto* group = find<QComboBox>(QStringLiteral("importGroup"));
+    QVERIFY(group && group->isVisible());
+    group->setCurrentText(QStringLiteral("Imported"));
+    QTest::mouseClick(find<QPushButton>(QStringLiteral("importGroupMove")), Qt::LeftButton);
+    QCOMPARE(inventory()->select({QStringLiteral("Imported")}, {}).size(), 3);
+    QCOMPARE(dialog->importedList()->topLevelItem(0)->text(2), QStringLiteral("Imported"));
 
     // Importing again adds nothing and says why for each entry.
     QTest::mouseClick(find<QPushButton>(QStringLiteral("closeButton")), Qt::LeftButton);
@@ -483,7 +499,7 @@ void TestMainWindow::importSshConfigReportsImportedAndSkipped()
     dialog = waitForWindow<ImportResultDialog>(QStringLiteral("importResultDialog"), 10000);
     QVERIFY(dialog);
     QCOMPARE(dialog->importedList()->topLevelItemCount(), 0);
-    QCOMPARE(inventory()->count(), 2);
+    QCOMPARE(inventory()->count(), 3);
     bool webAlreadyThere = false;
     for (int i = 0; i < dialog->skippedList()->topLevelItemCount(); ++i) {
         const QTreeWidgetItem* item = dialog->skippedList()->topLevelItem(i);
