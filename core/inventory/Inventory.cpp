@@ -431,37 +431,32 @@ Status Inventory::renameGroup(const QString& from, const QString& to)
     return changeMany(ids, [&](Target& t) { t.group = target + t.group.mid(from.size()); });
 }
 
-QStringList Inventory::groups() const
+namespace {
+// The spellings, sorted without regard to case.
+QStringList sortedSpellings(const QHash<QString, QString>& spelled)
 {
-    QHash<QString, QString> seen; // case-folded -> first spelling
-    for (const Target& t : std::as_const(m_targets)) {
-        if (t.group.isEmpty())
-            continue;
-        const qsizetype slash = t.group.indexOf(QLatin1Char('/'));
-        for (const QString& g : slash < 0 ? QStringList{t.group} : QStringList{t.group.left(slash), t.group}) {
-            if (!seen.contains(g.toCaseFolded()))
-                seen.insert(g.toCaseFolded(), g);
-        }
-    }
-    QStringList out = seen.values();
+    QStringList out = spelled.values();
     std::sort(out.begin(), out.end(),
               [](const QString& a, const QString& b) { return QString::compare(a, b, Qt::CaseInsensitive) < 0; });
     return out;
 }
+} // namespace
+
+QStringList Inventory::groups() const
+{
+    return sortedSpellings(groupSpellings(m_targets));
+}
 
 QStringList Inventory::tags() const
 {
-    QHash<QString, QString> seen;
+    QHash<QString, QString> seen; // case-folded -> first spelling
     for (const Target& t : std::as_const(m_targets)) {
         for (const QString& tag : t.tags) {
             if (!seen.contains(tag.toCaseFolded()))
                 seen.insert(tag.toCaseFolded(), tag);
         }
     }
-    QStringList out = seen.values();
-    std::sort(out.begin(), out.end(),
-              [](const QString& a, const QString& b) { return QString::compare(a, b, Qt::CaseInsensitive) < 0; });
-    return out;
+    return sortedSpellings(seen);
 }
 
 QList<Target> Inventory::select(const QStringList& wantedGroups, const QStringList& wantedTags,
