@@ -44,10 +44,17 @@ Inventory* CommandContext::inventory()
     if (!m_loaded) {
         m_loaded = true;
         auto inventory = std::make_unique<Inventory>();
-        if (Status s = inventory->load(); !s)
-            m_inventoryError = s.error();
-        else
+        const Status s = inventory->load();
+        if (!s && inventory->count() > 0) {
+            // Readable but not writable (an older file that could not be converted): its targets
+            // can be listed and used; a change says why it is refused.
+            warn(s.error().toString());
             m_inventory = std::move(inventory);
+        } else if (!s) {
+            m_inventoryError = s.error();
+        } else {
+            m_inventory = std::move(inventory);
+        }
     }
     return m_inventory.get();
 }

@@ -49,6 +49,11 @@ private:
     int check(const QStringList& args, CommandContext& context);
     int edit(const QStringList& args, CommandContext& context);
     int addTarget(const Target& target, CommandContext& context, Inventory* inventory);
+    // What selectTargets refused: a usage error (exit 2) or a failure (exit 1).
+    int failPick(const Error& error, CommandContext& context)
+    {
+        return error.kind == ErrorKind::Usage ? context.usageError(error.message, name()) : context.fail(error);
+    }
     // Parses args (without the program name) into parser; on a usage problem prints it.
     bool parse(QCommandLineParser& parser, const QStringList& args, CommandContext& context, int& code);
 };
@@ -124,6 +129,14 @@ Result<QList<Target>> selectTargets(const QCommandLineParser& parser, Inventory&
             picked.append(*t);
         }
     }
+    // An empty value would pick nothing and look like success.
+    for (const QString& option : {QStringLiteral("group"), QStringLiteral("tag")}) {
+        for (const QString& value : parser.values(option)) {
+            const bool noTag = option == QLatin1String("tag") && Target::parseTags(value).valueOr({}).isEmpty();
+            if (value.trimmed().isEmpty() || noTag)
+                return Error(ErrorKind::Usage, TargetsCommand::tr("--%1 needs a value.").arg(option));
+        }
+    }
     auto tags = tagValues(parser, QStringLiteral("tag"));
     if (!tags)
         return tags.error();
@@ -142,6 +155,8 @@ Result<QList<Target>> selectTargets(const QCommandLineParser& parser, Inventory&
                      TargetsCommand::tr("No target is in %1.").arg(unknown.join(TargetsCommand::tr(", or "))), {},
                      TargetsCommand::tr("List the targets with their groups and tags with: aio-sandbox-manager "
                                         "targets list"));
+    if (picked.isEmpty())
+        return Error(ErrorKind::Usage, TargetsCommand::tr("No target was picked; give a NAME, --group or --tag."));
     return picked;
 }
 
@@ -269,7 +284,7 @@ int TargetsCommand::list(const QStringList& args, CommandContext& context)
     if (parser.isSet(groupOption()) || parser.isSet(tagOption())) {
         auto picked = selectTargets(parser, *inventory);
         if (!picked)
-            return context.fail(picked.error());
+            return failPick(picked.error(), context);
         shown = *picked;
     }
 
@@ -499,7 +514,7 @@ int TargetsCommand::remove(const QStringList& args, CommandContext& context)
         return context.fail(context.inventoryError());
     auto picked = selectTargets(parser, *inventory);
     if (!picked)
-        return context.fail(picked.error());
+        return failPick(picked.error(), context);
     QStringList names;
     QList<QUuid> ids;
     for (const Target& t : std::as_const(*picked)) {
@@ -574,18 +589,12 @@ int TargetsCommand::edit(const QStringList& args, CommandContext& context)
         ids.append(t->id);
         names.append(t->name);
     }
-    // Both changes are checked before either is written: a bad group leaves the tags alone too.
-    if (parser.isSet(groupOption()) || parser.isSet(noGroup)) {
-        const QString group = parser.isSet(noGroup) ? QString() : parser.value(groupOption());
-        if (Status s = Target::checkGroup(Target::normalizeGroup(group)); !s)
-            return context.fail(s.error());
-        if (Status s = inventory->setGroup(ids, group); !s)
-            return context.fail(s.error());
-    }
-    if (!add->isEmpty() || !drop->isEmpty()) {
-        if (Status s = inventory->changeTags(ids, *add, *drop); !s)
-            return context.fail(s.error());
-    }
+    // One change, one write: a bad group leaves the tags alone too.
+    std::optional<QString> group;
+    if (parser.isSet(groupOption()) || parser.isSet(noGroup))
+        group = parser.isSet(noGroup) ? QString() : parser.value(groupOption());
+    if (Status s = inventory->organize(ids, group, *add, *drop); !s)
+        return context.fail(s.error());
     for (const QUuid& id : std::as_const(ids)) {
         const Target t = *inventory->findById(id);
         context.out() << tr("%1: group %2, tags %3")
@@ -678,7 +687,7 @@ int TargetsCommand::check(const QStringList& args, CommandContext& context)
         return context.fail(context.inventoryError());
     Result<QList<Target>> picked = selectTargets(parser, *inventory);
     if (!picked)
-        return context.fail(picked.error());
+        return failPick(picked.error(), context);
     const QList<Target> targets = *picked;
     SecretStore store;
 
@@ -711,6 +720,7 @@ int TargetsCommand::check(const QStringList& args, CommandContext& context)
                                     return a.name.size() < b.name.size();
                                 })->name.size();
     int failed = 0;
+    int skipped = 0;
     ConnectionCheck::runMany(
         targets,
         [&](const Target& t) -> Result<std::shared_ptr<SshSession>> {
@@ -728,6 +738,11 @@ int TargetsCommand::check(const QStringList& args, CommandContext& context)
                               << Qt::endl;
                 return;
             }
+            if (!targets.at(i).isVm()) {
+                ++skipped; // a cluster is not reached over SSH: not a failed login
+                context.out() << name << tr("skipped a cluster; it is not reached over SSH") << Qt::endl;
+                return;
+            }
             ++failed;
             context.out() << name << tr("FAILED  %1").arg(report.error().message) << Qt::endl;
             if (!report.error().nextStep.isEmpty())
@@ -735,7 +750,11 @@ int TargetsCommand::check(const QStringList& args, CommandContext& context)
             if (logins.at(size_t(i)))
                 logins.at(size_t(i))->noteIfUnasked(context.err());
         });
-    context.out() << tr("%1 of %2 targets reached.").arg(targets.size() - failed).arg(targets.size()) << Qt::endl;
+    const qsizetype vms = targets.size() - skipped;
+    context.out() << tr("Reached: %1 of %2 VM targets.").arg(vms - failed).arg(vms);
+    if (skipped > 0)
+        context.out() << tr(" Skipped (clusters, not reached over SSH): %1.").arg(skipped);
+    context.out() << Qt::endl;
     return failed == 0 ? ExitOk : ExitUserError;
 }
 } // namespace

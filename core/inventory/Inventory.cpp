@@ -46,7 +46,15 @@ Inventory::Loaded Inventory::read(const QString& path)
             qCInfo(lcInventory) << "inventory migrated from format version" << version << "; the old file is kept as"
                                 << *backup;
         } else {
-            loaded.targets = written.error();
+            // The targets are still readable: shown, but nothing may be written over the old
+            // file without its backup.
+            Error e = written.error();
+            e.nextStep = tr("The inventory (format version %1) is shown read-only until it can be converted: %2")
+                             .arg(version)
+                             .arg(e.nextStep.isEmpty() ? tr("make its folder writable, then start the app again.")
+                                                       : e.nextStep);
+            loaded.notMigrated = e;
+            qCWarning(lcInventory) << "inventory not migrated:" << e.toString();
         }
     }
     return loaded;
@@ -76,8 +84,10 @@ Status Inventory::adopt(const QString& path, const Loaded& loaded)
         return loaded.targets.error();
     }
     m_targets = *loaded.targets;
+    if (loaded.notMigrated)
+        m_readOnlyReason = loaded.notMigrated;
     emit reset();
-    return {};
+    return loaded.notMigrated ? Status(*loaded.notMigrated) : Status();
 }
 
 void Inventory::loadFromList(const QList<Target>& targets)
@@ -388,21 +398,36 @@ Status Inventory::changeMany(const QList<QUuid>& ids, const std::function<void(T
 
 Status Inventory::setGroup(const QList<QUuid>& ids, const QString& group)
 {
-    const QString normalized = Target::normalizeGroup(group);
-    if (Status s = Target::checkGroup(normalized); !s)
-        return s;
-    // The spelling already in use wins, so "prod" and "Prod" stay one folder.
-    const QString spelled = canonicalGroup(normalized, groupSpellings(m_targets));
-    return changeMany(ids, [&](Target& t) { t.group = spelled; });
+    return organize(ids, group, {}, {});
 }
 
 Status Inventory::changeTags(const QList<QUuid>& ids, const QStringList& add, const QStringList& remove)
 {
+    return organize(ids, std::nullopt, add, remove);
+}
+
+Status Inventory::organize(const QList<QUuid>& ids, const std::optional<QString>& group, const QStringList& add,
+                           const QStringList& remove)
+{
+    QString spelled;
+    if (group) {
+        const QString normalized = Target::normalizeGroup(*group);
+        if (Status s = Target::checkGroup(normalized); !s)
+            return s;
+        // The spelling already in use by the other targets wins, so "prod" and "Prod" stay one
+        // folder (and moving all of "prod" to "Prod" renames it).
+        const QSet<QUuid> moving(ids.begin(), ids.end());
+        QList<Target> others = m_targets;
+        others.removeIf([&](const Target& t) { return moving.contains(t.id); });
+        spelled = canonicalGroup(normalized, groupSpellings(others));
+    }
     for (const QString& tag : add + remove) {
         if (Status s = Target::checkTag(tag); !s)
             return s;
     }
     return changeMany(ids, [&](Target& t) {
+        if (group)
+            t.group = spelled;
         t.tags.removeIf([&](const QString& tag) { return remove.contains(tag, Qt::CaseInsensitive); });
         for (const QString& tag : add) {
             if (!t.hasTag(tag))
@@ -422,13 +447,18 @@ Status Inventory::renameGroup(const QString& from, const QString& to)
         return Error(ErrorKind::InvalidInput, tr("The new group name is empty."), {},
                      tr("To take the targets out of the group, move them out instead."));
     QList<QUuid> ids;
+    QList<Target> others;
     for (const Target& t : std::as_const(m_targets)) {
         if (t.inGroup(from))
             ids.append(t.id);
+        else
+            others.append(t);
     }
     if (ids.isEmpty())
         return Error(ErrorKind::NotFound, tr("There is no group \"%1\".").arg(from));
-    return changeMany(ids, [&](Target& t) { t.group = target + t.group.mid(from.size()); });
+    // Renamed into a group that exists ("ops" while "Ops" has targets): one folder, its spelling.
+    const QHash<QString, QString> spelled = groupSpellings(others);
+    return changeMany(ids, [&](Target& t) { t.group = canonicalGroup(target + t.group.mid(from.size()), spelled); });
 }
 
 namespace {

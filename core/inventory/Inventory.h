@@ -45,6 +45,8 @@ public:
         Result<QList<Target>> targets = QList<Target>();
         int migratedFrom = 0;
         QString backupPath;
+        // An older file that could not be migrated: its targets are shown, read-only, for this reason.
+        std::optional<Error> notMigrated;
     };
     static Loaded read(const QString& path);
     void beginLoading(const QString& path);
@@ -94,6 +96,9 @@ public:
     Status setGroup(const QList<QUuid>& ids, const QString& group);
     // Adds and removes tags on the targets (tags already there, or not there, are left alone).
     Status changeTags(const QList<QUuid>& ids, const QStringList& add, const QStringList& remove);
+    // Both at once, one write: group (when given) and tags; everything is checked first.
+    Status organize(const QList<QUuid>& ids, const std::optional<QString>& group, const QStringList& add,
+                    const QStringList& remove);
     // Renames a group, with its subgroups ("Team" -> "Ops" moves "Team/Db" to "Ops/Db").
     Status renameGroup(const QString& from, const QString& to);
 

@@ -447,6 +447,26 @@ QList<Target> MainWindow::selectedTargets() const
     return out;
 }
 
+bool MainWindow::selectTargets(const QList<QUuid>& ids)
+{
+    QItemSelection selection;
+    QModelIndex first;
+    for (const QUuid& id : ids) {
+        const QModelIndex index = m_filter->mapFromSource(m_model->indexForId(id));
+        if (!index.isValid())
+            continue;
+        selection.select(index, index);
+        if (!first.isValid())
+            first = index;
+    }
+    if (!first.isValid())
+        return false;
+    m_tree->selectionModel()->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+    m_tree->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_tree->scrollTo(first);
+    return true;
+}
+
 bool MainWindow::selectGroup(const QString& group)
 {
     const QModelIndex source = m_model->indexForGroup(group);
@@ -517,6 +537,8 @@ void MainWindow::onInventoryRebuilt()
         showReadOnlyBanner();
     // The rebuild dropped the selection: keep it (or select the target just added), else the first one.
     if (!wanted.isNull() && selectTarget(wanted)) {
+    } else if (!m_currentGroup.isEmpty() && selectGroup(m_currentGroup)) {
+    } else if (m_currentIds.size() > 1 && selectTargets(m_currentIds)) {
     } else if (m_inventory->count() > 0) {
         // The first target shown (the search may hide some).
         selectTarget(TargetTreeModel::idAt(m_filter->firstTarget()));
@@ -551,6 +573,18 @@ void MainWindow::onSelectionChanged()
         m_pages->setCurrentWidget(page);
     }
     m_currentId = id;
+    // What a rebuild restores: the targets picked, or the one folder.
+    m_currentIds.clear();
+    m_currentGroup.clear();
+    for (const QModelIndex& row : rows) {
+        if (!TargetTreeModel::isGroup(row))
+            m_currentIds.append(TargetTreeModel::idAt(row));
+        else if (rows.size() == 1)
+            m_currentGroup = TargetTreeModel::groupAt(row);
+    }
+    // A check of a selection no longer shown stops (its dialogs with it).
+    if (m_pages->currentWidget() != m_bulkPage)
+        m_bulkPage->stopCheck();
     updateActions();
 }
 
@@ -804,6 +838,12 @@ void MainWindow::removeSelected()
 
 void MainWindow::moveSelectedToGroup(const QString& group)
 {
+    // One folder picked: it moves whole, subgroups and all (a rename).
+    const QModelIndexList rows = m_tree->selectionModel()->selectedRows();
+    if (rows.size() == 1 && TargetTreeModel::isGroup(rows.first()) && !Target::normalizeGroup(group).isEmpty()) {
+        renameGroup(TargetTreeModel::groupAt(rows.first()), group);
+        return;
+    }
     QList<QUuid> ids;
     for (const Target& t : selectedTargets())
         ids.append(t.id);
@@ -818,10 +858,11 @@ void MainWindow::moveSelectedToGroup(const QString& group)
     statusBar()->showMessage(spelled.isEmpty() ? tr("Took the targets out of their groups.")
                                                : tr("Moved the targets to “%1”.").arg(spelled),
                              5000);
+    // The targets moved stay selected (not the whole folder they joined).
     if (ids.size() == 1)
         selectTarget(ids.first());
-    else if (!spelled.isEmpty())
-        selectGroup(spelled);
+    else
+        selectTargets(ids);
 }
 
 void MainWindow::changeTagsOfSelected(const QStringList& add, const QStringList& remove)
@@ -1062,7 +1103,9 @@ void MainWindow::saveWindowState()
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());
     settings.setValue(QStringLiteral("mainWindow/splitter"), m_splitter->saveState());
-    settings.setValue(QStringLiteral("mainWindow/selectedTarget"), selectedTargetId().toString(QUuid::WithoutBraces));
+    if (!m_inventory->isLoading()) // closed before the file was read: keep what was selected
+        settings.setValue(QStringLiteral("mainWindow/selectedTarget"),
+                          selectedTargetId().toString(QUuid::WithoutBraces));
     settings.sync();
 }
 

@@ -53,6 +53,8 @@ public:
     // Every target selected: those picked, and those shown under a picked folder (sidebar order).
     QList<Target> selectedTargets() const;
     bool selectTarget(const QUuid& id);
+    // Selects these targets (those still there); false when none is.
+    bool selectTargets(const QList<QUuid>& ids);
     // Selects a group's folder (its targets show on the bulk page); false when there is none.
     bool selectGroup(const QString& group);
     BulkPage* bulkPage() const { return m_bulkPage; }
@@ -123,6 +125,8 @@ private:
     QLabel* m_statusFile = nullptr;
     QUuid m_wantedSelection; // select this one after the next rebuild
     QUuid m_currentId; // the selection before a rebuild
+    QList<QUuid> m_currentIds; // or the targets picked
+    QString m_currentGroup; // or the one folder picked
 
     QAction* m_addVm = nullptr;
     QAction* m_addCluster = nullptr;

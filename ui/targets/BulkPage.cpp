@@ -215,6 +215,8 @@ void BulkPage::showResult(int generation, int index, const Result<ConnectionRepo
             ResultColumn,
             tr("✓ %1 · %2 · %3 · %4 ms").arg(result->user, result->os, result->sudoText()).arg(result->roundTripMs));
         item->setToolTip(ResultColumn, result->lines().join(QLatin1Char('\n')));
+    } else if (!m_targets.value(index).isVm()) {
+        item->setText(ResultColumn, tr("– a cluster; not reached over SSH")); // not a failed login
     } else {
         ++m_failed;
         item->setText(ResultColumn, QStringLiteral("✗ ") + result.error().message);

@@ -525,7 +525,7 @@ void TestCliPrompts::targetsCheckOfAGroupChecksEachAFewAtATime()
     QVERIFY2(lineOf(QStringLiteral("pw")).contains(QStringLiteral("FAILED")), qPrintable(out));
     QVERIFY2(lineOf(QStringLiteral("gone")).contains(QStringLiteral("FAILED")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("several targets were checked at once")), qPrintable(out));
-    QVERIFY2(out.contains(QStringLiteral("2 of 4 targets reached.")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("Reached: 2 of 4 VM targets.")), qPrintable(out));
 }
 
 QTEST_GUILESS_MAIN(TestCliPrompts)

@@ -115,6 +115,12 @@ private slots:
         QTest::newRow("edit without a change")
             << QStringList{QStringLiteral("targets"), QStringLiteral("edit"), QStringLiteral("a")};
         QTest::newRow("check nothing") << QStringList{QStringLiteral("targets"), QStringLiteral("check")};
+        QTest::newRow("list with an empty tag") << QStringList{QStringLiteral("targets"), QStringLiteral("list"),
+                                                               QStringLiteral("--tag"), QStringLiteral(",")};
+        QTest::newRow("remove with an empty group") << QStringList{QStringLiteral("targets"), QStringLiteral("remove"),
+                                                                   QStringLiteral("--group"), QStringLiteral(" ")};
+        QTest::newRow("check with an empty tag")
+            << QStringList{QStringLiteral("targets"), QStringLiteral("check"), QStringLiteral("--tag"), QString()};
         QTest::newRow("check with no jobs")
             << QStringList{QStringLiteral("targets"), QStringLiteral("check"), QStringLiteral("a"),
                            QStringLiteral("--jobs"), QStringLiteral("0")};

@@ -224,7 +224,7 @@ private slots:
         QCOMPARE(readAll(path() + QStringLiteral(".v1-backup")), old);
     }
 
-    void migrationThatCannotKeepABackupLeavesTheFileAlone()
+    void migrationThatCannotKeepABackupLeavesTheFileAloneAndShowsTheTargets()
     {
         const QByteArray old = readAll(QStringLiteral(AIO_SOURCE_DIR "/tests/data/inventory-version-1.json"));
         writeAll(path(), old);
@@ -236,6 +236,10 @@ private slots:
         const Status loaded = inventory.load(path());
         QVERIFY(!loaded.ok());
         QVERIFY(inventory.isReadOnly());
+        QCOMPARE(readAll(path()), old);
+        // The targets are still there to see (and to deploy to), only not to change.
+        QCOMPARE(inventory.count(), 2);
+        QCOMPARE(inventory.add(vm(QStringLiteral("new"))).error().kind, ErrorKind::Io);
         QCOMPARE(readAll(path()), old);
     }
 
@@ -291,8 +295,24 @@ private slots:
         QCOMPARE(inventory.findById(a.id)->group, QStringLiteral("Live"));
         QCOMPARE(inventory.findById(b.id)->group, QStringLiteral("Live/eu"));
         QCOMPARE(resets.count(), 2);
+        resets.clear();
         QCOMPARE(inventory.renameGroup(QStringLiteral("nothing"), QStringLiteral("x")).error().kind,
                  ErrorKind::NotFound);
+        // Moving every member of a spelling to another spelling takes the new one; renaming into a group
+        // that exists joins its spelling.
+        QVERIFY(inventory.setGroup({a.id}, QStringLiteral("LIVE")).ok());
+        QCOMPARE(inventory.findById(a.id)->group, QStringLiteral("Live")); // b's Live/eu keeps the spelling
+        QVERIFY(inventory.setGroup({c.id}, QStringLiteral("Staging")).ok());
+        QVERIFY(inventory.setGroup({c.id}, QStringLiteral("STAGING")).ok());
+        QCOMPARE(inventory.findById(c.id)->group, QStringLiteral("STAGING")); // its only member: the new spelling
+        Target d = vm(QStringLiteral("d"), QStringLiteral("198.18.1.4"));
+        d.group = QStringLiteral("Ops");
+        QVERIFY(inventory.add(d).ok());
+        QVERIFY(inventory.renameGroup(QStringLiteral("live"), QStringLiteral("ops")).ok());
+        QCOMPARE(inventory.findById(a.id)->group, QStringLiteral("Ops"));
+        QCOMPARE(inventory.findById(b.id)->group, QStringLiteral("Ops/eu"));
+        QVERIFY(inventory.renameGroup(QStringLiteral("Ops"), QStringLiteral("Live")).ok());
+        resets.clear();
         // A group refused changes nothing.
         QCOMPARE(inventory.setGroup({a.id, b.id}, QStringLiteral("a/b/c")).error().kind, ErrorKind::InvalidInput);
         QCOMPARE(inventory.findById(a.id)->group, QStringLiteral("Live"));
