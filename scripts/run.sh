@@ -36,12 +36,12 @@ if [ "$demo" = 1 ]; then
   if [ "$(id -u)" = 0 ] && [ "${AIO_DEMO_TESTBED:-1}" = 1 ]; then
     echo "== testbed (tests/testbed/up)"
     tests/testbed/up
-    "$app" --profile "$profile" targets import ssh-config /run/aio-testbed/ssh_config
+    "$app" --profile "$profile" targets import ssh-config /run/aio-testbed/ssh_config --group Testbed
   elif [ ! -e "$profile/config/inventory.json" ]; then
     # Without a testbed: sample targets from the test data, so every page has something to show.
     mkdir -p "$profile/kube"
     cp tests/data/kubeconfig "$profile/kube/config"
-    "$app" --profile "$profile" targets import ssh-config tests/data/ssh_config >/dev/null 2>&1 || true
+    "$app" --profile "$profile" targets import ssh-config tests/data/ssh_config --group-by-file >/dev/null 2>&1 || true
     "$app" --profile "$profile" targets import kubeconfig "$profile/kube/config" >/dev/null 2>&1 || true
   fi
   echo "== demo profile: $profile"
