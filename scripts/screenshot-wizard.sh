@@ -36,9 +36,11 @@ run_dir=$(mktemp -d)
 trap 'rm -rf "$run_dir"' EXIT
 env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" timeout 600 \
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$tool" "$out"
-env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_SCREENSHOT_DIR="$out" timeout 300 \
+mkdir -p "$run_dir/grab"
+env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_GUI_GRAB_DIR="$run_dir/grab" timeout 300 \
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$build/tests/gui/main/TestMainWindow" \
   groupsFolderTheSidebarAndABulkSelectionActsOnAll >/dev/null
+cp "$run_dir/grab/sidebar-groups-search.png" "$out/"
 if [ -e /run/aio-testbed/testbed.env ]; then
   env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_SCREENSHOT_DIR="$out" timeout 900 \
     xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$build/tests/integration/deploy/TestFirstDeploymentGui"
