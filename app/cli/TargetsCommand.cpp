@@ -36,7 +36,10 @@ class TargetsCommand : public Command
 
 public:
     QString name() const override { return QStringLiteral("targets"); }
-    QString summary() const override { return TargetsCommand::tr("list, add, remove and import deployment targets"); }
+    QString summary() const override
+    {
+        return TargetsCommand::tr("list, add, edit, remove, import and check deployment targets");
+    }
     QString help() const override;
     int run(const QStringList& args, CommandContext& context) override;
 

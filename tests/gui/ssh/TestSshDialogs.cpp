@@ -37,6 +37,7 @@ private slots:
     void passphraseDialogSaysWhatItAsksAndWhenItWasRefused();
     void cancelledPassphraseDoesNotConnect();
     void closingTheWindowWhileAskingEndsTheLogin();
+    void questionsComeOneAtATimeAndAnAbandonedOneHoldsUpNothing();
 
 private:
     SshSettings settings() const;
@@ -317,6 +318,50 @@ void TestSshDialogs::closingTheWindowWhileAskingEndsTheLogin()
     QVERIFY(!future.result());
     QCOMPARE(future.result().error().kind, ErrorKind::AuthenticationFailed);
     QVERIFY2(clock.elapsed() < 10'000, "the session waited for an answer from a window that was gone");
+}
+
+void TestSshDialogs::questionsComeOneAtATimeAndAnAbandonedOneHoldsUpNothing()
+{
+    // Several sessions ask at once (a check of many targets): the GUI shows one question at a
+    // time. A question whose asker gives up (its window closed) no longer holds up the next.
+    QObject owner;
+    const AliveFlag firstAlive = std::make_shared<std::atomic_bool>(true);
+    const AliveFlag othersAlive = std::make_shared<std::atomic_bool>(true);
+    QList<std::function<void(std::optional<int>)>> open; // the questions shown and not yet answered
+    QStringList shown;
+    auto asker = [&](const QString& name) {
+        return [&, name](std::function<void(std::optional<int>)> done) {
+            shown << name;
+            open << std::move(done);
+        };
+    };
+    auto first
+        = QtConcurrent::run([&] { return askOnGuiThread<int>(&owner, firstAlive, asker(QStringLiteral("first"))); });
+    QTRY_COMPARE(shown, QStringList{QStringLiteral("first")});
+    auto second
+        = QtConcurrent::run([&] { return askOnGuiThread<int>(&owner, othersAlive, asker(QStringLiteral("second"))); });
+    auto third
+        = QtConcurrent::run([&] { return askOnGuiThread<int>(&owner, othersAlive, asker(QStringLiteral("third"))); });
+    QTest::qWait(600);
+    QCOMPARE(shown.size(), 1); // the others wait in line
+    QElapsedTimer clock;
+    clock.start();
+    firstAlive->store(false); // the first one's window is gone: its question is abandoned, unanswered
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 2, 5000);
+    QVERIFY2(clock.elapsed() < 3000, "an abandoned question held up the next one");
+    QTRY_VERIFY(first.isFinished());
+    QCOMPARE(first.result(), std::nullopt);
+    QTest::qWait(300);
+    QCOMPARE(shown.size(), 2);
+    open.takeLast()(7); // the admin answers the second
+    QTRY_COMPARE(shown.size(), 3);
+    QTRY_VERIFY(second.isFinished());
+    QCOMPARE(second.result(), std::optional<int>(7));
+    open.takeLast()(std::nullopt); // and cancels the third
+    QTRY_VERIFY(third.isFinished());
+    QCOMPARE(third.result(), std::nullopt);
+    QCOMPARE(shown.mid(1), (QStringList{QStringLiteral("second"), QStringLiteral("third")}));
+    open.first()(1); // the abandoned one's dialog closes late: nothing changes
 }
 
 QTEST_MAIN(TestSshDialogs)
