@@ -1,5 +1,6 @@
 #include "core/deploy/vm/WorkstationVerifyStep.h"
 
+#include "core/checklist/EntranceProbes.h"
 #include "core/crypto/JwtSigner.h"
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/vm/TlsCertificateStep.h"
@@ -18,45 +19,24 @@ QString errorEvidence(const Error& e)
     return e.message + (e.detail.isEmpty() ? QString() : QStringLiteral(" (") + e.detail + QLatin1Char(')'));
 }
 
-// An anonymous request an attacker would try, and what it should meet: a refusal (401/403) by
-// nginx or by the sandbox. A 2xx, 3xx, 404 or 502 means the request reached something behind.
-struct AnonymousProbe
-{
-    QByteArray path;
-    QByteArray host; // empty: the public name
-    bool websocket = false;
-    const char* what; // translated check name, %1 = the request
-};
-
 // The three kinds of anonymous probe, as check names (%1: the request).
 const char* const kEntrance = QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused");
 const char* const kSuffixBypass = QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused");
 const char* const kHostBypass = QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "Host bypass %1 is refused");
 
-const QList<AnonymousProbe>& anonymousProbes()
+const char* checkName(EntranceProbe::Kind kind)
 {
-    static const QList<AnonymousProbe> probes{
-        // Every entrance of the image.
-        {"/", {}, false, kEntrance},
-        {"/vnc/index.html", {}, false, kEntrance},
-        {"/websockify", {}, true, kEntrance},
-        {"/code-server/", {}, false, kEntrance},
-        {"/mcp", {}, false, kEntrance},
-        {"/v1/docs", {}, false, kEntrance},
-        {"/v1/shell/ws", {}, true, kEntrance},
-        {"/v1/file/download?path=/etc/hostname", {}, false, kEntrance},
-        {"/proxy/9222/json/version", {}, false, kEntrance},
-        // The image's own authentication skips a GET whose whole URI ends in a static suffix…
-        {"/v1/file/download?path=/etc/hostname&x=.js", {}, false, kSuffixBypass},
-        {"/v1/sandbox?x=.json", {}, false, kSuffixBypass},
-        {"/v1/openapi.json", {}, false, kSuffixBypass},
-        // …and routes a Host "<digits>-…" to that port inside the container.
-        {"/v1/sandbox", "8091-x", false, kHostBypass},
-        {"/auth", "8081-x", false, kHostBypass},
-        {"/json/version", "9222-x", false, kHostBypass},
-    };
-    return probes;
+    switch (kind) {
+    case EntranceProbe::Kind::SuffixBypass:
+        return kSuffixBypass;
+    case EntranceProbe::Kind::HostBypass:
+        return kHostBypass;
+    case EntranceProbe::Kind::Entrance:
+        break;
+    }
+    return kEntrance;
 }
+
 } // namespace
 
 WorkstationVerifyStep::WorkstationVerifyStep(std::shared_ptr<const VmDeployment> deployment)
@@ -175,8 +155,11 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
                pingOk, context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));
 
     if (hasCredentialProtection()) {
-        for (const AnonymousProbe& probe : anonymousProbes())
-            checkRefused(report, probe.path, probe.host, probe.websocket, tr(probe.what), cancel);
+        for (const EntranceProbe& probe : EntranceProbes::all()) {
+            const EntranceOutcome met
+                = EntranceProbes::run(httpsEndpoint(), probe, m_deployment->answers.signInUrl, cancel);
+            report.add(tr(checkName(probe.kind)).arg(probe.request()), met.refused, met.evidence);
+        }
     } else {
         report.add(tr("entrances without credentials are refused"), true,
                    tr("only an IP allowlist protects the site and this workstation is inside it; refusal cannot be "
@@ -233,45 +216,11 @@ void WorkstationVerifyStep::checkSignedIn(PlanContext& context, VerifyReport& re
 
 bool WorkstationVerifyStep::sentToSignIn(int status, const HttpHeaders& headers) const
 {
-    const QUrl& signIn = m_deployment->answers.signInUrl;
-    if (signIn.isEmpty() || (status != 302 && status != 303))
-        return false;
     for (const auto& [name, value] : headers) {
         if (name.compare("Location", Qt::CaseInsensitive) == 0)
-            return value.startsWith(signIn.toString(QUrl::FullyEncoded).toUtf8());
+            return EntranceProbes::sentToSignIn(status, value, m_deployment->answers.signInUrl);
     }
     return false;
-}
-
-void WorkstationVerifyStep::checkRefused(VerifyReport& report, const QByteArray& path, const QByteArray& host,
-                                         bool websocket, const QString& nameTemplate, const CancelToken& cancel) const
-{
-    const QString request = (host.isEmpty() ? QString() : QStringLiteral("Host: %1 ").arg(QString::fromLatin1(host)))
-        + (websocket ? QStringLiteral("WebSocket ") : QStringLiteral("GET ")) + QString::fromLatin1(path);
-    const QString name = nameTemplate.arg(request);
-    if (websocket) {
-        WebSocketProbeRequest ws;
-        ws.endpoint = httpsEndpoint();
-        ws.path = path;
-        Result<WebSocketProbeResult> r = WebSocketProbe::run(ws, cancel);
-        report.add(name,
-                   r && r->requestSent && (r->status == 401 || r->status == 403 || sentToSignIn(r->status, r->headers)),
-                   r ? r->evidence() : errorEvidence(r.error()));
-        return;
-    }
-    HttpProbeRequest http;
-    http.endpoint = httpsEndpoint();
-    http.path = path;
-    http.hostHeaderOverride = host;
-    Result<HttpProbeResult> r = HttpsProbe::run(http, cancel);
-    // nginx may also answer a foreign Host with 400 or 421 before proxying: refused as well.
-    const bool refused = r && r->requestSent
-        && (r->status == 401 || r->status == 403 || sentToSignIn(r->status, r->headers)
-            || (!host.isEmpty() && (r->status == 400 || r->status == 421)));
-    QString evidence = r ? r->evidence() : errorEvidence(r.error());
-    if (r && !r->header("Location").isEmpty())
-        evidence += QStringLiteral("; Location: ") + QString::fromUtf8(r->header("Location").left(200));
-    report.add(name, refused, evidence);
 }
 
 Status WorkstationVerifyStep::rollback(PlanContext& context, const StepState& state)

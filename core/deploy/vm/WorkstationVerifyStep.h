@@ -42,9 +42,6 @@ private:
     void checkSignedIn(PlanContext& context, VerifyReport& report, const HttpHeaders& creds) const;
     // A 302/303 to the configured sign-in URL: the SSO check refused and sent the browser to sign in.
     bool sentToSignIn(int status, const HttpHeaders& headers) const;
-    // One anonymous probe that must be refused (401/403), with its evidence.
-    void checkRefused(VerifyReport& report, const QByteArray& path, const QByteArray& host, bool websocket,
-                      const QString& nameTemplate, const CancelToken& cancel) const;
 
     std::shared_ptr<const VmDeployment> m_deployment;
 };

@@ -1,0 +1,467 @@
+#include "core/checklist/HostFacts.h"
+
+#include "core/checklist/Check.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+#include <limits>
+#include <list>
+
+namespace aio {
+
+// ---- ss ----------------------------------------------------------------------------------------
+
+bool Listener::onLoopback() const
+{
+    return address.startsWith(QLatin1String("127.")) || address == QLatin1String("::1")
+        || address == QLatin1String("localhost");
+}
+
+QList<Listener> parseListeners(const QByteArray& ssOutput)
+{
+    QList<Listener> listeners;
+    for (const QByteArray& raw : ssOutput.split('\n')) {
+        const QString line = QString::fromUtf8(raw).trimmed();
+        const QStringList fields = line.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+        if (fields.size() < 5 || fields.at(0) != QLatin1String("LISTEN"))
+            continue;
+        const QString local = fields.at(3);
+        const qsizetype colon = local.lastIndexOf(QLatin1Char(':'));
+        if (colon <= 0)
+            continue;
+        bool ok = false;
+        const int port = local.mid(colon + 1).toInt(&ok);
+        if (!ok)
+            continue;
+        QString address = local.left(colon);
+        if (address.startsWith(QLatin1Char('[')) && address.endsWith(QLatin1Char(']')))
+            address = address.mid(1, address.size() - 2);
+        if (const qsizetype scope = address.indexOf(QLatin1Char('%')); scope > 0)
+            address.truncate(scope); // 127.0.0.53%lo
+        Listener l;
+        l.address = address;
+        l.port = port;
+        l.process = fields.size() > 5 ? fields.mid(5).join(QLatin1Char(' ')) : QString();
+        l.line = line;
+        listeners.append(l);
+    }
+    return listeners;
+}
+
+// ---- docker inspect ----------------------------------------------------------------------------
+
+bool ContainerFacts::publishesOutsideLoopback() const
+{
+    for (const auto& [address, port] : bindings8080) {
+        Q_UNUSED(port);
+        if (!(address.startsWith(QLatin1String("127.")) || address == QLatin1String("::1")))
+            return true;
+    }
+    return false;
+}
+
+QString ContainerFacts::describeBindings() const
+{
+    QStringList parts;
+    for (const auto& [address, port] : bindings8080) {
+        const QString host = address.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(address) : address;
+        parts << QStringLiteral("%1:%2->8080/tcp").arg(host, port);
+    }
+    return QStringLiteral("%1 (%2): %3")
+        .arg(spec.name, spec.image,
+             parts.isEmpty() ? CheckInfo::tr("8080 not published") : parts.join(QStringLiteral(", ")));
+}
+
+Result<QList<ContainerFacts>> parseContainers(const QByteArray& inspectJson)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(inspectJson, &error);
+    if (!doc.isArray())
+        return Error(ErrorKind::Protocol,
+                     CheckInfo::tr("`docker inspect` printed something that is not a list of containers."),
+                     error.errorString());
+    QList<ContainerFacts> containers;
+    for (const QJsonValue& v : doc.array()) {
+        const QJsonObject root = v.toObject();
+        Result<ContainerSpec> spec
+            = ContainerSpec::fromInspect(QJsonDocument(QJsonArray{root}).toJson(QJsonDocument::Compact),
+                                         {QStringLiteral("JWT_PUBLIC_KEY"), QStringLiteral("SANDBOX_API_KEY")});
+        if (!spec)
+            return spec.error();
+        ContainerFacts facts;
+        facts.spec = std::move(*spec);
+        for (auto it = facts.spec.env.begin(); it != facts.spec.env.end(); ++it) {
+            if (!it.value().isEmpty())
+                facts.authConfigured = true;
+            it.value() = QStringLiteral("…"); // never kept: the value may be a key
+        }
+        const QJsonObject host = root.value(QLatin1String("HostConfig")).toObject();
+        const QJsonArray bindings
+            = host.value(QLatin1String("PortBindings")).toObject().value(QLatin1String("8080/tcp")).toArray();
+        for (const QJsonValue& b : bindings) {
+            const QJsonObject o = b.toObject();
+            QString address = o.value(QLatin1String("HostIp")).toString();
+            if (address.isEmpty())
+                address = QStringLiteral("0.0.0.0"); // docker's "every address"
+            facts.bindings8080.append({address, o.value(QLatin1String("HostPort")).toString()});
+        }
+        const QJsonObject exposed
+            = root.value(QLatin1String("Config")).toObject().value(QLatin1String("ExposedPorts")).toObject();
+        facts.exposes8080 = !facts.bindings8080.isEmpty() || exposed.contains(QLatin1String("8080/tcp"))
+            || facts.spec.networkMode == QLatin1String("host");
+        containers.append(std::move(facts));
+    }
+    return containers;
+}
+
+// ---- nginx -T ----------------------------------------------------------------------------------
+
+namespace {
+
+struct Directive
+{
+    QString name;
+    QStringList args;
+    QList<Directive> children;
+    bool block = false;
+};
+
+// nginx's own grammar: words (quotes allowed), ';' ends a directive, '{' '}' a block, '#' a comment.
+QList<Directive> parseBlocks(const QString& text)
+{
+    QList<Directive> root;
+    QList<QList<Directive>*> stack{&root};
+    std::list<Directive> open; // the block directives being filled (a list: pointers into it stay valid)
+    QStringList words;
+    QString word;
+    bool inWord = false;
+    auto endWord = [&] {
+        if (inWord)
+            words << word;
+        word.clear();
+        inWord = false;
+    };
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c == QLatin1Char('#') && !inWord) {
+            while (i < text.size() && text.at(i) != QLatin1Char('\n'))
+                ++i;
+            continue;
+        }
+        if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
+            inWord = true;
+            const QChar quote = c;
+            for (++i; i < text.size() && text.at(i) != quote; ++i) {
+                if (text.at(i) == QLatin1Char('\\') && i + 1 < text.size())
+                    ++i;
+                word += text.at(i);
+            }
+            continue;
+        }
+        if (c.isSpace()) {
+            endWord();
+            continue;
+        }
+        if (c == QLatin1Char(';') || c == QLatin1Char('{') || c == QLatin1Char('}')) {
+            endWord();
+            if (c == QLatin1Char(';')) {
+                if (!words.isEmpty())
+                    stack.last()->append(Directive{words.first(), words.mid(1), {}, false});
+            } else if (c == QLatin1Char('{')) {
+                open.push_back(Directive{words.value(0), words.mid(1), {}, true});
+                stack.append(&open.back().children);
+            } else if (stack.size() > 1) {
+                stack.removeLast();
+                Directive done = std::move(open.back());
+                open.pop_back();
+                stack.last()->append(std::move(done));
+            }
+            words.clear();
+            continue;
+        }
+        inWord = true;
+        word += c;
+    }
+    return root;
+}
+
+struct Inherited
+{
+    std::optional<int> readTimeoutSec;
+    std::optional<qint64> maxBodyBytes;
+    bool authentication = false;
+    QString server;
+    QString listen;
+};
+
+bool isAuthDirective(const Directive& d)
+{
+    if (d.name == QLatin1String("auth_basic") || d.name == QLatin1String("auth_request"))
+        return d.args.value(0) != QLatin1String("off");
+    return d.name == QLatin1String("auth_jwt")
+        || (d.name == QLatin1String("deny") && d.args.value(0) == QLatin1String("all"));
+}
+
+void applyInherited(const QList<Directive>& children, Inherited& in)
+{
+    for (const Directive& d : children) {
+        if (d.block)
+            continue;
+        if (d.name == QLatin1String("proxy_read_timeout"))
+            in.readTimeoutSec = parseNginxTime(d.args.value(0));
+        else if (d.name == QLatin1String("client_max_body_size"))
+            in.maxBodyBytes = parseNginxSize(d.args.value(0));
+        else if (isAuthDirective(d))
+            in.authentication = true;
+        else if (d.name == QLatin1String("server_name"))
+            in.server = d.args.join(QLatin1Char(' '));
+        else if (d.name == QLatin1String("listen"))
+            in.listen += (in.listen.isEmpty() ? QString() : QStringLiteral("; ")) + d.args.join(QLatin1Char(' '));
+    }
+}
+
+bool reachesSandbox(const QString& proxyPass)
+{
+    static const QRegularExpression port8080(QStringLiteral("^https?://(127\\.[0-9.]+|localhost|\\[::1\\]):8080(/|$)"));
+    return port8080.match(proxyPass).hasMatch();
+}
+
+void walkLocations(const QList<Directive>& children, Inherited in, const QString& path, NginxFacts& facts)
+{
+    applyInherited(children, in);
+    NginxFacts::Location here;
+    bool proxied = false;
+    for (const Directive& d : children) {
+        if (d.block)
+            continue;
+        if (d.name == QLatin1String("proxy_pass") && reachesSandbox(d.args.value(0))) {
+            proxied = true;
+            here.proxyPass = d.args.value(0);
+        } else if (d.name == QLatin1String("proxy_http_version")) {
+            here.http11 = d.args.value(0) == QLatin1String("1.1");
+        } else if (d.name == QLatin1String("proxy_set_header")) {
+            const QString header = d.args.value(0).toLower();
+            const QString value = d.args.value(1);
+            if (header == QLatin1String("upgrade"))
+                here.upgradeHeader = value.contains(QLatin1String("$http_upgrade"));
+            else if (header == QLatin1String("x-aio-proxy-port"))
+                here.overwritesProxyPort = true;
+            else if (header == QLatin1String("host"))
+                here.fixedHost
+                    = !value.contains(QLatin1String("$host")) && !value.contains(QLatin1String("$http_host"));
+        }
+    }
+    if (proxied && !path.isNull()) {
+        here.server = in.server;
+        here.listen = in.listen;
+        here.path = path;
+        here.readTimeoutSec = in.readTimeoutSec.value_or(60); // nginx's default
+        here.maxBodyBytes = in.maxBodyBytes.value_or(1024 * 1024); // 1m
+        here.authentication = in.authentication;
+        facts.sandboxLocations.append(here);
+    }
+    for (const Directive& d : children) {
+        if (d.block && d.name == QLatin1String("location"))
+            walkLocations(d.children, in, d.args.join(QLatin1Char(' ')), facts);
+        else if (d.block && (d.name == QLatin1String("server") || d.name == QLatin1String("http"))) {
+            Inherited inner = in;
+            if (d.name == QLatin1String("server")) {
+                inner.server.clear();
+                inner.listen.clear();
+            }
+            walkLocations(d.children, inner, QString(), facts);
+        }
+    }
+}
+
+} // namespace
+
+std::optional<qint64> parseNginxSize(const QString& text)
+{
+    static const QRegularExpression re(QStringLiteral("^([0-9]+)([kKmMgG]?)$"));
+    const QRegularExpressionMatch m = re.match(text.trimmed());
+    if (!m.hasMatch())
+        return std::nullopt;
+    qint64 n = m.captured(1).toLongLong();
+    const QString unit = m.captured(2).toLower();
+    if (unit == QLatin1String("k"))
+        n *= 1024;
+    else if (unit == QLatin1String("m"))
+        n *= 1024 * 1024;
+    else if (unit == QLatin1String("g"))
+        n *= 1024LL * 1024 * 1024;
+    return n;
+}
+
+std::optional<int> parseNginxTime(const QString& text)
+{
+    static const QRegularExpression part(QStringLiteral("([0-9]+)(ms|s|m|h|d|w|M|y)?"));
+    const QString t = text.trimmed();
+    if (t.isEmpty())
+        return std::nullopt;
+    qint64 total = 0;
+    qsizetype consumed = 0;
+    for (QRegularExpressionMatchIterator it = part.globalMatch(t); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        if (m.capturedStart() != consumed)
+            return std::nullopt;
+        consumed = m.capturedEnd();
+        const qint64 n = m.captured(1).toLongLong();
+        const QString unit = m.captured(2);
+        if (unit == QLatin1String("ms"))
+            total += n / 1000;
+        else if (unit.isEmpty() || unit == QLatin1String("s"))
+            total += n;
+        else if (unit == QLatin1String("m"))
+            total += n * 60;
+        else if (unit == QLatin1String("h"))
+            total += n * 3600;
+        else if (unit == QLatin1String("d"))
+            total += n * 86400;
+        else if (unit == QLatin1String("w"))
+            total += n * 7 * 86400;
+        else if (unit == QLatin1String("M"))
+            total += n * 30 * 86400;
+        else
+            total += n * 365 * 86400;
+    }
+    if (consumed != t.size())
+        return std::nullopt;
+    return int(std::min<qint64>(total, std::numeric_limits<int>::max()));
+}
+
+NginxFacts parseNginx(const QByteArray& nginxDashT)
+{
+    NginxFacts facts;
+    const QString text = QString::fromUtf8(nginxDashT);
+    facts.parsed = text.contains(QLatin1String("http")) && text.contains(QLatin1Char('{'));
+    walkLocations(parseBlocks(text), Inherited{}, QString(), facts);
+    return facts;
+}
+
+// ---- firewalls ---------------------------------------------------------------------------------
+
+FirewallFacts parseUfwStatus(const QByteArray& ufwStatusVerbose)
+{
+    FirewallFacts f;
+    f.tool = FirewallFacts::Tool::Ufw;
+    bool rules = false;
+    for (const QByteArray& raw : ufwStatusVerbose.split('\n')) {
+        const QString line = QString::fromUtf8(raw).trimmed();
+        if (line.startsWith(QLatin1String("Status:"))) {
+            f.active = line.contains(QLatin1String("active")) && !line.contains(QLatin1String("inactive"));
+            f.evidenceLines << line;
+        } else if (line.startsWith(QLatin1String("Default:"))) {
+            f.defaultDeny
+                = line.contains(QLatin1String("deny (incoming)")) || line.contains(QLatin1String("reject (incoming)"));
+            f.evidenceLines << line;
+        } else if (line.startsWith(QLatin1String("--"))) {
+            rules = true;
+        } else if (rules && !line.isEmpty()) {
+            static const QRegularExpression rule(
+                QStringLiteral("^(\\S+(?: \\(v6\\))?)\\s+(ALLOW|DENY|REJECT|LIMIT)(?: IN)?\\s+(.*)$"));
+            const QRegularExpressionMatch m = rule.match(line);
+            if (!m.hasMatch())
+                continue;
+            const QString to = m.captured(1);
+            const QString action = m.captured(2);
+            const QString from = m.captured(3);
+            const QString port = to.section(QLatin1Char('/'), 0, 0).section(QLatin1Char(' '), 0, 0);
+            const bool anywhere = from.startsWith(QLatin1String("Anywhere"));
+            const bool accepts = action == QLatin1String("ALLOW") || action == QLatin1String("LIMIT");
+            if (port == QLatin1String("8080")) {
+                f.evidenceLines << line;
+                if (accepts && anywhere)
+                    f.allows8080 = true;
+                else if (!accepts)
+                    f.denies8080 = true;
+            }
+            if (port == QLatin1String("22") || to.startsWith(QLatin1String("OpenSSH"))) {
+                f.evidenceLines << line;
+                if (accepts && anywhere) {
+                    f.sshFromAnywhere = true;
+                    f.sshRule = line;
+                } else if (accepts && f.sshRule.isEmpty()) {
+                    f.sshRule = line;
+                }
+            }
+        }
+    }
+    return f;
+}
+
+FirewallFacts parseNftRuleset(const QByteArray& nftListRuleset, int sshPort)
+{
+    FirewallFacts f;
+    f.tool = FirewallFacts::Tool::Nftables;
+    const QString ssh = QString::number(sshPort);
+    bool inInput = false;
+    int depth = 0;
+    int chainDepth = -1;
+    auto hasPort = [](const QString& line, const QString& port) {
+        static const QRegularExpression dport(QStringLiteral("dport\\s+(\\{[^}]*\\}|[0-9]+)"));
+        const QRegularExpressionMatch m = dport.match(line);
+        if (!m.hasMatch())
+            return false;
+        QString ports = m.captured(1);
+        ports.remove(QLatin1Char('{')).remove(QLatin1Char('}'));
+        for (const QString& p : ports.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString t = p.trimmed();
+            if (t == port)
+                return true;
+            if (const qsizetype dash = t.indexOf(QLatin1Char('-')); dash > 0) {
+                const int lo = t.left(dash).toInt();
+                const int hi = t.mid(dash + 1).toInt();
+                if (port.toInt() >= lo && port.toInt() <= hi)
+                    return true;
+            }
+        }
+        return false;
+    };
+    for (const QByteArray& raw : nftListRuleset.split('\n')) {
+        const QString line = QString::fromUtf8(raw).trimmed();
+        if (line.startsWith(QLatin1String("chain ")))
+            chainDepth = depth;
+        depth += int(line.count(QLatin1Char('{'))) - int(line.count(QLatin1Char('}')));
+        if (chainDepth >= 0 && depth <= chainDepth) {
+            chainDepth = -1;
+            inInput = false;
+            continue;
+        }
+        if (line.contains(QLatin1String("hook input"))) {
+            inInput = true;
+            f.active = true;
+            if (line.contains(QLatin1String("policy drop")))
+                f.defaultDeny = true;
+            f.evidenceLines << line;
+            continue;
+        }
+        if (!inInput)
+            continue;
+        const bool accepts = line.endsWith(QLatin1String("accept"));
+        const bool drops = line.endsWith(QLatin1String("drop")) || line.contains(QLatin1String(" reject"));
+        const bool restricted = line.contains(QLatin1String("saddr"));
+        if (hasPort(line, QStringLiteral("8080"))) {
+            f.evidenceLines << line;
+            if (accepts && !restricted)
+                f.allows8080 = true;
+            else if (drops)
+                f.denies8080 = true;
+        }
+        if (hasPort(line, ssh)) {
+            f.evidenceLines << line;
+            if (accepts && !restricted) {
+                f.sshFromAnywhere = true;
+                f.sshRule = line;
+            } else if (accepts && f.sshRule.isEmpty()) {
+                f.sshRule = line;
+            }
+        }
+    }
+    return f;
+}
+
+} // namespace aio
