@@ -934,6 +934,23 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
         }
         out << c;
     }
+    // A VM that answered on none of the probed ports (not even a refusal) was not seen at all from
+    // here: what the workstation's probes found says nothing about it, so those checks are unknown.
+    bool seen = false;
+    for (const PortProbeResult& p : std::as_const(f.ports))
+        seen = seen || p.state == PortState::Open || p.state == PortState::Refused;
+    if (!seen) {
+        static const QStringList fromHere{QStringLiteral("net.8080.closed"),   QStringLiteral("tls.https"),
+                                          QStringLiteral("tls.certificate"),   QStringLiteral("tls.protocol"),
+                                          QStringLiteral("tls.http-redirect"), QStringLiteral("tls.renewal")};
+        for (CheckResult& r : out) {
+            if (fromHere.contains(r.id) && r.verdict != Verdict::Unknown) {
+                r.verdict = Verdict::Unknown;
+                r.summary = tr("Could not tell: %1 answered on none of the probed ports from this workstation.")
+                                .arg(input.address.toString());
+            }
+        }
+    }
     report.durationMs = clock.elapsed();
     return report;
 }
