@@ -234,10 +234,13 @@ void walkLocations(const QList<Directive>& children, Inherited in, const QString
     applyInherited(children, in);
     NginxFacts::Location here;
     bool proxied = false;
+    bool internal = false; // reached only by nginx itself (an auth_request target), never by a client
     for (const Directive& d : children) {
         if (d.block)
             continue;
-        if (d.name == QLatin1String("proxy_pass") && reachesSandbox(d.args.value(0))) {
+        if (d.name == QLatin1String("internal"))
+            internal = true;
+        else if (d.name == QLatin1String("proxy_pass") && reachesSandbox(d.args.value(0))) {
             proxied = true;
             here.proxyPass = d.args.value(0);
         } else if (d.name == QLatin1String("proxy_http_version")) {
@@ -254,7 +257,7 @@ void walkLocations(const QList<Directive>& children, Inherited in, const QString
                     = !value.contains(QLatin1String("$host")) && !value.contains(QLatin1String("$http_host"));
         }
     }
-    if (proxied && !path.isNull()) {
+    if (proxied && !internal && !path.isNull()) {
         here.server = in.server;
         here.listen = in.listen;
         here.path = path;
