@@ -6,6 +6,7 @@
 
 #include "app/cli/Command.h"
 #include "app/cli/SshLogin.h"
+#include "core/checklist/AuditStore.h"
 #include "core/checklist/VmChecklist.h"
 #include "core/inventory/SecretStore.h"
 #include "core/ssh/SshSession.h"
@@ -46,7 +47,13 @@ public:
                   "  --json            the audits as JSON (one object per target, every check with its evidence)\n"
                   "  --report FILE     also write a report: FILE ending in .html or .md\n"
                   "  --ca-file PEM     trust this CA too when checking the certificate (an own CA, a test CA)\n"
-                  "  --all             show the evidence of passed checks too\n")
+                  "  --all             show the evidence of passed checks too\n"
+                  "  --confirm ID      record that you checked a manual item (cloud.security-group) by hand, with\n"
+                  "                    today's date and your user name; --note TEXT says how; --unconfirm ID\n"
+                  "                    withdraws it. Nothing is audited then.\n"
+                  "\n"
+                  "Every audit is kept with its time in the profile (the last 50 per target); the output says\n"
+                  "what changed since the previous one.\n")
             + SshLogin::optionsHelp()
             + tr("\n"
                  "Exit codes: 0 no check failed, 1 a check failed or a target is unknown, 2 the audit could not\n"
@@ -63,7 +70,10 @@ public:
         const QCommandLineOption caFile(QStringLiteral("ca-file"), {}, QStringLiteral("pem"));
         const QCommandLineOption all(QStringLiteral("all"));
         const QCommandLineOption helpOption(QStringLiteral("help"));
-        parser.addOptions({json, report, caFile, all, helpOption});
+        const QCommandLineOption confirm(QStringLiteral("confirm"), {}, QStringLiteral("id"));
+        const QCommandLineOption unconfirm(QStringLiteral("unconfirm"), {}, QStringLiteral("id"));
+        const QCommandLineOption note(QStringLiteral("note"), {}, QStringLiteral("text"));
+        parser.addOptions({json, report, caFile, all, helpOption, confirm, unconfirm, note});
         if (!parser.parse(QStringList{name()} + args))
             return context.usageError(parser.errorText(), name());
         if (parser.isSet(helpOption)) {
@@ -104,23 +114,42 @@ public:
             targets << *t;
         }
 
+        if (parser.isSet(confirm) || parser.isSet(unconfirm)) {
+            const bool yes = parser.isSet(confirm);
+            const QString id = parser.value(yes ? confirm : unconfirm);
+            const CheckInfo* info = VmChecklist::info(id);
+            if (!info || id != QLatin1String("cloud.security-group"))
+                return context.usageError(tr("Only a manual item can be confirmed by hand: cloud.security-group."),
+                                          name());
+            for (const Target& t : std::as_const(targets)) {
+                if (Status s = AuditStore::forProfile().setConfirmed(t.id, id, yes, parser.value(note)); !s)
+                    return context.fail(s.error());
+                context.out()
+                    << (yes ? tr("%1: %2 confirmed by hand.") : tr("%1: %2 is to confirm again.")).arg(t.name, id)
+                    << Qt::endl;
+            }
+            return ExitOk;
+        }
+
         SecretStore store;
         QList<AuditReport> audits;
+        QList<std::optional<AuditReport>> previous;
         for (const Target& target : std::as_const(targets)) {
             const SshLogin login(target, parser, store, targets.size() == 1);
-            auto session = std::make_shared<SshSession>(login.settings(), login.callbacks());
-            std::optional<Error> loginError;
-            if (Status connected = session->connectToHost(); !connected)
-                loginError = connected.error().onTarget(target.name);
-            VmAuditInput input;
-            input.targetName = target.name;
-            input.targetId = target.id;
-            input.address = target.vm.host;
-            input.publicHost = target.vm.publicHost;
-            input.extraCaCertificates = extraCa;
-            audits << VmChecklist::run(loginError ? nullptr : session.get(), loginError, input);
-            session->disconnectFromHost();
-            if (loginError)
+            AuditReport audit = VmChecklist::audit(
+                target,
+                [&login](const Target&) -> Result<std::shared_ptr<SshSession>> {
+                    return std::make_shared<SshSession>(login.settings(), login.callbacks());
+                },
+                extraCa);
+            previous << AuditStore::forProfile().latest(target.id);
+            Result<AuditReport> kept = AuditStore::forProfile().add(audit);
+            if (kept)
+                audit = *kept;
+            else
+                context.warn(tr("The audit of %1 is not kept: %2").arg(target.name, kept.error().toString()));
+            audits << audit;
+            if (audit.loginError)
                 login.noteIfUnasked(context.err());
         }
 
@@ -130,8 +159,8 @@ public:
                 array.append(a.toJson());
             context.out() << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
         } else {
-            for (const AuditReport& a : std::as_const(audits))
-                print(a, parser.isSet(all), context);
+            for (qsizetype i = 0; i < audits.size(); ++i)
+                print(audits.at(i), previous.at(i), parser.isSet(all), context);
         }
         context.out().flush();
         if (parser.isSet(report)) {
@@ -155,7 +184,8 @@ public:
     }
 
 private:
-    static void print(const AuditReport& a, bool allEvidence, CommandContext& context)
+    static void print(const AuditReport& a, const std::optional<AuditReport>& previous, bool allEvidence,
+                      CommandContext& context)
     {
         QTextStream& out = context.out();
         out << tr("%1 (%2): %3 — %4 passed, %5 failed, %6 warnings, %7 unknown, %8 to confirm; %9 s")
@@ -191,6 +221,16 @@ private:
             }
             if (info && r.verdict != Verdict::Pass)
                 out << QStringLiteral("             ") << tr("fix: %1").arg(info->remediation) << '\n';
+        }
+        if (previous) {
+            const QList<CheckChange> changed = AuditStore::changes(*previous, a);
+            out << "  "
+                << (changed.isEmpty()
+                        ? tr("Nothing changed since the previous check (%1).").arg(AuditStore::ago(previous->started))
+                        : tr("Changed since the previous check (%1):").arg(AuditStore::ago(previous->started)))
+                << '\n';
+            for (const CheckChange& c : changed)
+                out << QStringLiteral("    %1: %2 → %3\n").arg(c.checkId, verdictKey(c.before), verdictKey(c.now));
         }
         out << '\n';
     }

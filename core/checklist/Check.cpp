@@ -1,5 +1,6 @@
 #include "core/checklist/Check.h"
 
+#include <QHash>
 #include <QJsonArray>
 
 namespace aio {
@@ -60,6 +61,38 @@ QString severityKey(Severity severity)
         return QStringLiteral("low");
     }
     return {};
+}
+
+const QStringList& guideItems()
+{
+    static const QStringList items{
+        QStringLiteral("C1"), QStringLiteral("C2"), QStringLiteral("C3"), QStringLiteral("C4"), QStringLiteral("C5"),
+        QStringLiteral("T1"), QStringLiteral("T2"), QStringLiteral("T3"), QStringLiteral("T4"), QStringLiteral("V1"),
+        QStringLiteral("V2"), QStringLiteral("V3"), QStringLiteral("V4")};
+    return items;
+}
+
+QString guideItemTitle(const QString& item)
+{
+    static const QHash<QString, const char*> titles{
+        {QStringLiteral("C1"), QT_TRANSLATE_NOOP("aio::CheckInfo", "Keep the sandbox's 8080 listener private")},
+        {QStringLiteral("C2"), QT_TRANSLATE_NOOP("aio::CheckInfo", "Terminate TLS before traffic reaches the sandbox")},
+        {QStringLiteral("C3"), QT_TRANSLATE_NOOP("aio::CheckInfo", "Authentication in front of every entrance")},
+        {QStringLiteral("C4"), QT_TRANSLATE_NOOP("aio::CheckInfo", "CPU and memory limits")},
+        {QStringLiteral("C5"), QT_TRANSLATE_NOOP("aio::CheckInfo", "Container logs, proxy logs and health")},
+        {QStringLiteral("T1"), QT_TRANSLATE_NOOP("aio::CheckInfo", "Sandbox bound to 127.0.0.1:8080")},
+        {QStringLiteral("T2"), QT_TRANSLATE_NOOP("aio::CheckInfo", "TLS at nginx or a load balancer")},
+        {QStringLiteral("T3"), QT_TRANSLATE_NOOP("aio::CheckInfo", "Authentication at the edge or the sandbox's JWT")},
+        {QStringLiteral("T4"), QT_TRANSLATE_NOOP("aio::CheckInfo", "Only 80/443 open to the internet; never 8080")},
+        {QStringLiteral("V1"), QT_TRANSLATE_NOOP("aio::CheckInfo", "Container published on loopback")},
+        {QStringLiteral("V2"),
+         QT_TRANSLATE_NOOP("aio::CheckInfo", "Cloud network: 80/443 in, SSH from admins, never 8080")},
+        {QStringLiteral("V3"),
+         QT_TRANSLATE_NOOP("aio::CheckInfo", "nginx in front: redirect, TLS, WebSocket proxying")},
+        {QStringLiteral("V4"), QT_TRANSLATE_NOOP("aio::CheckInfo", "SSO, an IP allowlist or JWT authentication")},
+    };
+    const char* title = titles.value(item);
+    return title ? CheckInfo::tr(title) : item;
 }
 
 Verdict combinedVerdict(const QList<Verdict>& verdicts)

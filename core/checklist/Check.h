@@ -6,6 +6,9 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 namespace aio {
 
@@ -62,6 +65,9 @@ std::optional<Verdict> verdictFromKey(const QString& key);
 // Translated: "passed", "warning", "FAILED", "unknown", "to confirm".
 QString verdictText(Verdict verdict);
 QString severityKey(Severity severity);
+// The guide's items, in its order, and their titles (translated): "C1" → "Keep the sandbox's 8080 private".
+const QStringList& guideItems();
+QString guideItemTitle(const QString& item);
 // The verdict of a group of results: any failure fails it; then unknown, warning, manual; all
 // pass: pass. An empty group is unknown.
 Verdict combinedVerdict(const QList<Verdict>& verdicts);

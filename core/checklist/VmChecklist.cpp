@@ -7,6 +7,7 @@
 #include "core/net/PortProbe.h"
 #include "core/net/WebSocketProbe.h"
 #include "core/ssh/RemoteHost.h"
+#include "core/ssh/SshSession.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -15,6 +16,8 @@
 #include <QThreadPool>
 
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace aio {
@@ -953,6 +956,63 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
     }
     report.durationMs = clock.elapsed();
     return report;
+}
+
+VmAuditInput VmChecklist::inputFor(const Target& target, const QList<QSslCertificate>& extraCa)
+{
+    VmAuditInput input;
+    input.targetName = target.name;
+    input.targetId = target.id;
+    input.address = target.vm.host;
+    input.publicHost = target.vm.publicHost;
+    input.extraCaCertificates = extraCa;
+    return input;
+}
+
+AuditReport VmChecklist::audit(const Target& target, const ConnectionCheck::SessionFactory& factory,
+                               const QList<QSslCertificate>& extraCa, const CancelToken& cancel)
+{
+    const VmAuditInput input = inputFor(target, extraCa);
+    Result<std::shared_ptr<SshSession>> session = factory(target);
+    std::optional<Error> loginError;
+    if (!session)
+        loginError = session.error().onTarget(target.name);
+    else if (Status connected = (*session)->connectToHost(cancel); !connected)
+        loginError = connected.error().onTarget(target.name);
+    AuditReport report = run(loginError ? nullptr : session->get(), loginError, input, cancel);
+    if (session)
+        (*session)->disconnectFromHost();
+    return report;
+}
+
+void VmChecklist::auditMany(const QList<Target>& targets, const ConnectionCheck::SessionFactory& factory, int jobs,
+                            const CancelToken& cancel, const std::function<void(int, const AuditReport&)>& onAudited,
+                            const QList<QSslCertificate>& extraCa)
+{
+    std::mutex mutex;
+    int next = 0;
+    auto work = [&] {
+        for (;;) {
+            int i = 0;
+            {
+                const std::lock_guard lock(mutex);
+                if (next >= targets.size() || cancel.isCancelled())
+                    return;
+                i = next++;
+            }
+            const AuditReport report = audit(targets.at(i), factory, extraCa, cancel);
+            const std::lock_guard lock(mutex);
+            onAudited(i, report);
+        }
+    };
+    const int threads
+        = int(std::clamp<qsizetype>(std::min<qsizetype>(jobs, targets.size()), 1, ConnectionCheck::maxJobs));
+    std::vector<std::thread> workers;
+    for (int t = 1; t < threads; ++t)
+        workers.emplace_back(work);
+    work();
+    for (std::thread& w : workers)
+        w.join();
 }
 
 } // namespace aio

@@ -3,7 +3,9 @@
 #include "core/checklist/AuditReport.h"
 #include "core/common/CancelToken.h"
 #include "core/common/HostName.h"
+#include "core/inventory/Target.h"
 #include "core/net/HttpResponseReader.h"
+#include "core/ssh/ConnectionCheck.h"
 
 #include <QCoreApplication>
 #include <QList>
@@ -47,6 +49,19 @@ public:
     // (loginError says why): the checks that need the host are then unknown, with that reason.
     static AuditReport run(RemoteHost* host, const std::optional<Error>& loginError, const VmAuditInput& input,
                            const CancelToken& cancel = {});
+
+    // The input for a target of the inventory: its address and public host.
+    static VmAuditInput inputFor(const Target& target, const QList<QSslCertificate>& extraCa = {});
+    // Logs in with a session from factory, audits, logs out. Blocking (a worker thread).
+    static AuditReport audit(const Target& target, const ConnectionCheck::SessionFactory& factory,
+                             const QList<QSslCertificate>& extraCa = {}, const CancelToken& cancel = {});
+    // Audits many VM targets, at most jobs at once (each on a thread of its own; every audit runs
+    // its own probes in parallel too), calling onAudited with the target's index as each ends,
+    // from those threads, one call at a time. Blocks until all are reported; after cancel, the
+    // targets not started are not audited (and not reported).
+    static void auditMany(const QList<Target>& targets, const ConnectionCheck::SessionFactory& factory, int jobs,
+                          const CancelToken& cancel, const std::function<void(int, const AuditReport&)>& onAudited,
+                          const QList<QSslCertificate>& extraCa = {});
 };
 
 } // namespace aio

@@ -29,6 +29,7 @@
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <utility>
 
 #include <optional>
 
@@ -475,6 +476,25 @@ void DeployWizard::createStepPages()
         m_pages->addWidget(page);
         m_stepPages.append(page);
     }
+    if (!m_wantedStep.isEmpty())
+        showStep(std::exchange(m_wantedStep, QString()));
+}
+
+void DeployWizard::showStep(const QString& stepId)
+{
+    for (int i = 0; i < m_stepPages.size(); ++i) {
+        if (m_stepPages.at(i)->stepId() == stepId) {
+            showPage(1 + i);
+            return;
+        }
+    }
+    // The plan is made from the answers: the step shows once they are continued from.
+    m_wantedStep = stepId;
+    showPage(0);
+    m_banner->showMessage(
+        MessageBanner::Level::Information, tr("The checklist sent you here"),
+        tr("Check the answers and continue: the step that fixes it (%1) opens when the plan is ready.").arg(stepId));
+    m_banner->show();
 }
 
 void DeployWizard::connectRunner()

@@ -80,6 +80,9 @@ public:
     bool isLoaded() const { return m_loaded; }
     int currentPage() const; // 0: answers, 1 + i: step i
     void showPage(int page);
+    // Shows the page of the step with that id ("nginx", "container"…); before the plan is made,
+    // the answers, and the step once the plan is ready.
+    void showStep(const QString& stepId);
     std::shared_ptr<History> history() const { return m_history; }
 
 signals:
@@ -157,6 +160,7 @@ private:
     QStackedWidget* m_pages = nullptr;
     QLabel* m_summary = nullptr;
     MessageBanner* m_banner = nullptr;
+    QString m_wantedStep; // shown when the step pages are made
     AnswersPage* m_answersPage = nullptr;
     QList<StepPage*> m_stepPages;
     QPushButton* m_back = nullptr;

@@ -1,5 +1,8 @@
 #include "ui/main/MainWindow.h"
 
+#include "core/checklist/AuditStore.h"
+#include "ui/checklist/ChecklistStates.h"
+
 #include "core/common/Profile.h"
 #include "core/deploy/vm/VmDeploymentSetup.h"
 #include "core/inventory/Inventory.h"
@@ -594,6 +597,14 @@ void MainWindow::onTargetRemoved(const QUuid& id)
         m_pages->removeWidget(page);
         page->deleteLater();
     }
+    // Its audits go with it.
+    ChecklistStates::instance().forget(id);
+    runInBackground(
+        this, [id] { return AuditStore::forProfile().forget(id); },
+        [](const Status& s) {
+            if (!s)
+                qWarning().noquote() << s.error().toString();
+        });
 }
 
 void MainWindow::updateActions()

@@ -1,5 +1,7 @@
 #include "ui/main/TargetTreeModel.h"
 
+#include "ui/checklist/ChecklistStates.h"
+
 #include "core/inventory/Inventory.h"
 
 #include <QApplication>
@@ -44,6 +46,12 @@ TargetTreeModel::TargetTreeModel(Inventory* inventory, QObject* parent)
     m_vmIcon = iconFor(TargetKind::Vm);
     m_clusterIcon = iconFor(TargetKind::Cluster);
     m_folderIcon = QApplication::style()->standardIcon(QStyle::SP_DirIcon);
+    // A target's checklist state shows as a dot on its icon, and follows every audit.
+    connect(&ChecklistStates::instance(), &ChecklistStates::changed, this, [this](const QUuid& id) {
+        const QModelIndex i = indexForId(id);
+        if (i.isValid())
+            emit dataChanged(i, i, {Qt::DecorationRole, Qt::ToolTipRole});
+    });
     m_folderFont = QApplication::font();
     m_folderFont.setBold(true);
     connect(m_inventory, &Inventory::reset, this, &TargetTreeModel::rebuild);
@@ -197,10 +205,24 @@ QVariant TargetTreeModel::data(const QModelIndex& index, int role) const
         return node.text;
     case Qt::AccessibleTextRole:
         return node.folder ? node.group : node.text;
-    case Qt::DecorationRole:
-        return node.folder ? m_folderIcon : node.kind == TargetKind::Vm ? m_vmIcon : m_clusterIcon;
-    case Qt::ToolTipRole:
-        return node.folder ? QVariant() : QVariant(node.toolTip);
+    case Qt::DecorationRole: {
+        if (node.folder)
+            return m_folderIcon;
+        const QIcon& base = node.kind == TargetKind::Vm ? m_vmIcon : m_clusterIcon;
+        const std::optional<ChecklistStates::State> state = ChecklistStates::instance().state(node.id);
+        if (!state)
+            return base;
+        const int key = int(node.kind) * 16 + int(state->overall);
+        if (!m_badged.contains(key))
+            m_badged.insert(key, ChecklistStates::badged(base, state->overall));
+        return m_badged.value(key);
+    }
+    case Qt::ToolTipRole: {
+        if (node.folder)
+            return {};
+        const std::optional<ChecklistStates::State> state = ChecklistStates::instance().state(node.id);
+        return state ? node.toolTip + QLatin1Char('\n') + ChecklistStates::describe(*state) : node.toolTip;
+    }
     case Qt::FontRole:
         return node.folder ? QVariant(m_folderFont) : QVariant();
     case Qt::SizeHintRole:

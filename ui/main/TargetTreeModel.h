@@ -100,6 +100,7 @@ private:
     QIcon m_clusterIcon;
     QIcon m_folderIcon;
     QFont m_folderFont;
+    mutable QHash<int, QIcon> m_badged; // kind × checklist verdict
 };
 
 } // namespace aio::ui

@@ -2,6 +2,8 @@
 
 #include "core/ssh/ConnectionCheck.h"
 #include "core/ssh/SshSession.h"
+#include "ui/checklist/FleetChecklist.h"
+#include "ui/ssh/SessionGate.h"
 #include "ui/ssh/SshHostFactory.h"
 #include "ui/widgets/Background.h"
 
@@ -22,21 +24,12 @@ namespace {
 enum Column { NameColumn, AddressColumn, GroupColumn, TagsColumn, ResultColumn };
 }
 
-// Running checks ask for sessions from their threads; the factory lives with this page, so they
-// ask through the gate, which the page closes when it goes.
-struct BulkPage::Gate
-{
-    std::shared_mutex mutex;
-    SshHostFactory* factory = nullptr;
-};
-
 BulkPage::BulkPage(SecretStore* secrets, QWidget* parent)
     : QWidget(parent)
     , m_factory(new SshHostFactory(secrets, this))
-    , m_gate(std::make_shared<Gate>())
+    , m_gate(std::make_shared<SessionGate>(m_factory))
 {
     setObjectName(QStringLiteral("bulkPage"));
-    m_gate->factory = m_factory;
     m_title = new QLabel(this);
     m_title->setObjectName(QStringLiteral("bulkTitle"));
     QFont big = m_title->font();
@@ -69,6 +62,12 @@ BulkPage::BulkPage(SecretStore* secrets, QWidget* parent)
     m_list->header()->setSectionResizeMode(ResultColumn, QHeaderView::Stretch);
     m_list->header()->setStretchLastSection(true);
 
+    m_fleet = new FleetChecklist(m_gate, this);
+    auto* fleetTitle = new QLabel(tr("Security checklist"), this);
+    QFont bold = fleetTitle->font();
+    bold.setBold(true);
+    fleetTitle->setFont(bold);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 12);
     layout->setSpacing(8);
@@ -76,14 +75,15 @@ BulkPage::BulkPage(SecretStore* secrets, QWidget* parent)
     layout->addWidget(m_summary);
     layout->addWidget(m_buttons);
     layout->addWidget(m_list, 1);
+    layout->addWidget(fleetTitle);
+    layout->addWidget(m_fleet, 1);
 }
 
 BulkPage::~BulkPage()
 {
     if (m_cancel)
         m_cancel->cancel();
-    const std::unique_lock lock(m_gate->mutex);
-    m_gate->factory = nullptr;
+    m_gate->close();
 }
 
 void BulkPage::addActionButtons(const QList<QAction*>& actions)
@@ -136,6 +136,7 @@ void BulkPage::setTargets(const QString& title, const QList<Target>& targets)
     m_list->resizeColumnToContents(NameColumn);
     m_list->resizeColumnToContents(AddressColumn);
     m_check->setEnabled(vms > 0);
+    m_fleet->setTargets(targets);
 }
 
 QString BulkPage::resultText(const QUuid& id) const
@@ -163,26 +164,18 @@ void BulkPage::startCheck()
     runInBackground(
         this,
         [targets = m_targets, gate = m_gate, cancel = m_cancel, page, generation] {
-            ConnectionCheck::runMany(
-                targets,
-                [gate](const Target& t) -> Result<std::shared_ptr<SshSession>> {
-                    const std::shared_lock lock(gate->mutex);
-                    if (!gate->factory)
-                        return Error(ErrorKind::Cancelled, BulkPage::tr("The window was closed."));
-                    return gate->factory->createSession(t);
-                },
-                ConnectionCheck::defaultJobs, *cancel,
-                [&](int index, const Result<ConnectionReport>& result) {
-                    const std::shared_lock lock(gate->mutex);
-                    if (gate->factory) // the page is still there (it closes the gate first)
-                        QMetaObject::invokeMethod(
-                            page.data(),
-                            [page, generation, index, result] {
-                                if (page)
-                                    page->showResult(generation, index, result);
-                            },
-                            Qt::QueuedConnection);
-                });
+            ConnectionCheck::runMany(targets, SessionGate::factory(gate), ConnectionCheck::defaultJobs, *cancel,
+                                     [&](int index, const Result<ConnectionReport>& result) {
+                                         gate->whileOpen([&] { // the page is still there (it closes the gate first)
+                                             QMetaObject::invokeMethod(
+                                                 page.data(),
+                                                 [page, generation, index, result] {
+                                                     if (page)
+                                                         page->showResult(generation, index, result);
+                                                 },
+                                                 Qt::QueuedConnection);
+                                         });
+                                     });
             return 0;
         },
         [this, generation](int) {

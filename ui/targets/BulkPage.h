@@ -20,6 +20,8 @@ class SecretStore;
 
 namespace aio::ui {
 
+class FleetChecklist;
+class SessionGate;
 class SshHostFactory;
 
 // The right-hand page when several targets or a group are selected: what is selected, one row
@@ -40,6 +42,7 @@ public:
     // Buttons for the window's actions on the selection (they follow the actions' state).
     void addActionButtons(const QList<QAction*>& actions);
 
+    FleetChecklist* fleet() const { return m_fleet; }
     void startCheck();
     void stopCheck();
     bool isChecking() const { return static_cast<bool>(m_cancel); }
@@ -50,16 +53,16 @@ signals:
     void checkFinished(int reached, int failed);
 
 private:
-    struct Gate;
     void showResult(int generation, int index, const Result<ConnectionReport>& result);
 
     QList<Target> m_targets;
     SshHostFactory* m_factory = nullptr;
-    std::shared_ptr<Gate> m_gate; // lets running checks make sessions only while this page lives
+    std::shared_ptr<SessionGate> m_gate; // lets running checks make sessions only while this page lives
     QLabel* m_title = nullptr;
     QLabel* m_summary = nullptr;
     QTreeWidget* m_list = nullptr;
     QPushButton* m_check = nullptr;
+    FleetChecklist* m_fleet = nullptr;
     QWidget* m_buttons = nullptr;
     std::shared_ptr<CancelToken> m_cancel; // set while a check runs
     int m_generation = 0;
