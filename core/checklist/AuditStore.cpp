@@ -8,6 +8,10 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <map>
+#include <memory>
+#include <mutex>
+
 namespace aio {
 
 AuditStore::AuditStore(QString dataDirectory)
@@ -16,8 +20,15 @@ AuditStore::AuditStore(QString dataDirectory)
 
 AuditStore& AuditStore::forProfile()
 {
-    static AuditStore store(Profile::dataDir());
-    return store;
+    // One store per profile folder (tests switch profiles within a process).
+    static std::mutex mutex;
+    static std::map<QString, std::unique_ptr<AuditStore>> stores;
+    const QString dir = Profile::dataDir();
+    const std::lock_guard lock(mutex);
+    std::unique_ptr<AuditStore>& store = stores[dir];
+    if (!store)
+        store = std::make_unique<AuditStore>(dir);
+    return *store;
 }
 
 QString AuditStore::filePath(const QUuid& targetId) const

@@ -53,6 +53,14 @@ void ChecklistStates::forget(const QUuid& targetId)
         emit changed(targetId);
 }
 
+void ChecklistStates::clear()
+{
+    const QList<QUuid> ids = m_states.keys();
+    m_states.clear();
+    for (const QUuid& id : ids)
+        emit changed(id);
+}
+
 void ChecklistStates::loadAll(const QList<QUuid>& targetIds)
 {
     runInBackground(

@@ -34,6 +34,8 @@ public:
     // Records an audit that just ended (stored already).
     void setAudit(const AuditReport& audit);
     void forget(const QUuid& targetId);
+    // Forgets every state (another profile is opened).
+    void clear();
     // Reads the newest stored audit of each target, off the GUI thread.
     void loadAll(const QList<QUuid>& targetIds);
 

@@ -4,7 +4,6 @@
 #include "core/inventory/Inventory.h"
 #include "core/inventory/SecretStore.h"
 #include "ui/checklist/ChecklistCapability.h"
-#include "ui/checklist/ChecklistStates.h"
 #include "ui/deploy/DeployCapability.h"
 #include "ui/main/MainWindow.h"
 #include "ui/widgets/Background.h"
@@ -88,13 +87,7 @@ int runGui(QApplication& app, const GuiOptions& options)
         [&inventory, &window, inventoryPath, started](const Inventory::Loaded& loaded) {
             if (Status s = inventory.adopt(inventoryPath, loaded); !s)
                 qCWarning(lcGui).noquote() << s.error().toString();
-            // The sidebar shows each VM's newest checklist state as soon as it is read.
-            QList<QUuid> vms;
-            for (const Target& t : inventory.targets()) {
-                if (t.isVm())
-                    vms << t.id;
-            }
-            ChecklistStates::instance().loadAll(vms);
+
             // After the paint that shows them.
             QTimer::singleShot(0, &window, [&inventory, started] {
                 qCDebug(lcGui) << "targets listed:" << inventory.count() << "targets," << started.elapsed()

@@ -514,6 +514,15 @@ TargetPage* MainWindow::currentTargetPage() const
 
 void MainWindow::onInventoryRebuilt()
 {
+    // The sidebar shows each VM's newest checklist state: read (off the GUI thread) for the
+    // targets not known yet.
+    QList<QUuid> unknown;
+    for (const Target& t : m_inventory->targets()) {
+        if (t.isVm() && !ChecklistStates::instance().state(t.id))
+            unknown << t.id;
+    }
+    if (!unknown.isEmpty())
+        ChecklistStates::instance().loadAll(unknown);
     // Pages follow the inventory: gone targets lose theirs, changed ones are updated.
     const auto ids = m_targetPages.keys();
     for (const QUuid& id : ids) {

@@ -1,5 +1,7 @@
 #include "gui/common/GuiTestBase.h"
 
+#include "ui/checklist/ChecklistStates.h"
+
 #include "common/WaitUntil.h"
 
 #include "core/common/Profile.h"
@@ -19,6 +21,7 @@ void GuiTestBase::newProfile()
     QVERIFY(m_profile->isValid());
     aio::Profile::setDirectory(m_profile->path());
     QVERIFY(QDir().mkpath(aio::Profile::configDir()));
+    aio::ui::ChecklistStates::instance().clear(); // what the app knows of another profile's audits
 }
 
 QString GuiTestBase::inventoryPath() const
