@@ -10,6 +10,7 @@ jobs=$(nproc)
 
 echo "== format check"
 bash scripts/check-format.sh
+bash scripts/check-unique-types.sh
 
 # The testbed comes up while the app builds (its ctest fixture then finds it healthy, or waits
 # on the same lock and says why it failed).

@@ -33,6 +33,7 @@ public:
     QString help() const override
     {
         return tr("Usage: aio-sandbox-manager check TARGET... [--json] [--report FILE.html|FILE.md] [--ca-file PEM]\n"
+                  "       aio-sandbox-manager check --list\n"
                   "\n"
                   "Audits each VM target against the deployment guide's security checklist, whoever deployed it:\n"
                   "port 8080 published on loopback only and closed from outside, no other sandbox port open,\n"
@@ -48,6 +49,7 @@ public:
                   "  --report FILE     also write a report: FILE ending in .html or .md\n"
                   "  --ca-file PEM     trust this CA too when checking the certificate (an own CA, a test CA)\n"
                   "  --all             show the evidence of passed checks too\n"
+                  "  --list            list the checks (id, guide item, severity, title) and exit\n"
                   "  --confirm ID      record that you checked a manual item (cloud.security-group) by hand, with\n"
                   "                    today's date and your user name; --note TEXT says how; --unconfirm ID\n"
                   "                    withdraws it. Nothing is audited then.\n"
@@ -73,11 +75,19 @@ public:
         const QCommandLineOption confirm(QStringLiteral("confirm"), {}, QStringLiteral("id"));
         const QCommandLineOption unconfirm(QStringLiteral("unconfirm"), {}, QStringLiteral("id"));
         const QCommandLineOption note(QStringLiteral("note"), {}, QStringLiteral("text"));
-        parser.addOptions({json, report, caFile, all, helpOption, confirm, unconfirm, note});
+        const QCommandLineOption list(QStringLiteral("list"));
+        parser.addOptions({json, report, caFile, all, helpOption, confirm, unconfirm, note, list});
         if (!parser.parse(QStringList{name()} + args))
             return context.usageError(parser.errorText(), name());
         if (parser.isSet(helpOption)) {
             context.out() << help();
+            return ExitOk;
+        }
+        if (parser.isSet(list)) {
+            for (const CheckInfo& c : VmChecklist::catalog())
+                context.out() << QStringLiteral("%1  %2  %3  %4\n")
+                                     .arg(c.id.leftJustified(28), c.guideItem, severityKey(c.severity).leftJustified(8),
+                                          c.title);
             return ExitOk;
         }
         const QStringList names = parser.positionalArguments();

@@ -12,45 +12,6 @@
 
 namespace aio {
 
-// ---- ss ----------------------------------------------------------------------------------------
-
-bool Listener::onLoopback() const
-{
-    return address.startsWith(QLatin1String("127.")) || address == QLatin1String("::1")
-        || address == QLatin1String("localhost");
-}
-
-QList<Listener> parseListeners(const QByteArray& ssOutput)
-{
-    QList<Listener> listeners;
-    for (const QByteArray& raw : ssOutput.split('\n')) {
-        const QString line = QString::fromUtf8(raw).trimmed();
-        const QStringList fields = line.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
-        if (fields.size() < 5 || fields.at(0) != QLatin1String("LISTEN"))
-            continue;
-        const QString local = fields.at(3);
-        const qsizetype colon = local.lastIndexOf(QLatin1Char(':'));
-        if (colon <= 0)
-            continue;
-        bool ok = false;
-        const int port = local.mid(colon + 1).toInt(&ok);
-        if (!ok)
-            continue;
-        QString address = local.left(colon);
-        if (address.startsWith(QLatin1Char('[')) && address.endsWith(QLatin1Char(']')))
-            address = address.mid(1, address.size() - 2);
-        if (const qsizetype scope = address.indexOf(QLatin1Char('%')); scope > 0)
-            address.truncate(scope); // 127.0.0.53%lo
-        Listener l;
-        l.address = address;
-        l.port = port;
-        l.process = fields.size() > 5 ? fields.mid(5).join(QLatin1Char(' ')) : QString();
-        l.line = line;
-        listeners.append(l);
-    }
-    return listeners;
-}
-
 // ---- docker inspect ----------------------------------------------------------------------------
 
 bool ContainerFacts::publishesOutsideLoopback() const

@@ -1,8 +1,8 @@
 #pragma once
 
-// The facts the VM checks judge, parsed from what the host's own tools print: `ss -Htlnp`,
-// `docker inspect`, `nginx -T`, `ufw status verbose`, `nft list ruleset`. Pure functions, so the
-// judging is tested on recorded outputs as well as on the testbed's hosts.
+// The facts the VM checks judge, parsed from what the host's own tools print (`ss -Htlnp` is read
+// by Listeners, as for the firewall step): `docker inspect`, `nginx -T`, `ufw status verbose`, `nft list ruleset`. Pure
+// functions, so the judging is tested on recorded outputs as well as on the testbed's hosts.
 
 #include "core/common/Result.h"
 #include "core/deploy/vm/ContainerSpec.h"
@@ -16,18 +16,6 @@
 #include <optional>
 
 namespace aio {
-
-// A TCP listening socket.
-struct Listener
-{
-    QString address; // "0.0.0.0", "127.0.0.1", "::", "::1", "*"
-    int port = 0;
-    QString process; // `users:(("docker-proxy",pid=…))` as ss prints it; empty without root
-    QString line; // the line as printed, for evidence
-
-    bool onLoopback() const;
-};
-QList<Listener> parseListeners(const QByteArray& ssOutput);
 
 // One container as `docker inspect` describes it, with what the checks look at.
 struct ContainerFacts

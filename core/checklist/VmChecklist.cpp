@@ -3,6 +3,7 @@
 #include "core/checklist/EntranceProbes.h"
 #include "core/checklist/HostFacts.h"
 #include "core/deploy/ImageRef.h"
+#include "core/deploy/vm/Listeners.h"
 #include "core/net/HttpsProbe.h"
 #include "core/net/PortProbe.h"
 #include "core/net/WebSocketProbe.h"
@@ -426,12 +427,17 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
                         : unknownBecause(id, f.listeners));
         } else {
             QStringList publicLines, allLines;
-            for (const Listener& l : parseListeners(f.listeners.outcome->stdoutData)) {
+            for (const Listener& l : Listeners::parse(f.listeners.outcome->stdoutData)) {
                 if (l.port != 8080)
                     continue;
-                allLines << l.line;
-                if (!l.onLoopback())
-                    publicLines << l.line;
+                const QString line
+                    = QStringLiteral("%1:%2 %3")
+                          .arg(l.address.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(l.address) : l.address)
+                          .arg(l.port)
+                          .arg(l.process.isEmpty() ? QString() : QStringLiteral("(%1)").arg(l.process));
+                allLines << line.trimmed();
+                if (!l.isLoopback())
+                    publicLines << line.trimmed();
             }
             CheckResult c{id,
                           publicLines.isEmpty() ? Verdict::Pass : Verdict::Fail,

@@ -1,6 +1,7 @@
 #include "core/deploy/vm/WorkstationVerifyStep.h"
 
 #include "core/checklist/EntranceProbes.h"
+#include "core/checklist/VmChecklist.h"
 #include "core/crypto/JwtSigner.h"
 #include "core/deploy/PlanContext.h"
 #include "core/deploy/vm/TlsCertificateStep.h"
@@ -44,7 +45,8 @@ WorkstationVerifyStep::WorkstationVerifyStep(std::shared_ptr<const VmDeployment>
            WorkstationVerifyStep::tr(
                "Checks from here, like a user and an attacker would: HTTPS with a valid certificate, every entrance "
                "refused without credentials (also through the image's known bypasses) and allowed with them, the "
-               "VNC WebSocket through nginx, and port 8080 closed."))
+               "VNC WebSocket through nginx, port 8080 closed, and the whole security checklist (a failing check fails "
+               "the deployment)."))
     , m_deployment(std::move(deployment))
 { }
 
@@ -189,6 +191,29 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
     const PortProbeResult port = PortProbe::run(httpsEndpoint().address, Port(8080), 3000, cancel);
     report.add(tr("port 8080 is closed from outside"),
                port.state != PortState::Open && port.state != PortState::Unknown, port.evidence());
+
+    // Done only when the security checklist agrees: its every check, over this session and from
+    // here, the same as an audit of the target would run them.
+    VmAuditInput input;
+    input.targetName = context.targetName();
+    input.address = httpsEndpoint().address;
+    input.publicHost = m_deployment->answers.publicHost;
+    input.extraCaCertificates = httpsEndpoint().extraCaCertificates;
+    input.signInUrl = m_deployment->answers.signInUrl;
+    const AuditReport audit = VmChecklist::run(&context.host(), std::nullopt, input, cancel);
+    QStringList failed, others;
+    for (const CheckResult& r : audit.results) {
+        const CheckInfo* info = VmChecklist::info(r.id);
+        const QString title = info ? info->title : r.id;
+        if (r.verdict == Verdict::Fail)
+            report.add(tr("checklist: %1").arg(title), false, context.redactor().redact(r.summary));
+        else if (r.verdict != Verdict::Pass)
+            others << QStringLiteral("%1: %2").arg(verdictText(r.verdict), title);
+    }
+    report.add(
+        tr("the security checklist finds nothing failing (%1 checks)").arg(audit.results.size()),
+        audit.count(Verdict::Fail) == 0,
+        context.redactor().redact(others.isEmpty() ? tr("every check passed") : others.join(QStringLiteral("; "))));
     return report;
 }
 
