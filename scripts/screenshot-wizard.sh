@@ -7,7 +7,9 @@
 #    makes it (the GUI test TestFirstDeploymentGui, which deploys on vm-ready and puts it back):
 #    the answers page, the finished deployment, and the "how to reach it" panel;
 #  - sidebar-groups-search.png at 1280x640: the sidebar with groups, tags and a search, a group
-#    selected (the GUI test TestMainWindow takes it).
+#    selected (the GUI test TestMainWindow takes it);
+#  - checklist-page.png and checklist-fleet.png at 1280x800: a VM's checklist and a group's fleet
+#    view, from a recorded audit (the GUI test TestChecklistGui takes them).
 #   scripts/screenshot-wizard.sh            (AIO_BUILD_DIR=build/default by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +26,7 @@ if [ ! -d "$build" ]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
 fi
-cmake --build "$build" --target wizard-screenshots TestMainWindow -j"$(nproc)"
+cmake --build "$build" --target wizard-screenshots TestMainWindow TestChecklistGui -j"$(nproc)"
 if [ -e /run/aio-testbed/testbed.env ]; then
   cmake --build "$build" --target TestFirstDeploymentGui aio-sandbox-manager -j"$(nproc)"
 fi
@@ -41,6 +43,11 @@ env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_GUI_GRAB_DIR="$ru
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$build/tests/gui/main/TestMainWindow" \
   groupsFolderTheSidebarAndABulkSelectionActsOnAll >/dev/null
 cp "$run_dir/grab/sidebar-groups-search.png" "$out/"
+# The checklist page and the fleet view, from a recorded audit of the testbed's vm-exposed.
+env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_GUI_GRAB_DIR="$run_dir/grab" timeout 300 \
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$build/tests/gui/checklist/TestChecklistGui" \
+  recordedAuditOfTheExposedVmReadsLikeTheCli >/dev/null
+cp "$run_dir/grab/checklist-page.png" "$run_dir/grab/checklist-fleet.png" "$out/"
 if [ -e /run/aio-testbed/testbed.env ]; then
   env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_SCREENSHOT_DIR="$out" timeout 900 \
     xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$build/tests/integration/deploy/TestFirstDeploymentGui"

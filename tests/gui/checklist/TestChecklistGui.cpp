@@ -13,6 +13,9 @@
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/MessageBox.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -35,6 +38,7 @@ private slots:
     void cleanup();
     void storedAuditShowsOnThePageInTheSidebarAndInTheFleet();
     void auditOfAVmThatDoesNotAnswerIsNeverSafe();
+    void recordedAuditOfTheExposedVmReadsLikeTheCli();
 
 private:
     static Target vm(const QString& name, const QString& host, quint16 port = 22);
@@ -95,12 +99,11 @@ QString TestChecklistGui::sidebarToolTip(const QUuid& id) const
 {
     auto* tree = find<QTreeView>(QStringLiteral("targetTree"));
     const QAbstractItemModel* model = tree->model();
-    for (int row = 0; row < model->rowCount(); ++row) {
-        const QModelIndex i = model->index(row, 0);
-        if (i.data(TargetTreeModel::TargetIdRole).toUuid() == id)
-            return i.data(Qt::ToolTipRole).toString();
-    }
-    return {};
+    if (model->rowCount() == 0)
+        return {};
+    const QModelIndexList found
+        = model->match(model->index(0, 0), TargetTreeModel::TargetIdRole, id, 1, Qt::MatchExactly | Qt::MatchRecursive);
+    return found.isEmpty() ? QString() : found.first().data(Qt::ToolTipRole).toString();
 }
 
 ChecklistPage* TestChecklistGui::openChecklist(const QUuid& id)
@@ -228,6 +231,58 @@ void TestChecklistGui::auditOfAVmThatDoesNotAnswerIsNeverSafe()
     // Kept, and in the sidebar.
     QCOMPARE(AuditStore::forProfile().audits(closed.id)->size(), 1);
     QVERIFY(sidebarToolTip(closed.id).contains(QStringLiteral("Checklist: ")));
+}
+
+// A real audit of the testbed's hand-made bad deployment (vm-exposed), recorded with `check --json`
+// (tests/data/checklist/), shown the way the admin sees it: every failure with its evidence.
+// With AIO_GUI_GRAB_DIR set, the page, the sidebar and the fleet view are saved as pictures there.
+void TestChecklistGui::recordedAuditOfTheExposedVmReadsLikeTheCli()
+{
+    QFile recorded(QStringLiteral(AIO_SOURCE_DIR "/tests/data/checklist/vm-exposed-audit.json"));
+    QVERIFY(recorded.open(QIODevice::ReadOnly));
+    Result<AuditReport> exposedAudit
+        = AuditReport::fromJson(QJsonDocument::fromJson(recorded.readAll()).array().first().toObject());
+    QVERIFY(exposedAudit);
+    createWindow();
+    window()->resize(1280, 800);
+    Target exposed = vm(QStringLiteral("vm-exposed"), QStringLiteral("198.18.0.4"));
+    exposed.vm.publicHost = *HostName::parse(QStringLiteral("sandbox-exposed.test"));
+    exposed.group = QStringLiteral("Lab");
+    exposedAudit->targetId = exposed.id;
+    exposedAudit->started = QDateTime::currentDateTimeUtc().addSecs(-120);
+    QVERIFY(AuditStore::forProfile().add(*exposedAudit).ok());
+    QList<QUuid> ids{exposed.id};
+    for (const auto& [name, host, loopback] :
+         {std::tuple{QStringLiteral("vm-ready"), QStringLiteral("198.18.0.2"), Verdict::Pass},
+          std::tuple{QStringLiteral("vm-scratch"), QStringLiteral("198.18.0.6"), Verdict::Pass}}) {
+        Target t = vm(name, host);
+        t.group = QStringLiteral("Lab");
+        QVERIFY(AuditStore::forProfile().add(audit(t, loopback)).ok());
+        QVERIFY(inventory()->add(t).ok());
+        ids << t.id;
+    }
+    QVERIFY(inventory()->add(exposed).ok());
+    QVERIFY(waitUntil([&] { return sidebarToolTip(exposed.id).contains(QStringLiteral("Checklist: FAILED")); }));
+
+    ChecklistPage* page = openChecklist(exposed.id);
+    auto* tree = page->findChild<QTreeWidget*>(QStringLiteral("checklistTree"));
+    QVERIFY(waitUntil([&] { return tree->topLevelItemCount() > 0; }));
+    // The same verdicts as the CLI printed, and the failures open first.
+    QCOMPARE(page->shown()->count(Verdict::Fail), exposedAudit->count(Verdict::Fail));
+    QVERIFY(tree->currentItem() && tree->currentItem()->text(1) == verdictText(Verdict::Fail));
+    const QString details = page->findChild<QTextBrowser*>(QStringLiteral("checklistDetails"))->toPlainText();
+    QVERIFY2(details.contains(QStringLiteral("0.0.0.0:8080->8080/tcp")), qPrintable(details));
+    const QString grabDir = qEnvironmentVariable("AIO_GUI_GRAB_DIR");
+    if (!grabDir.isEmpty()) {
+        QTest::qWait(150);
+        window()->grab().save(grabDir + QStringLiteral("/checklist-page.png"));
+    }
+    QVERIFY(window()->selectGroup(QStringLiteral("Lab")));
+    QCOMPARE(window()->bulkPage()->fleet()->table()->rowCount(), 3);
+    if (!grabDir.isEmpty()) {
+        QTest::qWait(150);
+        window()->grab().save(grabDir + QStringLiteral("/checklist-fleet.png"));
+    }
 }
 
 QTEST_MAIN(TestChecklistGui)

@@ -173,6 +173,9 @@ void TestDeployVmReady::deployWithCertbotAgainstPebble()
     QVERIFY2(r.output.contains(QStringLiteral("static-suffix bypass GET /v1/openapi.json is refused")),
              qPrintable(r.output));
     QVERIFY2(r.output.contains(QStringLiteral("Image Version: ")), qPrintable(r.output));
+    // And the whole security checklist agrees, over the same session and from here.
+    QVERIFY2(r.output.contains(QStringLiteral("✓ the security checklist finds nothing failing (23 checks)")),
+             qPrintable(r.output));
     // Renewals reload nginx, and a renewal against pebble works now.
     QVERIFY2(r.output.contains(QStringLiteral("✓ certbot reloads nginx after a renewal")), qPrintable(r.output));
     QVERIFY2(r.output.contains(QStringLiteral("✓ renewal works (certbot renew --dry-run")), qPrintable(r.output));
