@@ -16,6 +16,8 @@ namespace aio {
 
 bool ContainerFacts::publishesOutsideLoopback() const
 {
+    if (publishAll)
+        return true; // -P: every exposed port on every address
     for (const auto& [address, port] : bindings8080) {
         Q_UNUSED(port);
         if (!(address.startsWith(QLatin1String("127.")) || address == QLatin1String("::1")))
@@ -33,7 +35,8 @@ QString ContainerFacts::describeBindings() const
     }
     return QStringLiteral("%1 (%2): %3")
         .arg(spec.name, spec.image,
-             parts.isEmpty() ? CheckInfo::tr("8080 not published") : parts.join(QStringLiteral(", ")));
+             (parts.isEmpty() ? CheckInfo::tr("8080 not published") : parts.join(QStringLiteral(", ")))
+                 + (publishAll ? QStringLiteral(" (PublishAllPorts: -P)") : QString()));
 }
 
 Result<QList<ContainerFacts>> parseContainers(const QByteArray& inspectJson)
@@ -60,15 +63,27 @@ Result<QList<ContainerFacts>> parseContainers(const QByteArray& inspectJson)
             it.value() = QStringLiteral("…"); // never kept: the value may be a key
         }
         const QJsonObject host = root.value(QLatin1String("HostConfig")).toObject();
-        const QJsonArray bindings
-            = host.value(QLatin1String("PortBindings")).toObject().value(QLatin1String("8080/tcp")).toArray();
-        for (const QJsonValue& b : bindings) {
+        // What is bound now (NetworkSettings.Ports, which also shows `-P`'s random ports), and what
+        // the run asked for (HostConfig.PortBindings), together.
+        QJsonArray bindings = root.value(QLatin1String("NetworkSettings"))
+                                  .toObject()
+                                  .value(QLatin1String("Ports"))
+                                  .toObject()
+                                  .value(QLatin1String("8080/tcp"))
+                                  .toArray();
+        for (const QJsonValue& b :
+             host.value(QLatin1String("PortBindings")).toObject().value(QLatin1String("8080/tcp")).toArray())
+            bindings.append(b);
+        for (const QJsonValue& b : std::as_const(bindings)) {
             const QJsonObject o = b.toObject();
             QString address = o.value(QLatin1String("HostIp")).toString();
             if (address.isEmpty())
                 address = QStringLiteral("0.0.0.0"); // docker's "every address"
-            facts.bindings8080.append({address, o.value(QLatin1String("HostPort")).toString()});
+            const QPair<QString, QString> binding{address, o.value(QLatin1String("HostPort")).toString()};
+            if (!binding.second.isEmpty() && !facts.bindings8080.contains(binding))
+                facts.bindings8080.append(binding);
         }
+        facts.publishAll = host.value(QLatin1String("PublishAllPorts")).toBool();
         const QJsonObject exposed
             = root.value(QLatin1String("Config")).toObject().value(QLatin1String("ExposedPorts")).toObject();
         facts.exposes8080 = !facts.bindings8080.isEmpty() || exposed.contains(QLatin1String("8080/tcp"))
@@ -308,7 +323,28 @@ NginxFacts parseNginx(const QByteArray& nginxDashT)
 
 // ---- firewalls ---------------------------------------------------------------------------------
 
-FirewallFacts parseUfwStatus(const QByteArray& ufwStatusVerbose)
+namespace {
+
+// A port list as ufw or nft writes it ("8080", "80,443", "8000:9000", "{ 22, 8000-8100 }") holds port.
+bool portListHolds(QString list, int port)
+{
+    list.remove(QLatin1Char('{')).remove(QLatin1Char('}'));
+    for (const QString& part : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString t = part.trimmed();
+        const qsizetype dash = std::max(t.indexOf(QLatin1Char('-')), t.indexOf(QLatin1Char(':')));
+        if (dash > 0) {
+            if (port >= t.left(dash).toInt() && port <= t.mid(dash + 1).toInt())
+                return true;
+        } else if (t.toInt() == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+FirewallFacts parseUfwStatus(const QByteArray& ufwStatusVerbose, int sshPort)
 {
     FirewallFacts f;
     f.tool = FirewallFacts::Tool::Ufw;
@@ -325,25 +361,32 @@ FirewallFacts parseUfwStatus(const QByteArray& ufwStatusVerbose)
         } else if (line.startsWith(QLatin1String("--"))) {
             rules = true;
         } else if (rules && !line.isEmpty()) {
+            // "To" is a port spec ("8080/tcp", "80,443/tcp", "8000:9000/tcp"), an app ("OpenSSH"), an
+            // address, or "Anywhere" (every port); it may be followed by "(v6)" and "on IFACE".
             static const QRegularExpression rule(
-                QStringLiteral("^(\\S+(?: \\(v6\\))?)\\s+(ALLOW|DENY|REJECT|LIMIT)(?: IN)?\\s+(.*)$"));
+                QStringLiteral("^(.+?)(?: \\(v6\\))?(?: on \\S+)?\\s+(ALLOW|DENY|REJECT|LIMIT)(?: IN| FWD)?\\s+(.*)$"));
             const QRegularExpressionMatch m = rule.match(line);
-            if (!m.hasMatch())
+            if (!m.hasMatch()) {
+                if (line.contains(QLatin1String("ALLOW")))
+                    f.unreadRules << line; // an accept we cannot read: never judged as closed
                 continue;
-            const QString to = m.captured(1);
+            }
+            const QString to = m.captured(1).trimmed();
             const QString action = m.captured(2);
             const QString from = m.captured(3);
-            const QString port = to.section(QLatin1Char('/'), 0, 0).section(QLatin1Char(' '), 0, 0);
             const bool anywhere = from.startsWith(QLatin1String("Anywhere"));
             const bool accepts = action == QLatin1String("ALLOW") || action == QLatin1String("LIMIT");
-            if (port == QLatin1String("8080")) {
+            const QString portSpec = to.section(QLatin1Char('/'), 0, 0).section(QLatin1Char(' '), 0, 0);
+            const bool everyPort = to.startsWith(QLatin1String("Anywhere"));
+            const bool isSsh = to.startsWith(QLatin1String("OpenSSH")) || everyPort || portListHolds(portSpec, sshPort);
+            if (everyPort || portListHolds(portSpec, 8080)) {
                 f.evidenceLines << line;
                 if (accepts && anywhere)
                     f.allows8080 = true;
                 else if (!accepts)
                     f.denies8080 = true;
             }
-            if (port == QLatin1String("22") || to.startsWith(QLatin1String("OpenSSH"))) {
+            if (isSsh) {
                 f.evidenceLines << line;
                 if (accepts && anywhere) {
                     f.sshFromAnywhere = true;
@@ -361,32 +404,15 @@ FirewallFacts parseNftRuleset(const QByteArray& nftListRuleset, int sshPort)
 {
     FirewallFacts f;
     f.tool = FirewallFacts::Tool::Nftables;
-    const QString ssh = QString::number(sshPort);
     bool inInput = false;
     int depth = 0;
     int chainDepth = -1;
-    auto hasPort = [](const QString& line, const QString& port) {
-        static const QRegularExpression dport(QStringLiteral("dport\\s+(\\{[^}]*\\}|[0-9]+)"));
-        const QRegularExpressionMatch m = dport.match(line);
-        if (!m.hasMatch())
-            return false;
-        QString ports = m.captured(1);
-        ports.remove(QLatin1Char('{')).remove(QLatin1Char('}'));
-        for (const QString& p : ports.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const QString t = p.trimmed();
-            if (t == port)
-                return true;
-            if (const qsizetype dash = t.indexOf(QLatin1Char('-')); dash > 0) {
-                const int lo = t.left(dash).toInt();
-                const int hi = t.mid(dash + 1).toInt();
-                if (port.toInt() >= lo && port.toInt() <= hi)
-                    return true;
-            }
-        }
-        return false;
-    };
+    static const QRegularExpression dport(QStringLiteral("dport\\s+(\\{[^}]*\\}|[0-9]+(?:-[0-9]+)?)"));
+    // What nft prints after a verdict or around a rule that does not change what it matches.
+    static const QRegularExpression decoration(QStringLiteral(
+        "\\s+(comment\\s+\"[^\"]*\"|counter(\\s+packets\\s+\\d+\\s+bytes\\s+\\d+)?|log(\\s+prefix\\s+\"[^\"]*\")?)"));
     for (const QByteArray& raw : nftListRuleset.split('\n')) {
-        const QString line = QString::fromUtf8(raw).trimmed();
+        QString line = QString::fromUtf8(raw).trimmed();
         if (line.startsWith(QLatin1String("chain ")))
             chainDepth = depth;
         depth += int(line.count(QLatin1Char('{'))) - int(line.count(QLatin1Char('}')));
@@ -405,23 +431,39 @@ FirewallFacts parseNftRuleset(const QByteArray& nftListRuleset, int sshPort)
         }
         if (!inInput)
             continue;
-        const bool accepts = line.endsWith(QLatin1String("accept"));
-        const bool drops = line.endsWith(QLatin1String("drop")) || line.contains(QLatin1String(" reject"));
-        const bool restricted = line.contains(QLatin1String("saddr"));
-        if (hasPort(line, QStringLiteral("8080"))) {
-            f.evidenceLines << line;
+        const QString shown = line;
+        line.replace(decoration, QString());
+        const QStringList words = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        const bool accepts = words.contains(QLatin1String("accept"));
+        const bool drops = words.contains(QLatin1String("drop")) || words.contains(QLatin1String("reject"));
+        const bool restricted = line.contains(QLatin1String("saddr")) || line.contains(QLatin1String("iifname \"lo\""))
+            || line.contains(QLatin1String("iif \"lo\"")) || line.contains(QLatin1String("ct state"));
+        const QRegularExpressionMatch m = dport.match(line);
+        if (!m.hasMatch()) {
+            // An accept for every port from anywhere opens 8080 too.
+            if (accepts && !restricted && !line.contains(QLatin1String("icmp"))
+                && !line.contains(QLatin1String("udp"))) {
+                f.evidenceLines << shown;
+                f.allows8080 = true;
+                f.sshFromAnywhere = true;
+                f.sshRule = shown;
+            }
+            continue;
+        }
+        if (portListHolds(m.captured(1), 8080)) {
+            f.evidenceLines << shown;
             if (accepts && !restricted)
                 f.allows8080 = true;
             else if (drops)
                 f.denies8080 = true;
         }
-        if (hasPort(line, ssh)) {
-            f.evidenceLines << line;
+        if (portListHolds(m.captured(1), sshPort)) {
+            f.evidenceLines << shown;
             if (accepts && !restricted) {
                 f.sshFromAnywhere = true;
-                f.sshRule = line;
+                f.sshRule = shown;
             } else if (accepts && f.sshRule.isEmpty()) {
-                f.sshRule = line;
+                f.sshRule = shown;
             }
         }
     }

@@ -24,6 +24,7 @@ struct ContainerFacts
     QList<QPair<QString, QString>> bindings8080; // (host address, host port) of container port 8080/tcp
     bool exposes8080 = false; // the image or the run exposes 8080/tcp, or it is published
     bool authConfigured = false; // JWT_PUBLIC_KEY or SANDBOX_API_KEY is set (values never kept)
+    bool publishAll = false; // run with -P: every exposed port on every address
 
     bool publishesOutsideLoopback() const;
     // "sandbox: 0.0.0.0:8080->8080/tcp"
@@ -71,10 +72,11 @@ struct FirewallFacts
     bool sshFromAnywhere = false; // SSH is accepted from any address
     QString sshRule; // the rule that lets SSH in, for evidence
     QStringList evidenceLines;
+    QStringList unreadRules; // accept rules that could not be read: the verdict cannot be "denied"
 
-    bool blocks8080() const { return active && !allows8080 && (denies8080 || defaultDeny); }
+    bool blocks8080() const { return active && !allows8080 && unreadRules.isEmpty() && (denies8080 || defaultDeny); }
 };
-FirewallFacts parseUfwStatus(const QByteArray& ufwStatusVerbose);
+FirewallFacts parseUfwStatus(const QByteArray& ufwStatusVerbose, int sshPort = 22);
 FirewallFacts parseNftRuleset(const QByteArray& nftListRuleset, int sshPort = 22);
 
 } // namespace aio

@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QThreadPool>
 
 #include <functional>
@@ -281,10 +282,11 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
                .asRoot());
     remote(f.renewal, QStringLiteral("certbot renewal"),
            RemoteCommand::shell(
-               QStringLiteral("for f in /etc/letsencrypt/renewal/*.conf; do [ -e \"$f\" ] && echo \"conf $f\"; done; "
-                              "if command -v systemctl >/dev/null 2>&1; then echo \"timer $(systemctl is-enabled "
-                              "certbot.timer 2>/dev/null)\"; fi; [ -e /etc/cron.d/certbot ] && echo 'cron "
-                              "/etc/cron.d/certbot'; exit 0"))
+               QStringLiteral(
+                   "for f in /etc/letsencrypt/renewal/*.conf; do [ -e \"$f\" ] && echo \"conf $f\"; done; "
+                   "if command -v systemctl >/dev/null 2>&1; then for t in certbot.timer snap.certbot.renew.timer "
+                   "certbot-renew.timer; do echo \"timer $t $(systemctl is-enabled $t 2>/dev/null)\"; "
+                   "done; fi; [ -e /etc/cron.d/certbot ] && echo 'cron /etc/cron.d/certbot'; exit 0"))
                .asRoot());
     remote(f.ping, QStringLiteral("curl http://127.0.0.1:8080/v1/ping"),
            RemoteCommand::shell(QStringLiteral("command -v curl >/dev/null 2>&1 || { echo 'no curl'; exit 0; }; "
@@ -518,9 +520,9 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
             const QString text = f.firewall.out();
             FirewallFacts fw;
             if (text.startsWith(QLatin1String("#ufw")))
-                fw = parseUfwStatus(f.firewall.outcome->stdoutData);
+                fw = parseUfwStatus(f.firewall.outcome->stdoutData, input.sshPort);
             else if (text.startsWith(QLatin1String("#nft")))
-                fw = parseNftRuleset(f.firewall.outcome->stdoutData);
+                fw = parseNftRuleset(f.firewall.outcome->stdoutData, input.sshPort);
             CheckResult c{id, Verdict::Pass, {}, {}};
             if (!fw.active) {
                 c.verdict = Verdict::Warning;
@@ -529,6 +531,10 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
             } else if (fw.allows8080) {
                 c.verdict = Verdict::Fail;
                 c.summary = tr("The host firewall accepts port 8080 from anywhere.");
+            } else if (!fw.unreadRules.isEmpty()) {
+                c.verdict = Verdict::Unknown;
+                c.summary = tr("Could not tell: rules that accept traffic could not be read: %1")
+                                .arg(fw.unreadRules.join(QStringLiteral("; ")));
             } else if (!fw.blocks8080()) {
                 c.verdict = Verdict::Warning;
                 c.summary = tr("The host firewall neither drops 8080 nor drops by default.");
@@ -642,8 +648,9 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
             const QString leafIssuer
                 = (*f.https)->tls.chain.isEmpty() ? QString() : (*f.https)->tls.chain.first().issuer;
             const bool conf = text.contains(QLatin1String("conf /etc/letsencrypt/renewal/"));
-            const bool scheduled
-                = text.contains(QLatin1String("timer enabled")) || text.contains(QLatin1String("cron "));
+            static const QRegularExpression enabledTimer(QStringLiteral("^timer \\S+ enabled$"),
+                                                         QRegularExpression::MultilineOption);
+            const bool scheduled = enabledTimer.match(text).hasMatch() || text.contains(QLatin1String("cron "));
             if (conf && scheduled) {
                 c.verdict = Verdict::Pass;
                 c.summary = tr("certbot keeps the certificate renewed.");
@@ -771,6 +778,9 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
                              l.upgradeHeader ? QStringLiteral("passed") : QStringLiteral("missing"));
                 });
             }
+        } else if (!upgrade || !*upgrade || !(*upgrade)->requestSent) {
+            c.summary
+                = tr("Could not tell: the upgrade on /websockify got no answer through %1.").arg(front->describe());
         } else {
             c.verdict = Verdict::Fail;
             c.summary = tr("The upgrade on /websockify failed through %1.").arg(front->describe());
@@ -864,7 +874,11 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
         });
     {
         const QString daemon = f.daemon.out();
-        const bool daemonRotates = daemon.contains(QLatin1String("max-size"));
+        const bool daemonRotates = QJsonDocument::fromJson(daemon.toUtf8())
+                                       .object()
+                                       .value(QLatin1String("log-opts"))
+                                       .toObject()
+                                       .contains(QLatin1String("max-size"));
         CheckResult c = perContainer(
             QStringLiteral("container.log-rotation"),
             [&](const ContainerFacts& s) -> std::optional<QString> {
@@ -879,13 +893,24 @@ AuditReport VmChecklist::run(RemoteHost* host, const std::optional<Error>& login
             },
             tr("Logs are rotated."), Verdict::Warning,
             [](const ContainerFacts& s) {
+                // Only what is judged: other log options may hold a token or a URL with a password.
                 QStringList opts;
-                for (auto it = s.spec.logOptions.begin(); it != s.spec.logOptions.end(); ++it)
-                    opts << it.key() + QLatin1Char('=') + it.value();
+                for (const char* key : {"max-size", "max-file"}) {
+                    if (s.spec.logOptions.contains(QLatin1String(key)))
+                        opts << QLatin1String(key) + QLatin1Char('=') + s.spec.logOptions.value(QLatin1String(key));
+                }
                 return QStringLiteral("LogConfig.Type=%1 %2").arg(s.spec.logDriver, opts.join(QLatin1Char(' ')));
             });
-        if (!daemon.isEmpty())
-            c.addEvidence(f.daemon.label, daemon.left(2000));
+        if (!daemon.isEmpty()) {
+            // The daemon file may hold proxies with passwords and log tokens: only its log rotation.
+            const QJsonObject d = QJsonDocument::fromJson(daemon.toUtf8()).object();
+            const QJsonObject opts = d.value(QLatin1String("log-opts")).toObject();
+            c.addEvidence(f.daemon.label,
+                          QStringLiteral("log-driver=%1 log-opts.max-size=%2 log-opts.max-file=%3")
+                              .arg(d.value(QLatin1String("log-driver")).toString(QStringLiteral("(default)")),
+                                   opts.value(QLatin1String("max-size")).toString(QStringLiteral("(none)")),
+                                   opts.value(QLatin1String("max-file")).toString(QStringLiteral("(none)"))));
+        }
         out << c;
     }
     out << perContainer(
@@ -972,6 +997,7 @@ VmAuditInput VmChecklist::inputFor(const Target& target, const QList<QSslCertifi
     input.address = target.vm.host;
     input.publicHost = target.vm.publicHost;
     input.extraCaCertificates = extraCa;
+    input.sshPort = target.vm.port.value();
     return input;
 }
 
@@ -1007,6 +1033,8 @@ void VmChecklist::auditMany(const QList<Target>& targets, const ConnectionCheck:
                 i = next++;
             }
             const AuditReport report = audit(targets.at(i), factory, extraCa, cancel);
+            if (cancel.isCancelled())
+                return; // stopped part-way: what it saw is not an audit
             const std::lock_guard lock(mutex);
             onAudited(i, report);
         }

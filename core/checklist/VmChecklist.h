@@ -27,6 +27,7 @@ struct VmAuditInput
     HostName publicHost; // the name the site is served on (SNI, Host); empty: the address
     QList<QSslCertificate> extraCaCertificates; // an own CA or a test CA the admin trusts
     QUrl signInUrl; // a redirect there counts as refused (SSO in front)
+    int sshPort = 22; // the VM's SSH port, for the firewall's SSH rule
     int probeTimeoutMs = 3000; // per connection phase of a workstation probe
     int remoteTimeoutMs = 15'000; // per command on the VM
 };
@@ -55,7 +56,8 @@ public:
     // Logs in with a session from factory, audits, logs out. Blocking (a worker thread).
     static AuditReport audit(const Target& target, const ConnectionCheck::SessionFactory& factory,
                              const QList<QSslCertificate>& extraCa = {}, const CancelToken& cancel = {});
-    // Audits many VM targets, at most jobs at once (each on a thread of its own; every audit runs
+    // An audit stopped with cancel is not a result (probes cut short look like failures): callers
+    // drop it. Audits many VM targets, at most jobs at once (each on a thread of its own; every audit runs
     // its own probes in parallel too), calling onAudited with the target's index as each ends,
     // from those threads, one call at a time. Blocks until all are reported; after cancel, the
     // targets not started are not audited (and not reported).

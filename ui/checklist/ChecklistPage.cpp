@@ -228,18 +228,24 @@ void ChecklistPage::runAudit()
         this,
         [target = m_target, gate, cancel = m_cancel, extraCa = m_extraCa] {
             const AuditReport audit = VmChecklist::audit(target, SessionGate::factory(gate), extraCa, *cancel);
+            if (cancel->isCancelled()) // stopped part-way: not an audit, neither kept nor shown
+                return std::make_pair(std::optional<AuditReport>(), std::optional<AuditReport>());
             std::optional<AuditReport> previous = AuditStore::forProfile().latest(target.id);
             Result<AuditReport> kept = AuditStore::forProfile().add(audit);
-            return std::make_pair(kept ? *kept : audit, previous);
+            return std::make_pair(std::optional<AuditReport>(kept ? *kept : audit), previous);
         },
-        [this, generation](const std::pair<AuditReport, std::optional<AuditReport>>& done) {
+        [this, generation](const std::pair<std::optional<AuditReport>, std::optional<AuditReport>>& done) {
             if (generation != m_generation)
                 return;
             m_cancel.reset();
             m_run->setText(tr("Run audit"));
-            ChecklistStates::instance().setAudit(done.first);
-            show(done.first, done.second);
-            emit auditFinished(done.first);
+            if (!done.first) { // stopped
+                updateHeader();
+                return;
+            }
+            ChecklistStates::instance().setAudit(*done.first);
+            show(*done.first, done.second);
+            emit auditFinished(*done.first);
         });
 }
 

@@ -173,6 +173,8 @@ void FleetChecklist::startAudit()
         this,
         [vms, gate = m_gate, cancel = m_cancel, self, generation] {
             VmChecklist::auditMany(vms, SessionGate::factory(gate), kJobs, *cancel, [&](int, const AuditReport& audit) {
+                if (cancel->isCancelled())
+                    return; // stopped: not kept
                 Result<AuditReport> kept = AuditStore::forProfile().add(audit);
                 const AuditReport shown = kept ? *kept : audit;
                 gate->whileOpen([&] {

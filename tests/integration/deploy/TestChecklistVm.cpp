@@ -1,7 +1,9 @@
 // The security checklist (`check`) through the real CLI binary against the testbed's VMs:
 // vm-exposed, a sandbox deployed by hand the bad way (0.0.0.0:8080, :latest, no TLS, no auth,
 // no limits, plain-http nginx in front), fails each check its misconfiguration breaks, with the
-// evidence; an address where no VM answers gives "unknown" with the reason, never a pass.
+// evidence; vm-scratch, deployed by this test by hand exactly as the guide's own samples write it
+// (guide-sample-deploy.sh: V1's docker run, V3's nginx site), gets the guide's verdict: C1 and C2
+// met, C3 and C4 not; an address where no VM answers gives "unknown" with the reason, never a pass.
 
 #include "DeployTestbed.h"
 
@@ -9,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 
 using namespace aio;
@@ -21,6 +24,8 @@ private slots:
     void handMadeExposedSandboxFailsWhatItBreaks();
     void reportIsReadableOnItsOwn();
     void unreachableVmIsUnknownNeverPassed();
+    void guidesOwnSampleDeploymentGetsTheGuidesVerdict();
+    void cleanupTestCase();
 
 private:
     QJsonObject audit(const QString& target, int expectedExit, QString* output = nullptr);
@@ -145,6 +150,79 @@ void TestChecklistVm::unreachableVmIsUnknownNeverPassed()
             QVERIFY2(c[QStringLiteral("summary")].toString().startsWith(QStringLiteral("Could not tell: ")),
                      qPrintable(c[QStringLiteral("summary")].toString()));
     }
+}
+
+void TestChecklistVm::guidesOwnSampleDeploymentGetsTheGuidesVerdict()
+{
+    QFile script(QStringLiteral(AIO_SOURCE_DIR "/tests/integration/deploy/guide-sample-deploy.sh"));
+    QVERIFY(script.open(QIODevice::ReadOnly));
+    QString caPem;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-scratch"),
+                         {QStringLiteral("sh"), QStringLiteral("-c"), QString::fromUtf8(script.readAll())}, &caPem,
+                         180'000),
+             0);
+    const qsizetype begin = caPem.indexOf(QStringLiteral("-----BEGIN CERTIFICATE-----"));
+    QVERIFY2(begin >= 0, qPrintable(caPem));
+    const QString ca = m_tb.writeScratch(QStringLiteral("guide-ca.pem"), caPem.mid(begin).toUtf8());
+    const CliRun added = m_tb.cli(
+        {QStringLiteral("targets"), QStringLiteral("add"), QStringLiteral("vm"), QStringLiteral("guide"),
+         QStringLiteral("--host"), m_tb.value(QStringLiteral("VM_SCRATCH_IP")), QStringLiteral("--user"),
+         m_tb.value(QStringLiteral("USER")), QStringLiteral("--auth"), QStringLiteral("key"), QStringLiteral("--key"),
+         m_tb.value(QStringLiteral("KEY")), QStringLiteral("--public-host"), QStringLiteral("sandbox-scratch.test")},
+        {}, 60'000);
+    QVERIFY2(added.exitCode == 0, qPrintable(added.output));
+    const CliRun r = m_tb.cli({QStringLiteral("check"), QStringLiteral("guide"), QStringLiteral("--json"),
+                               QStringLiteral("--ca-file"), ca, QStringLiteral("--strict-host-key"),
+                               QStringLiteral("--known-hosts"), m_tb.value(QStringLiteral("KNOWN_HOSTS"))},
+                              {}, 120'000);
+    QVERIFY2(r.exitCode == 1, qPrintable(r.output)); // the guide's checklist is not met: C3 and C4
+    const QJsonObject a
+        = QJsonDocument::fromJson(r.output.mid(r.output.indexOf(QLatin1Char('['))).toUtf8()).array().first().toObject();
+    const QMap<QString, QString> v = verdicts(a);
+    auto is = [&](const char* id, const char* wanted) {
+        const QString got = v.value(QString::fromLatin1(id));
+        if (got != QLatin1String(wanted))
+            qWarning("%s is %s, not %s", id, qPrintable(got), wanted);
+        return got == QLatin1String(wanted);
+    };
+    // C1 / T1 / V1: the loopback binding holds, seen from inside and from outside.
+    QVERIFY(is("vm.8080.loopback-binding", "pass"));
+    QVERIFY(is("vm.8080.no-public-listener", "pass"));
+    QVERIFY(is("net.8080.closed", "pass"));
+    QVERIFY(is("net.exposed-ports", "pass"));
+    QVERIFY(is("container.isolation", "pass"));
+    // C2 / T2 / V3: TLS in front, valid for the name, http redirected, WebSockets through.
+    QVERIFY(is("tls.https", "pass"));
+    QVERIFY(is("tls.certificate", "pass"));
+    QVERIFY(is("tls.protocol", "pass"));
+    QVERIFY(is("tls.http-redirect", "pass"));
+    QVERIFY(is("tls.renewal", "warning")); // not an ACME certificate: renewing it is up to the admin
+    QVERIFY(is("nginx.websocket", "pass"));
+    // C3: V1 and V3 alone put no authentication in front (V4 is a step of its own in the guide).
+    QVERIFY(is("auth.entrances", "fail"));
+    QVERIFY(is("auth.bypasses", "fail"));
+    // C4: V1's docker run sets no limits.
+    QVERIFY(is("container.limits", "fail"));
+    // Beyond the guide's words: its samples keep :latest, nginx's 1 MB / 60 s defaults, docker's
+    // 64 MB /dev/shm, and pass a client's X-AIO-Proxy-Port on.
+    QVERIFY(is("container.image-pinned", "fail"));
+    QVERIFY(is("nginx.limits", "warning"));
+    QVERIFY(is("container.shm", "warning"));
+    QVERIFY(is("auth.proxy-port-header", "fail"));
+    QVERIFY(is("container.restart", "pass"));
+    QVERIFY(is("container.health", "pass"));
+    QVERIFY2(QJsonDocument(a).toJson().contains("127.0.0.1:8080->8080/tcp"), "no docker inspect evidence");
+}
+
+void TestChecklistVm::cleanupTestCase()
+{
+    // vm-scratch as the testbed made it.
+    QProcess reset;
+    reset.setProcessChannelMode(QProcess::MergedChannels);
+    reset.start(QStringLiteral("bash"),
+                {QStringLiteral(AIO_SOURCE_DIR "/tests/testbed/reset"), QStringLiteral("vm-scratch")});
+    QVERIFY(reset.waitForFinished(300'000));
+    QVERIFY2(reset.exitCode() == 0, reset.readAll().constData());
 }
 
 QTEST_GUILESS_MAIN(TestChecklistVm)

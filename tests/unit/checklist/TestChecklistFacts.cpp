@@ -16,6 +16,8 @@ class TestChecklistFacts : public QObject
     Q_OBJECT
 private slots:
     void containersKeepBindingsButNeverSecretValues();
+    void publishAllAndBoundPortsCountAsPublished();
+    void firewallRulesInListsRangesAndWithCommentsAreRead();
     void ourRenderedSitesPassEveryProxyCheck();
     void theGuidesSampleSiteLacksWhatTheGuideDoesNotSay();
     void nginxSizesAndTimes();
@@ -53,6 +55,63 @@ void TestChecklistFacts::containersKeepBindingsButNeverSecretValues()
     QVERIFY(!c->at(1).exposes8080);
     QVERIFY(!parseContainers("not json"));
     QVERIFY(parseContainers("[]")->isEmpty());
+}
+
+void TestChecklistFacts::publishAllAndBoundPortsCountAsPublished()
+{
+    // `docker run -P`: nothing in PortBindings, a random port on every address in NetworkSettings.
+    const QByteArray json = R"([{"Id":"c","Name":"/sb","State":{"Running":true},
+        "Config":{"Image":"sandbox:1.0","ExposedPorts":{"8080/tcp":{}}},
+        "HostConfig":{"PortBindings":{},"PublishAllPorts":true},
+        "NetworkSettings":{"Ports":{"8080/tcp":[{"HostIp":"0.0.0.0","HostPort":"32768"}]}}}])";
+    Result<QList<ContainerFacts>> c = parseContainers(json);
+    QVERIFY(c);
+    QVERIFY(c->first().publishesOutsideLoopback());
+    QVERIFY2(c->first().describeBindings().contains(QStringLiteral("0.0.0.0:32768->8080/tcp")),
+             qPrintable(c->first().describeBindings()));
+    // Bound on loopback only, as asked and as running: not published beyond it.
+    const QByteArray loopback = R"([{"Id":"d","Name":"/sb","Config":{"Image":"sandbox:1.0"},
+        "HostConfig":{"PortBindings":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"8080"}]}},
+        "NetworkSettings":{"Ports":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"8080"}]}}}])";
+    c = parseContainers(loopback);
+    QVERIFY(c);
+    QVERIFY(!c->first().publishesOutsideLoopback());
+    QCOMPARE(c->first().bindings8080.size(), 1);
+}
+
+void TestChecklistFacts::firewallRulesInListsRangesAndWithCommentsAreRead()
+{
+    const QByteArray ufw
+        = "Status: active\nDefault: deny (incoming), allow (outgoing)\n\nTo Action From\n-- ------ ----\n"
+          "8000:9000/tcp on eth0         ALLOW IN    Anywhere\n"
+          "2222/tcp                   ALLOW IN    Anywhere\n";
+    FirewallFacts f = parseUfwStatus(ufw, 2222);
+    QVERIFY(f.allows8080); // a range on an interface holds 8080
+    QVERIFY(!f.blocks8080());
+    QVERIFY(f.sshFromAnywhere); // SSH on 2222, open to all
+    f = parseUfwStatus("Status: active\nDefault: deny (incoming)\n\nTo Action From\n-- ------ ----\n"
+                       "80,443,8080/tcp            ALLOW IN    Anywhere\n");
+    QVERIFY(f.allows8080);
+    f = parseUfwStatus("Status: active\nDefault: deny (incoming)\n\nTo Action From\n-- ------ ----\n"
+                       "Anywhere                   ALLOW IN    Anywhere\n");
+    QVERIFY(f.allows8080);
+
+    const QByteArray nft = "table inet filter {\n\tchain input {\n"
+                           "\t\ttype filter hook input priority filter; policy drop;\n"
+                           "\t\tct state established,related accept\n"
+                           "\t\tiif \"lo\" accept\n"
+                           "\t\ttcp dport 8000-9000 counter packets 3 bytes 180 accept comment \"dev ports\"\n"
+                           "\t}\n}\n";
+    f = parseNftRuleset(nft);
+    QVERIFY(f.active);
+    QVERIFY(f.defaultDeny);
+    QVERIFY(f.allows8080); // a bare range, with a counter and a comment after the verdict
+    QVERIFY(!f.blocks8080());
+    f = parseNftRuleset("table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n"
+                        "\t\ttcp dport 22 accept\n\t\ttcp dport 2222 ip saddr 198.18.0.0/24 accept\n\t}\n}\n",
+                        2222);
+    QVERIFY(!f.sshFromAnywhere); // the SSH port is 2222, limited; 22 is another service
+    QVERIFY(f.blocks8080());
 }
 
 void TestChecklistFacts::ourRenderedSitesPassEveryProxyCheck()
