@@ -400,6 +400,34 @@ FirewallFacts parseUfwStatus(const QByteArray& ufwStatusVerbose, int sshPort)
     return f;
 }
 
+namespace {
+
+// Whether an nft rule can match TCP: false when it names only other protocols ("meta l4proto
+// { icmp, icmpv6 }", or by number when /etc/protocols is missing: "{ 1, 58 }"; "udp …"; "ip
+// protocol icmp").
+bool mayMatchTcp(const QString& rule)
+{
+    static const QRegularExpression proto(
+        QStringLiteral("(?:meta\\s+l4proto|ip\\s+protocol|ip6\\s+nexthdr)\\s+(\\{[^}]*\\}|\\S+)"));
+    const QRegularExpressionMatch m = proto.match(rule);
+    if (m.hasMatch()) {
+        QString list = m.captured(1);
+        list.remove(QLatin1Char('{')).remove(QLatin1Char('}'));
+        for (const QString& p : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString name = p.trimmed();
+            if (name == QLatin1String("tcp") || name == QLatin1String("6"))
+                return true;
+        }
+        return false;
+    }
+    const QStringList words = rule.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    const QString first = words.value(0);
+    return !(first == QLatin1String("udp") || first == QLatin1String("icmp") || first == QLatin1String("icmpv6")
+             || first == QLatin1String("sctp"));
+}
+
+} // namespace
+
 FirewallFacts parseNftRuleset(const QByteArray& nftListRuleset, int sshPort)
 {
     FirewallFacts f;
@@ -440,9 +468,8 @@ FirewallFacts parseNftRuleset(const QByteArray& nftListRuleset, int sshPort)
             || line.contains(QLatin1String("iif \"lo\"")) || line.contains(QLatin1String("ct state"));
         const QRegularExpressionMatch m = dport.match(line);
         if (!m.hasMatch()) {
-            // An accept for every port from anywhere opens 8080 too.
-            if (accepts && !restricted && !line.contains(QLatin1String("icmp"))
-                && !line.contains(QLatin1String("udp"))) {
+            // An accept for every port from anywhere opens 8080 too, unless it matches only other protocols.
+            if (accepts && !restricted && mayMatchTcp(line)) {
                 f.evidenceLines << shown;
                 f.allows8080 = true;
                 f.sshFromAnywhere = true;

@@ -4,6 +4,8 @@
 
 #include "core/net/HttpsProbe.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QUrl>
@@ -20,6 +22,28 @@ QString DeployTestbed::binary()
 aio::HostName DeployTestbed::vmAddress(const QString& vm) const
 {
     return aio::HostName::parse(value(vm + QStringLiteral("_IP"))).valueOr(aio::HostName());
+}
+
+QString CliRun::why() const
+{
+    constexpr int kBudget = 700; // QtTest cuts a message at 1024 bytes (of UTF-8)
+    QString head = QStringLiteral("exit %1\n").arg(exitCode);
+    const QStringList lines = output.split(QLatin1Char('\n'));
+    for (const QString& line : lines) {
+        if (head.size() > kBudget / 2)
+            break;
+        if (line.contains(QStringLiteral("✗")) || line.contains(QStringLiteral("error"), Qt::CaseInsensitive)
+            || line.contains(QStringLiteral("failed"), Qt::CaseInsensitive))
+            head += line.left(160) + QLatin1Char('\n');
+    }
+    QString tail;
+    for (qsizetype i = lines.size() - 1; i >= 0; --i) {
+        const QString line = lines.at(i).left(160) + QLatin1Char('\n');
+        if (head.size() + tail.size() + line.size() > kBudget)
+            break;
+        tail.prepend(line);
+    }
+    return head + QStringLiteral("…\n") + tail;
 }
 
 CliRun DeployTestbed::cli(const QStringList& args, const QByteArray& stdinData, int timeoutMs) const
@@ -46,6 +70,18 @@ CliRun DeployTestbed::cli(const QStringList& args, const QByteArray& stdinData, 
     }
     run.output = QString::fromUtf8(p.readAll());
     run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    // AIO_TEST_OUTPUT_DIR keeps every run's whole output (a failed assertion shows only its end).
+    const QString keep = qEnvironmentVariable("AIO_TEST_OUTPUT_DIR");
+    if (!keep.isEmpty()) {
+        static int n = 0;
+        QFile f(QDir(keep).filePath(QStringLiteral("%1-%2-%3.txt")
+                                        .arg(QCoreApplication::applicationName())
+                                        .arg(++n, 3, 10, QLatin1Char('0'))
+                                        .arg(args.value(0))));
+        if (f.open(QIODevice::WriteOnly))
+            f.write(QStringLiteral("$ %1\nexit %2\n").arg(args.join(QLatin1Char(' '))).arg(run.exitCode).toUtf8()
+                    + run.output.toUtf8());
+    }
     return run;
 }
 

@@ -17,6 +17,9 @@ struct CliRun
 {
     int exitCode = -1;
     QString output; // stdout and stderr, merged
+    // What a failed assertion should show, within QtTest's 1 KB message limit: the exit code,
+    // the lines that say what went wrong (✗, error, failed), and the end of the output.
+    QString why() const;
 };
 
 class DeployTestbed

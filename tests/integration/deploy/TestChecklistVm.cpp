@@ -48,7 +48,7 @@ void TestChecklistVm::initTestCase()
                         QStringLiteral("--auth"), QStringLiteral("key"), QStringLiteral("--key"),
                         m_tb.value(QStringLiteral("KEY")), QStringLiteral("--public-host"), publicName},
                        {}, 60'000);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
     }
 }
 
@@ -61,7 +61,7 @@ QJsonObject TestChecklistVm::audit(const QString& target, int expectedExit, QStr
     if (output)
         *output = r.output;
     if (r.exitCode != expectedExit) {
-        qWarning("%s", qPrintable(r.output));
+        qWarning("%s", qPrintable(r.why()));
         return {};
     }
     const qsizetype start = r.output.indexOf(QLatin1Char('['));
@@ -115,8 +115,8 @@ void TestChecklistVm::reportIsReadableOnItsOwn()
                                    QStringLiteral("--strict-host-key"), QStringLiteral("--known-hosts"),
                                    m_tb.value(QStringLiteral("KNOWN_HOSTS"))},
                                   {}, 120'000);
-        QVERIFY2(r.exitCode == 1, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("[FAIL]     C1")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 1, qPrintable(r.why()));
+        QVERIFY2(r.output.contains(QStringLiteral("[FAIL]     C1")), qPrintable(r.why()));
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(f.readAll());
@@ -170,12 +170,12 @@ void TestChecklistVm::guidesOwnSampleDeploymentGetsTheGuidesVerdict()
          m_tb.value(QStringLiteral("USER")), QStringLiteral("--auth"), QStringLiteral("key"), QStringLiteral("--key"),
          m_tb.value(QStringLiteral("KEY")), QStringLiteral("--public-host"), QStringLiteral("sandbox-scratch.test")},
         {}, 60'000);
-    QVERIFY2(added.exitCode == 0, qPrintable(added.output));
+    QVERIFY2(added.exitCode == 0, qPrintable(added.why()));
     const CliRun r = m_tb.cli({QStringLiteral("check"), QStringLiteral("guide"), QStringLiteral("--json"),
                                QStringLiteral("--ca-file"), ca, QStringLiteral("--strict-host-key"),
                                QStringLiteral("--known-hosts"), m_tb.value(QStringLiteral("KNOWN_HOSTS"))},
                               {}, 120'000);
-    QVERIFY2(r.exitCode == 1, qPrintable(r.output)); // the guide's checklist is not met: C3 and C4
+    QVERIFY2(r.exitCode == 1, qPrintable(r.why())); // the guide's checklist is not met: C3 and C4
     const QJsonObject a
         = QJsonDocument::fromJson(r.output.mid(r.output.indexOf(QLatin1Char('['))).toUtf8()).array().first().toObject();
     const QMap<QString, QString> v = verdicts(a);

@@ -194,18 +194,18 @@ void TestDeployUfw::deployInstallsAndEnablesUfw()
     QElapsedTimer t;
     t.start();
     const CliRun r = m_tb.cli(deployArgs(m_answersPath), m_password + '\n', 1'200'000);
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
     qInfo("first deployment: %lld ms", t.elapsed());
-    QVERIFY2(r.output.contains(QStringLiteral("apt-get install -y --no-install-recommends ufw")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("apt-get install -y --no-install-recommends ufw")), qPrintable(r.why()));
     QVERIFY2(r.output.contains(QStringLiteral("ufw prepend allow from 198.18.0.1 to any port 22 proto tcp comment "
                                               "'aio: this admin connection'")),
-             qPrintable(r.output));
+             qPrintable(r.why()));
     QVERIFY2(!r.output.contains(QString::fromUtf8(m_password)), "the password appeared in the output");
     // The certificate came through certbot's nginx plugin (the TLS step's own check then compares the site byte
     // for byte with ours, so the plugin's temporary edits are gone).
     QVERIFY2(r.output.contains(QStringLiteral("certbot certonly --non-interactive --keep-until-expiring --agree-tos "
                                               "--nginx -d ")),
-             qPrintable(r.output));
+             qPrintable(r.why()));
 
     int rc = -1;
     const QString status = vm(QStringLiteral("ufw status verbose"), &rc);
@@ -283,9 +283,9 @@ void TestDeployUfw::secondRunChangesNothing()
     QElapsedTimer t;
     t.start();
     const CliRun r = m_tb.cli(deployArgs(m_answersPath), m_password + '\n');
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
     qInfo("second deployment: %lld ms", t.elapsed());
-    QVERIFY2(!r.output.contains(QStringLiteral("-- apply")), qPrintable(r.output));
+    QVERIFY2(!r.output.contains(QStringLiteral("-- apply")), qPrintable(r.why()));
     QCOMPARE(vm(QStringLiteral("ufw show added")), before);
 }
 
@@ -295,8 +295,8 @@ void TestDeployUfw::ruleOpeningSshToAnyoneIsRemoved()
     QString out = vm(QStringLiteral("ufw allow 22/tcp && ufw show added"), &rc);
     QVERIFY2(rc == 0 && out.contains(QStringLiteral("ufw allow 22/tcp")), qPrintable(out));
     const CliRun r = m_tb.cli(deployArgs(m_answersPath), m_password + '\n');
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("sudo ufw delete allow 22/tcp")), qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("sudo ufw delete allow 22/tcp")), qPrintable(r.why()));
     out = vm(QStringLiteral("ufw show added"));
     QVERIFY2(!out.contains(QStringLiteral("ufw allow 22/tcp")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("ufw allow from 198.18.0.1 to any port 22")), qPrintable(out));

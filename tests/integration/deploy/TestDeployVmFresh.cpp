@@ -122,9 +122,9 @@ void TestDeployVmFresh::cleanupTestCase()
 void TestDeployVmFresh::installsDockerAndNginxThenDeploys()
 {
     const CliRun r = m_tb.cli(deployArgs(), m_password + '\n', 1'200'000);
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
     QVERIFY2(r.output.contains(QStringLiteral("apt-get install -y --no-install-recommends docker.io nginx")),
-             qPrintable(r.output));
+             qPrintable(r.why()));
     QVERIFY2(!r.output.contains(QString::fromUtf8(m_password)), "the password appeared in the output");
     QString out;
     QCOMPARE(m_tb.vmExec(
@@ -176,8 +176,8 @@ void TestDeployVmFresh::webSocketUpgradeWorksWithThePassword()
 void TestDeployVmFresh::secondRunChangesNothing()
 {
     const CliRun r = m_tb.cli(deployArgs(), m_password + '\n');
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-    QVERIFY2(!r.output.contains(QStringLiteral("-- apply")), qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
+    QVERIFY2(!r.output.contains(QStringLiteral("-- apply")), qPrintable(r.why()));
 }
 
 QTEST_GUILESS_MAIN(TestDeployVmFresh)

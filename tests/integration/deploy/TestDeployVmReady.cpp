@@ -143,11 +143,11 @@ void TestDeployVmReady::cleanupTestCase()
 void TestDeployVmReady::dryRunShowsThePlanAndChangesNothing()
 {
     const CliRun r = m_tb.cli(deployArgs(m_answersPath) << QStringLiteral("--dry-run"));
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("docker run")), qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("127.0.0.1:8080:8080")), qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("+++ ")), qPrintable(r.output)); // a file diff
-    QVERIFY2(r.output.contains(QStringLiteral("certbot certonly")), qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("docker run")), qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("127.0.0.1:8080:8080")), qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("+++ ")), qPrintable(r.why())); // a file diff
+    QVERIFY2(r.output.contains(QStringLiteral("certbot certonly")), qPrintable(r.why()));
     QString out;
     QVERIFY(m_tb.vmExec(QStringLiteral("vm-ready"),
                         {QStringLiteral("docker"), QStringLiteral("inspect"), QStringLiteral("--type"),
@@ -164,21 +164,21 @@ void TestDeployVmReady::dryRunShowsThePlanAndChangesNothing()
 void TestDeployVmReady::deployWithCertbotAgainstPebble()
 {
     const CliRun r = m_tb.cli(deployArgs(m_answersPath));
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("✓ Verify from this workstation")), qPrintable(r.output));
-    QVERIFY2(!r.output.contains(QStringLiteral("✗")), qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("✓ Verify from this workstation")), qPrintable(r.why()));
+    QVERIFY2(!r.output.contains(QStringLiteral("✗")), qPrintable(r.why()));
     // The verify step itself tried the image's bypasses and read the banner.
     QVERIFY2(r.output.contains(QStringLiteral("Host bypass Host: 8091-x GET /v1/sandbox is refused")),
-             qPrintable(r.output));
+             qPrintable(r.why()));
     QVERIFY2(r.output.contains(QStringLiteral("static-suffix bypass GET /v1/openapi.json is refused")),
-             qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("Image Version: ")), qPrintable(r.output));
+             qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("Image Version: ")), qPrintable(r.why()));
     // And the whole security checklist agrees, over the same session and from here.
     QVERIFY2(r.output.contains(QStringLiteral("✓ the security checklist finds nothing failing (23 checks)")),
-             qPrintable(r.output));
+             qPrintable(r.why()));
     // Renewals reload nginx, and a renewal against pebble works now.
-    QVERIFY2(r.output.contains(QStringLiteral("✓ certbot reloads nginx after a renewal")), qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("✓ renewal works (certbot renew --dry-run")), qPrintable(r.output));
+    QVERIFY2(r.output.contains(QStringLiteral("✓ certbot reloads nginx after a renewal")), qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("✓ renewal works (certbot renew --dry-run")), qPrintable(r.why()));
     QVERIFY(QFile::exists(m_keyPath));
     QString site;
     QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
@@ -225,12 +225,12 @@ void TestDeployVmReady::publicHostRoutedToAPortIsRefusedBeforeAnythingIsSent()
     bad.insert(QStringLiteral("publicHost"), QStringLiteral("8091-sandbox.test"));
     const QString path = m_tb.writeScratch(QStringLiteral("digits-host.json"), QJsonDocument(bad).toJson());
     const CliRun r = m_tb.cli(deployArgs(path));
-    QVERIFY2(r.exitCode != 0, qPrintable(r.output));
+    QVERIFY2(r.exitCode != 0, qPrintable(r.why()));
     QVERIFY2(r.output.contains(QStringLiteral("8091-sandbox.test begins with digits and a hyphen")),
-             qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("internal port 8091 without any authentication")), qPrintable(r.output));
+             qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("internal port 8091 without any authentication")), qPrintable(r.why()));
     // Refused while reading the answers: no step ran, nothing reached the VM.
-    QVERIFY2(!r.output.contains(QStringLiteral("Preflight")), qPrintable(r.output));
+    QVERIFY2(!r.output.contains(QStringLiteral("Preflight")), qPrintable(r.why()));
 }
 
 void TestDeployVmReady::everyEntranceAndBypassIsRefusedAnonymously_data()
@@ -435,9 +435,9 @@ void TestDeployVmReady::secondRunChangesNothing()
                          &before),
              0);
     const CliRun r = m_tb.cli(deployArgs(m_answersPath));
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-    QVERIFY2(!r.output.contains(QStringLiteral(": applied")), qPrintable(r.output));
-    QVERIFY2(!r.output.contains(QStringLiteral("-- apply")), qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
+    QVERIFY2(!r.output.contains(QStringLiteral(": applied")), qPrintable(r.why()));
+    QVERIFY2(!r.output.contains(QStringLiteral("-- apply")), qPrintable(r.why()));
     QCOMPARE(r.output.count(QStringLiteral("already done")) >= 6, true);
     QString after;
     QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),
@@ -471,8 +471,8 @@ void TestDeployVmReady::rerunDuringAPendingRevertKeepsTheOriginalRules()
     QVERIFY2(firstJob.toInt() > 1, qPrintable(out));
 
     const CliRun r = m_tb.cli(deployArgs(m_answersPath));
-    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("Host firewall: applied")), qPrintable(r.output));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("Host firewall: applied")), qPrintable(r.why()));
 
     QCOMPARE(
         m_tb.vmExec(vm,
@@ -503,9 +503,9 @@ void TestDeployVmReady::failingStepRollsBackAndPreviousSiteServes()
                               {QStringLiteral("privateKey"), QStringLiteral("/etc/hostname")}});
     const QString path = m_tb.writeScratch(QStringLiteral("broken.json"), QJsonDocument(broken).toJson());
     const CliRun r = m_tb.cli(deployArgs(path));
-    QVERIFY2(r.exitCode == 1, qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("nginx -t")), qPrintable(r.output));
-    QVERIFY2(r.output.contains(QStringLiteral("rolled back")), qPrintable(r.output));
+    QVERIFY2(r.exitCode == 1, qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("nginx -t")), qPrintable(r.why()));
+    QVERIFY2(r.output.contains(QStringLiteral("rolled back")), qPrintable(r.why()));
 
     QString siteAfter;
     QCOMPARE(m_tb.vmExec(QStringLiteral("vm-ready"),

@@ -227,6 +227,21 @@ void TestChecklistFacts::nftRulesetSaysWhat8080AndSshMeet()
     QVERIFY2(!f.allows8080, qPrintable(ours));
     QVERIFY2(!f.sshFromAnywhere, qPrintable(ours));
 
+    // nft prints protocol numbers where the VM has no /etc/protocols: ICMP and ICMPv6 open no TCP port.
+    for (const char* icmp : {"meta l4proto { 1, 58 } accept", "meta l4proto { icmp, ipv6-icmp } accept",
+                             "ip protocol icmp accept", "icmpv6 type echo-request accept", "udp sport 53 accept"}) {
+        f = parseNftRuleset(QByteArray("table inet t {\n\tchain input {\n\t\ttype filter hook input priority filter; "
+                                       "policy drop;\n\t\t")
+                            + icmp + "\n\t\ttcp dport 8080 drop\n\t}\n}\n");
+        QVERIFY2(!f.allows8080, icmp);
+        QVERIFY2(f.blocks8080(), icmp);
+    }
+    for (const char* all : {"meta l4proto { 6, 17 } accept", "meta l4proto tcp accept", "accept"}) {
+        f = parseNftRuleset(QByteArray("table inet t {\n\tchain input {\n\t\ttype filter hook input priority filter; "
+                                       "policy drop;\n\t\t")
+                            + all + "\n\t}\n}\n");
+        QVERIFY2(f.allows8080, all);
+    }
     // A hand-made one that lets everything in on 8080 and 22.
     f = parseNftRuleset(
         "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n"
