@@ -17,7 +17,7 @@ targets="FuzzShellQuote:ssh/corpus/shellquote FuzzKnownHosts:ssh/corpus/knownhos
 FuzzConnectionCheck:ssh/corpus/connectioncheck FuzzHttpResponseReader:net/corpus/httpresponse
 FuzzWebSocketFrame:net/corpus/websocketframe FuzzSshConfigImporter:inventory/corpus/sshconfig
 FuzzKubeconfigImporter:inventory/corpus/kubeconfig FuzzDeployAnswers:deploy/corpus/answers
-FuzzRemoteOutput:deploy/corpus/remoteoutput"
+FuzzRemoteOutput:deploy/corpus/remoteoutput FuzzLogLine:logs/corpus/logline"
 names=$(for t in $targets; do printf '%s ' "${t%%:*}"; done)
 # shellcheck disable=SC2086
 cmake --build "$build" --target $names

@@ -7,7 +7,7 @@ packages=(
   # build
   cmake ninja-build g++ pkg-config clang-format
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
-  qtkeychain-qt6-dev libssh-dev libssl-dev libyaml-cpp-dev libgl-dev
+  qtkeychain-qt6-dev libssh-dev libssl-dev libyaml-cpp-dev libpcre2-dev libgl-dev
   # fuzzing (scripts/fuzz.sh): clang with libFuzzer
   clang libclang-rt-dev
   # GUI tests, screenshots, a keychain for tests

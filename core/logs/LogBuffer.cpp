@@ -1,0 +1,324 @@
+#include "core/logs/LogBuffer.h"
+
+#include <QMutexLocker>
+
+#include <algorithm>
+#include <cstring>
+
+namespace aio {
+
+namespace {
+
+std::shared_ptr<LogChunk> newChunk(qint64 firstLine, quint32 bytes, quint32 lines)
+{
+    auto c = std::make_shared<LogChunk>();
+    c->firstLine = firstLine;
+    c->bytes.reset(new char[bytes]);
+    c->capacity = bytes;
+    c->lines.reset(new LogLineMeta[lines]);
+    c->lineCapacity = lines;
+    return c;
+}
+
+} // namespace
+
+// --- LogSnapshot
+
+const LogChunk* LogSnapshot::chunkOf(qint64 n) const
+{
+    // The chunks are in line order; the last one whose first line is ≤ n.
+    auto it
+        = std::upper_bound(m_chunks.begin(), m_chunks.end(), n,
+                           [](qint64 line, const std::shared_ptr<const LogChunk>& c) { return line < c->firstLine; });
+    Q_ASSERT(it != m_chunks.begin());
+    return (it - 1)->get();
+}
+
+QByteArrayView LogSnapshot::line(qint64 n) const
+{
+    Q_ASSERT(n >= m_first && n < m_end);
+    const LogChunk* c = chunkOf(n);
+    const LogLineMeta& m = c->lines[n - c->firstLine];
+    return QByteArrayView(c->bytes.get() + m.offset, m.length);
+}
+
+const LogLineMeta& LogSnapshot::meta(qint64 n) const
+{
+    Q_ASSERT(n >= m_first && n < m_end);
+    const LogChunk* c = chunkOf(n);
+    return c->lines[n - c->firstLine];
+}
+
+std::vector<LogSnapshot::Part> LogSnapshot::parts() const
+{
+    std::vector<Part> out;
+    out.reserve(m_chunks.size());
+    for (const auto& c : m_chunks) {
+        const qint64 from = std::max(m_first, c->firstLine);
+        const qint64 to = std::min(m_end, c->firstLine + qint64(c->lineCapacity));
+        if (to > from)
+            out.push_back(Part{c.get(), quint32(from - c->firstLine), quint32(to - c->firstLine)});
+    }
+    return out;
+}
+
+// --- LogBuffer
+
+LogBuffer::LogBuffer()
+    : LogBuffer(Options{})
+{ }
+
+LogBuffer::LogBuffer(Options options)
+    : m_options(std::move(options))
+{
+    if (!m_options.spillPath.isEmpty()) {
+        m_spill.setFileName(m_options.spillPath);
+        if (!m_spill.open(QIODevice::ReadWrite | QIODevice::Truncate))
+            m_spillError = m_spill.errorString();
+    }
+    auto c = newChunk(0, kChunkBytes, kChunkLines);
+    m_open = c.get();
+    m_memory = c->footprint();
+    m_chunks.push_back(std::move(c));
+}
+
+LogBuffer::~LogBuffer()
+{
+    if (m_spill.isOpen()) {
+        m_spill.close();
+        m_spill.remove(); // a cache of this run's lines, nobody else's
+    }
+}
+
+void LogBuffer::appendBytes(QByteArrayView bytes, qint64 arrivalMs)
+{
+    qsizetype pos = 0;
+    if (!m_partial.isEmpty()) {
+        const qsizetype nl = bytes.indexOf('\n');
+        if (nl < 0) {
+            // Still no end: keep it (bounded: beyond the longest line it is cut when it ends).
+            if (m_partial.size() < qsizetype(kMaxLineBytes) + 1)
+                m_partial.append(bytes.first(std::min<qsizetype>(bytes.size(), kMaxLineBytes + 1 - m_partial.size())));
+            return;
+        }
+        if (m_partial.size() < qsizetype(kMaxLineBytes) + 1)
+            m_partial.append(bytes.first(std::min<qsizetype>(nl, kMaxLineBytes + 1 - m_partial.size())));
+        if (m_partial.endsWith('\r'))
+            m_partial.chop(1); // CRLF
+        appendLine(m_partial, arrivalMs);
+        m_partial.clear();
+        pos = nl + 1;
+    }
+    const char* data = bytes.data();
+    const qsizetype size = bytes.size();
+    while (pos < size) {
+        const void* nl = std::memchr(data + pos, '\n', size_t(size - pos));
+        if (!nl) {
+            m_partial.append(bytes.sliced(pos, std::min<qsizetype>(size - pos, kMaxLineBytes + 1)));
+            return;
+        }
+        const qsizetype end = static_cast<const char*>(nl) - data;
+        qsizetype len = end - pos;
+        if (len > 0 && data[pos + len - 1] == '\r')
+            --len; // CRLF
+        appendLine(QByteArrayView(data + pos, len), arrivalMs);
+        pos = end + 1;
+    }
+}
+
+void LogBuffer::flushPartial(qint64 arrivalMs)
+{
+    if (m_partial.isEmpty())
+        return;
+    appendLine(m_partial, arrivalMs);
+    m_partial.clear();
+}
+
+void LogBuffer::appendLine(QByteArrayView line, qint64 arrivalMs)
+{
+    appendFacts(line, lineFacts(m_options.format, line), arrivalMs);
+}
+
+void LogBuffer::appendLine(QByteArrayView line, const LineFacts& facts, qint64 arrivalMs)
+{
+    appendFacts(line, facts, arrivalMs);
+}
+
+void LogBuffer::appendFacts(QByteArrayView line, const LineFacts& facts, qint64 arrivalMs)
+{
+    quint32 flags = 0;
+    if (line.size() > qsizetype(kMaxLineBytes)) {
+        line = line.first(kMaxLineBytes);
+        flags |= LogLineMeta::Truncated;
+        ++m_truncated;
+    }
+    const quint32 need = quint32(line.size()) + 1;
+    LogChunk* c = m_open;
+    const quint32 n = c->published.load(std::memory_order_relaxed);
+    if (n == c->lineCapacity || c->capacity - c->used < need) {
+        sealAndOpen(need);
+        c = m_open;
+    }
+    const quint32 index = c->published.load(std::memory_order_relaxed);
+    std::memcpy(c->bytes.get() + c->used, line.data(), size_t(line.size()));
+    c->bytes[c->used + quint32(line.size())] = '\n';
+    LogLineMeta& m = c->lines[index];
+    m.timeMs = facts.timeMs != 0 ? facts.timeMs : arrivalMs;
+    m.offset = c->used;
+    m.length = quint32(line.size());
+    m.level = quint32(facts.level);
+    m.flags = flags | (facts.timeMs == 0 ? quint32(LogLineMeta::TimeFromArrival) : 0u);
+    c->used += need;
+    ++m_end;
+    c->published.store(index + 1, std::memory_order_release);
+}
+
+void LogBuffer::sealAndOpen(quint32 needBytes)
+{
+    LogChunk* open = m_open;
+    const quint32 n = open->published.load(std::memory_order_relaxed);
+    // The sealed copy holds exactly what was written; readers of the open one keep theirs.
+    auto sealed = newChunk(open->firstLine, std::max<quint32>(open->used, 1), std::max<quint32>(n, 1));
+    std::memcpy(sealed->bytes.get(), open->bytes.get(), open->used);
+    std::memcpy(static_cast<void*>(sealed->lines.get()), open->lines.get(), size_t(n) * sizeof(LogLineMeta));
+    sealed->used = open->used;
+    sealed->published.store(n, std::memory_order_relaxed);
+    auto next = newChunk(open->firstLine + n, std::max(kChunkBytes, needBytes), kChunkLines);
+
+    QMutexLocker lock(&m_mutex);
+    m_memory += next->footprint() - open->footprint();
+    if (n == 0) {
+        m_chunks.pop_back(); // an empty chunk is not worth keeping (a long line is next)
+    } else {
+        m_memory += sealed->footprint();
+        m_chunks.back() = std::move(sealed);
+    }
+    m_open = next.get();
+    m_chunks.push_back(std::move(next));
+    evictLocked();
+}
+
+void LogBuffer::evictLocked()
+{
+    while (m_memory > m_options.budgetBytes && m_chunks.size() > 1) {
+        const std::shared_ptr<LogChunk> oldest = std::move(m_chunks.front());
+        m_chunks.pop_front();
+        m_memory -= oldest->footprint();
+        spillLocked(*oldest);
+    }
+}
+
+void LogBuffer::spillLocked(const LogChunk& chunk)
+{
+    const quint32 n = chunk.published.load(std::memory_order_relaxed);
+    if (!m_spill.isOpen() || !m_spillError.isEmpty()) {
+        m_dropped += n;
+        return;
+    }
+    const qint64 size = qint64(n) * qint64(sizeof(LogLineMeta)) + chunk.used;
+    if (m_spillBytes + size > m_options.spillLimitBytes) {
+        // Full: start over, so what is kept stays one run of lines that ends where memory begins.
+        for (const SpillEntry& e : m_spilled)
+            m_dropped += e.lines;
+        m_spilled.clear();
+        m_spillBytes = 0;
+        m_spill.resize(0);
+    }
+    m_spill.seek(m_spillBytes);
+    const bool ok
+        = m_spill.write(reinterpret_cast<const char*>(chunk.lines.get()), qint64(n) * qint64(sizeof(LogLineMeta)))
+            == qint64(n) * qint64(sizeof(LogLineMeta))
+        && m_spill.write(chunk.bytes.get(), chunk.used) == chunk.used;
+    if (!ok) {
+        m_spillError = m_spill.errorString();
+        for (const SpillEntry& e : m_spilled)
+            m_dropped += e.lines;
+        m_dropped += n;
+        m_spilled.clear();
+        return;
+    }
+    m_spilled.push_back(SpillEntry{chunk.firstLine, n, m_spillBytes, chunk.used});
+    m_spillBytes += size;
+}
+
+LogSnapshot LogBuffer::snapshot() const
+{
+    LogSnapshot s;
+    QMutexLocker lock(&m_mutex);
+    s.m_chunks.assign(m_chunks.begin(), m_chunks.end());
+    s.m_first = m_chunks.front()->firstLine;
+    const LogChunk* open = m_chunks.back().get();
+    s.m_end = open->firstLine + open->published.load(std::memory_order_acquire);
+    return s;
+}
+
+qint64 LogBuffer::endLine() const
+{
+    QMutexLocker lock(&m_mutex);
+    const LogChunk* open = m_chunks.back().get();
+    return open->firstLine + open->published.load(std::memory_order_acquire);
+}
+
+qint64 LogBuffer::firstLine() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_chunks.front()->firstLine;
+}
+
+qint64 LogBuffer::droppedLines() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_dropped;
+}
+
+qint64 LogBuffer::firstSpilledLine() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_spilled.empty() ? m_chunks.front()->firstLine : m_spilled.front().firstLine;
+}
+
+qint64 LogBuffer::truncatedLines() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_truncated;
+}
+
+qint64 LogBuffer::memoryBytes() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_memory;
+}
+
+QString LogBuffer::spillError() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_spillError;
+}
+
+Result<LogSnapshot> LogBuffer::loadSpilled(qint64 from, qint64 to) const
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_spilled.empty() || from < m_spilled.front().firstLine || to > m_chunks.front()->firstLine || from >= to)
+        return Error(ErrorKind::NotFound,
+                     QStringLiteral("Lines %1 to %2 are not in the spill file.").arg(from).arg(to - 1));
+    LogSnapshot s;
+    s.m_first = from;
+    s.m_end = to;
+    for (const SpillEntry& e : m_spilled) {
+        if (e.firstLine + e.lines <= from || e.firstLine >= to)
+            continue;
+        auto c = newChunk(e.firstLine, std::max<quint32>(e.bytes, 1), std::max<quint32>(e.lines, 1));
+        const qint64 indexBytes = qint64(e.lines) * qint64(sizeof(LogLineMeta));
+        if (!m_spill.seek(e.offset) || m_spill.read(reinterpret_cast<char*>(c->lines.get()), indexBytes) != indexBytes
+            || m_spill.read(c->bytes.get(), e.bytes) != e.bytes)
+            return Error(ErrorKind::Io,
+                         QStringLiteral("Could not read older lines back from %1.").arg(m_spill.fileName()),
+                         m_spill.errorString());
+        c->used = e.bytes;
+        c->published.store(e.lines, std::memory_order_relaxed);
+        s.m_chunks.push_back(std::move(c));
+    }
+    return s;
+}
+
+} // namespace aio
