@@ -126,6 +126,61 @@ int main(int argc, char** argv)
     }
     std::printf("file: %lld lines of 120 bytes (%.0f MB)\n", static_cast<long long>(lines), double(lines) * 120 / 1e6);
 
+    // Memory and search first, on a fresh heap: 1,000,000 retained lines.
+    const qint64 retained = std::min<qint64>(lines, 1'000'000);
+    const qint64 rssBefore = rssBytes();
+    LogBuffer::Options o;
+    o.format = LogFormat::NginxAccess;
+    LogBuffer b(o);
+    {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            return 2;
+        qint64 left = retained * 120;
+        QByteArray block(1 << 20, Qt::Uninitialized);
+        while (left > 0) {
+            const qint64 n = f.read(block.data(), std::min<qint64>(block.size(), left));
+            if (n <= 0)
+                break;
+            b.appendBytes(QByteArrayView(block.constData(), n), 1);
+            left -= n;
+        }
+    }
+    const double raw = double(retained) * 120;
+    std::printf("memory, %lld lines: buffer %.1f MB = %.3fx raw; process RSS grew %.1f MB = %.3fx raw (target 1.3x)\n",
+                static_cast<long long>(b.endLine()), double(b.memoryBytes()) / 1e6, double(b.memoryBytes()) / raw,
+                double(rssBytes() - rssBefore) / 1e6, double(rssBytes() - rssBefore) / raw);
+
+    const LogSnapshot s = b.snapshot();
+    struct Case
+    {
+        const char* name;
+        LogQuery query;
+        double targetMs;
+    };
+    const Case cases[] = {
+        {"plain, case-sensitive \"/v1/file/4242 \"",
+         {QStringLiteral("/v1/file/4242 "), LogQuery::Mode::Plain, true},
+         100},
+        {"plain, any case \"get /V1/FILE/4242 \"",
+         {QStringLiteral("get /V1/FILE/4242 "), LogQuery::Mode::Plain, false},
+         100},
+        {"regex \"\\\" 50[0-9] \\d+ \"", {QStringLiteral("\" 50[0-9] \\d+ "), LogQuery::Mode::Regex, true}, 500},
+        {"regex \"^198\\.18\\.0\\.(7|42) .*GET /v1/file/9\\d{3} \"",
+         {QStringLiteral("^198\\.18\\.0\\.(7|42) .*GET /v1/file/9\\d{3} "), LogQuery::Mode::Regex, true},
+         500},
+    };
+    for (const Case& c : cases) {
+        Result<LogMatcher> m = LogMatcher::compile(c.query);
+        if (!m.ok()) {
+            std::printf("%s: %s\n", c.name, qPrintable(m.error().message));
+            continue;
+        }
+        size_t hits = 0;
+        const double ms = medianMs(5, [&] { hits = m->search(s, s.firstLine(), s.endLine()).lines.size(); });
+        std::printf("search %s over %lld lines: %.1f ms (median of 5), %zu matching lines (target < %.0f ms)\n", c.name,
+                    static_cast<long long>(s.size()), ms, hits, c.targetMs);
+    }
     // Ingest: best of three (the first run also warms the page cache for lnav).
     double plainRate = 0;
     double accessRate = 0;
@@ -167,58 +222,5 @@ int main(int argc, char** argv)
         }
     }
 
-    // Memory and search: 1,000,000 retained lines.
-    const qint64 retained = std::min<qint64>(lines, 1'000'000);
-    const qint64 rssBefore = rssBytes();
-    LogBuffer::Options o;
-    o.format = LogFormat::NginxAccess;
-    LogBuffer b(o);
-    {
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly))
-            return 2;
-        qint64 left = retained * 120;
-        QByteArray block(1 << 20, Qt::Uninitialized);
-        while (left > 0) {
-            const qint64 n = f.read(block.data(), std::min<qint64>(block.size(), left));
-            if (n <= 0)
-                break;
-            b.appendBytes(QByteArrayView(block.constData(), n), 1);
-            left -= n;
-        }
-    }
-    const double raw = double(retained) * 120;
-    std::printf("memory, %lld lines: buffer %.1f MB = %.3fx raw; process RSS grew %.1f MB = %.3fx raw (target 1.3x)\n",
-                static_cast<long long>(b.endLine()), double(b.memoryBytes()) / 1e6, double(b.memoryBytes()) / raw,
-                double(rssBytes() - rssBefore) / 1e6, double(rssBytes() - rssBefore) / raw);
-
-    const LogSnapshot s = b.snapshot();
-    struct Case
-    {
-        const char* name;
-        LogQuery query;
-        double targetMs;
-    };
-    const Case cases[] = {
-        {"plain, case-sensitive \"/v1/file/4242 \"",
-         {QStringLiteral("/v1/file/4242 "), LogQuery::Mode::Plain, true},
-         100},
-        {"plain, any case \"CURL/7.88 AAAB\"", {QStringLiteral("CURL/7.88 AAAB"), LogQuery::Mode::Plain, false}, 100},
-        {"regex \"\\\" 50[0-9] \\d+ \"", {QStringLiteral("\" 50[0-9] \\d+ "), LogQuery::Mode::Regex, true}, 500},
-        {"regex \"^198\\.18\\.0\\.(7|42) .*GET /v1/file/9\\d{3} \"",
-         {QStringLiteral("^198\\.18\\.0\\.(7|42) .*GET /v1/file/9\\d{3} "), LogQuery::Mode::Regex, true},
-         500},
-    };
-    for (const Case& c : cases) {
-        Result<LogMatcher> m = LogMatcher::compile(c.query);
-        if (!m.ok()) {
-            std::printf("%s: %s\n", c.name, qPrintable(m.error().message));
-            continue;
-        }
-        size_t hits = 0;
-        const double ms = medianMs(5, [&] { hits = m->search(s, s.firstLine(), s.endLine()).lines.size(); });
-        std::printf("search %s over %lld lines: %.1f ms (median of 5), %zu matching lines (target < %.0f ms)\n", c.name,
-                    static_cast<long long>(s.size()), ms, hits, c.targetMs);
-    }
     return 0;
 }

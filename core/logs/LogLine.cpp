@@ -201,6 +201,14 @@ qint64 daysFromCivil(int year, int month, int day)
 
 std::optional<qint64> parseIsoTimeMs(QByteArrayView& text)
 {
+    const std::optional<qint64> ns = parseIsoTimeNs(text);
+    if (!ns)
+        return std::nullopt;
+    return *ns >= 0 ? *ns / 1'000'000 : -((-*ns + 999'999) / 1'000'000);
+}
+
+std::optional<qint64> parseIsoTimeNs(QByteArrayView& text)
+{
     // 2026-12-03T04:31:49
     const int year = digits(text, 0, 4);
     if (year < 0 || text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ')
@@ -214,20 +222,20 @@ std::optional<qint64> parseIsoTimeMs(QByteArrayView& text)
     if (month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0)
         return std::nullopt;
     qsizetype pos = 19;
-    int ms = 0;
+    qint64 ns = 0;
     if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
         ++pos;
         int n = 0;
         while (pos < text.size() && isDigit(text[pos])) {
-            if (n < 3)
-                ms = ms * 10 + (text[pos] - '0');
+            if (n < 9)
+                ns = ns * 10 + (text[pos] - '0');
             ++n;
             ++pos;
         }
         if (n == 0)
             return std::nullopt;
-        for (int i = n; i < 3; ++i)
-            ms *= 10;
+        for (int i = n; i < 9; ++i)
+            ns *= 10;
     }
     qint64 offsetMinutes = 0;
     if (pos < text.size() && text[pos] == 'Z') {
@@ -249,11 +257,11 @@ std::optional<qint64> parseIsoTimeMs(QByteArrayView& text)
         offsetMinutes = sign * (oh * 60 + om);
         pos = end;
     }
-    const std::optional<qint64> t = civilToMs(year, month, day, hour, minute, second, ms);
+    const std::optional<qint64> t = civilToMs(year, month, day, hour, minute, second, 0);
     if (!t)
         return std::nullopt;
     text = text.sliced(pos);
-    return *t - offsetMinutes * 60'000;
+    return (*t - offsetMinutes * 60'000) * 1'000'000 + ns;
 }
 
 std::optional<qint64> parseNginxLocalTimeMs(QByteArrayView text)

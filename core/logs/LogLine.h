@@ -56,6 +56,8 @@ qint64 daysFromCivil(int year, int month, int day);
 // "2026-12-03T04:31:49[.fraction](Z|±hh:mm)" or with a space for the T; the view is advanced
 // past what was read. nullopt when the text does not start with such a time.
 std::optional<qint64> parseIsoTimeMs(QByteArrayView& text);
+// The same to the nanosecond (docker's timestamps, which a resumed stream compares exactly).
+std::optional<qint64> parseIsoTimeNs(QByteArrayView& text);
 // "03/Dec/2026:04:31:49 +0000" (nginx's $time_local).
 std::optional<qint64> parseNginxLocalTimeMs(QByteArrayView text);
 

@@ -1,0 +1,341 @@
+#include "core/logs/LogStream.h"
+
+#include "core/common/ShellQuote.h"
+
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <chrono>
+
+namespace aio {
+
+namespace {
+
+constexpr char kMarkerStart = '\x1e';
+constexpr int kExitMissing = 3; // the file script's exit codes
+constexpr int kExitUnreadable = 4;
+
+QString rfc3339Nano(qint64 ns)
+{
+    const qint64 seconds = ns >= 0 ? ns / 1'000'000'000 : (ns - 999'999'999) / 1'000'000'000;
+    const qint64 rest = ns - seconds * 1'000'000'000;
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+        + QStringLiteral(".%1Z").arg(rest, 9, 10, QLatin1Char('0'));
+}
+
+bool retryable(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::ConnectionLost:
+    case ErrorKind::Timeout:
+    case ErrorKind::HostUnreachable:
+    case ErrorKind::ConnectionRefused:
+    case ErrorKind::Io:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+Result<LogSourceSpec> LogSourceSpec::containerOutput(const QString& container, bool sudo)
+{
+    static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"));
+    if (!name.match(container).hasMatch())
+        return Error(ErrorKind::InvalidInput, LogStream::tr("\"%1\" is not a container name.").arg(container), {},
+                     LogStream::tr("Use the name docker ps shows (letters, digits, _ . -)."));
+    LogSourceSpec s;
+    s.kind = Kind::Container;
+    s.id = QStringLiteral("container");
+    s.container = container;
+    s.sudo = sudo;
+    s.format = LogFormat::DockerTimestamped;
+    return s;
+}
+
+Result<LogSourceSpec> LogSourceSpec::file(const QString& id, const QString& path, LogFormat format, bool sudo,
+                                          const QString& insideContainer)
+{
+    static const QRegularExpression control(QStringLiteral("[\\x00-\\x1f\\x7f]"));
+    if (!path.startsWith(QLatin1Char('/')) || path.contains(control) || path.endsWith(QLatin1Char('/')))
+        return Error(ErrorKind::InvalidInput, LogStream::tr("\"%1\" is not an absolute file path.").arg(path));
+    if (!insideContainer.isEmpty() && !containerOutput(insideContainer, sudo).ok())
+        return containerOutput(insideContainer, sudo).error();
+    LogSourceSpec s;
+    s.kind = Kind::File;
+    s.id = id;
+    s.path = path;
+    s.container = insideContainer;
+    s.sudo = sudo;
+    s.format = format;
+    return s;
+}
+
+LogStream::LogStream(LogSourceSpec spec, RemoteHost& host, LogBuffer& buffer)
+    : m_spec(std::move(spec))
+    , m_host(host)
+    , m_buffer(buffer)
+{ }
+
+QString LogStream::fileScript(const LogSourceSpec& spec, const LogPosition& from, const LogStartOptions& options,
+                              const QByteArray& tag)
+{
+    // Markers: "\036TAG file INODE OFFSET" (reading this inode from OFFSET on), "\036TAG at INODE
+    // OFFSET" (what came before was the file up to OFFSET). Each chunk is at most 4 MiB.
+    QString s
+        = QStringLiteral("f=%1; ino=%2; off=%3; back=%4; follow=%5; M=\"$(printf '\\036')\"%6\n")
+              .arg(shellQuote(spec.path), shellQuote(QString::fromLatin1(from.inode)),
+                   QString::number(std::max<qint64>(from.offset, 0)), QString::number(options.tailLines),
+                   options.follow ? QStringLiteral("1") : QStringLiteral("0"), shellQuote(QString::fromLatin1(tag)));
+    s += QStringLiteral(R"SH(mark() { printf '%s %s %s %s\n' "$M" "$1" "$2" "$3"; }
+[ -e "$f" ] || { echo "$f does not exist" >&2; exit 3; }
+[ -r "$f" ] || { echo "$f cannot be read (permission denied)" >&2; exit 4; }
+dir=$(dirname -- "$f")
+if [ -z "$ino" ]; then
+  ino=$(stat -Lc %i -- "$f"); size=$(stat -Lc %s -- "$f")
+  if [ "$back" -ge 0 ]; then off=$((size - $(head -c "$size" -- "$f" | tail -n "$back" | wc -c))); else off=0; fi
+fi
+mark file "$ino" "$off"
+while :; do
+  cur=$(stat -Lc %i -- "$f" 2>/dev/null)
+  src=$f
+  if [ "$cur" != "$ino" ]; then
+    old=$(find "$dir" -maxdepth 1 -inum "$ino" 2>/dev/null | head -n 1)
+    newsize=0; [ -n "$cur" ] && newsize=$(stat -Lc %s -- "$f" 2>/dev/null)
+    if [ -n "$old" ] && [ "${newsize:-0}" -eq 0 ]; then
+      src=$old
+    else
+      if [ -n "$old" ]; then
+        size=$(stat -Lc %s -- "$old")
+        while [ "$size" -gt "$off" ]; do
+          n=$((size - off)); [ "$n" -gt 4194304 ] && n=4194304
+          tail -c +$((off + 1)) -- "$old" | head -c "$n"; off=$((off + n)); mark at "$ino" "$off"
+        done
+      fi
+      if [ -z "$cur" ]; then [ "$follow" = 1 ] || exit 0; sleep 0.25; continue; fi
+      ino=$cur; off=0; mark file "$ino" 0
+    fi
+  fi
+  size=$(stat -Lc %s -- "$src" 2>/dev/null || echo 0)
+  if [ "$size" -lt "$off" ]; then off=0; mark file "$ino" 0; fi
+  if [ "$size" -gt "$off" ]; then
+    n=$((size - off)); [ "$n" -gt 4194304 ] && n=4194304
+    tail -c +$((off + 1)) -- "$src" | head -c "$n"; off=$((off + n)); mark at "$ino" "$off"
+    continue
+  fi
+  [ "$follow" = 1 ] || exit 0
+  sleep 0.25
+done
+)SH");
+    return s;
+}
+
+Result<CommandOutcome> LogStream::runOnce(const LogStartOptions& options, const CancelToken& cancel,
+                                          const EventSink& events)
+{
+    RemoteCommand c;
+    c.keepOutput = false;
+    c.timeoutMs = options.follow ? 0 : 600'000;
+    c.sudo = m_spec.sudo;
+    LineSink sink;
+    if (m_spec.kind == LogSourceSpec::Kind::Container) {
+        QStringList args{QStringLiteral("docker"), QStringLiteral("logs"), QStringLiteral("--timestamps")};
+        if (options.follow)
+            args << QStringLiteral("--follow");
+        m_skipBefore = 0;
+        m_skipAtLast = 0;
+        if (m_position.lastNs != 0) {
+            args << QStringLiteral("--since") << rfc3339Nano(m_position.lastNs);
+            m_skipBefore = m_position.lastNs;
+            m_skipAtLast = m_position.atLast;
+        } else if (options.sinceMs) {
+            args << QStringLiteral("--since") << rfc3339Nano(*options.sinceMs * 1'000'000);
+        } else if (options.tailLines >= 0) {
+            args << QStringLiteral("--tail") << QString::number(options.tailLines);
+        }
+        args << m_spec.container;
+        // One stream, in docker's own order: the container's stdout and stderr both carry a timestamp.
+        c.script = shellJoin(args) + QStringLiteral(" 2>&1");
+        m_unstamped.clear();
+        sink = [this](OutputChannel, const QByteArray& line) {
+            onContainerLine(line);
+        };
+    } else {
+        quint64 r[2];
+        QRandomGenerator::system()->fillRange(r);
+        m_tag = QByteArray::number(r[0], 36) + QByteArray::number(r[1], 36);
+        m_pending.clear();
+        m_partial.clear();
+        const QString script = fileScript(m_spec, m_position, options, m_tag);
+        if (m_spec.container.isEmpty())
+            c.script = script;
+        else
+            c.argv = QStringList{QStringLiteral("docker"), QStringLiteral("exec"), m_spec.container,
+                                 QStringLiteral("sh"),     QStringLiteral("-c"),   script};
+        sink = [this, &events](OutputChannel channel, const QByteArray& line) {
+            if (channel == OutputChannel::Stdout)
+                onFileLine(line, events);
+        };
+    }
+    return m_host.run(c, sink, cancel);
+}
+
+void LogStream::onContainerLine(const QByteArray& line)
+{
+    QByteArrayView rest(line);
+    const std::optional<qint64> ns = parseIsoTimeNs(rest);
+    if (!ns) {
+        if (m_unstamped.size() < 50)
+            m_unstamped << line; // docker's own messages ("No such container")
+        return;
+    }
+    if (m_skipBefore != 0) {
+        if (*ns < m_skipBefore)
+            return;
+        if (*ns == m_skipBefore && m_skipAtLast > 0) {
+            --m_skipAtLast;
+            return;
+        }
+        m_skipBefore = 0;
+    }
+    if (*ns == m_position.lastNs) {
+        ++m_position.atLast;
+    } else {
+        m_position.lastNs = *ns;
+        m_position.atLast = 1;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_buffer.appendLine(line, lineFacts(LogFormat::DockerTimestamped, line), now);
+    if (m_onLines)
+        m_onLines(m_buffer.endLine() - 1, m_buffer.endLine());
+}
+
+void LogStream::onFileLine(const QByteArray& line, const EventSink& events)
+{
+    const QByteArray marker = QByteArray(1, kMarkerStart) + m_tag + ' ';
+    const qsizetype at = line.indexOf(marker);
+    if (at < 0) {
+        if (!m_partial.isEmpty())
+            m_pending << (std::exchange(m_partial, {}) + line);
+        else
+            m_pending << line;
+        return;
+    }
+    // Data before the marker on the same line is the start of a line the chunk cut.
+    const QByteArray before = line.first(at);
+    const QList<QByteArray> words = line.sliced(at + marker.size()).split(' ');
+    const QByteArray kind = words.value(0);
+    const QByteArray inode = words.value(1);
+    const qint64 offset = words.value(2).toLongLong();
+    if (kind == "at") {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 from = m_buffer.endLine();
+        for (const QByteArray& l : std::as_const(m_pending))
+            m_buffer.appendLine(l, now);
+        m_pending.clear();
+        if (m_onLines && m_buffer.endLine() > from)
+            m_onLines(from, m_buffer.endLine());
+        m_partial += before;
+        m_position.inode = inode;
+        m_position.offset = offset - m_partial.size();
+    } else if (kind == "file") {
+        const bool rotated = !m_position.inode.isEmpty() && m_position.inode != inode;
+        const bool truncated = m_position.inode == inode && offset == 0 && m_position.offset > 0;
+        m_pending.clear();
+        m_partial.clear();
+        m_position.inode = inode;
+        m_position.offset = offset;
+        if ((rotated || truncated) && events)
+            events(Event{Event::Kind::Rotated,
+                         rotated ? tr("%1 was rotated; following the new file.").arg(m_spec.path)
+                                 : tr("%1 was truncated; reading it from the start.").arg(m_spec.path),
+                         0});
+    }
+}
+
+Status LogStream::run(const LogStartOptions& options, const CancelToken& cancel, const EventSink& events)
+{
+    int failures = 0;
+    for (;;) {
+        if (cancel.isCancelled())
+            return Status();
+        const bool resumed = m_position.started();
+        const qint64 linesBefore = m_buffer.endLine();
+        if (events)
+            events(Event{Event::Kind::Connected, resumed ? tr("Resumed.") : tr("Reading."), failures});
+        Result<CommandOutcome> r = runOnce(options, cancel, events);
+        if (cancel.isCancelled())
+            return Status();
+        QString why;
+        if (r.ok()) {
+            const int code = r->exitCode;
+            if (code == 0) {
+                if (m_spec.kind == LogSourceSpec::Kind::File && !m_partial.isEmpty()) {
+                    // The file ends without a newline: its last line, as it is.
+                    m_buffer.appendLine(std::exchange(m_partial, {}), QDateTime::currentMSecsSinceEpoch());
+                    if (m_onLines)
+                        m_onLines(m_buffer.endLine() - 1, m_buffer.endLine());
+                }
+                if (!options.follow) {
+                    if (events)
+                        events(Event{Event::Kind::Ended, tr("The end of the log."), 0});
+                    return Status();
+                }
+                // A followed container's output ends when it stops; it may be restarted.
+                why = m_spec.kind == LogSourceSpec::Kind::Container ? tr("the container stopped")
+                                                                    : tr("the reader ended");
+            } else {
+                const QByteArray said = m_spec.kind == LogSourceSpec::Kind::Container ? m_unstamped.join('\n').trimmed()
+                                                                                      : r->stderrData.trimmed();
+                const QString text = QString::fromUtf8(said.left(500));
+                if (m_spec.kind == LogSourceSpec::Kind::File && (code == kExitMissing || code == kExitUnreadable))
+                    return Error(code == kExitMissing ? ErrorKind::NotFound : ErrorKind::PermissionDenied,
+                                 tr("The log %1 on %2 cannot be read.").arg(m_spec.path, m_host.targetName()), text,
+                                 code == kExitMissing ? tr("Check the path (nginx -T shows where nginx logs).")
+                                                      : tr("Read it as root (the target's sudo setting)."));
+                if (m_spec.kind == LogSourceSpec::Kind::Container
+                    && (text.contains(QStringLiteral("No such container"), Qt::CaseInsensitive)
+                        || text.contains(QStringLiteral("no container with name"), Qt::CaseInsensitive)))
+                    return Error(ErrorKind::NotFound,
+                                 tr("There is no container %1 on %2.").arg(m_spec.container, m_host.targetName()), text,
+                                 tr("docker ps -a on the VM lists its containers."));
+                if (code == 127)
+                    return Error(ErrorKind::CommandNotFound, tr("%1 has no docker command.").arg(m_host.targetName()),
+                                 text);
+                if (!options.follow)
+                    return Error(ErrorKind::Io,
+                                 tr("Reading the log %1 on %2 failed.")
+                                     .arg(m_spec.path.isEmpty() ? m_spec.container : m_spec.path, m_host.targetName()),
+                                 text);
+                why = text.isEmpty() ? tr("exit code %1").arg(code) : text;
+            }
+        } else {
+            if (!retryable(r.error().kind))
+                return r.error();
+            why = r.error().message;
+        }
+        // What was cut off is read again on the next run: only confirmed lines were kept.
+        m_pending.clear();
+        m_partial.clear();
+        if (m_buffer.endLine() > linesBefore)
+            failures = 0; // it worked for a while: a new drop starts the waits over
+        ++failures;
+        if (failures > kMaxReconnects)
+            return Error(ErrorKind::ConnectionLost,
+                         tr("Gave up following %1 on %2 after %3 attempts in a row.")
+                             .arg(m_spec.path.isEmpty() ? m_spec.container : m_spec.path, m_host.targetName(),
+                                  QString::number(kMaxReconnects)),
+                         why);
+        const int waitMs = std::min(15'000, 500 << std::min(failures - 1, 5));
+        if (events)
+            events(Event{Event::Kind::Reconnecting,
+                         tr("Reconnecting in %1 s (%2).").arg(QString::number(waitMs / 1000.0), why), failures});
+        if (cancel.waitFor(std::chrono::milliseconds(waitMs)))
+            return Status();
+    }
+}
+
+} // namespace aio
