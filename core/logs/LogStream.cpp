@@ -90,41 +90,40 @@ QString LogStream::fileScript(const LogSourceSpec& spec, const LogPosition& from
               .arg(shellQuote(spec.path), shellQuote(QString::fromLatin1(from.inode)),
                    QString::number(std::max<qint64>(from.offset, 0)), QString::number(options.tailLines),
                    options.follow ? QStringLiteral("1") : QStringLiteral("0"), shellQuote(QString::fromLatin1(tag)));
+    // readfrom FILE: the bytes of inode $ino from $off on (at most 4 MiB), through a descriptor opened
+    // once, so a rename between looking and reading cannot make it read another file or nothing.
     s += QStringLiteral(R"SH(mark() { printf '%s %s %s %s\n' "$M" "$1" "$2" "$3"; }
-[ -e "$f" ] || { echo "$f does not exist" >&2; exit 3; }
-[ -r "$f" ] || { echo "$f cannot be read (permission denied)" >&2; exit 4; }
+readfrom() {
+  { command exec 3<"$1"; } 2>/dev/null || return 1
+  if [ "$(stat -Lc %i /dev/fd/3)" != "$ino" ]; then command exec 3<&-; return 1; fi
+  size=$(stat -Lc %s /dev/fd/3)
+  if [ "$size" -lt "$off" ]; then off=0; mark file "$ino" 0; fi
+  if [ "$size" -le "$off" ]; then command exec 3<&-; return 1; fi
+  n=$((size - off)); [ "$n" -gt 4194304 ] && n=4194304
+  tail -c +$((off + 1)) <&3 | head -c "$n"; off=$((off + n)); mark at "$ino" "$off"
+  command exec 3<&-
+}
 dir=$(dirname -- "$f")
 if [ -z "$ino" ]; then
+  [ -e "$f" ] || { echo "$f does not exist" >&2; exit 3; }
+  [ -r "$f" ] || { echo "$f cannot be read (permission denied)" >&2; exit 4; }
   ino=$(stat -Lc %i -- "$f"); size=$(stat -Lc %s -- "$f")
   if [ "$back" -ge 0 ]; then off=$((size - $(head -c "$size" -- "$f" | tail -n "$back" | wc -c))); else off=0; fi
 fi
 mark file "$ino" "$off"
 while :; do
+  readfrom "$f" && continue
   cur=$(stat -Lc %i -- "$f" 2>/dev/null)
-  src=$f
   if [ "$cur" != "$ino" ]; then
     old=$(find "$dir" -maxdepth 1 -inum "$ino" 2>/dev/null | head -n 1)
-    newsize=0; [ -n "$cur" ] && newsize=$(stat -Lc %s -- "$f" 2>/dev/null)
-    if [ -n "$old" ] && [ "${newsize:-0}" -eq 0 ]; then
-      src=$old
-    else
-      if [ -n "$old" ]; then
-        size=$(stat -Lc %s -- "$old")
-        while [ "$size" -gt "$off" ]; do
-          n=$((size - off)); [ "$n" -gt 4194304 ] && n=4194304
-          tail -c +$((off + 1)) -- "$old" | head -c "$n"; off=$((off + n)); mark at "$ino" "$off"
-        done
-      fi
-      if [ -z "$cur" ]; then [ "$follow" = 1 ] || exit 0; sleep 0.25; continue; fi
-      ino=$cur; off=0; mark file "$ino" 0
+    [ -n "$old" ] && readfrom "$old" && continue
+    newsize=0; [ -n "$cur" ] && newsize=$(stat -Lc %s -- "$f" 2>/dev/null || echo 0)
+    # The writer is still on the renamed file until the new one gets data: then the old one is
+    # read to its end, and the new one from its start.
+    if [ -n "$cur" ] && { [ -z "$old" ] || [ "$newsize" -gt 0 ]; }; then
+      if [ -n "$old" ]; then while readfrom "$old"; do :; done; fi
+      ino=$cur; off=0; mark file "$ino" 0; continue
     fi
-  fi
-  size=$(stat -Lc %s -- "$src" 2>/dev/null || echo 0)
-  if [ "$size" -lt "$off" ]; then off=0; mark file "$ino" 0; fi
-  if [ "$size" -gt "$off" ]; then
-    n=$((size - off)); [ "$n" -gt 4194304 ] && n=4194304
-    tail -c +$((off + 1)) -- "$src" | head -c "$n"; off=$((off + n)); mark at "$ino" "$off"
-    continue
   fi
   [ "$follow" = 1 ] || exit 0
   sleep 0.25

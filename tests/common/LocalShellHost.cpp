@@ -88,7 +88,8 @@ Result<CommandOutcome> LocalShellHost::run(const RemoteCommand& command, const L
             }
         }
     };
-    QDeadlineTimer deadline(command.timeoutMs);
+    // <= 0: no limit, as RemoteCommand says (endless streams).
+    QDeadlineTimer deadline = command.timeoutMs > 0 ? QDeadlineTimer(command.timeoutMs) : QDeadlineTimer::Forever;
     while (process.state() != QProcess::NotRunning) {
         if (cancel.isCancelled()) {
             process.kill();

@@ -12,6 +12,7 @@
 #include "integration/deploy/DeployTestbed.h"
 #include "integration/ssh/SshTestbed.h"
 
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -59,7 +60,8 @@ void TestLogsVm::request(const QString& tag, int from, int n)
                                .arg(from + n)
                                .arg(m_tb.value(QStringLiteral("VM_EXPOSED_IP")), tag);
     QString out;
-    const int rc = m_tb.vmExec(QStringLiteral("vm-exposed"), {QStringLiteral("sh"), QStringLiteral("-c"), script}, &out);
+    const int rc
+        = m_tb.vmExec(QStringLiteral("vm-exposed"), {QStringLiteral("sh"), QStringLiteral("-c"), script}, &out);
     QVERIFY2(rc == 0, qPrintable(QStringLiteral("exit %1: %2").arg(rc).arg(out)));
 }
 
@@ -143,6 +145,11 @@ void TestLogsVm::requestsArriveInOrderExactlyOnceAcrossADropAndARotation()
             if (e.kind == LogStream::Event::Kind::Rotated)
                 ++rotations;
         });
+    });
+    const auto stop = qScopeGuard([&] {
+        cancel.cancel();
+        if (reader.joinable())
+            reader.join();
     });
     auto expected = [&](int n) {
         QStringList e;
