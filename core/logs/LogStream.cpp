@@ -100,7 +100,7 @@ readfrom() {
   if [ "$size" -lt "$off" ]; then off=0; mark file "$ino" 0; fi
   if [ "$size" -le "$off" ]; then command exec 3<&-; return 1; fi
   n=$((size - off)); [ "$n" -gt 4194304 ] && n=4194304
-  tail -c +$((off + 1)) <&3 | head -c "$n"; off=$((off + n)); mark at "$ino" "$off"
+  dd bs=1048576 iflag=skip_bytes,count_bytes skip="$off" count="$n" status=none <&3; off=$((off + n)); mark at "$ino" "$off"
   command exec 3<&-
 }
 dir=$(dirname -- "$f")
@@ -166,6 +166,7 @@ Result<CommandOutcome> LogStream::runOnce(const LogStartOptions& options, const 
         quint64 r[2];
         QRandomGenerator::system()->fillRange(r);
         m_tag = QByteArray::number(r[0], 36) + QByteArray::number(r[1], 36);
+        m_marker = QByteArray(1, kMarkerStart) + m_tag + ' ';
         m_pending.clear();
         m_partial.clear();
         const QString script = fileScript(m_spec, m_position, options, m_tag);
@@ -214,26 +215,25 @@ void LogStream::onContainerLine(const QByteArray& line)
 
 void LogStream::onFileLine(const QByteArray& line, const EventSink& events)
 {
-    const QByteArray marker = QByteArray(1, kMarkerStart) + m_tag + ' ';
-    const qsizetype at = line.indexOf(marker);
+    // A marker starts with a control character log lines rarely hold: one memchr decides.
+    const qsizetype at = line.indexOf(kMarkerStart) >= 0 ? line.indexOf(m_marker) : -1;
     if (at < 0) {
         if (!m_partial.isEmpty())
-            m_pending << (std::exchange(m_partial, {}) + line);
-        else
-            m_pending << line;
+            m_pending += std::exchange(m_partial, {});
+        m_pending += line;
+        m_pending += '\n';
         return;
     }
     // Data before the marker on the same line is the start of a line the chunk cut.
     const QByteArray before = line.first(at);
-    const QList<QByteArray> words = line.sliced(at + marker.size()).split(' ');
+    const QList<QByteArray> words = line.sliced(at + m_marker.size()).split(' ');
     const QByteArray kind = words.value(0);
     const QByteArray inode = words.value(1);
     const qint64 offset = words.value(2).toLongLong();
     if (kind == "at") {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const qint64 from = m_buffer.endLine();
-        for (const QByteArray& l : std::as_const(m_pending))
-            m_buffer.appendLine(l, now);
+        m_buffer.appendBytes(m_pending, now); // whole lines: the buffer keeps no partial one
         m_pending.clear();
         if (m_onLines && m_buffer.endLine() > from)
             m_onLines(from, m_buffer.endLine());

@@ -108,7 +108,8 @@ private:
     LinesSink m_onLines;
     // A file run's state between markers.
     QByteArray m_tag;
-    QList<QByteArray> m_pending; // lines not yet confirmed by a marker
+    QByteArray m_marker; // "\036" + tag + " "
+    QByteArray m_pending; // lines not yet confirmed by a marker, each with its '\n'
     QByteArray m_partial; // the start of a line a marker cut
     QList<QByteArray> m_unstamped; // a container run's lines without a timestamp (docker's own errors)
     qint64 m_skipBefore = 0; // a resumed container run: skip lines older than this (ns)
