@@ -5,6 +5,7 @@
 #include "app/cli/Cli.h"
 #include "core/common/Profile.h"
 #include "core/common/Translations.h"
+#include "core/logs/LogSession.h"
 #include "core/ssh/SshSession.h"
 
 #include <QCoreApplication>
@@ -66,6 +67,8 @@ int main(int argc, char** argv)
     aio::ui::GuiOptions options;
     options.profileDir = aio::Profile::directory();
     const int rc = aio::ui::runGui(app, options);
+    // The Logs tabs' readers end after their window (each holds its SSH session until then).
+    aio::LogSession::waitForStopped(kTeardownWaitMs);
     aio::SshSession::waitForClosedSessions(kTeardownWaitMs);
     return rc;
 #else

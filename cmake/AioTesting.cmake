@@ -10,10 +10,20 @@
 function(add_aio_test)
     cmake_parse_arguments(T "" "NAME;TIMEOUT;COST" "SOURCES;LIBS;LABELS;FIXTURES;ENVIRONMENT;WRAPPER;LOCKS" ${ARGN})
     add_executable(${T_NAME} ${T_SOURCES})
-    target_link_libraries(${T_NAME} PRIVATE Qt6::Test ${T_LIBS})
-    target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
-    target_compile_definitions(${T_NAME} PRIVATE AIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-                                                 AIO_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    target_link_libraries(${T_NAME} PRIVATE ${T_LIBS})
+    # The test reuses the precompiled headers of tests/CMakeLists.txt: the GUI ones when it links
+    # the Widgets library.
+    if("aioui" IN_LIST T_LIBS)
+        aio_test_compile_settings(${T_NAME} aioui)
+        target_precompile_headers(${T_NAME} REUSE_FROM aiotest_pch_gui)
+    else()
+        aio_test_compile_settings(${T_NAME} aiocore)
+        target_precompile_headers(${T_NAME} REUSE_FROM aiotest_pch)
+    endif()
+    # A test's moc file is empty (each test includes its own .moc): loading the precompiled header
+    # would be its only cost (over a second).
+    set_source_files_properties(${CMAKE_CURRENT_BINARY_DIR}/${T_NAME}_autogen/mocs_compilation.cpp
+                                PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
     add_test(NAME ${T_NAME} COMMAND ${T_WRAPPER} $<TARGET_FILE:${T_NAME}>)
     if(NOT T_TIMEOUT)
         set(T_TIMEOUT 120)
@@ -29,6 +39,20 @@ function(add_aio_test)
     if(T_COST)
         set_tests_properties(${T_NAME} PROPERTIES COST ${T_COST})
     endif()
+endfunction()
+
+# What every test's sources are compiled with: the library the test is of (aiocore or aioui), the
+# source tree and tests/ on the include path, where the trees are, and Qt Test (not for the
+# holders of the precompiled headers: Qt Test defines QT_TESTCASE_BUILDDIR differently for each
+# folder, and GCC refuses a precompiled header made with another value of a macro).
+function(aio_test_compile_settings target library)
+    target_link_libraries(${target} PRIVATE ${library})
+    if(NOT ARGN STREQUAL "NO_QTEST")
+        target_link_libraries(${target} PRIVATE Qt6::Test)
+    endif()
+    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
+    target_compile_definitions(${target} PRIVATE AIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                                 AIO_BINARY_DIR="${PROJECT_BINARY_DIR}")
 endfunction()
 
 # Adds every direct sub-folder of the current source folder that has a CMakeLists.txt.

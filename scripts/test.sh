@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds, and runs every test — unit,
-# GUI (offscreen), integration against the testbed, fuzz smoke runs — then the unit and GUI
-# tests again under ASan + UBSan. Exit code 0 only when all pass.
+# The README's test command: installs what is missing, builds, and runs every test: the
+# integration tests against the testbed and the fuzz smoke runs (default preset), then the unit
+# and GUI tests (offscreen) under ASan + UBSan. With AIO_SKIP_ASAN=1 the unit and GUI tests run in
+# the default preset instead. Exit code 0 only when all pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,8 +28,13 @@ if [ "$(id -u)" -eq 0 ] && [ "${AIO_SKIP_TESTBED_PREP:-0}" != 1 ]; then
   testbed_pid=$!
 fi
 
+# The unit and GUI tests are built and run once, under ASan+UBSan (below); the default build has
+# the app, the integration tests, the fuzz targets and the benchmarks.
+unit_in_default=ON
+if [ "${AIO_SKIP_ASAN:-0}" != 1 ]; then unit_in_default=OFF; fi
+
 echo "== build (default preset)"
-cmake --preset default >/dev/null
+cmake --preset default -DAIO_BUILD_UNIT_TESTS=$unit_in_default >/dev/null
 cmake --build --preset default -j"$jobs"
 
 if [ -n "$testbed_pid" ]; then

@@ -5,10 +5,9 @@
 
 #include "app/cli/Command.h"
 #include "app/cli/SshLogin.h"
-#include "core/common/Profile.h"
-#include "core/deploy/vm/VmDeploymentSetup.h"
 #include "core/inventory/SecretStore.h"
 #include "core/logs/LogSearch.h"
+#include "core/logs/LogViewIndex.h"
 #include "core/logs/VmLogSources.h"
 #include "core/ssh/SshSession.h"
 
@@ -61,13 +60,15 @@ public:
                   "\n"
                   "Prints the logs of a VM target: the sandbox container's output (container), nginx's access\n"
                   "log (proxy) and error log (proxy-error), at the paths nginx -T reports for the sandbox's\n"
-                  "site. With several sources, each line starts with its source's name, and lines are merged\n"
-                  "by their time (as they arrive with --follow). Over one SSH session; a dropped connection is\n"
-                  "resumed where it was, without a gap or a repeated line, and said on stderr.\n"
+                  "site, and the sandbox's service logs inside the container (sandbox:NAME for\n"
+                  "/var/log/gem/NAME.log). With several sources, each line starts with its source's name, and\n"
+                  "lines are merged by their time (as they arrive with --follow). Over one SSH session; a\n"
+                  "dropped connection is resumed where it was, without a gap or a repeated line, and said on\n"
+                  "stderr.\n"
                   "\n"
                   "Options:\n"
-                  "  --source NAME     container, proxy, proxy-error, all (the default), or file:/ABSOLUTE/PATH\n"
-                  "                    for any other file on the VM; repeat for several\n"
+                  "  --source NAME     container, proxy, proxy-error, sandbox:NAME, all (the default), or\n"
+                  "                    file:/ABSOLUTE/PATH for any other file on the VM; repeat for several\n"
                   "  --follow, -f      keep printing new lines until interrupted\n"
                   "  --since WHEN      lines since 10m / 2h / 30s / 1d ago, or an ISO time (2026-12-03T04:00:00Z)\n"
                   "  --tail N          start N lines back in each source (default 100; without --since)\n"
@@ -122,13 +123,13 @@ public:
             start.sinceMs = sinceMs;
             start.tailLines = -1; // files: from the start, filtered by time below
         }
-        std::optional<LogMatcher> matcher;
+        std::shared_ptr<const LogMatcher> matcher;
         if (parser.isSet(grep)) {
             Result<LogMatcher> m
                 = LogMatcher::compile(LogQuery{parser.value(grep), LogQuery::Mode::Regex, !parser.isSet(ignoreCase)});
             if (!m)
                 return context.usageError(m.error().message, name());
-            matcher.emplace(std::move(*m));
+            matcher = std::make_shared<const LogMatcher>(std::move(*m));
         }
 
         Result<Target> target = context.target(parser.positionalArguments().first());
@@ -139,13 +140,8 @@ public:
                 Error(ErrorKind::Usage,
                       tr("%1 is a cluster; its pod logs come with the Kubernetes support.").arg(target->name)));
         QString containerName = parser.value(containerOption);
-        if (containerName.isEmpty()) {
-            containerName = QStringLiteral("aio-sandbox");
-            if (std::optional<Result<VmDeployAnswers>> saved
-                = VmDeploymentSetup::loadAnswers(Profile::dataDir(), *target);
-                saved && saved->ok())
-                containerName = (*saved)->containerName;
-        }
+        if (containerName.isEmpty())
+            containerName = VmLogSources::containerNameOf(*target);
 
         SecretStore store;
         const SshLogin login(*target, parser, store);
@@ -187,7 +183,9 @@ public:
                 return context.usageError(
                     w == QLatin1String("proxy") || w == QLatin1String("proxy-error")
                         ? tr("%1 has no nginx (or its access log is off): there is no %2 source.").arg(target->name, w)
-                        : tr("Unknown source %1: container, proxy, proxy-error, all or file:/PATH.").arg(w),
+                        : tr("Unknown source %1: container, proxy, proxy-error, sandbox:NAME (one of the container's "
+                             "/var/log/gem/*.log), all or file:/PATH.")
+                              .arg(w),
                     name());
         }
 
@@ -255,26 +253,22 @@ public:
 
         const bool failed = std::any_of(runs.begin(), runs.end(), [](const Run& r) { return !r.status.ok(); });
         if (!start.follow) {
-            // Merged by time: the next line is always the earliest of the sources' next ones.
+            // Merged by time, as the desktop app's view merges them (LogViewIndex).
+            std::vector<LogFormat> formats;
             std::vector<LogSnapshot> snaps;
-            std::vector<qint64> next;
             for (const Run& r : runs) {
+                formats.push_back(r.spec.format);
                 snaps.push_back(r.buffer->snapshot());
-                next.push_back(snaps.back().firstLine());
             }
-            for (;;) {
-                int best = -1;
-                for (size_t i = 0; i < snaps.size(); ++i) {
-                    if (next[i] >= snaps[i].endLine())
-                        continue;
-                    if (best < 0 || snaps[i].meta(next[i]).timeMs < snaps[size_t(best)].meta(next[size_t(best)]).timeMs)
-                        best = int(i);
-                }
-                if (best < 0)
-                    break;
-                const qint64 n = next[size_t(best)]++;
-                if (wanted_(snaps[size_t(best)], n))
-                    printLine(runs[size_t(best)].spec, snaps[size_t(best)].line(n));
+            LogViewIndex index(formats);
+            LogViewFilter filter;
+            filter.onlyMatching = matcher;
+            index.setFilter(filter);
+            index.update(snaps);
+            for (const LogRow& row : index.rows()) {
+                const LogSnapshot& snap = snaps[size_t(row.source())];
+                if (wanted_(snap, row.line()))
+                    printLine(runs[size_t(row.source())].spec, snap.line(row.line()));
             }
             std::fflush(stdout);
         }

@@ -1,6 +1,8 @@
 #include "core/logs/VmLogSources.h"
 
+#include "core/common/Profile.h"
 #include "core/deploy/render/NginxSite.h"
+#include "core/deploy/vm/VmDeploymentSetup.h"
 
 namespace aio {
 
@@ -92,9 +94,53 @@ Result<QList<LogSourceSpec>> VmLogSources::discover(RemoteHost& host, const QStr
     Result<CommandOutcome> r = host.run(c, {}, cancel);
     if (!r)
         return r.error();
-    if (r->exitCode == 3)
-        return out; // no nginx on this VM
-    const NginxLogPaths paths = nginxLogPaths(r->stdoutData, NginxSite::siteFilePath());
+    if (r->exitCode != 3) // 3: no nginx on this VM
+        appendProxySources(out, r->stdoutData, sudo);
+
+    // The service logs inside the container; each is optional.
+    RemoteCommand ls = RemoteCommand::args({QStringLiteral("docker"), QStringLiteral("exec"), containerName,
+                                            QStringLiteral("sh"), QStringLiteral("-c"),
+                                            QStringLiteral("for f in /var/log/gem/*.log; do [ -f \"$f\" ] && "
+                                                           "printf '%s\\n' \"$f\"; done; exit 0")});
+    ls.sudo = sudo;
+    ls.timeoutMs = 30'000;
+    ls.showOutput = false;
+    if (Result<CommandOutcome> listed = host.run(ls, {}, cancel); listed && listed->exitCode == 0)
+        out << serviceLogs(listed->stdoutData, containerName, sudo);
+    else if (!listed && listed.error().kind == ErrorKind::Cancelled)
+        return listed.error();
+    return out;
+}
+
+QList<LogSourceSpec> VmLogSources::serviceLogs(const QByteArray& listing, const QString& containerName, bool sudo)
+{
+    QList<LogSourceSpec> out;
+    for (const QByteArray& raw : listing.split('\n')) {
+        const QString path = QString::fromUtf8(raw.trimmed());
+        if (!path.startsWith(QLatin1String("/var/log/gem/")) || !path.endsWith(QLatin1String(".log")))
+            continue;
+        const QString name = path.mid(13, path.size() - 13 - 4);
+        const LogFormat format
+            = name.contains(QLatin1String("access")) ? LogFormat::NginxAccess : LogFormat::Application;
+        Result<LogSourceSpec> spec
+            = LogSourceSpec::file(QStringLiteral("sandbox:") + name, path, format, sudo, containerName);
+        if (spec)
+            out << *spec;
+    }
+    return out;
+}
+
+QString VmLogSources::containerNameOf(const Target& target)
+{
+    if (std::optional<Result<VmDeployAnswers>> saved = VmDeploymentSetup::loadAnswers(Profile::dataDir(), target);
+        saved && saved->ok() && !(*saved)->containerName.isEmpty())
+        return (*saved)->containerName;
+    return QStringLiteral("aio-sandbox");
+}
+
+void VmLogSources::appendProxySources(QList<LogSourceSpec>& out, const QByteArray& nginxDashT, bool sudo)
+{
+    const NginxLogPaths paths = nginxLogPaths(nginxDashT, NginxSite::siteFilePath());
     if (!paths.access.isEmpty()) {
         Result<LogSourceSpec> access
             = LogSourceSpec::file(QStringLiteral("proxy"), paths.access, LogFormat::NginxAccess, sudo);
@@ -107,7 +153,6 @@ Result<QList<LogSourceSpec>> VmLogSources::discover(RemoteHost& host, const QStr
         if (error)
             out << *error;
     }
-    return out;
 }
 
 } // namespace aio

@@ -6,6 +6,7 @@
 
 #include "core/common/CancelToken.h"
 #include "core/common/Result.h"
+#include "core/inventory/Target.h"
 #include "core/logs/LogStream.h"
 
 #include <QByteArray>
@@ -30,10 +31,19 @@ public:
     // "off", syslog: and pipes are not files and are skipped.
     static NginxLogPaths nginxLogPaths(const QByteArray& nginxDashT, const QString& siteFile);
 
-    // The three sources of a deployment (the site file is NginxSite::siteFilePath()): "container", "proxy" (access) and
-    // "proxy-error". Runs `nginx -T` on the host (as root when sudo); when nginx is not there, only the container.
+    // The sources of a deployment (the site file is NginxSite::siteFilePath()): "container", "proxy"
+    // (access) and "proxy-error", then the sandbox's own service logs inside the container
+    // (/var/log/gem/*.log, "sandbox:NAME"; none when the container is not running). Runs `nginx -T`
+    // on the host (as root when sudo); when nginx is not there, no proxy sources.
     static Result<QList<LogSourceSpec>> discover(RemoteHost& host, const QString& containerName, bool sudo,
                                                  const CancelToken& cancel = {});
+    // The sandbox's container on this target: the one its saved deployment names, else "aio-sandbox".
+    static QString containerNameOf(const Target& target);
+    // The service logs `ls` printed (one path a line) as sources read inside the container.
+    static QList<LogSourceSpec> serviceLogs(const QByteArray& listing, const QString& containerName, bool sudo);
+
+private:
+    static void appendProxySources(QList<LogSourceSpec>& out, const QByteArray& nginxDashT, bool sudo);
 };
 
 } // namespace aio

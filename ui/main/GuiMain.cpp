@@ -5,6 +5,7 @@
 #include "core/inventory/SecretStore.h"
 #include "ui/checklist/ChecklistCapability.h"
 #include "ui/deploy/DeployCapability.h"
+#include "ui/logs/LogsCapability.h"
 #include "ui/main/MainWindow.h"
 #include "ui/widgets/Background.h"
 
@@ -76,6 +77,7 @@ int runGui(QApplication& app, const GuiOptions& options)
     SecretStore secrets;
     registerDeployCapability();
     registerChecklistCapability();
+    registerLogsCapability();
 
     QDir().mkpath(Profile::configDir());
     MainWindow window(&inventory, &secrets, Profile::configDir() + QStringLiteral("/window.ini"));

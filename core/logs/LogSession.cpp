@@ -1,0 +1,292 @@
+#include "core/logs/LogSession.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QMetaObject>
+#include <QPointer>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace aio {
+
+namespace {
+
+// The threads of all sessions, for waitForStopped().
+std::mutex g_threadsMutex;
+std::condition_variable g_threadsDone;
+int g_threads = 0;
+
+struct CountedThread
+{
+    CountedThread()
+    {
+        std::lock_guard lock(g_threadsMutex);
+        ++g_threads;
+    }
+    ~CountedThread()
+    {
+        std::lock_guard lock(g_threadsMutex);
+        if (--g_threads == 0)
+            g_threadsDone.notify_all();
+    }
+};
+
+constexpr std::chrono::milliseconds kMinUpdateInterval{50};
+constexpr qint64 kMinSourceBudget = 4LL * LogBuffer::kChunkBytes;
+
+const bool kMetaTypesRegistered = [] {
+    qRegisterMetaType<std::shared_ptr<const aio::LogViewUpdate>>();
+    qRegisterMetaType<aio::LogSession::SourceStatus>();
+    return true;
+}();
+
+} // namespace
+
+struct LogSession::Shared
+{
+    std::shared_ptr<RemoteHost> host;
+    std::vector<std::unique_ptr<LogBuffer>> buffers;
+    std::vector<std::unique_ptr<LogStream>> streams;
+    std::vector<LogFormat> formats;
+    CancelToken cancel;
+
+    std::mutex mutex; // guards what follows
+    std::condition_variable wake;
+    bool dirty = true; // lines arrived since the last update
+    bool inFlight = false; // an update is on its way to the receiver
+    bool paused = false;
+    std::vector<LogSnapshot> lastShown; // what the last update's rows refer to
+    std::optional<LogViewFilter> filter; // a new filter not yet given to the index
+    bool searchChanged = false;
+    std::shared_ptr<const LogMatcher> search;
+    CancelToken resetCancel; // cancels the reset under way
+
+    std::vector<LogSnapshot> liveSnapshots() const
+    {
+        std::vector<LogSnapshot> snaps;
+        snaps.reserve(buffers.size());
+        for (const auto& b : buffers)
+            snaps.push_back(b->snapshot());
+        return snaps;
+    }
+    void notify()
+    {
+        {
+            std::lock_guard lock(mutex);
+            dirty = true;
+        }
+        wake.notify_all();
+    }
+};
+
+LogSession::LogSession(std::shared_ptr<RemoteHost> host, QList<LogSourceSpec> sources, Options options, QObject* parent)
+    : QObject(parent)
+    , m_sources(std::move(sources))
+    , m_options(std::move(options))
+    , m_shared(std::make_shared<Shared>())
+{
+    Q_UNUSED(kMetaTypesRegistered);
+    if (m_sources.size() > LogRow::kMaxSources)
+        m_sources.resize(LogRow::kMaxSources);
+    m_shared->host = std::move(host);
+    const qint64 budget
+        = std::max(kMinSourceBudget, m_options.budgetBytes / std::max<qint64>(1, qint64(m_sources.size())));
+    for (const LogSourceSpec& spec : std::as_const(m_sources)) {
+        LogBuffer::Options o;
+        o.budgetBytes = budget;
+        o.format = spec.format;
+        m_shared->buffers.push_back(std::make_unique<LogBuffer>(o));
+        m_shared->streams.push_back(std::make_unique<LogStream>(spec, *m_shared->host, *m_shared->buffers.back()));
+        m_shared->formats.push_back(spec.format);
+    }
+    m_status.resize(size_t(m_sources.size()));
+}
+
+LogSession::~LogSession()
+{
+    m_shared->cancel.cancel();
+}
+
+void LogSession::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    const std::shared_ptr<Shared> shared = m_shared;
+    QPointer<LogSession> guard(this);
+    // Posts from the worker threads: QPointer is copied there but only read on the GUI thread.
+    auto poster = [guard](std::function<void(LogSession*)> fn) {
+        QCoreApplication* app = QCoreApplication::instance();
+        if (!app)
+            return;
+        QMetaObject::invokeMethod(
+            app,
+            [guard, fn = std::move(fn)] {
+                if (guard)
+                    fn(guard.data());
+            },
+            Qt::QueuedConnection);
+    };
+    auto setStatus = [poster](int source, SourceStatus status) {
+        poster([source, status](LogSession* s) {
+            s->m_status[size_t(source)] = status;
+            emit s->sourceStatusChanged(source, status);
+        });
+    };
+    for (int i = 0; i < int(m_sources.size()); ++i) {
+        std::thread([shared, i, setStatus, start = m_options.start] {
+            CountedThread counted;
+            LogStream& stream = *shared->streams[size_t(i)];
+            stream.setLinesSink([s = shared.get()](qint64, qint64) { s->notify(); });
+            const Status status = stream.run(start, shared->cancel, [&](const LogStream::Event& e) {
+                using K = LogStream::Event::Kind;
+                if (e.kind == K::Connected)
+                    setStatus(i, SourceStatus{SourceStatus::State::Live, {}});
+                else if (e.kind == K::Reconnecting)
+                    setStatus(i, SourceStatus{SourceStatus::State::Reconnecting, e.message});
+            });
+            shared->buffers[size_t(i)]->flushPartial(QDateTime::currentMSecsSinceEpoch());
+            shared->notify();
+            if (shared->cancel.isCancelled())
+                return;
+            if (status)
+                setStatus(i, SourceStatus{SourceStatus::State::Ended, {}});
+            else
+                setStatus(i, SourceStatus{SourceStatus::State::Failed, status.error().toString()});
+        }).detach();
+    }
+    std::thread([shared, poster] {
+        CountedThread counted;
+        LogViewIndex index(shared->formats);
+        const CancelToken::Subscription wakeOnCancel = shared->cancel.onCancel([s = shared.get()] {
+            std::lock_guard lock(s->mutex);
+            s->wake.notify_all();
+        });
+        for (;;) {
+            std::vector<LogSnapshot> snaps;
+            CancelToken resetCancel;
+            {
+                std::unique_lock lock(shared->mutex);
+                shared->wake.wait(lock, [&] {
+                    return shared->cancel.isCancelled()
+                        || (!shared->inFlight
+                            && (shared->filter || shared->searchChanged || (shared->dirty && !shared->paused)));
+                });
+                if (shared->cancel.isCancelled())
+                    return;
+                if (shared->filter) {
+                    index.setFilter(std::move(*shared->filter));
+                    shared->filter.reset();
+                }
+                if (shared->searchChanged) {
+                    index.setSearch(shared->search);
+                    shared->searchChanged = false;
+                }
+                if (shared->paused) {
+                    snaps = shared->lastShown;
+                } else {
+                    shared->dirty = false;
+                    snaps = shared->liveSnapshots();
+                }
+                shared->resetCancel = CancelToken();
+                resetCancel = shared->resetCancel;
+            }
+            qint64 lastProgress = -1;
+            LogViewDelta delta = index.update(snaps, resetCancel, [&](qint64 done, qint64 total) {
+                if (done == lastProgress)
+                    return;
+                lastProgress = done;
+                poster([done, total](LogSession* s) { emit s->progress(done, total); });
+            });
+            if (delta.isEmpty()) {
+                // Nothing shown changed (the new lines were filtered out).
+                std::lock_guard lock(shared->mutex);
+                shared->lastShown = snaps;
+                continue;
+            }
+            {
+                std::lock_guard lock(shared->mutex);
+                shared->inFlight = true;
+                shared->lastShown = snaps;
+            }
+            auto update = std::make_shared<LogViewUpdate>();
+            update->delta = std::move(delta);
+            update->snapshots = std::move(snaps);
+            poster([update, s = shared.get()](LogSession* session) {
+                emit session->updated(update);
+                {
+                    std::lock_guard lock(s->mutex);
+                    s->inFlight = false;
+                }
+                s->wake.notify_all();
+            });
+            // At most 20 updates a second: lines that come meanwhile make one update.
+            if (shared->cancel.waitFor(kMinUpdateInterval))
+                return;
+        }
+    }).detach();
+}
+
+LogSession::SourceStatus LogSession::status(int source) const
+{
+    return source >= 0 && size_t(source) < m_status.size() ? m_status[size_t(source)] : SourceStatus{};
+}
+
+LogSession::Counts LogSession::counts(int source) const
+{
+    Counts c;
+    if (source < 0 || size_t(source) >= m_shared->buffers.size())
+        return c;
+    const LogBuffer& b = *m_shared->buffers[size_t(source)];
+    c.lines = b.endLine() - b.firstLine();
+    c.dropped = b.droppedLines();
+    c.truncated = b.truncatedLines();
+    c.memoryBytes = b.memoryBytes();
+    return c;
+}
+
+void LogSession::setFilter(const LogViewFilter& filter)
+{
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->filter = filter;
+        m_shared->resetCancel.cancel();
+    }
+    m_shared->wake.notify_all();
+}
+
+void LogSession::setSearch(std::shared_ptr<const LogMatcher> search)
+{
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->search = std::move(search);
+        m_shared->searchChanged = true;
+        m_shared->resetCancel.cancel();
+    }
+    m_shared->wake.notify_all();
+}
+
+void LogSession::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->paused = paused;
+        if (!paused)
+            m_shared->dirty = true;
+    }
+    m_shared->wake.notify_all();
+}
+
+bool LogSession::waitForStopped(int timeoutMs)
+{
+    std::unique_lock lock(g_threadsMutex);
+    return g_threadsDone.wait_for(lock, std::chrono::milliseconds(timeoutMs), [] { return g_threads == 0; });
+}
+
+} // namespace aio
