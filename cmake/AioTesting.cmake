@@ -41,15 +41,10 @@ function(add_aio_test)
     endif()
 endfunction()
 
-# What every test's sources are compiled with: the library the test is of (aiocore or aioui), the
-# source tree and tests/ on the include path, where the trees are, and Qt Test (not for the
-# holders of the precompiled headers: Qt Test defines QT_TESTCASE_BUILDDIR differently for each
-# folder, and GCC refuses a precompiled header made with another value of a macro).
+# What every test's sources are compiled with: Qt Test, the library the test is of (aiocore or
+# aioui), the source tree and tests/ on the include path, and where the trees are.
 function(aio_test_compile_settings target library)
-    target_link_libraries(${target} PRIVATE ${library})
-    if(NOT ARGN STREQUAL "NO_QTEST")
-        target_link_libraries(${target} PRIVATE Qt6::Test)
-    endif()
+    target_link_libraries(${target} PRIVATE Qt6::Test ${library})
     target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/tests)
     target_compile_definitions(${target} PRIVATE AIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                  AIO_BINARY_DIR="${PROJECT_BINARY_DIR}")

@@ -9,7 +9,9 @@
 #  - sidebar-groups-search.png at 1280x640: the sidebar with groups, tags and a search, a group
 #    selected (the GUI test TestMainWindow takes it);
 #  - checklist-page.png and checklist-fleet.png at 1280x800: a VM's checklist and a group's fleet
-#    view, from a recorded audit (the GUI test TestChecklistGui takes them).
+#    view, from a recorded audit (the GUI test TestChecklistGui takes them);
+#  - logs-merged-search.png and logs-access-table.png at 1280x800: the Logs tab on two local files,
+#    merged with a search, and the access table with its histogram (the GUI test TestLogsPage).
 #   scripts/screenshot-wizard.sh            (AIO_BUILD_DIR=build/default by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,7 @@ if [ ! -d "$build" ]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
 fi
-cmake --build "$build" --target wizard-screenshots TestMainWindow TestChecklistGui -j"$(nproc)"
+cmake --build "$build" --target wizard-screenshots TestMainWindow TestChecklistGui TestLogsPage -j"$(nproc)"
 if [ -e /run/aio-testbed/testbed.env ]; then
   cmake --build "$build" --target TestFirstDeploymentGui aio-sandbox-manager -j"$(nproc)"
 fi
@@ -48,6 +50,10 @@ env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_GUI_GRAB_DIR="$ru
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$build/tests/gui/checklist/TestChecklistGui" \
   recordedAuditOfTheExposedVmReadsLikeTheCli >/dev/null
 cp "$run_dir/grab/checklist-page.png" "$run_dir/grab/checklist-fleet.png" "$out/"
+env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_GUI_GRAB_DIR="$run_dir/grab" timeout 300 \
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$build/tests/gui/logs/TestLogsPage" \
+  mergedSearchedFilteredFollowedAndSaved >/dev/null
+cp "$run_dir/grab/logs-merged-search.png" "$run_dir/grab/logs-access-table.png" "$out/"
 if [ -e /run/aio-testbed/testbed.env ]; then
   env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$run_dir" AIO_SCREENSHOT_DIR="$out" timeout 900 \
     xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$build/tests/integration/deploy/TestFirstDeploymentGui"

@@ -7,11 +7,6 @@ namespace aio {
 
 namespace {
 
-QString errorEvidence(const Error& e)
-{
-    return e.message + (e.detail.isEmpty() ? QString() : QStringLiteral(" (") + e.detail + QLatin1Char(')'));
-}
-
 QByteArray location(const HttpHeaders& headers)
 {
     for (const auto& [name, value] : headers) {
@@ -74,7 +69,7 @@ EntranceOutcome EntranceProbes::run(const ProbeEndpoint& endpoint, const Entranc
         out.status = r ? r->status : 0;
         out.refused = out.requestSent
             && (out.status == 401 || out.status == 403 || sentToSignIn(out.status, location(r->headers), signInUrl));
-        out.evidence = r ? r->evidence() : errorEvidence(r.error());
+        out.evidence = r ? r->evidence() : r.error().withDetail();
         return out;
     }
     HttpProbeRequest http;
@@ -90,7 +85,7 @@ EntranceOutcome EntranceProbes::run(const ProbeEndpoint& endpoint, const Entranc
     out.refused = out.requestSent
         && (out.status == 401 || out.status == 403 || sentToSignIn(out.status, loc, signInUrl)
             || (!probe.host.isEmpty() && (out.status == 400 || out.status == 421)));
-    out.evidence = r ? r->evidence() : errorEvidence(r.error());
+    out.evidence = r ? r->evidence() : r.error().withDetail();
     if (!loc.isEmpty())
         out.evidence += QStringLiteral("; Location: ") + QString::fromUtf8(loc.left(200));
     return out;

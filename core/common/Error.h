@@ -60,6 +60,11 @@ struct Error
 
     // "prod-vm: Connection refused (ssh: connect to 198.18.0.2:22). Check that sshd runs …"
     QString toString() const;
+    // The message and, in parentheses, the detail: evidence of a probe that failed.
+    QString withDetail() const
+    {
+        return message + (detail.isEmpty() ? QString() : QStringLiteral(" (") + detail + QLatin1Char(')'));
+    }
     static QString kindName(ErrorKind kind);
 };
 

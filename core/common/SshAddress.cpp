@@ -3,7 +3,7 @@
 namespace aio {
 
 namespace {
-Error invalid(const QString& message, const QString& next = {})
+Error invalidAddress(const QString& message, const QString& next = {})
 {
     return Error(ErrorKind::InvalidInput, message, {}, next);
 }
@@ -14,15 +14,16 @@ Status SshAddress::checkUser(const QString& user)
     if (user.isEmpty())
         return {};
     if (user.size() > 32)
-        return invalid(tr("The user name \"%1\" is longer than 32 characters.").arg(user));
+        return invalidAddress(tr("The user name \"%1\" is longer than 32 characters.").arg(user));
     for (qsizetype i = 0; i < user.size(); ++i) {
         const QChar c = user.at(i);
         const ushort u = c.unicode();
         const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_'
             || u == '.' || (u == '-' && i > 0);
         if (!ok)
-            return invalid(tr("The user name \"%1\" contains \"%2\"; use letters, digits, \"_\", \".\" and \"-\".")
-                               .arg(user, c.isPrint() ? QString(c) : QStringLiteral("?")));
+            return invalidAddress(
+                tr("The user name \"%1\" contains \"%2\"; use letters, digits, \"_\", \".\" and \"-\".")
+                    .arg(user, c.isPrint() ? QString(c) : QStringLiteral("?")));
     }
     return {};
 }
@@ -37,7 +38,7 @@ Result<SshAddress> SshAddress::parse(const QString& text)
         address.user = rest.left(at);
         rest = rest.mid(at + 1);
         if (address.user.isEmpty())
-            return invalid(tr("\"%1\" has an empty user name before \"@\".").arg(input));
+            return invalidAddress(tr("\"%1\" has an empty user name before \"@\".").arg(input));
         if (Status ok = checkUser(address.user); !ok)
             return ok.error();
     }
@@ -46,12 +47,12 @@ Result<SshAddress> SshAddress::parse(const QString& text)
     if (rest.startsWith(QLatin1Char('['))) {
         const qsizetype close = rest.indexOf(QLatin1Char(']'));
         if (close < 0)
-            return invalid(tr("\"%1\" has an unclosed \"[\".").arg(input));
+            return invalidAddress(tr("\"%1\" has an unclosed \"[\".").arg(input));
         hostText = rest.mid(1, close - 1);
         const QString after = rest.mid(close + 1);
         if (!after.isEmpty()) {
             if (!after.startsWith(QLatin1Char(':')))
-                return invalid(tr("\"%1\" is not [user@]host[:port].").arg(input));
+                return invalidAddress(tr("\"%1\" is not [user@]host[:port].").arg(input));
             portText = after.mid(1);
         }
     } else if (rest.count(QLatin1Char(':')) == 1) {

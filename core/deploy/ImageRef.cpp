@@ -67,7 +67,7 @@ QString describeBadCharacter(const QString& text)
     return {};
 }
 
-Error invalid(const QString& input, const QString& why)
+Error invalidImageRef(const QString& input, const QString& why)
 {
     return Error(ErrorKind::InvalidInput, ImageRef::tr("The image reference \"%1\" is not valid: %2.").arg(input, why),
                  {},
@@ -78,12 +78,12 @@ Error invalid(const QString& input, const QString& why)
 Result<ImageRef> ImageRef::parse(const QString& input)
 {
     if (input.isEmpty())
-        return invalid(input, tr("it is empty"));
+        return invalidImageRef(input, tr("it is empty"));
     if (input.size() > 512)
-        return invalid(input.left(40) + QStringLiteral("…"), tr("it is too long"));
+        return invalidImageRef(input.left(40) + QStringLiteral("…"), tr("it is too long"));
     const QString bad = describeBadCharacter(input);
     if (!bad.isEmpty())
-        return invalid(input.simplified(), tr("it contains the character \"%1\"").arg(bad));
+        return invalidImageRef(input.simplified(), tr("it contains the character \"%1\"").arg(bad));
 
     QString rest = input;
     ImageRef ref;
@@ -92,7 +92,7 @@ Result<ImageRef> ImageRef::parse(const QString& input)
         ref.m_digest = rest.mid(at + 1);
         rest = rest.left(at);
         if (!digestRe().match(ref.m_digest).hasMatch())
-            return invalid(input, tr("the digest \"%1\" is not algorithm:hex").arg(ref.m_digest));
+            return invalidImageRef(input, tr("the digest \"%1\" is not algorithm:hex").arg(ref.m_digest));
     }
     // A tag follows the last ':' after the last '/' (a ':' before a '/' is a registry port).
     const qsizetype lastSlash = rest.lastIndexOf(QLatin1Char('/'));
@@ -101,13 +101,13 @@ Result<ImageRef> ImageRef::parse(const QString& input)
         ref.m_tag = rest.mid(colon + 1);
         rest = rest.left(colon);
         if (!isAsciiTag(ref.m_tag))
-            return invalid(input,
-                           tr("the tag \"%1\" must be 1 to 128 letters, digits, '_', '.' or '-', not starting "
-                              "with '.' or '-'")
-                               .arg(ref.m_tag));
+            return invalidImageRef(input,
+                                   tr("the tag \"%1\" must be 1 to 128 letters, digits, '_', '.' or '-', not starting "
+                                      "with '.' or '-'")
+                                       .arg(ref.m_tag));
     }
     if (rest.isEmpty())
-        return invalid(input, tr("the repository name is missing"));
+        return invalidImageRef(input, tr("the repository name is missing"));
 
     // Docker's rule: the first component is a registry when it has a '.' or ':' or is "localhost".
     const qsizetype slash = rest.indexOf(QLatin1Char('/'));
@@ -118,19 +118,19 @@ Result<ImageRef> ImageRef::parse(const QString& input)
             ref.m_domain = first;
             rest = rest.mid(slash + 1);
             if (!domainRe().match(ref.m_domain).hasMatch())
-                return invalid(input,
-                               tr("the registry \"%1\" is not a host name with an optional port").arg(ref.m_domain));
+                return invalidImageRef(
+                    input, tr("the registry \"%1\" is not a host name with an optional port").arg(ref.m_domain));
         }
     }
     if (rest.size() > 255)
-        return invalid(input, tr("the repository name is longer than 255 characters"));
+        return invalidImageRef(input, tr("the repository name is longer than 255 characters"));
     if (!pathRe().match(rest).hasMatch()) {
         if (rest != rest.toLower())
-            return invalid(input, tr("the repository \"%1\" must be lower case").arg(rest));
-        return invalid(input,
-                       tr("the repository \"%1\" must be lower-case letters and digits separated by '/', '.', "
-                          "'_', '__' or '-'")
-                           .arg(rest));
+            return invalidImageRef(input, tr("the repository \"%1\" must be lower case").arg(rest));
+        return invalidImageRef(input,
+                               tr("the repository \"%1\" must be lower-case letters and digits separated by '/', '.', "
+                                  "'_', '__' or '-'")
+                                   .arg(rest));
     }
     ref.m_path = rest;
     return ref;
@@ -139,14 +139,15 @@ Result<ImageRef> ImageRef::parse(const QString& input)
 Result<ImageRef> ImageRef::fromParts(const QString& repository, const QString& tag)
 {
     if (repository.contains(QLatin1Char('@')))
-        return invalid(repository, tr("the repository must not hold a digest"));
+        return invalidImageRef(repository, tr("the repository must not hold a digest"));
     if (tag.isEmpty())
         return parse(repository);
     if (tag.contains(QLatin1Char(':')) || tag.contains(QLatin1Char('@')) || tag.contains(QLatin1Char('/')))
-        return invalid(repository + QLatin1Char(':') + tag, tr("the tag \"%1\" holds ':', '@' or '/'").arg(tag));
+        return invalidImageRef(repository + QLatin1Char(':') + tag,
+                               tr("the tag \"%1\" holds ':', '@' or '/'").arg(tag));
     Result<ImageRef> ref = parse(repository + QLatin1Char(':') + tag);
     if (ref && ref->repository() != repository)
-        return invalid(repository, tr("the repository already holds a tag"));
+        return invalidImageRef(repository, tr("the repository already holds a tag"));
     return ref;
 }
 

@@ -18,7 +18,7 @@ namespace {
 constexpr qint64 kMiB = qint64(1) << 20;
 constexpr qint64 kGiB = qint64(1) << 30;
 
-Error invalid(const QString& message, const QString& next = {})
+Error invalidAnswer(const QString& message, const QString& next = {})
 {
     return Error(ErrorKind::InvalidInput, message, {}, next);
 }
@@ -58,8 +58,8 @@ Status onlyKeys(const QJsonObject& object, const QString& where, std::initialize
             found = found || it.key() == QLatin1String(k);
         if (!found) {
             const QString name = where.isEmpty() ? it.key() : where + QLatin1Char('.') + it.key();
-            return invalid(VmDeployAnswers::tr("Answers: unknown field \"%1\".").arg(name),
-                           VmDeployAnswers::tr("Check the spelling against docs/deploy-answers.md."));
+            return invalidAnswer(VmDeployAnswers::tr("Answers: unknown field \"%1\".").arg(name),
+                                 VmDeployAnswers::tr("Check the spelling against docs/deploy-answers.md."));
         }
     }
     return {};
@@ -72,7 +72,7 @@ Result<QString> stringField(const QJsonObject& o, const QString& key, const QStr
         return fallback;
     const QJsonValue v = o.value(key);
     if (!v.isString())
-        return invalid(VmDeployAnswers::tr("Answers, field \"%1\" must be a string.").arg(where + key));
+        return invalidAnswer(VmDeployAnswers::tr("Answers, field \"%1\" must be a string.").arg(where + key));
     return v.toString();
 }
 
@@ -82,7 +82,7 @@ Result<bool> boolField(const QJsonObject& o, const QString& key, const QString& 
         return fallback;
     const QJsonValue v = o.value(key);
     if (!v.isBool())
-        return invalid(VmDeployAnswers::tr("Answers, field \"%1\" must be true or false.").arg(where + key));
+        return invalidAnswer(VmDeployAnswers::tr("Answers, field \"%1\" must be true or false.").arg(where + key));
     return v.toBool();
 }
 
@@ -92,12 +92,13 @@ Result<QList<Cidr>> cidrList(const QJsonObject& o, const QString& key, const QSt
     if (!o.contains(key))
         return out;
     if (!o.value(key).isArray())
-        return invalid(VmDeployAnswers::tr("Answers, field \"%1\" must be a list of address ranges.").arg(where + key));
+        return invalidAnswer(
+            VmDeployAnswers::tr("Answers, field \"%1\" must be a list of address ranges.").arg(where + key));
     const QJsonArray a = o.value(key).toArray();
     for (qsizetype i = 0; i < a.size(); ++i) {
         const QString field = QStringLiteral("%1%2[%3]").arg(where, key).arg(i);
         if (!a.at(i).isString())
-            return invalid(
+            return invalidAnswer(
                 VmDeployAnswers::tr("Answers, field \"%1\" must be a string such as 203.0.113.0/24.").arg(field));
         Result<Cidr> c = Cidr::parse(a.at(i).toString());
         if (!c)
@@ -197,30 +198,30 @@ Status VmDeployAnswers::checkContainerName(const QString& name)
 {
     // docker: [a-zA-Z0-9][a-zA-Z0-9_.-]+
     if (name.size() < 2 || name.size() > 64 || !matches(QStringLiteral("[a-zA-Z0-9][a-zA-Z0-9_.-]+"), name))
-        return invalid(tr("The container name \"%1\" is not valid.").arg(name.simplified()),
-                       tr("Use 2 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit."));
+        return invalidAnswer(tr("The container name \"%1\" is not valid.").arg(name.simplified()),
+                             tr("Use 2 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit."));
     return {};
 }
 
 Status VmDeployAnswers::checkEnvName(const QString& name)
 {
     if (name.isEmpty() || name.size() > 128 || !matches(QStringLiteral("[A-Za-z_][A-Za-z0-9_]*"), name))
-        return invalid(tr("The environment variable name \"%1\" is not valid.").arg(name.simplified()),
-                       tr("Use letters, digits and '_', not starting with a digit."));
+        return invalidAnswer(tr("The environment variable name \"%1\" is not valid.").arg(name.simplified()),
+                             tr("Use letters, digits and '_', not starting with a digit."));
     if (reservedEnv().contains(name))
-        return invalid(tr("The environment variable %1 is set by the deployment itself.").arg(name),
-                       tr("Use the matching setting (time zone, sandbox JWT or API key) instead."));
+        return invalidAnswer(tr("The environment variable %1 is set by the deployment itself.").arg(name),
+                             tr("Use the matching setting (time zone, sandbox JWT or API key) instead."));
     return {};
 }
 
 Status VmDeployAnswers::checkEnvValue(const QString& name, const QString& value)
 {
     if (value.size() > 4096)
-        return invalid(tr("The value of %1 is longer than 4096 characters.").arg(name));
+        return invalidAnswer(tr("The value of %1 is longer than 4096 characters.").arg(name));
     for (QChar c : value) {
         if (c.category() == QChar::Other_Control || c == QChar::LineSeparator || c == QChar::ParagraphSeparator)
-            return invalid(tr("The value of %1 contains the control character %2.").arg(name, shownChar(c)),
-                           tr("Environment values must be one line of printable text."));
+            return invalidAnswer(tr("The value of %1 contains the control character %2.").arg(name, shownChar(c)),
+                                 tr("Environment values must be one line of printable text."));
     }
     return {};
 }
@@ -228,73 +229,75 @@ Status VmDeployAnswers::checkEnvValue(const QString& name, const QString& value)
 Status VmDeployAnswers::checkRemotePath(const QString& field, const QString& path)
 {
     if (path.isEmpty())
-        return invalid(tr("The %1 is empty.").arg(field));
+        return invalidAnswer(tr("The %1 is empty.").arg(field));
     if (!path.startsWith(QLatin1Char('/')))
-        return invalid(tr("The %1 \"%2\" is not an absolute path.").arg(field, path.simplified()),
-                       tr("Give the full path on the VM, starting with '/'."));
+        return invalidAnswer(tr("The %1 \"%2\" is not an absolute path.").arg(field, path.simplified()),
+                             tr("Give the full path on the VM, starting with '/'."));
     if (path.size() > 1024)
-        return invalid(tr("The %1 is longer than 1024 characters.").arg(field));
+        return invalidAnswer(tr("The %1 is longer than 1024 characters.").arg(field));
     for (QChar c : path) {
         const ushort u = c.unicode();
         const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '/'
             || u == '.' || u == '_' || u == '-' || u == '+' || u == '@';
         if (!ok)
-            return invalid(
+            return invalidAnswer(
                 tr("The %1 \"%2\" contains the character \"%3\".").arg(field, path.simplified(), shownChar(c)),
                 tr("Paths may hold letters, digits and / . _ - + @ only."));
     }
     if (path.split(QLatin1Char('/')).contains(QStringLiteral("..")))
-        return invalid(tr("The %1 \"%2\" contains \"..\".").arg(field, path));
+        return invalidAnswer(tr("The %1 \"%2\" contains \"..\".").arg(field, path));
     return {};
 }
 
 Status VmDeployAnswers::checkTimeZone(const QString& tz)
 {
     if (tz.isEmpty() || tz.size() > 64 || !matches(QStringLiteral("[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*"), tz))
-        return invalid(tr("The time zone \"%1\" is not a time zone name.").arg(tz.simplified()),
-                       tr("Use an IANA name such as UTC, Europe/Berlin or Asia/Shanghai."));
+        return invalidAnswer(tr("The time zone \"%1\" is not a time zone name.").arg(tz.simplified()),
+                             tr("Use an IANA name such as UTC, Europe/Berlin or Asia/Shanghai."));
     return {};
 }
 
 Status VmDeployAnswers::checkPublicHost(const HostName& host)
 {
     if (host.isEmpty())
-        return invalid(tr("No public host name is given."),
-                       tr("Enter the DNS name the sandbox will be served on, e.g. sandbox.example.com."));
+        return invalidAnswer(tr("No public host name is given."),
+                             tr("Enter the DNS name the sandbox will be served on, e.g. sandbox.example.com."));
     // The image's gateway routes any Host "<digits>-<anything>" to that port inside the container,
     // before and without authentication (its port preview): such a name would expose an internal port.
     const QString text = host.toString();
     if (!host.isIpAddress() && matches(QStringLiteral("[0-9]+-.*"), text))
-        return invalid(tr("The public host name %1 begins with digits and a hyphen: the sandbox image routes such "
-                          "a name to the internal port %2 without any authentication.")
-                           .arg(text, text.section(QLatin1Char('-'), 0, 0)),
-                       tr("Choose a name whose first label does not start with digits followed by '-', e.g. "
-                          "sandbox-%1.")
-                           .arg(text));
+        return invalidAnswer(
+            tr("The public host name %1 begins with digits and a hyphen: the sandbox image routes such "
+               "a name to the internal port %2 without any authentication.")
+                .arg(text, text.section(QLatin1Char('-'), 0, 0)),
+            tr("Choose a name whose first label does not start with digits followed by '-', e.g. "
+               "sandbox-%1.")
+                .arg(text));
     return {};
 }
 
 Status VmDeployAnswers::checkBasicAuthPassword(const QString& password)
 {
     if (password.size() < 12)
-        return invalid(tr("The basic-auth password is too short; use at least 12 characters."),
-                       tr("Choose a longer password, or a passphrase of several words."));
+        return invalidAnswer(tr("The basic-auth password is too short; use at least 12 characters."),
+                             tr("Choose a longer password, or a passphrase of several words."));
     return {};
 }
 
 Status VmDeployAnswers::checkApiKey(const QString& key)
 {
     if (key.size() < 16 || key.size() > 512 || !matches(QStringLiteral("[A-Za-z0-9._~+/=-]+"), key))
-        return invalid(tr("The sandbox API key is not usable: it must be 16 to 512 letters, digits or . _ ~ + / = -."),
-                       tr("Remove the stored key (a new one is made), or give a key file with such a key."));
+        return invalidAnswer(
+            tr("The sandbox API key is not usable: it must be 16 to 512 letters, digits or . _ ~ + / = -."),
+            tr("Remove the stored key (a new one is made), or give a key file with such a key."));
     return {};
 }
 
 Status VmDeployAnswers::checkBasicAuthUser(const QString& user)
 {
     if (user.isEmpty() || user.size() > 64 || !matches(QStringLiteral("[A-Za-z0-9._-]+"), user))
-        return invalid(tr("The basic-auth user name \"%1\" is not valid.").arg(user.simplified()),
-                       tr("Use 1 to 64 letters, digits, '.', '_' or '-'."));
+        return invalidAnswer(tr("The basic-auth user name \"%1\" is not valid.").arg(user.simplified()),
+                             tr("Use 1 to 64 letters, digits, '.', '_' or '-'."));
     return {};
 }
 
@@ -303,19 +306,19 @@ Status VmDeployAnswers::checkAuthRequestUrl(const QUrl& url)
     const QString text = url.toString(QUrl::FullyEncoded);
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
         || url.host().isEmpty())
-        return invalid(tr("The SSO check URL \"%1\" is not an http or https URL.").arg(text.simplified()),
-                       tr("Give the full URL nginx should ask, e.g. http://127.0.0.1:9091/api/verify."));
+        return invalidAnswer(tr("The SSO check URL \"%1\" is not an http or https URL.").arg(text.simplified()),
+                             tr("Give the full URL nginx should ask, e.g. http://127.0.0.1:9091/api/verify."));
     if (!url.userInfo().isEmpty())
-        return invalid(tr("The SSO check URL must not hold a user name or password."));
+        return invalidAnswer(tr("The SSO check URL must not hold a user name or password."));
     if (!url.fragment().isEmpty())
-        return invalid(tr("The SSO check URL must not hold a #fragment."));
+        return invalidAnswer(tr("The SSO check URL must not hold a #fragment."));
     for (QChar c : text) {
         const ushort u = c.unicode();
         // nginx would read ';', '{', '}', quotes, '$' (variables) and spaces as syntax.
         if (u <= 0x20 || u >= 0x7F || c == QLatin1Char(';') || c == QLatin1Char('{') || c == QLatin1Char('}')
             || c == QLatin1Char('"') || c == QLatin1Char('\'') || c == QLatin1Char('$') || c == QLatin1Char('\\')
             || c == QLatin1Char('`'))
-            return invalid(tr("The SSO check URL contains the character \"%1\".").arg(shownChar(c)));
+            return invalidAnswer(tr("The SSO check URL contains the character \"%1\".").arg(shownChar(c)));
     }
     Result<HostName> host = HostName::parse(url.host());
     if (!host)
@@ -329,16 +332,17 @@ Status VmDeployAnswers::checkEmail(const QString& email)
         || !matches(QStringLiteral("[A-Za-z0-9.!#%&*+/=?^_|~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                                    "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"),
                     email))
-        return invalid(tr("The e-mail address \"%1\" is not valid.").arg(email.simplified()),
-                       tr("The ACME server sends expiry warnings there; use a plain address like admin@example.com."));
+        return invalidAnswer(
+            tr("The e-mail address \"%1\" is not valid.").arg(email.simplified()),
+            tr("The ACME server sends expiry warnings there; use a plain address like admin@example.com."));
     return {};
 }
 
 Status VmDeployAnswers::checkLogMaxSize(const QString& size)
 {
     if (!matches(QStringLiteral("[1-9][0-9]{0,5}[kmg]"), size))
-        return invalid(tr("The log size \"%1\" is not valid.").arg(size.simplified()),
-                       tr("Use a number followed by k, m or g, such as 10m."));
+        return invalidAnswer(tr("The log size \"%1\" is not valid.").arg(size.simplified()),
+                             tr("Use a number followed by k, m or g, such as 10m."));
     return {};
 }
 
@@ -353,8 +357,8 @@ Result<int> VmDeployAnswers::parseCpus(const QString& text)
         cpus = t.toDouble(&ok);
     }
     if (!ok || cpus < 0.1 || cpus > 256)
-        return invalid(tr("The CPU limit \"%1\" is not valid.").arg(text.simplified()),
-                       tr("Give a number of CPUs from 0.1 to 256 (\"1\", \"1.5\") or millicpus (\"1500m\")."));
+        return invalidAnswer(tr("The CPU limit \"%1\" is not valid.").arg(text.simplified()),
+                             tr("Give a number of CPUs from 0.1 to 256 (\"1\", \"1.5\") or millicpus (\"1500m\")."));
     return int(std::lround(cpus * 1000));
 }
 
@@ -363,8 +367,8 @@ Result<qint64> VmDeployAnswers::parseBytes(const QString& field, const QString& 
     const QRegularExpression re(QStringLiteral("^([0-9]{1,12})(?:([kKmMgG])(i?)[bB]?)?$"));
     const QRegularExpressionMatch m = re.match(text.trimmed());
     if (!m.hasMatch())
-        return invalid(tr("The %1 \"%2\" is not a size.").arg(field, text.simplified()),
-                       tr("Use a number with k, m or g (\"2g\", \"512m\"; Gi/Mi are read the same)."));
+        return invalidAnswer(tr("The %1 \"%2\" is not a size.").arg(field, text.simplified()),
+                             tr("Use a number with k, m or g (\"2g\", \"512m\"; Gi/Mi are read the same)."));
     qint64 value = m.captured(1).toLongLong();
     const QString unit = m.captured(2).toLower();
     if (unit == QLatin1String("k"))
@@ -374,7 +378,7 @@ Result<qint64> VmDeployAnswers::parseBytes(const QString& field, const QString& 
     else if (unit == QLatin1String("g"))
         value *= kGiB;
     if (value <= 0 || value > qint64(4096) * kGiB)
-        return invalid(tr("The %1 \"%2\" is out of range.").arg(field, text));
+        return invalidAnswer(tr("The %1 \"%2\" is out of range.").arg(field, text));
     return value;
 }
 
@@ -407,21 +411,22 @@ QString VmDeployAnswers::formatCpus(int millis)
 Status VmDeployAnswers::validate() const
 {
     if (image.isEmpty())
-        return invalid(tr("No sandbox image is chosen."), tr("Choose %1 with a version tag.").arg(defaultRepository()));
+        return invalidAnswer(tr("No sandbox image is chosen."),
+                             tr("Choose %1 with a version tag.").arg(defaultRepository()));
     if (Status s = checkContainerName(containerName); !s)
         return s;
     if (cpuMillis < 100 || cpuMillis > 256000)
-        return invalid(tr("The CPU limit must be between 0.1 and 256 CPUs."));
+        return invalidAnswer(tr("The CPU limit must be between 0.1 and 256 CPUs."));
     if (memoryBytes < 256 * kMiB)
-        return invalid(
+        return invalidAnswer(
             tr("The memory limit %1 is below 256m; the sandbox cannot start.").arg(formatBytes(memoryBytes)));
     if (shmBytes < 64 * kMiB)
-        return invalid(
+        return invalidAnswer(
             tr("The shared memory size %1 is below 64m; the browser would crash.").arg(formatBytes(shmBytes)));
     if (Status s = checkLogMaxSize(logMaxSize); !s)
         return s;
     if (logMaxFile < 1 || logMaxFile > 100)
-        return invalid(tr("The number of kept log files must be between 1 and 100."));
+        return invalidAnswer(tr("The number of kept log files must be between 1 and 100."));
     if (Status s = checkTimeZone(timeZone); !s)
         return s;
     QSet<QString> seen;
@@ -431,7 +436,7 @@ Status VmDeployAnswers::validate() const
         if (Status s = checkEnvValue(name, value); !s)
             return s;
         if (seen.contains(name))
-            return invalid(tr("The environment variable %1 is given twice.").arg(name));
+            return invalidAnswer(tr("The environment variable %1 is given twice.").arg(name));
         seen.insert(name);
     }
 
@@ -447,27 +452,30 @@ Status VmDeployAnswers::validate() const
         break;
     case TlsMode::Acme:
         if (publicHost.isIpAddress())
-            return invalid(tr("An ACME certificate needs a DNS name, not the address %1.").arg(publicHost.toString()),
-                           tr("Use a DNS name that points at the VM, or choose the own-CA mode."));
+            return invalidAnswer(
+                tr("An ACME certificate needs a DNS name, not the address %1.").arg(publicHost.toString()),
+                tr("Use a DNS name that points at the VM, or choose the own-CA mode."));
         if (acmeIsLetsEncrypt() && isPrivateName(publicHost))
-            return invalid(tr("Let's Encrypt does not issue certificates for %1: it is a private name, not one of "
-                              "the public DNS.")
-                               .arg(publicHost.toString()),
-                           tr("Choose the own-CA mode (\"My own CA, made by this app\"), or the directory URL of an "
-                              "ACME server of your own network."));
+            return invalidAnswer(
+                tr("Let's Encrypt does not issue certificates for %1: it is a private name, not one of "
+                   "the public DNS.")
+                    .arg(publicHost.toString()),
+                tr("Choose the own-CA mode (\"My own CA, made by this app\"), or the directory URL of an "
+                   "ACME server of your own network."));
         if (Status s = checkEmail(acmeEmail); !s)
             return s;
         if (!acmeAgreeTos)
-            return invalid(tr("The ACME server's terms of service are not agreed to."),
-                           tr("Read the terms of your ACME server and agree to them to request a certificate."));
+            return invalidAnswer(tr("The ACME server's terms of service are not agreed to."),
+                                 tr("Read the terms of your ACME server and agree to them to request a certificate."));
         if (!acmeDirectory.isValid() || acmeDirectory.scheme() != QLatin1String("https")
             || acmeDirectory.host().isEmpty())
-            return invalid(tr("The ACME directory URL \"%1\" is not an https URL.").arg(acmeDirectory.toString()));
+            return invalidAnswer(
+                tr("The ACME directory URL \"%1\" is not an https URL.").arg(acmeDirectory.toString()));
         if (Status s = checkAuthRequestUrl(acmeDirectory); !s)
-            return invalid(tr("The ACME directory URL is not valid: %1").arg(s.error().message));
+            return invalidAnswer(tr("The ACME directory URL is not valid: %1").arg(s.error().message));
         if (!acmeCaBundleLocalPath.isEmpty()
             && (acmeCaBundleLocalPath.contains(QLatin1Char('\n')) || acmeCaBundleLocalPath.contains(QChar(0))))
-            return invalid(tr("The ACME CA bundle path contains a line break."));
+            return invalidAnswer(tr("The ACME CA bundle path contains a line break."));
         if (acmeChallenge == AcmeChallenge::Webroot) {
             if (Status s = checkRemotePath(tr("ACME webroot"), acmeWebroot); !s)
                 return s;
@@ -475,7 +483,7 @@ Status VmDeployAnswers::validate() const
         break;
     case TlsMode::OwnCa:
         if (ownCaDirectory.contains(QLatin1Char('\n')) || ownCaDirectory.contains(QChar(0)))
-            return invalid(tr("The CA folder contains a line break."));
+            return invalidAnswer(tr("The CA folder contains a line break."));
         break;
     }
 
@@ -489,40 +497,43 @@ Status VmDeployAnswers::validate() const
     }
     if (!signInUrl.isEmpty()) {
         if (authRequestUrl.isEmpty())
-            return invalid(tr("A sign-in URL needs the SSO check URL (auth_request) too."));
+            return invalidAnswer(tr("A sign-in URL needs the SSO check URL (auth_request) too."));
         if (Status s = checkAuthRequestUrl(signInUrl); !s)
-            return invalid(tr("The sign-in URL is not valid: %1").arg(s.error().message));
+            return invalidAnswer(tr("The sign-in URL is not valid: %1").arg(s.error().message));
     }
     for (const Cidr& c : allowlist) {
         if (!c.isValid())
-            return invalid(tr("The allowlist holds an invalid network."));
+            return invalidAnswer(tr("The allowlist holds an invalid network."));
     }
     // A browser that passed basic auth or SSO at the edge cannot also send the sandbox's JWT; nginx
     // hands the sandbox its API key instead (and never the edge's credentials).
     if ((!basicAuthUser.isEmpty() || !authRequestUrl.isEmpty()) && sandboxJwt && !sandboxApiKey)
-        return invalid(tr("Basic auth or the SSO check at the edge cannot be combined with the sandbox JWT alone: a "
-                          "browser signed in at the edge sends no JWT, so the sandbox would refuse it."),
-                       tr("Turn on the sandbox API key (nginx hands it to the sandbox for every request it let "
-                          "through), or turn off the sandbox JWT, or use the JWT without basic auth and SSO."));
+        return invalidAnswer(
+            tr("Basic auth or the SSO check at the edge cannot be combined with the sandbox JWT alone: a "
+               "browser signed in at the edge sends no JWT, so the sandbox would refuse it."),
+            tr("Turn on the sandbox API key (nginx hands it to the sandbox for every request it let "
+               "through), or turn off the sandbox JWT, or use the JWT without basic auth and SSO."));
     const bool edgeControl = !allowlist.isEmpty() || !basicAuthUser.isEmpty() || !authRequestUrl.isEmpty();
     if (!edgeControl && !sandboxJwt && !sandboxApiKey)
-        return invalid(tr("No access control is on: anyone who finds the host name could use the sandbox."),
-                       tr("Turn on at least one of: IP allowlist, basic auth, SSO check (auth_request), sandbox JWT, "
-                          "sandbox API key."));
+        return invalidAnswer(
+            tr("No access control is on: anyone who finds the host name could use the sandbox."),
+            tr("Turn on at least one of: IP allowlist, basic auth, SSO check (auth_request), sandbox JWT, "
+               "sandbox API key."));
 
     if (firewallTool != FirewallTool::None) {
         if (adminSshCidrs.isEmpty())
-            return invalid(tr("The firewall needs the address ranges SSH is allowed from."),
-                           tr("Add your workstation's address range, or you would be locked out."));
+            return invalidAnswer(tr("The firewall needs the address ranges SSH is allowed from."),
+                                 tr("Add your workstation's address range, or you would be locked out."));
         if (firewallAutoRevertSeconds < 10 || firewallAutoRevertSeconds > 600)
-            return invalid(tr("The firewall auto-revert time must be between 10 and 600 seconds."));
+            return invalidAnswer(tr("The firewall auto-revert time must be between 10 and 600 seconds."));
         for (quint16 p : firewallKeepOpen) {
             if (p == 0)
-                return invalid(tr("A port to keep open must be between 1 and 65535."));
+                return invalidAnswer(tr("A port to keep open must be between 1 and 65535."));
             if (p == 8080)
-                return invalid(tr("Port 8080 cannot be kept open: it is the sandbox's own port, which must only be "
-                                  "reached through nginx."),
-                               tr("Remove 8080 from the ports to keep open."));
+                return invalidAnswer(
+                    tr("Port 8080 cannot be kept open: it is the sandbox's own port, which must only be "
+                       "reached through nginx."),
+                    tr("Remove 8080 from the ports to keep open."));
         }
     }
     return {};
@@ -623,7 +634,7 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     if (log.contains(QStringLiteral("maxFile"))) {
         const QJsonValue v = log.value(QStringLiteral("maxFile"));
         if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
-            return invalid(tr("Answers, field \"container.log.maxFile\" must be a whole number."));
+            return invalidAnswer(tr("Answers, field \"container.log.maxFile\" must be a whole number."));
         a.logMaxFile = v.toInt();
     }
     Result<QString> tz = stringField(c, QStringLiteral("timeZone"), cw, a.timeZone);
@@ -634,14 +645,14 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     a.timeZone = *tz;
     const QJsonValue env = c.value(QStringLiteral("env"));
     if (!env.isUndefined() && !env.isObject())
-        return invalid(tr("Answers, field \"container.env\" must be an object of NAME: \"value\" pairs."));
+        return invalidAnswer(tr("Answers, field \"container.env\" must be an object of NAME: \"value\" pairs."));
     const QJsonObject envObject = env.toObject();
     for (auto it = envObject.begin(); it != envObject.end(); ++it) {
         const QString field = cw + QStringLiteral("env.") + it.key();
         if (Status s = checkEnvName(it.key()); !s)
             return inField(field, s.error());
         if (!it.value().isString())
-            return invalid(tr("Answers, field \"%1\" must be a string.").arg(field));
+            return invalidAnswer(tr("Answers, field \"%1\" must be a string.").arg(field));
         if (Status s = checkEnvValue(it.key(), it.value().toString()); !s)
             return inField(field, s.error());
         a.extraEnv.append({it.key(), it.value().toString()});
@@ -672,8 +683,8 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     else if (*mode == tlsModeName(TlsMode::OwnCa))
         a.tlsMode = TlsMode::OwnCa;
     else
-        return invalid(tr("Answers, field \"tls.mode\" must be \"existing\", \"acme\" or \"own-ca\", not \"%1\".")
-                           .arg(mode->simplified()));
+        return invalidAnswer(tr("Answers, field \"tls.mode\" must be \"existing\", \"acme\" or \"own-ca\", not \"%1\".")
+                                 .arg(mode->simplified()));
     for (const auto& [key, target] : {std::pair{QStringLiteral("certificate"), &a.certificatePath},
                                       std::pair{QStringLiteral("privateKey"), &a.privateKeyPath}}) {
         Result<QString> path = stringField(tls, key, QStringLiteral("tls."), {});
@@ -708,7 +719,7 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
         return directory.error();
     a.acmeDirectory = QUrl(*directory, QUrl::StrictMode);
     if (!a.acmeDirectory.isValid() || a.acmeDirectory.scheme() != QLatin1String("https"))
-        return invalid(
+        return invalidAnswer(
             tr("Answers, field \"tls.acme.directory\": \"%1\" is not an https URL.").arg(directory->simplified()));
     Result<QString> bundle = stringField(acme, QStringLiteral("caBundle"), aw, {});
     if (!bundle)
@@ -722,7 +733,7 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     else if (*challenge == QLatin1String("nginx"))
         a.acmeChallenge = AcmeChallenge::NginxPlugin;
     else
-        return invalid(tr("Answers, field \"tls.acme.challenge\" must be \"webroot\" or \"nginx\"."));
+        return invalidAnswer(tr("Answers, field \"tls.acme.challenge\" must be \"webroot\" or \"nginx\"."));
     Result<QString> webroot = stringField(acme, QStringLiteral("webroot"), aw, a.acmeWebroot);
     if (!webroot)
         return webroot.error();
@@ -764,7 +775,7 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
         if (Status s = checkAuthRequestUrl(a.authRequestUrl); !s)
             return inField(ew + QStringLiteral("authRequestUrl"), s.error());
         if (authUrl->contains(QLatin1Char(' ')) || authUrl->contains(QLatin1Char('\n')))
-            return invalid(tr("Answers, field \"edge.authRequestUrl\" contains white space."));
+            return invalidAnswer(tr("Answers, field \"edge.authRequestUrl\" contains white space."));
     }
 
     Result<QString> signIn = stringField(edge, QStringLiteral("signInUrl"), ew, {});
@@ -785,7 +796,7 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     else if (*hsts == QLatin1String("off"))
         a.hsts = Hsts::Off;
     else
-        return invalid(tr("Answers, field \"edge.hsts\" must be \"auto\", \"on\" or \"off\"."));
+        return invalidAnswer(tr("Answers, field \"edge.hsts\" must be \"auto\", \"on\" or \"off\"."));
 
     // sandbox auth
     const QJsonObject sandboxAuth = root.value(QStringLiteral("sandboxAuth")).toObject();
@@ -817,7 +828,7 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     else if (*tool == QLatin1String("nftables"))
         a.firewallTool = FirewallTool::Nftables;
     else
-        return invalid(tr("Answers, field \"firewall.tool\" must be \"ufw\", \"nftables\" or \"none\"."));
+        return invalidAnswer(tr("Answers, field \"firewall.tool\" must be \"ufw\", \"nftables\" or \"none\"."));
     Result<QList<Cidr>> admin = cidrList(fw, QStringLiteral("adminSshCidrs"), fwField);
     if (!admin)
         return admin.error();
@@ -825,17 +836,17 @@ Result<VmDeployAnswers> VmDeployAnswers::fromJson(const QJsonObject& root)
     if (fw.contains(QStringLiteral("autoRevertSeconds"))) {
         const QJsonValue v = fw.value(QStringLiteral("autoRevertSeconds"));
         if (!v.isDouble() || v.toDouble() != std::floor(v.toDouble()))
-            return invalid(tr("Answers, field \"firewall.autoRevertSeconds\" must be a whole number."));
+            return invalidAnswer(tr("Answers, field \"firewall.autoRevertSeconds\" must be a whole number."));
         a.firewallAutoRevertSeconds = v.toInt();
     }
     if (fw.contains(QStringLiteral("keepOpen"))) {
         const QJsonValue v = fw.value(QStringLiteral("keepOpen"));
         if (!v.isArray())
-            return invalid(tr("Answers, field \"firewall.keepOpen\" must be a list of port numbers."));
+            return invalidAnswer(tr("Answers, field \"firewall.keepOpen\" must be a list of port numbers."));
         for (const QJsonValue& port : v.toArray()) {
             const double n = port.toDouble(-1);
             if (!port.isDouble() || n != std::floor(n) || n < 1 || n > 65535)
-                return invalid(
+                return invalidAnswer(
                     tr("Answers, field \"firewall.keepOpen\" holds %1, which is not a port number (1 to 65535).")
                         .arg(QString::fromUtf8(QJsonDocument(QJsonArray{port}).toJson(QJsonDocument::Compact))));
             if (!a.firewallKeepOpen.contains(quint16(n)))
@@ -859,7 +870,7 @@ Result<VmDeployAnswers> VmDeployAnswers::load(const QString& filePath)
     if (!file.open(QIODevice::ReadOnly))
         return Error(ErrorKind::NotFound, tr("Cannot read the answers file %1.").arg(filePath), file.errorString());
     if (file.size() > 1024 * 1024)
-        return invalid(tr("The answers file %1 is larger than 1 MB.").arg(filePath));
+        return invalidAnswer(tr("The answers file %1 is larger than 1 MB.").arg(filePath));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
     if (!doc.isObject())

@@ -13,7 +13,7 @@ namespace aio {
 
 namespace {
 
-Error invalid(const QString& message, const QString& next = {})
+Error invalidTarget(const QString& message, const QString& next = {})
 {
     return Error(ErrorKind::InvalidInput, message, {}, next);
 }
@@ -70,17 +70,17 @@ Target Target::makeCluster(const QString& name, const ClusterSettings& settings)
 Status Target::checkName(const QString& name)
 {
     if (name.isEmpty())
-        return invalid(tr("The target name is empty."), tr("Give the target a short name such as prod-vm."));
+        return invalidTarget(tr("The target name is empty."), tr("Give the target a short name such as prod-vm."));
     if (name.trimmed() != name)
-        return invalid(tr("The target name \"%1\" has leading or trailing spaces.").arg(name));
+        return invalidTarget(tr("The target name \"%1\" has leading or trailing spaces.").arg(name));
     if (name.size() > 100)
-        return invalid(tr("The target name is longer than 100 characters."));
+        return invalidTarget(tr("The target name is longer than 100 characters."));
     if (name.startsWith(QLatin1Char('-')))
-        return invalid(tr("The target name \"%1\" starts with \"-\".").arg(name),
-                       tr("Names starting with \"-\" would be read as command-line options."));
+        return invalidTarget(tr("The target name \"%1\" starts with \"-\".").arg(name),
+                             tr("Names starting with \"-\" would be read as command-line options."));
     for (QChar c : name) {
         if (isControl(c))
-            return invalid(
+            return invalidTarget(
                 tr("The target name contains a control character (U+%1).").arg(c.unicode(), 4, 16, QLatin1Char('0')));
     }
     return {};
@@ -89,11 +89,11 @@ Status Target::checkName(const QString& name)
 Status Target::checkKeyPath(const QString& path)
 {
     if (path.isEmpty())
-        return invalid(tr("Key file authentication needs the path of a private key file."),
-                       tr("Choose a key such as ~/.ssh/id_ed25519, or use the SSH agent."));
+        return invalidTarget(tr("Key file authentication needs the path of a private key file."),
+                             tr("Choose a key such as ~/.ssh/id_ed25519, or use the SSH agent."));
     for (QChar c : path) {
         if (isControl(c))
-            return invalid(tr("The key file path contains a control character."));
+            return invalidTarget(tr("The key file path contains a control character."));
     }
     return {};
 }
@@ -101,13 +101,14 @@ Status Target::checkKeyPath(const QString& path)
 Status Target::checkKubeconfig(const QString& path)
 {
     if (path.isEmpty())
-        return invalid(tr("The kubeconfig path is empty."), tr("Choose a kubeconfig file such as ~/.kube/config."));
+        return invalidTarget(tr("The kubeconfig path is empty."),
+                             tr("Choose a kubeconfig file such as ~/.kube/config."));
     const QFileInfo info(path);
     if (!info.exists())
         return Error(ErrorKind::NotFound, tr("The kubeconfig \"%1\" does not exist.").arg(path), {},
                      tr("Check the path, or copy the cluster's kubeconfig there first."));
     if (!info.isFile())
-        return invalid(tr("The kubeconfig \"%1\" is not a file.").arg(path));
+        return invalidTarget(tr("The kubeconfig \"%1\" is not a file.").arg(path));
     if (!info.isReadable())
         return Error(ErrorKind::PermissionDenied, tr("The kubeconfig \"%1\" is not readable.").arg(path), {},
                      tr("Check the file's permissions."));
@@ -125,8 +126,9 @@ Status Target::checkNamespace(const QString& kubeNamespace)
         ok = ok && ((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-');
     }
     if (!ok)
-        return invalid(tr("The namespace \"%1\" is not valid.").arg(kubeNamespace),
-                       tr("Use at most 63 lowercase letters, digits and \"-\", not starting or ending with \"-\"."));
+        return invalidTarget(
+            tr("The namespace \"%1\" is not valid.").arg(kubeNamespace),
+            tr("Use at most 63 lowercase letters, digits and \"-\", not starting or ending with \"-\"."));
     return {};
 }
 
@@ -145,20 +147,20 @@ Status Target::checkGroup(const QString& group)
         return {};
     const QStringList parts = group.split(QLatin1Char('/'));
     if (parts.size() > 2)
-        return invalid(tr("The group \"%1\" is nested more than one level deep.").arg(group),
-                       tr("Use a group such as Team or Team/Sub."));
+        return invalidTarget(tr("The group \"%1\" is nested more than one level deep.").arg(group),
+                             tr("Use a group such as Team or Team/Sub."));
     for (const QString& part : parts) {
         if (part.isEmpty())
-            return invalid(tr("The group \"%1\" has an empty part.").arg(group),
-                           tr("Use a group such as Team or Team/Sub."));
+            return invalidTarget(tr("The group \"%1\" has an empty part.").arg(group),
+                                 tr("Use a group such as Team or Team/Sub."));
         if (part.trimmed() != part)
-            return invalid(tr("The group \"%1\" has spaces around a part.").arg(group));
+            return invalidTarget(tr("The group \"%1\" has spaces around a part.").arg(group));
         if (part.size() > 60)
-            return invalid(tr("A part of the group \"%1\" is longer than 60 characters.").arg(group));
+            return invalidTarget(tr("A part of the group \"%1\" is longer than 60 characters.").arg(group));
         for (QChar c : part) {
             if (isControl(c))
-                return invalid(tr("The group name contains a control character (U+%1).")
-                                   .arg(c.unicode(), 4, 16, QLatin1Char('0')));
+                return invalidTarget(tr("The group name contains a control character (U+%1).")
+                                         .arg(c.unicode(), 4, 16, QLatin1Char('0')));
         }
     }
     return {};
@@ -167,17 +169,17 @@ Status Target::checkGroup(const QString& group)
 Status Target::checkTag(const QString& tag)
 {
     if (tag.isEmpty())
-        return invalid(tr("A tag is empty."));
+        return invalidTarget(tr("A tag is empty."));
     if (tag.size() > 40)
-        return invalid(tr("The tag \"%1\" is longer than 40 characters.").arg(tag));
+        return invalidTarget(tr("The tag \"%1\" is longer than 40 characters.").arg(tag));
     if (tag.startsWith(QLatin1Char('-')))
-        return invalid(tr("The tag \"%1\" starts with \"-\".").arg(tag),
-                       tr("Tags starting with \"-\" would be read as command-line options."));
+        return invalidTarget(tr("The tag \"%1\" starts with \"-\".").arg(tag),
+                             tr("Tags starting with \"-\" would be read as command-line options."));
     for (QChar c : tag) {
         if (!(c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('_') || c == QLatin1Char('.')
               || c == QLatin1Char(':') || c == QLatin1Char('+')))
-            return invalid(tr("The tag \"%1\" contains \"%2\".").arg(tag, QString(c)),
-                           tr("Use letters, digits and - _ . : + in tags."));
+            return invalidTarget(tr("The tag \"%1\" contains \"%2\".").arg(tag, QString(c)),
+                                 tr("Use letters, digits and - _ . : + in tags."));
     }
     return {};
 }
@@ -218,10 +220,11 @@ Status Target::validate() const
         return s.error().onTarget(name);
     if (kind == TargetKind::Vm) {
         if (vm.host.isEmpty())
-            return invalid(tr("The host is empty."), tr("Enter a DNS name such as vm.example.com or an IP address."))
+            return invalidTarget(tr("The host is empty."),
+                                 tr("Enter a DNS name such as vm.example.com or an IP address."))
                 .onTarget(name);
         if (!vm.port.isValid())
-            return invalid(tr("The SSH port is not set; use 1 to 65535.")).onTarget(name);
+            return invalidTarget(tr("The SSH port is not set; use 1 to 65535.")).onTarget(name);
         if (Status s = SshAddress::checkUser(vm.user); !s)
             return s.error().onTarget(name);
         if (vm.auth == SshAuthMethod::KeyFile) {
@@ -239,12 +242,12 @@ Status Target::validate() const
             return s.error().onTarget(name);
         for (QChar c : cluster.context) {
             if (isControl(c))
-                return invalid(tr("The context name contains a control character.")).onTarget(name);
+                return invalidTarget(tr("The context name contains a control character.")).onTarget(name);
         }
     }
     for (QChar c : notes) {
         if (isControl(c) && c != QLatin1Char('\n') && c != QLatin1Char('\t'))
-            return invalid(tr("The notes contain a control character.")).onTarget(name);
+            return invalidTarget(tr("The notes contain a control character.")).onTarget(name);
     }
     if (Status s = checkGroup(group); !s)
         return s.error().onTarget(name);
@@ -253,7 +256,7 @@ Status Target::validate() const
         if (Status s = checkTag(tag); !s)
             return s.error().onTarget(name);
         if (seen.contains(tag.toCaseFolded()))
-            return invalid(tr("The tag \"%1\" is given twice.").arg(tag)).onTarget(name);
+            return invalidTarget(tr("The tag \"%1\" is given twice.").arg(tag)).onTarget(name);
         seen.insert(tag.toCaseFolded());
     }
     return {};
@@ -290,7 +293,7 @@ Result<SshAuthMethod> Target::parseAuth(const QString& text)
         return SshAuthMethod::KeyFile;
     if (text == QLatin1String("password"))
         return SshAuthMethod::Password;
-    return invalid(tr("\"%1\" is not an authentication method.").arg(text), tr("Use agent, key or password."));
+    return invalidTarget(tr("\"%1\" is not an authentication method.").arg(text), tr("Use agent, key or password."));
 }
 
 QJsonObject Target::toJson() const

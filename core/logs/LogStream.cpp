@@ -6,8 +6,15 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
+#include <QScopeGuard>
+
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 namespace aio {
 
@@ -175,9 +182,11 @@ Result<CommandOutcome> LogStream::runOnce(const LogStartOptions& options, const 
         else
             c.argv = QStringList{QStringLiteral("docker"), QStringLiteral("exec"), m_spec.container,
                                  QStringLiteral("sh"),     QStringLiteral("-c"),   script};
-        sink = [this, &events](OutputChannel channel, const QByteArray& line) {
+        // Pieces of whole lines, not a call a line: markers are found with one memchr a piece.
+        c.stdoutInChunks = true;
+        sink = [this, &events](OutputChannel channel, const QByteArray& piece) {
             if (channel == OutputChannel::Stdout)
-                onFileLine(line, events);
+                onFilePiece(piece, events);
         };
     }
     return m_host.run(c, sink, cancel);
@@ -213,30 +222,132 @@ void LogStream::onContainerLine(const QByteArray& line)
         m_onLines(m_buffer.endLine() - 1, m_buffer.endLine());
 }
 
-void LogStream::onFileLine(const QByteArray& line, const EventSink& events)
+// Appends a file source's confirmed bytes to the buffer on a thread of its own: the session's
+// worker thread only decrypts and finds the markers while the lines are split and parsed here.
+class LogStream::Appender
 {
-    // A marker starts with a control character log lines rarely hold: one memchr decides.
-    const qsizetype at = line.indexOf(kMarkerStart) >= 0 ? line.indexOf(m_marker) : -1;
-    if (at < 0) {
-        if (!m_partial.isEmpty())
-            m_pending += std::exchange(m_partial, {});
-        m_pending += line;
-        m_pending += '\n';
-        return;
+public:
+    static constexpr qsizetype kMaxQueued = 64 * 1024 * 1024;
+
+    Appender(LogBuffer& buffer, const LinesSink& onLines)
+        : m_buffer(buffer)
+        , m_onLines(onLines)
+        , m_thread([this] { loop(); })
+    { }
+    ~Appender()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_changed.notify_all();
+        m_thread.join();
     }
-    // Data before the marker on the same line is the start of a line the chunk cut.
-    const QByteArray before = line.first(at);
-    const QList<QByteArray> words = line.sliced(at + m_marker.size()).split(' ');
+    // Blocks while kMaxQueued bytes wait (the SSH channel's window then holds the sender back).
+    void push(QByteArray bytes)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_queued < kMaxQueued; });
+        m_queued += bytes.size();
+        m_queue.push_back(std::move(bytes));
+        m_changed.notify_all();
+    }
+    // Until everything pushed is in the buffer.
+    void drain()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_queue.empty() && !m_busy; });
+    }
+
+private:
+    void loop()
+    {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_changed.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+            if (m_queue.empty())
+                return; // stopped, and nothing left
+            QByteArray bytes = std::move(m_queue.front());
+            m_queue.pop_front();
+            m_busy = true;
+            lock.unlock();
+            const qint64 from = m_buffer.endLine();
+            m_buffer.appendBytes(bytes, QDateTime::currentMSecsSinceEpoch());
+            if (m_onLines && m_buffer.endLine() > from)
+                m_onLines(from, m_buffer.endLine());
+            lock.lock();
+            m_busy = false;
+            m_queued -= bytes.size();
+            m_changed.notify_all();
+        }
+    }
+
+    LogBuffer& m_buffer;
+    const LinesSink& m_onLines;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<QByteArray> m_queue;
+    qsizetype m_queued = 0;
+    bool m_busy = false;
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
+void LogStream::addPending(const char* data, qsizetype size)
+{
+    if (size <= 0)
+        return;
+    if (!m_partial.isEmpty())
+        m_pending += std::exchange(m_partial, {});
+    m_pending.append(data, size);
+}
+
+void LogStream::onFilePiece(const QByteArray& piece, const EventSink& events)
+{
+    const char* data = piece.constData();
+    const qsizetype size = piece.size();
+    qsizetype pos = 0;
+    while (pos < size) {
+        // The next marker: a control character log lines rarely hold, then this run's tag.
+        qsizetype at = -1;
+        for (qsizetype from = pos; from < size;) {
+            const void* hit = std::memchr(data + from, kMarkerStart, size_t(size - from));
+            if (!hit)
+                break;
+            const qsizetype i = static_cast<const char*>(hit) - data;
+            if (QByteArrayView(data + i, size - i).startsWith(m_marker)) {
+                at = i;
+                break;
+            }
+            from = i + 1;
+        }
+        if (at < 0) {
+            addPending(data + pos, size - pos);
+            return;
+        }
+        // The whole lines before the marker's line wait for it; data before the marker on its own
+        // line is the start of a line the chunk cut.
+        const void* lastEnd = at > pos ? memrchr(data + pos, '\n', size_t(at - pos)) : nullptr;
+        const qsizetype lineStart = lastEnd ? static_cast<const char*>(lastEnd) - data + 1 : pos;
+        addPending(data + pos, lineStart - pos);
+        const QByteArray before(data + lineStart, at - lineStart);
+        const void* nl = std::memchr(data + at, '\n', size_t(size - at));
+        const qsizetype end = nl ? static_cast<const char*>(nl) - data : size;
+        onMarker(QByteArrayView(data + at + m_marker.size(), end - at - m_marker.size()), before, events);
+        pos = end + 1;
+    }
+}
+
+void LogStream::onMarker(QByteArrayView marker, const QByteArray& before, const EventSink& events)
+{
+    const QList<QByteArray> words = marker.toByteArray().split(' ');
     const QByteArray kind = words.value(0);
     const QByteArray inode = words.value(1);
     const qint64 offset = words.value(2).toLongLong();
     if (kind == "at") {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        const qint64 from = m_buffer.endLine();
-        m_buffer.appendBytes(m_pending, now); // whole lines: the buffer keeps no partial one
-        m_pending.clear();
-        if (m_onLines && m_buffer.endLine() > from)
-            m_onLines(from, m_buffer.endLine());
+        // Whole lines: the buffer keeps no partial one. Split and parsed on the appender's thread.
+        if (!m_pending.isEmpty())
+            m_appender->push(std::exchange(m_pending, {}));
         m_partial += before;
         m_position.inode = inode;
         m_position.offset = offset - m_partial.size();
@@ -257,6 +368,9 @@ void LogStream::onFileLine(const QByteArray& line, const EventSink& events)
 
 Status LogStream::run(const LogStartOptions& options, const CancelToken& cancel, const EventSink& events)
 {
+    Appender appender(m_buffer, m_onLines);
+    m_appender = &appender;
+    const auto done = qScopeGuard([this] { m_appender = nullptr; });
     int failures = 0;
     for (;;) {
         if (cancel.isCancelled())
@@ -266,6 +380,7 @@ Status LogStream::run(const LogStartOptions& options, const CancelToken& cancel,
         if (events)
             events(Event{Event::Kind::Connected, resumed ? tr("Resumed.") : tr("Reading."), failures});
         Result<CommandOutcome> r = runOnce(options, cancel, events);
+        appender.drain(); // every confirmed line is in the buffer
         if (cancel.isCancelled())
             return Status();
         QString why;

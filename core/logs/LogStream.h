@@ -85,8 +85,9 @@ public:
     // kMaxReconnects times in a row), said through events.
     Status run(const LogStartOptions& options, const CancelToken& cancel, const EventSink& events = {});
 
-    // Called (from the thread that reads the stream) after lines were added to the buffer: the
-    // new ones are [from, to). For whoever prints or shows them as they come.
+    // Called after lines were added to the buffer (from the session's worker thread for a
+    // container, from the stream's own appender thread for a file): the new ones are [from, to).
+    // For whoever prints or shows them as they come.
     using LinesSink = std::function<void(qint64 from, qint64 to)>;
     void setLinesSink(LinesSink sink) { m_onLines = std::move(sink); }
 
@@ -99,7 +100,11 @@ public:
 private:
     Result<CommandOutcome> runOnce(const LogStartOptions& options, const CancelToken& cancel, const EventSink& events);
     void onContainerLine(const QByteArray& line);
-    void onFileLine(const QByteArray& line, const EventSink& events);
+    // A file run's stdout, in pieces of whole lines (RemoteCommand::stdoutInChunks).
+    void onFilePiece(const QByteArray& piece, const EventSink& events);
+    void onMarker(QByteArrayView marker, const QByteArray& before, const EventSink& events);
+    void addPending(const char* data, qsizetype size);
+    class Appender;
 
     LogSourceSpec m_spec;
     RemoteHost& m_host;
@@ -111,6 +116,7 @@ private:
     QByteArray m_marker; // "\036" + tag + " "
     QByteArray m_pending; // lines not yet confirmed by a marker, each with its '\n'
     QByteArray m_partial; // the start of a line a marker cut
+    Appender* m_appender = nullptr; // while run() runs
     QList<QByteArray> m_unstamped; // a container run's lines without a timestamp (docker's own errors)
     qint64 m_skipBefore = 0; // a resumed container run: skip lines older than this (ns)
     int m_skipAtLast = 0; // … and this many carrying exactly m_skipBefore

@@ -1,5 +1,7 @@
 #include "core/ssh/ExecOutput.h"
 
+#include <cstring>
+
 namespace aio {
 
 ExecOutput::ExecOutput(Options options)
@@ -18,6 +20,23 @@ void ExecOutput::emitLines(int stream, const char* data, qsizetype len)
     if (!m_options.sink)
         return;
     QByteArray& part = m_partial[stream];
+    if (stream == 0 && m_options.stdoutInChunks) {
+        // Up to the last line end, in one piece; the rest waits for its '\n'.
+        const void* last = len > 0 ? memrchr(data, '\n', size_t(len)) : nullptr;
+        if (!last) {
+            part.append(data, len);
+            return;
+        }
+        const qsizetype upTo = static_cast<const char*>(last) - data + 1;
+        if (part.isEmpty()) {
+            m_options.sink(OutputChannel::Stdout, QByteArray(data, upTo));
+        } else {
+            part.append(data, upTo);
+            m_options.sink(OutputChannel::Stdout, std::exchange(part, {}));
+        }
+        part.append(data + upTo, len - upTo);
+        return;
+    }
     part.append(data, len);
     qsizetype start = 0;
     for (;;) {

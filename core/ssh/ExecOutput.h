@@ -10,7 +10,8 @@
 namespace aio {
 
 // Takes the pid marker off the front of its stream, splits the output into lines for the sink
-// (LF or CRLF; a last line without a newline is handed over by finish()), and keeps the output:
+// (LF or CRLF; a last line without a newline is handed over by finish()), or hands stdout over in
+// pieces that end at a line end (stdoutInChunks: one copy, no allocation a line), and keeps the output:
 // all of it, or for endless streams (keepOutput false) only the last 64 KiB of stderr, for
 // error messages.
 //
@@ -26,6 +27,7 @@ public:
         bool pidMarker = true;
         bool keepOutput = true;
         LineSink sink;
+        bool stdoutInChunks = false; // stdout to the sink in pieces of whole lines (RemoteCommand)
     };
     static constexpr qsizetype kKeptStderrTail = 64 * 1024;
     static constexpr qsizetype kMaxMarkerBytes = 64;

@@ -13,7 +13,7 @@
 namespace aio {
 
 namespace {
-int onFdEvent(socket_t, int, void*)
+int onJumpFdEvent(socket_t, int, void*)
 {
     return 0; // the loop services the relay after ssh_event_dopoll returns
 }
@@ -69,7 +69,7 @@ void JumpTunnel::pump()
     ssh_set_blocking(s, 1);
     ssh_event event = ssh_event_new();
     ssh_event_add_session(event, s);
-    ssh_event_add_fd(event, m_stopFd, POLLIN, onFdEvent, nullptr);
+    ssh_event_add_fd(event, m_stopFd, POLLIN, onJumpFdEvent, nullptr);
     short registered = 0;
     while (!m_stop) {
         const short want = m_relay->service();
@@ -79,7 +79,7 @@ void JumpTunnel::pump()
             if (registered)
                 ssh_event_remove_fd(event, m_relay->fd());
             if (want)
-                ssh_event_add_fd(event, m_relay->fd(), want, onFdEvent, nullptr);
+                ssh_event_add_fd(event, m_relay->fd(), want, onJumpFdEvent, nullptr);
             registered = want;
         }
         ssh_event_dopoll(event, -1);

@@ -25,6 +25,10 @@ struct RemoteCommand
     int timeoutMs = 120'000; // the remote process is killed after this; <= 0: no limit (endless streams)
     bool pty = false; // allocate a pty (kills the process group on cancel)
     bool keepOutput = true; // false: output only reaches the LineSink (log tails that never end)
+    // The LineSink gets stdout in pieces of whole lines (each with its '\n', many lines a call)
+    // rather than a call a line, for fast streams that split lines themselves; a last piece
+    // without its '\n' comes at the end. Stderr still comes a line a call.
+    bool stdoutInChunks = false;
     // false: the output is returned but never shown (no LineSink): `docker inspect` prints the
     // container's environment, which may hold a key this run does not know and so cannot redact.
     bool showOutput = true;

@@ -10,7 +10,7 @@ namespace aio {
 
 namespace {
 
-constexpr int kChunk = 64 * 1024;
+constexpr int kSftpChunk = 64 * 1024;
 constexpr int kReadAhead = 16;
 
 struct FileCloser
@@ -86,7 +86,7 @@ Result<QString> SftpClient::writeTemp(const QString& finalPath, const QByteArray
     qsizetype pos = 0;
     bool ok = true;
     while (pos < content.size()) {
-        const size_t n = size_t(std::min<qsizetype>(kChunk, content.size() - pos));
+        const size_t n = size_t(std::min<qsizetype>(kSftpChunk, content.size() - pos));
         const ssize_t w = sftp_write(file.get(), content.constData() + pos, n);
         if (w <= 0) {
             ok = false;
@@ -141,10 +141,10 @@ Result<QByteArray> SftpClient::read(const QString& path)
     std::deque<int> inflight;
     bool eofSeen = false;
     bool ok = true;
-    QByteArray chunk(kChunk, Qt::Uninitialized);
+    QByteArray chunk(kSftpChunk, Qt::Uninitialized);
     while (ok) {
         while (!eofSeen && int(inflight.size()) < kReadAhead) {
-            const int id = sftp_async_read_begin(file.get(), kChunk);
+            const int id = sftp_async_read_begin(file.get(), kSftpChunk);
             if (id < 0) {
                 ok = false;
                 break;
@@ -155,7 +155,7 @@ Result<QByteArray> SftpClient::read(const QString& path)
             break;
         const int id = inflight.front();
         inflight.pop_front();
-        const int n = sftp_async_read(file.get(), chunk.data(), kChunk, uint32_t(id));
+        const int n = sftp_async_read(file.get(), chunk.data(), kSftpChunk, uint32_t(id));
         if (n < 0) {
             ok = false;
             break;
@@ -169,12 +169,12 @@ Result<QByteArray> SftpClient::read(const QString& path)
             break;
         }
         data.append(chunk.constData(), n);
-        if (n < kChunk)
+        if (n < kSftpChunk)
             eofSeen = true;
     }
     // Drain what is still in flight so the SFTP channel stays in step.
     for (int id : inflight)
-        sftp_async_read(file.get(), chunk.data(), kChunk, uint32_t(id));
+        sftp_async_read(file.get(), chunk.data(), kSftpChunk, uint32_t(id));
     if (!ok)
         return error(tr("Downloading"), path);
     return data;

@@ -149,6 +149,7 @@ Result<CommandOutcome> SshSession::runOnce(const RemoteCommand& command, const L
     req.cancel = cancel;
     req.timeoutMs = command.timeoutMs;
     req.keepOutput = command.keepOutput;
+    req.stdoutInChunks = command.stdoutInChunks;
     SshWorker::ExecResult r = m_worker->exec(req);
     req.stdinData.fill('\0');
 

@@ -54,7 +54,7 @@ struct ExecOp
 {
     explicit ExecOp(SshWorker::ExecRequest r)
         : req(std::move(r))
-        , output(ExecOutput::Options{req.pty, req.pidMarker, req.keepOutput, req.sink})
+        , output(ExecOutput::Options{req.pty, req.pidMarker, req.keepOutput, req.sink, req.stdoutInChunks})
     { }
 
     SshWorker::ExecRequest req;

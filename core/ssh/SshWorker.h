@@ -49,6 +49,7 @@ public:
         CancelToken cancel;
         int timeoutMs = 120'000;
         bool keepOutput = true; // false: only the sink sees the output
+        bool stdoutInChunks = false; // RemoteCommand::stdoutInChunks
         bool pidMarker = true; // the command line first prints "aio-pid:<pgid>" on stderr (stdout with a pty)
     };
     struct ExecResult

@@ -73,8 +73,17 @@ Result<CommandOutcome> LocalShellHost::run(const RemoteCommand& command, const L
     auto drain = [&](bool flush) {
         const QByteArray chunks[2] = {process.readAllStandardOutput(), process.readAllStandardError()};
         for (int c = 0; c < 2; ++c) {
-            (c == 0 ? outcome.stdoutData : outcome.stderrData) += chunks[c];
+            if (command.keepOutput)
+                (c == 0 ? outcome.stdoutData : outcome.stderrData) += chunks[c];
             pending[c] += chunks[c];
+            if (c == 0 && command.stdoutInChunks) {
+                // As SshSession does: whole lines in one piece, the last one without '\n' at the end.
+                const qsizetype last = flush ? pending[c].size() - 1 : pending[c].lastIndexOf('\n');
+                if (last >= 0 && onLine)
+                    onLine(OutputChannel::Stdout, pending[c].left(last + 1));
+                pending[c].remove(0, last + 1);
+                continue;
+            }
             qsizetype nl;
             while ((nl = pending[c].indexOf('\n')) >= 0) {
                 if (onLine)

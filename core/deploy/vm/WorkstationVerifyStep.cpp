@@ -15,11 +15,6 @@ namespace aio {
 
 namespace {
 
-QString errorEvidence(const Error& e)
-{
-    return e.message + (e.detail.isEmpty() ? QString() : QStringLiteral(" (") + e.detail + QLatin1Char(')'));
-}
-
 // The three kinds of anonymous probe, as check names (%1: the request).
 const char* const kEntrance = QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "%1 without credentials is refused");
 const char* const kSuffixBypass = QT_TRANSLATE_NOOP("aio::WorkstationVerifyStep", "static-suffix bypass %1 is refused");
@@ -154,7 +149,7 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
             || (sso
                 && (pinged->status == 401 || pinged->status == 403 || sentToSignIn(pinged->status, pinged->headers))));
     report.add(tr("https://%1/v1/ping answers with a valid certificate").arg(m_deployment->answers.publicHost.forUrl()),
-               pingOk, context.redactor().redact(pinged ? pinged->evidence() : errorEvidence(pinged.error())));
+               pingOk, context.redactor().redact(pinged ? pinged->evidence() : pinged.error().withDetail()));
 
     if (hasCredentialProtection()) {
         for (const EntranceProbe& probe : EntranceProbes::all()) {
@@ -186,7 +181,7 @@ Result<VerifyReport> WorkstationVerifyStep::verify(PlanContext& context)
         tr("http:// redirects to https://"),
         redirected && (redirected->status == 301 || redirected->status == 308) && location.startsWith("https://"),
         redirected ? QStringLiteral("HTTP %1 Location: %2").arg(redirected->status).arg(QString::fromUtf8(location))
-                   : errorEvidence(redirected.error()));
+                   : redirected.error().withDetail());
 
     const PortProbeResult port = PortProbe::run(httpsEndpoint().address, Port(8080), 3000, cancel);
     report.add(tr("port 8080 is closed from outside"),
@@ -235,7 +230,7 @@ void WorkstationVerifyStep::checkSignedIn(PlanContext& context, VerifyReport& re
     Result<HttpProbeResult> allowed = HttpsProbe::run(authed, cancel);
     report.add(tr("/vnc/index.html with credentials succeeds"),
                allowed && allowed->tls.verified && allowed->status >= 200 && allowed->status < 400,
-               context.redactor().redact(allowed ? allowed->evidence() : errorEvidence(allowed.error())));
+               context.redactor().redact(allowed ? allowed->evidence() : allowed.error().withDetail()));
 
     WebSocketProbeRequest ws;
     ws.endpoint = httpsEndpoint();
@@ -244,7 +239,7 @@ void WorkstationVerifyStep::checkSignedIn(PlanContext& context, VerifyReport& re
     Result<WebSocketProbeResult> upgraded = WebSocketProbe::run(ws, cancel);
     report.add(tr("WebSocket upgrade on /websockify through nginx"),
                upgraded && upgraded->upgraded() && upgraded->firstBytes.startsWith("RFB "),
-               context.redactor().redact(upgraded ? upgraded->evidence() : errorEvidence(upgraded.error())));
+               context.redactor().redact(upgraded ? upgraded->evidence() : upgraded.error().withDetail()));
 }
 
 bool WorkstationVerifyStep::sentToSignIn(int status, const HttpHeaders& headers) const

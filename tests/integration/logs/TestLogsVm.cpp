@@ -3,14 +3,17 @@
 // across a dropped SSH connection (the test kills the session's sshd process) and across a log
 // rotation (mv + nginx -s reopen, with requests in between that go to the renamed file); the
 // container's own output arrives; a source that does not exist says so. Through LogStream over a
-// real SshSession, and through the `logs` command.
+// real SshSession, through the `logs` command, and into the Logs tab's model (LogSession), with
+// the stand-in's own access log in its container.
 
 #include "common/WaitUntil.h"
+#include "core/logs/LogSession.h"
 #include "core/logs/LogStream.h"
 #include "core/logs/VmLogSources.h"
 #include "core/ssh/SshSession.h"
 #include "integration/deploy/DeployTestbed.h"
 #include "integration/ssh/SshTestbed.h"
+#include "ui/logs/LogTableModel.h"
 
 #include <QScopeGuard>
 #include <QTemporaryDir>
@@ -30,6 +33,7 @@ private slots:
     void nginxFindsTheSitesLogPaths();
     void requestsArriveInOrderExactlyOnceAcrossADropAndARotation();
     void containerOutputArrivesThroughTheCommand();
+    void theViewersRowsFollowTheStandInAndNginxInOrder();
     void aSourceThatDoesNotExistSaysSo();
 
 private:
@@ -98,11 +102,18 @@ void TestLogsVm::nginxFindsTheSitesLogPaths()
     SshSession session(m_ssh.settings(QStringLiteral("VM_EXPOSED"), m_dir.filePath(QStringLiteral("known_hosts"))));
     const Result<QList<LogSourceSpec>> found = VmLogSources::discover(session, QStringLiteral("sandbox"), true);
     QVERIFY2(found.ok(), found.ok() ? "" : qPrintable(found.error().toString()));
-    QCOMPARE(found->size(), 3);
+    QCOMPARE(found->size(), 4);
     QCOMPARE(found->at(0).id, QStringLiteral("container"));
     QCOMPARE(found->at(1).path, QStringLiteral("/var/log/nginx/access.log"));
     QCOMPARE(found->at(1).format, LogFormat::NginxAccess);
     QCOMPARE(found->at(2).path, QStringLiteral("/var/log/nginx/error.log"));
+    // The stand-in, as the image, logs each request in /var/log/gem/nginx-access.log inside the
+    // container: read there through docker exec.
+    QCOMPARE(found->at(3).id, QStringLiteral("sandbox:nginx-access"));
+    QCOMPARE(found->at(3).container, QStringLiteral("sandbox"));
+    QCOMPARE(found->at(3).path, QStringLiteral("/var/log/gem/nginx-access.log"));
+    QCOMPARE(found->at(3).format, LogFormat::NginxAccess);
+    QCOMPARE(VmLogSources::serviceLogs("/var/log/gem/a.log\n/etc/passwd\n/var/log/gem/x.txt\n", "c", false).size(), 1);
 
     // The site's own paths win over the http block's; "off" and syslog are not files.
     const QByteArray t
@@ -135,11 +146,14 @@ void TestLogsVm::requestsArriveInOrderExactlyOnceAcrossADropAndARotation()
     CancelToken cancel;
     std::atomic<int> reconnects{0};
     std::atomic<int> rotations{0};
+    std::atomic<int> connectedEvents{0};
     Status result;
     LogStartOptions start;
     start.tailLines = 0;
     std::thread reader([&] {
         result = stream.run(start, cancel, [&](const LogStream::Event& e) {
+            if (e.kind == LogStream::Event::Kind::Connected)
+                ++connectedEvents;
             if (e.kind == LogStream::Event::Kind::Reconnecting)
                 ++reconnects;
             if (e.kind == LogStream::Event::Kind::Rotated)
@@ -157,7 +171,7 @@ void TestLogsVm::requestsArriveInOrderExactlyOnceAcrossADropAndARotation()
             e << QStringLiteral("/logtest-%1-%2").arg(tag).arg(i);
         return e;
     };
-    QVERIFY(test::waitUntil([&] { return stream.position().offset >= 0; }, 30'000));
+    QVERIFY(test::waitUntil([&] { return connectedEvents.load() > 0; }, 30'000));
 
     // 1. Lines arrive as nginx writes them, in order.
     request(tag, 0, 40);
@@ -225,6 +239,62 @@ void TestLogsVm::containerOutputArrivesThroughTheCommand()
     for (const QString& line : all.output.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
         QVERIFY2(line.contains(QStringLiteral("logtest")) || line.contains(QStringLiteral("authentication")),
                  qPrintable(line));
+}
+
+// The Logs tab's rows (LogSession into the viewer's LogTableModel) while the test makes requests:
+// nginx's access lines on the VM and the stand-in's own in its container arrive, each once, in
+// order, merged by time with the other sources.
+void TestLogsVm::theViewersRowsFollowTheStandInAndNginxInOrder()
+{
+    const QString tag = QUuid::createUuid().toString(QUuid::Id128).left(12);
+    auto session = std::make_shared<SshSession>(
+        m_ssh.settings(QStringLiteral("VM_EXPOSED"), m_dir.filePath(QStringLiteral("known_hosts"))));
+    const Result<QList<LogSourceSpec>> sources = VmLogSources::discover(*session, QStringLiteral("sandbox"), true);
+    QVERIFY2(sources.ok(), sources.ok() ? "" : qPrintable(sources.error().toString()));
+    LogSession::Options options;
+    options.start.tailLines = 0; // from now on
+    LogSession logs(session, *sources, options);
+    ui::LogTableModel model;
+    QList<ui::LogTableModel::Source> shown;
+    for (const LogSourceSpec& s : *sources)
+        shown.append({s.id, {}, s.format});
+    model.setSources(shown);
+    QObject::connect(&logs, &LogSession::updated, &model,
+                     [&model](const std::shared_ptr<const LogViewUpdate>& u) { model.apply(*u); });
+    int live = 0;
+    QObject::connect(&logs, &LogSession::sourceStatusChanged, &logs, [&live](int, const LogSession::SourceStatus& s) {
+        live += s.state == LogSession::SourceStatus::State::Live ? 1 : 0;
+    });
+    logs.start();
+    QTRY_COMPARE_WITH_TIMEOUT(live, int(sources->size()), 30'000);
+
+    auto pathsOf = [&](const QString& source) {
+        QStringList out;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            if (model.index(row, ui::LogTableModel::SourceColumn).data().toString() != source)
+                continue;
+            const std::optional<QByteArrayView> line = model.lineBytes(row);
+            const std::optional<AccessLogLine> a = line ? parseAccessLine(*line) : std::nullopt;
+            if (a && a->path.toByteArray().contains(QStringLiteral("logtest-%1-").arg(tag).toUtf8()))
+                out << QString::fromUtf8(a->path.toByteArray());
+        }
+        return out;
+    };
+    QStringList expected;
+    for (int i = 0; i < 30; ++i)
+        expected << QStringLiteral("/logtest-%1-%2").arg(tag).arg(i);
+    request(tag, 0, 30);
+    QTRY_COMPARE_WITH_TIMEOUT(pathsOf(QStringLiteral("proxy")).size(), 30, 30'000);
+    QTRY_COMPARE_WITH_TIMEOUT(pathsOf(QStringLiteral("sandbox:nginx-access")).size(), 30, 30'000);
+    QCOMPARE(pathsOf(QStringLiteral("proxy")), expected);
+    QCOMPARE(pathsOf(QStringLiteral("sandbox:nginx-access")), expected);
+    QVERIFY(std::is_sorted(model.rows().begin(), model.rows().end(),
+                           [](const LogRow& a, const LogRow& b) { return a.timeMs < b.timeMs; }));
+    // A search over the rows flags the test's lines of both access logs.
+    Result<LogMatcher> m = LogMatcher::compile(LogQuery{QStringLiteral("logtest-") + tag, LogQuery::Mode::Plain, true});
+    QVERIFY(m.ok());
+    logs.setSearch(std::make_shared<const LogMatcher>(std::move(*m)));
+    QTRY_COMPARE_WITH_TIMEOUT(model.matchCount(), 60, 10'000);
 }
 
 void TestLogsVm::aSourceThatDoesNotExistSaysSo()

@@ -21,6 +21,7 @@ private slots:
     void finishHandsOverTheLastUnfinishedLines();
     void endlessStreamsKeepOnlyTheStderrTail();
     void withoutMarkerNothingIsHeldBack();
+    void stdoutInChunksEndsEachPieceAtALineEnd();
 
 private:
     struct Sink
@@ -172,6 +173,35 @@ void TestExecOutput::withoutMarkerNothingIsHeldBack()
     out.feed("aio-pid:5\n", true);
     QCOMPARE(out.pgid(), 0);
     QCOMPARE(sink.lines.size(), 1);
+}
+
+void TestExecOutput::stdoutInChunksEndsEachPieceAtALineEnd()
+{
+    // Every byte once, in order, each piece ending at a '\n' (the last at finish() may not);
+    // stderr is still a line a call.
+    Sink sink;
+    ExecOutput out({false, false, false, sink.fn(), true});
+    out.feed("one\ntw", false);
+    out.feed("o\nthr", false);
+    out.feed("ee", false);
+    out.feed("\nfour\nfive\n", false);
+    out.feed("err a\nerr b\n", true);
+    out.feed("tail", false);
+    out.finish();
+    QByteArray stdoutBytes;
+    QList<QByteArray> err;
+    for (const auto& [channel, piece] : sink.lines) {
+        if (channel == OutputChannel::Stderr) {
+            err << piece;
+            continue;
+        }
+        stdoutBytes += piece;
+        if (piece != "tail")
+            QVERIFY2(piece.endsWith('\n'), piece.constData());
+    }
+    QCOMPARE(stdoutBytes, QByteArray("one\ntwo\nthree\nfour\nfive\ntail"));
+    QCOMPARE(err, (QList<QByteArray>{"err a", "err b"}));
+    QCOMPARE(sink.lines.first().second, QByteArray("one\n")); // no line waits for the next piece
 }
 
 QTEST_GUILESS_MAIN(TestExecOutput)
