@@ -293,6 +293,27 @@ private:
     std::thread m_thread;
 };
 
+void LogStream::stopReaderInContainer()
+{
+    // Stopping `docker exec` (the SSH command ends, or the connection drops) leaves the process it
+    // started in the container running: this run's reader would follow the file forever. It is
+    // found by its tag (in two halves here, so this script's own command line never matches).
+    if (m_spec.kind != LogSourceSpec::Kind::File || m_spec.container.isEmpty() || m_tag.size() < 8)
+        return;
+    const QString a = QString::fromLatin1(m_tag.left(m_tag.size() / 2));
+    const QString b = QString::fromLatin1(m_tag.mid(m_tag.size() / 2));
+    RemoteCommand c = RemoteCommand::args(
+        {QStringLiteral("docker"), QStringLiteral("exec"), m_spec.container, QStringLiteral("sh"), QStringLiteral("-c"),
+         QStringLiteral("a=%1; b=%2; for p in /proc/[0-9]*; do "
+                        "case \"$(tr '\\0' ' ' < \"$p/cmdline\" 2>/dev/null)\" in *\"$a$b\"*) "
+                        "kill \"${p#/proc/}\" 2>/dev/null;; esac; done; exit 0")
+             .arg(shellQuote(a), shellQuote(b))});
+    c.sudo = m_spec.sudo;
+    c.timeoutMs = 15'000;
+    c.showOutput = false;
+    (void)m_host.run(c, {}, CancelToken()); // also after a cancel: best effort, bounded
+}
+
 void LogStream::addPending(const char* data, qsizetype size)
 {
     if (size <= 0)
@@ -352,6 +373,10 @@ void LogStream::onMarker(QByteArrayView marker, const QByteArray& before, const 
         m_position.inode = inode;
         m_position.offset = offset - m_partial.size();
     } else if (kind == "file") {
+        if (!m_saidConnected && events) {
+            m_saidConnected = true;
+            events(Event{Event::Kind::Connected, m_connectedMessage, 0});
+        }
         const bool rotated = !m_position.inode.isEmpty() && m_position.inode != inode;
         const bool truncated = m_position.inode == inode && offset == 0 && m_position.offset > 0;
         m_pending.clear();
@@ -377,10 +402,17 @@ Status LogStream::run(const LogStartOptions& options, const CancelToken& cancel,
             return Status();
         const bool resumed = m_position.started();
         const qint64 linesBefore = m_buffer.endLine();
-        if (events)
-            events(Event{Event::Kind::Connected, resumed ? tr("Resumed.") : tr("Reading."), failures});
+        m_connectedMessage = resumed ? tr("Resumed.") : tr("Reading.");
+        m_saidConnected = false;
+        // A container's output is read from the moment docker runs; a file from its first marker,
+        // once the reader knows where it starts.
+        if (events && m_spec.kind == LogSourceSpec::Kind::Container) {
+            m_saidConnected = true;
+            events(Event{Event::Kind::Connected, m_connectedMessage, failures});
+        }
         Result<CommandOutcome> r = runOnce(options, cancel, events);
         appender.drain(); // every confirmed line is in the buffer
+        stopReaderInContainer();
         if (cancel.isCancelled())
             return Status();
         QString why;

@@ -68,6 +68,8 @@ class LogStream
 public:
     struct Event
     {
+        // Connected: reading (a file: once the reader knows where it starts, so lines written
+        // after it are all read).
         enum class Kind { Connected, Reconnecting, Rotated, Ended };
         Kind kind;
         QString message;
@@ -104,6 +106,7 @@ private:
     void onFilePiece(const QByteArray& piece, const EventSink& events);
     void onMarker(QByteArrayView marker, const QByteArray& before, const EventSink& events);
     void addPending(const char* data, qsizetype size);
+    void stopReaderInContainer();
     class Appender;
 
     LogSourceSpec m_spec;
@@ -117,6 +120,8 @@ private:
     QByteArray m_pending; // lines not yet confirmed by a marker, each with its '\n'
     QByteArray m_partial; // the start of a line a marker cut
     Appender* m_appender = nullptr; // while run() runs
+    QString m_connectedMessage; // the Connected event of this run, said once it reads
+    bool m_saidConnected = false;
     QList<QByteArray> m_unstamped; // a container run's lines without a timestamp (docker's own errors)
     qint64 m_skipBefore = 0; // a resumed container run: skip lines older than this (ns)
     int m_skipAtLast = 0; // … and this many carrying exactly m_skipBefore

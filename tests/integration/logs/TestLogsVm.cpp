@@ -30,6 +30,7 @@ class TestLogsVm : public QObject
 
 private slots:
     void initTestCase();
+    void cleanupTestCase();
     void nginxFindsTheSitesLogPaths();
     void requestsArriveInOrderExactlyOnceAcrossADropAndARotation();
     void containerOutputArrivesThroughTheCommand();
@@ -295,6 +296,22 @@ void TestLogsVm::theViewersRowsFollowTheStandInAndNginxInOrder()
     QVERIFY(m.ok());
     logs.setSearch(std::make_shared<const LogMatcher>(std::move(*m)));
     QTRY_COMPARE_WITH_TIMEOUT(model.matchCount(), 60, 10'000);
+}
+
+void TestLogsVm::cleanupTestCase()
+{
+    // The readers of a destroyed LogSession end on their own (stopping their remote commands),
+    // and leave no reader behind in the container (docker exec does not stop what it started).
+    QVERIFY(LogSession::waitForStopped(30'000));
+    if (!m_tb.isUp())
+        return;
+    QString out;
+    m_tb.vmExec(QStringLiteral("vm-exposed"),
+                {QStringLiteral("sh"), QStringLiteral("-c"),
+                 QStringLiteral("docker exec sandbox sh -c 'for p in /proc/[0-9]*; do tr \"\\0\" \" \" < $p/cmdline "
+                                "2>/dev/null; echo; done' | grep -c 'mark() [{]' || true")},
+                &out);
+    QCOMPARE(out.trimmed(), QStringLiteral("0"));
 }
 
 void TestLogsVm::aSourceThatDoesNotExistSaysSo()
