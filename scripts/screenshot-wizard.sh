@@ -28,6 +28,8 @@ if [ ! -d "$build" ]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
 fi
+# The GUI tests take the pictures: built even where scripts/test.sh left them out of this build.
+cmake -S . -B "$build" -DAIO_BUILD_UNIT_TESTS=ON >/dev/null
 cmake --build "$build" --target wizard-screenshots TestMainWindow TestChecklistGui TestLogsPage -j"$(nproc)"
 if [ -e /run/aio-testbed/testbed.env ]; then
   cmake --build "$build" --target TestFirstDeploymentGui aio-sandbox-manager -j"$(nproc)"

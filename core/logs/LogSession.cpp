@@ -19,13 +19,16 @@ std::mutex g_threadsMutex;
 std::condition_variable g_threadsDone;
 int g_threads = 0;
 
+// Counted by the thread that starts it (so waitForStopped never misses one just started), and
+// uncounted by the thread itself when it ends.
+void countThread()
+{
+    std::lock_guard lock(g_threadsMutex);
+    ++g_threads;
+}
+
 struct CountedThread
 {
-    CountedThread()
-    {
-        std::lock_guard lock(g_threadsMutex);
-        ++g_threads;
-    }
     ~CountedThread()
     {
         std::lock_guard lock(g_threadsMutex);
@@ -35,6 +38,7 @@ struct CountedThread
 };
 
 constexpr std::chrono::milliseconds kMinUpdateInterval{50};
+constexpr std::chrono::milliseconds kHistogramInterval{500};
 constexpr qint64 kMinSourceBudget = 4LL * LogBuffer::kChunkBytes;
 
 const bool kMetaTypesRegistered = [] {
@@ -62,6 +66,8 @@ struct LogSession::Shared
     std::optional<LogViewFilter> filter; // a new filter not yet given to the index
     bool searchChanged = false;
     std::shared_ptr<const LogMatcher> search;
+    int histogramBars = 0;
+    bool histogramWanted = false; // the bars changed: count again even without new rows
     CancelToken resetCancel; // cancels the reset under way
 
     std::vector<LogSnapshot> liveSnapshots() const
@@ -107,6 +113,10 @@ LogSession::LogSession(std::shared_ptr<RemoteHost> host, QList<LogSourceSpec> so
 
 LogSession::~LogSession()
 {
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->resetCancel.cancel(); // a long reset stops too
+    }
     m_shared->cancel.cancel();
 }
 
@@ -137,6 +147,7 @@ void LogSession::start()
         });
     };
     for (int i = 0; i < int(m_sources.size()); ++i) {
+        countThread();
         std::thread([shared, i, setStatus, start = m_options.start] {
             CountedThread counted;
             LogStream& stream = *shared->streams[size_t(i)];
@@ -158,6 +169,7 @@ void LogSession::start()
                 setStatus(i, SourceStatus{SourceStatus::State::Failed, status.error().toString()});
         }).detach();
     }
+    countThread();
     std::thread([shared, poster] {
         CountedThread counted;
         LogViewIndex index(shared->formats);
@@ -165,16 +177,25 @@ void LogSession::start()
             std::lock_guard lock(s->mutex);
             s->wake.notify_all();
         });
+        auto lastHistogram = std::chrono::steady_clock::now() - std::chrono::hours(1);
+        bool histogramStale = false; // rows changed since the last count, which was too recent
         for (;;) {
             std::vector<LogSnapshot> snaps;
             CancelToken resetCancel;
+            int bars = 0;
+            bool histogramWanted = false;
             {
                 std::unique_lock lock(shared->mutex);
-                shared->wake.wait(lock, [&] {
+                auto ready = [&] {
                     return shared->cancel.isCancelled()
                         || (!shared->inFlight
-                            && (shared->filter || shared->searchChanged || (shared->dirty && !shared->paused)));
-                });
+                            && (shared->filter || shared->searchChanged || shared->histogramWanted
+                                || (shared->dirty && !shared->paused)));
+                };
+                // The last rows are counted once the interval is over, even if no more come.
+                if (histogramStale && !shared->wake.wait_until(lock, lastHistogram + kHistogramInterval, ready))
+                    shared->histogramWanted = true;
+                shared->wake.wait(lock, ready);
                 if (shared->cancel.isCancelled())
                     return;
                 if (shared->filter) {
@@ -193,6 +214,8 @@ void LogSession::start()
                 }
                 shared->resetCancel = CancelToken();
                 resetCancel = shared->resetCancel;
+                bars = shared->histogramBars;
+                histogramWanted = std::exchange(shared->histogramWanted, false);
             }
             qint64 lastProgress = -1;
             LogViewDelta delta = index.update(snaps, resetCancel, [&](qint64 done, qint64 total) {
@@ -201,7 +224,25 @@ void LogSession::start()
                 lastProgress = done;
                 poster([done, total](LogSession* s) { emit s->progress(done, total); });
             });
-            if (delta.isEmpty()) {
+            // The histogram: counted here from the index's rows, never on the GUI thread.
+            std::optional<LogTimeBins> histogram;
+            const auto now = std::chrono::steady_clock::now();
+            if (bars > 0
+                && (histogramWanted || delta.reset
+                    || (!delta.isEmpty() && now - lastHistogram >= kHistogramInterval))) {
+                histogram = LogTimeBins::count(index.rows(), bars);
+                lastHistogram = now;
+                histogramStale = false;
+            } else if (bars > 0 && !delta.isEmpty()) {
+                histogramStale = true;
+            }
+            if (resetCancel.isCancelled()) {
+                // A newer filter or search came: the next turn reads everything again.
+                std::lock_guard lock(shared->mutex);
+                shared->histogramWanted = shared->histogramWanted || bool(histogram);
+                continue;
+            }
+            if (delta.isEmpty() && !histogram) {
                 // Nothing shown changed (the new lines were filtered out).
                 std::lock_guard lock(shared->mutex);
                 shared->lastShown = snaps;
@@ -215,6 +256,7 @@ void LogSession::start()
             auto update = std::make_shared<LogViewUpdate>();
             update->delta = std::move(delta);
             update->snapshots = std::move(snaps);
+            update->histogram = std::move(histogram);
             poster([update, s = shared.get()](LogSession* session) {
                 emit session->updated(update);
                 {
@@ -265,6 +307,18 @@ void LogSession::setSearch(std::shared_ptr<const LogMatcher> search)
         m_shared->search = std::move(search);
         m_shared->searchChanged = true;
         m_shared->resetCancel.cancel();
+    }
+    m_shared->wake.notify_all();
+}
+
+void LogSession::setHistogramBars(int bars)
+{
+    {
+        std::lock_guard lock(m_shared->mutex);
+        if (bars == m_shared->histogramBars)
+            return;
+        m_shared->histogramBars = std::max(0, bars);
+        m_shared->histogramWanted = bars > 0;
     }
     m_shared->wake.notify_all();
 }

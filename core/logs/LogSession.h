@@ -18,6 +18,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace aio {
@@ -28,6 +29,9 @@ struct LogViewUpdate
 {
     LogViewDelta delta;
     std::vector<LogSnapshot> snapshots;
+    // The rows counted over time, when the histogram is shown (setHistogramBars): after a reset,
+    // when the bars change, and at most twice a second while rows come.
+    std::optional<LogTimeBins> histogram;
 };
 
 class LogSession : public QObject
@@ -69,6 +73,8 @@ public:
     // under way is cancelled).
     void setFilter(const LogViewFilter& filter);
     void setSearch(std::shared_ptr<const LogMatcher> search);
+    // How many bars the histogram has room for (0: none is shown); its counts come with the updates.
+    void setHistogramBars(int bars);
     // Paused, the rows stop changing (the lines shown are held in memory); sources go on reading.
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }

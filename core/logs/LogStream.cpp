@@ -142,6 +142,8 @@ done
 Result<CommandOutcome> LogStream::runOnce(const LogStartOptions& options, const CancelToken& cancel,
                                           const EventSink& events)
 {
+    for (const QByteArray& stray : std::exchange(m_strayTags, {}))
+        stopReaderInContainer(stray, cancel);
     RemoteCommand c;
     c.keepOutput = false;
     c.timeoutMs = options.follow ? 0 : 600'000;
@@ -243,7 +245,8 @@ public:
         m_changed.notify_all();
         m_thread.join();
     }
-    // Blocks while kMaxQueued bytes wait (the SSH channel's window then holds the sender back).
+    // Blocks while kMaxQueued bytes wait, that is when parsing is far behind the network. It is
+    // called from the session's worker thread, so that holds back every channel of the connection.
     void push(QByteArray bytes)
     {
         std::unique_lock lock(m_mutex);
@@ -293,15 +296,15 @@ private:
     std::thread m_thread;
 };
 
-void LogStream::stopReaderInContainer()
+void LogStream::stopReaderInContainer(const QByteArray& tag, const CancelToken& cancel)
 {
     // Stopping `docker exec` (the SSH command ends, or the connection drops) leaves the process it
     // started in the container running: this run's reader would follow the file forever. It is
     // found by its tag (in two halves here, so this script's own command line never matches).
-    if (m_spec.kind != LogSourceSpec::Kind::File || m_spec.container.isEmpty() || m_tag.size() < 8)
+    if (m_spec.kind != LogSourceSpec::Kind::File || m_spec.container.isEmpty() || tag.size() < 8)
         return;
-    const QString a = QString::fromLatin1(m_tag.left(m_tag.size() / 2));
-    const QString b = QString::fromLatin1(m_tag.mid(m_tag.size() / 2));
+    const QString a = QString::fromLatin1(tag.left(tag.size() / 2));
+    const QString b = QString::fromLatin1(tag.mid(tag.size() / 2));
     RemoteCommand c = RemoteCommand::args(
         {QStringLiteral("docker"), QStringLiteral("exec"), m_spec.container, QStringLiteral("sh"), QStringLiteral("-c"),
          QStringLiteral("a=%1; b=%2; for p in /proc/[0-9]*; do "
@@ -311,7 +314,7 @@ void LogStream::stopReaderInContainer()
     c.sudo = m_spec.sudo;
     c.timeoutMs = 15'000;
     c.showOutput = false;
-    (void)m_host.run(c, {}, CancelToken()); // also after a cancel: best effort, bounded
+    (void)m_host.run(c, {}, cancel); // best effort, bounded
 }
 
 void LogStream::addPending(const char* data, qsizetype size)
@@ -353,7 +356,9 @@ void LogStream::onFilePiece(const QByteArray& piece, const EventSink& events)
         addPending(data + pos, lineStart - pos);
         const QByteArray before(data + lineStart, at - lineStart);
         const void* nl = std::memchr(data + at, '\n', size_t(size - at));
-        const qsizetype end = nl ? static_cast<const char*>(nl) - data : size;
+        if (!nl)
+            return; // a marker the connection cut (every marker ends its line): not to be trusted
+        const qsizetype end = static_cast<const char*>(nl) - data;
         onMarker(QByteArrayView(data + at + m_marker.size(), end - at - m_marker.size()), before, events);
         pos = end + 1;
     }
@@ -412,7 +417,12 @@ Status LogStream::run(const LogStartOptions& options, const CancelToken& cancel,
         }
         Result<CommandOutcome> r = runOnce(options, cancel, events);
         appender.drain(); // every confirmed line is in the buffer
-        stopReaderInContainer();
+        // The reader this run started in a container: stopped now when the connection is there
+        // (also after a cancel: the tab was closed), else once the next run has reconnected.
+        if (r.ok() || r.error().kind == ErrorKind::Cancelled)
+            stopReaderInContainer(m_tag, CancelToken());
+        else if (m_spec.kind == LogSourceSpec::Kind::File && !m_spec.container.isEmpty())
+            m_strayTags << m_tag;
         if (cancel.isCancelled())
             return Status();
         QString why;

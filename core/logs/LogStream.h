@@ -106,7 +106,7 @@ private:
     void onFilePiece(const QByteArray& piece, const EventSink& events);
     void onMarker(QByteArrayView marker, const QByteArray& before, const EventSink& events);
     void addPending(const char* data, qsizetype size);
-    void stopReaderInContainer();
+    void stopReaderInContainer(const QByteArray& tag, const CancelToken& cancel);
     class Appender;
 
     LogSourceSpec m_spec;
@@ -121,6 +121,7 @@ private:
     QByteArray m_partial; // the start of a line a marker cut
     Appender* m_appender = nullptr; // while run() runs
     QString m_connectedMessage; // the Connected event of this run, said once it reads
+    QList<QByteArray> m_strayTags; // readers of runs the connection cut, left in the container
     bool m_saidConnected = false;
     QList<QByteArray> m_unstamped; // a container run's lines without a timestamp (docker's own errors)
     qint64 m_skipBefore = 0; // a resumed container run: skip lines older than this (ns)

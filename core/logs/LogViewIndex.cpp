@@ -1,6 +1,7 @@
 #include "core/logs/LogViewIndex.h"
 
 #include <algorithm>
+#include <array>
 
 namespace aio {
 
@@ -54,6 +55,52 @@ void LogViewDelta::applyTo(std::deque<LogRow>& rows) const
     rows.insert(rows.end(), tail.begin(), tail.end());
 }
 
+qint64 LogTimeBins::roundInterval(qint64 spanMs, int bars)
+{
+    static constexpr std::array<qint64, 22> steps{
+        1'000,      2'000,      5'000,       10'000,      15'000,        30'000,        60'000,     120'000,
+        300'000,    600'000,    900'000,     1'800'000,   3'600'000,     7'200'000,     10'800'000, 21'600'000,
+        43'200'000, 86'400'000, 172'800'000, 604'800'000, 2'592'000'000, 31'536'000'000};
+    for (qint64 step : steps)
+        if (spanMs / step < bars)
+            return step;
+    return steps.back();
+}
+
+LogTimeBins LogTimeBins::count(const std::deque<LogRow>& rows, int bars)
+{
+    LogTimeBins out;
+    if (rows.empty())
+        return out;
+    bars = std::max(1, bars);
+    const qint64 first = rows.front().timeMs;
+    const qint64 last = rows.back().timeMs;
+    out.binMs = roundInterval(std::max<qint64>(1, last - first), bars);
+    out.fromMs = first - (((first % out.binMs) + out.binMs) % out.binMs); // on a whole interval
+    const size_t count = size_t((last - out.fromMs) / out.binMs + 1);
+    out.bins.assign(count, Bin{});
+    // The rows are in time order: walk the bins' ends instead of dividing for every row.
+    size_t bin = 0;
+    qint64 binEnd = out.fromMs + out.binMs;
+    for (const LogRow& row : rows) {
+        while (row.timeMs >= binEnd && bin + 1 < count) {
+            ++bin;
+            binEnd += out.binMs;
+        }
+        Bin& b = out.bins[bin];
+        const LogLevel level = row.level();
+        if (level >= LogLevel::Error)
+            ++b.errors;
+        else if (level == LogLevel::Warning)
+            ++b.warnings;
+        else
+            ++b.other;
+    }
+    for (const Bin& b : out.bins)
+        out.maxBin = std::max(out.maxBin, b.total());
+    return out;
+}
+
 LogViewIndex::LogViewIndex(std::vector<LogFormat> formats)
     : m_formats(std::move(formats))
     , m_next(m_formats.size(), 0)
@@ -104,10 +151,8 @@ LogViewDelta LogViewIndex::update(const std::vector<LogSnapshot>& snapshots, con
         std::vector<LogRow> part;
         std::vector<LogRow> merged;
         for (size_t s = 0; s < sources; ++s) {
-            if (cancel.isCancelled()) {
-                m_resetPending = true; // what is shown is partial: the next update reads it all again
+            if (cancel.isCancelled())
                 break;
-            }
             const LogSnapshot& snap = snapshots[s];
             part.clear();
             for (qint64 n = snap.firstLine(); n < snap.endLine(); ++n) {
@@ -121,6 +166,8 @@ LogViewDelta LogViewIndex::update(const std::vector<LogSnapshot>& snapshots, con
                         break;
                 }
             }
+            if (cancel.isCancelled())
+                break;
             m_next[s] = snap.endLine();
             read += snap.size();
             if (progress)
@@ -130,6 +177,11 @@ LogViewDelta LogViewIndex::update(const std::vector<LogSnapshot>& snapshots, con
             merged.reserve(all.size() + part.size());
             std::merge(all.begin(), all.end(), part.begin(), part.end(), std::back_inserter(merged), earlier);
             all.swap(merged);
+        }
+        if (cancel.isCancelled()) {
+            // Nothing changes: the next update reads everything again.
+            m_resetPending = true;
+            return LogViewDelta{.matchCount = m_matches};
         }
         m_rows.assign(all.begin(), all.end());
         m_matches = matches;

@@ -87,6 +87,28 @@ struct LogViewDelta
     void applyTo(std::deque<LogRow>& rows) const;
 };
 
+// Lines per interval over the time the rows span (the Logs tab's histogram), each interval split
+// into errors (level error and worse: 5xx), warnings (4xx) and the rest. Counted from the 16-byte
+// rows alone, on the session's worker thread.
+struct LogTimeBins
+{
+    struct Bin
+    {
+        int errors = 0;
+        int warnings = 0;
+        int other = 0;
+        int total() const { return errors + warnings + other; }
+    };
+    qint64 fromMs = 0; // the first bin's start, on a whole interval
+    qint64 binMs = 1000; // 1 s, 2 s, 5 s … 1 h … 1 d …: the first that keeps the bins within `bars`
+    std::vector<Bin> bins;
+    int maxBin = 0;
+
+    // rows sorted by time; bars ≥ 1.
+    static LogTimeBins count(const std::deque<LogRow>& rows, int bars);
+    static qint64 roundInterval(qint64 spanMs, int bars);
+};
+
 class LogViewIndex
 {
 public:
@@ -101,8 +123,8 @@ public:
 
     // Takes in the lines of the snapshots (one per source, in the order of the formats) that it
     // has not seen, and lets go of rows whose lines left memory. A reset reads every line and may
-    // take long: it stops between sources when cancelled (the delta then resets to what was read)
-    // and reports progress(linesRead, linesTotal).
+    // take long: it reports progress(linesRead, linesTotal) and stops when cancelled (every 256k
+    // lines); the rows then stay as they were, the delta is empty, and the next update resets.
     LogViewDelta update(const std::vector<LogSnapshot>& snapshots, const CancelToken& cancel = {},
                         const std::function<void(qint64, qint64)>& progress = {});
 

@@ -73,7 +73,7 @@ Result<CommandOutcome> LocalShellHost::run(const RemoteCommand& command, const L
     auto drain = [&](bool flush) {
         const QByteArray chunks[2] = {process.readAllStandardOutput(), process.readAllStandardError()};
         for (int c = 0; c < 2; ++c) {
-            if (command.keepOutput)
+            if (command.keepOutput || c == 1) // stderr is kept for error messages, as SshSession does
                 (c == 0 ? outcome.stdoutData : outcome.stderrData) += chunks[c];
             pending[c] += chunks[c];
             if (c == 0 && command.stdoutInChunks) {

@@ -30,7 +30,7 @@ namespace aio::ui {
 
 namespace {
 
-enum Column { CheckColumn, VerdictColumn, FoundColumn };
+enum ChecklistColumn { CheckColumn, VerdictColumn, FoundColumn };
 constexpr int CheckIdRole = Qt::UserRole + 1;
 
 QString settingsKey(const QUuid& id)

@@ -5,7 +5,6 @@
 #include <QPainter>
 
 #include <algorithm>
-#include <array>
 
 namespace aio::ui {
 
@@ -13,19 +12,6 @@ namespace {
 
 constexpr int kBarPixels = 4;
 constexpr int kAxisHeight = 16;
-
-// A bar's length in time: the first of these that keeps the bars within the width.
-qint64 niceInterval(qint64 span, int bars)
-{
-    static constexpr std::array<qint64, 22> steps{
-        1'000,      2'000,      5'000,       10'000,      15'000,        30'000,        60'000,     120'000,
-        300'000,    600'000,    900'000,     1'800'000,   3'600'000,     7'200'000,     10'800'000, 21'600'000,
-        43'200'000, 86'400'000, 172'800'000, 604'800'000, 2'592'000'000, 31'536'000'000};
-    for (qint64 step : steps)
-        if (span / step < bars)
-            return step;
-    return steps.back();
-}
 
 QString intervalText(qint64 ms)
 {
@@ -59,11 +45,15 @@ QSize LogHistogram::minimumSizeHint() const
     return {120, 48};
 }
 
-void LogHistogram::setRows(const std::deque<LogRow>& rows)
+void LogHistogram::setBins(const LogTimeBins& bins)
 {
-    m_rows = &rows;
-    recount();
+    m_data = bins;
     update();
+}
+
+int LogHistogram::barsThatFit() const
+{
+    return std::max(1, plotRect().width() / kBarPixels);
 }
 
 void LogHistogram::setUtc(bool utc)
@@ -77,43 +67,13 @@ QRect LogHistogram::plotRect() const
     return rect().adjusted(2, 2, -2, -kAxisHeight);
 }
 
-void LogHistogram::recount()
-{
-    m_bins.clear();
-    m_maxBin = 0;
-    if (!m_rows || m_rows->empty())
-        return;
-    const int bars = std::max(1, plotRect().width() / kBarPixels);
-    m_from = m_rows->front().timeMs;
-    m_to = m_rows->back().timeMs;
-    m_binMs = niceInterval(std::max<qint64>(1, m_to - m_from), bars);
-    m_from -= ((m_from % m_binMs) + m_binMs) % m_binMs; // on a whole interval
-    const size_t count = size_t((m_to - m_from) / m_binMs + 1);
-    m_bins.assign(count, Bin{});
-    for (const LogRow& row : *m_rows) {
-        const qint64 i = (row.timeMs - m_from) / m_binMs;
-        if (i < 0 || size_t(i) >= count) // rows merged out of order at the edges
-            continue;
-        Bin& b = m_bins[size_t(i)];
-        const LogLevel level = row.level();
-        if (level >= LogLevel::Error)
-            ++b.errors;
-        else if (level == LogLevel::Warning)
-            ++b.warnings;
-        else
-            ++b.other;
-    }
-    for (const Bin& b : m_bins)
-        m_maxBin = std::max(m_maxBin, b.total());
-}
-
 qint64 LogHistogram::timeAt(int x) const
 {
     const QRect plot = plotRect();
-    if (m_bins.empty() || plot.width() <= 0)
+    if (m_data.bins.empty() || plot.width() <= 0)
         return 0;
     const double fraction = std::clamp(double(x - plot.left()) / double(plot.width()), 0.0, 1.0);
-    return m_from + qint64(fraction * double(qint64(m_bins.size()) * m_binMs));
+    return m_data.fromMs + qint64(fraction * double(qint64(m_data.bins.size()) * m_data.binMs));
 }
 
 void LogHistogram::paintEvent(QPaintEvent*)
@@ -121,15 +81,16 @@ void LogHistogram::paintEvent(QPaintEvent*)
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
     const QRect plot = plotRect();
-    if (m_bins.empty() || m_maxBin == 0) {
+    const std::vector<Bin>& bins = m_data.bins;
+    if (bins.empty() || m_data.maxBin == 0) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(plot, Qt::AlignCenter, tr("No lines yet"));
         return;
     }
-    const double barWidth = double(plot.width()) / double(m_bins.size());
+    const double barWidth = double(plot.width()) / double(bins.size());
     const QColor error(0xc6, 0x28, 0x28), warning(0xf5, 0x9e, 0x0b), other(0x90, 0xa4, 0xae);
-    for (size_t i = 0; i < m_bins.size(); ++i) {
-        const Bin& b = m_bins[i];
+    for (size_t i = 0; i < bins.size(); ++i) {
+        const Bin& b = bins[i];
         if (b.total() == 0)
             continue;
         const double x = plot.left() + double(i) * barWidth;
@@ -138,7 +99,7 @@ void LogHistogram::paintEvent(QPaintEvent*)
         for (const auto& [n, color] : {std::pair{b.other, other}, {b.warnings, warning}, {b.errors, error}}) {
             if (n == 0)
                 continue;
-            const double h = std::max(1.0, double(n) / double(m_maxBin) * plot.height());
+            const double h = std::max(1.0, double(n) / double(m_data.maxBin) * plot.height());
             y -= h;
             p.fillRect(QRectF(x, y, w, h), color);
         }
@@ -150,10 +111,10 @@ void LogHistogram::paintEvent(QPaintEvent*)
         return t.toString(QStringLiteral("MM-dd HH:mm:ss"));
     };
     const QRect axis(plot.left(), plot.bottom() + 2, plot.width(), kAxisHeight - 2);
-    p.drawText(axis, Qt::AlignLeft | Qt::AlignVCenter, label(m_from));
-    p.drawText(axis, Qt::AlignRight | Qt::AlignVCenter, label(m_from + qint64(m_bins.size()) * m_binMs));
+    p.drawText(axis, Qt::AlignLeft | Qt::AlignVCenter, label(m_data.fromMs));
+    p.drawText(axis, Qt::AlignRight | Qt::AlignVCenter, label(m_data.fromMs + qint64(bins.size()) * m_data.binMs));
     p.drawText(axis, Qt::AlignHCenter | Qt::AlignVCenter,
-               tr("%1 a bar, at most %2 lines").arg(intervalText(m_binMs)).arg(m_maxBin));
+               tr("%1 a bar, at most %2 lines").arg(intervalText(m_data.binMs)).arg(m_data.maxBin));
     if (m_dragFrom) {
         const int a = std::min(*m_dragFrom, m_dragTo), b = std::max(*m_dragFrom, m_dragTo);
         QColor sel = palette().color(QPalette::Highlight);
@@ -164,7 +125,7 @@ void LogHistogram::paintEvent(QPaintEvent*)
 
 void LogHistogram::mousePressEvent(QMouseEvent* event)
 {
-    if (event->button() != Qt::LeftButton || m_bins.empty())
+    if (event->button() != Qt::LeftButton || m_data.bins.empty())
         return;
     m_dragFrom = int(event->position().x());
     m_dragTo = *m_dragFrom;
@@ -187,9 +148,9 @@ void LogHistogram::mouseReleaseEvent(QMouseEvent* event)
     const int a = std::min(*m_dragFrom, m_dragTo), b = std::max(*m_dragFrom, m_dragTo);
     m_dragFrom.reset();
     update();
+    const qint64 from = m_data.fromMs, bin = m_data.binMs;
     if (b - a < 3) // a click: the bar under it
-        emit rangeSelected(m_from + (timeAt(a) - m_from) / m_binMs * m_binMs,
-                           m_from + ((timeAt(a) - m_from) / m_binMs + 1) * m_binMs);
+        emit rangeSelected(from + (timeAt(a) - from) / bin * bin, from + ((timeAt(a) - from) / bin + 1) * bin);
     else
         emit rangeSelected(timeAt(a), timeAt(b));
 }
@@ -197,7 +158,7 @@ void LogHistogram::mouseReleaseEvent(QMouseEvent* event)
 void LogHistogram::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
-    recount();
+    emit barsChanged(barsThatFit());
 }
 
 } // namespace aio::ui

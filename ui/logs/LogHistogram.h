@@ -11,8 +11,9 @@
 namespace aio::ui {
 
 // Lines per interval over the time the rows span, each bar split into errors (5xx, level error
-// and worse), warnings (4xx, warning) and the rest. Dragging across it selects a time range
-// (rangeSelected); the view then shows only that range, and the histogram its lines.
+// and worse), warnings (4xx, warning) and the rest: the counts the session's worker made
+// (LogTimeBins), only painted here. Dragging across it selects a time range (rangeSelected); the
+// view then shows only that range, and the histogram its lines.
 class LogHistogram : public QWidget
 {
     Q_OBJECT
@@ -20,27 +21,23 @@ class LogHistogram : public QWidget
 public:
     explicit LogHistogram(QWidget* parent = nullptr);
 
-    // Counts the rows (sorted by time) into bars; a pass over 16 bytes a row, no line read. The
-    // rows must outlive the histogram (the model's); they are counted again on a resize.
-    void setRows(const std::deque<LogRow>& rows);
+    void setBins(const LogTimeBins& bins);
     void setUtc(bool utc);
+    // How many bars fit (one every 4 pixels).
+    int barsThatFit() const;
 
-    struct Bin
-    {
-        int errors = 0;
-        int warnings = 0;
-        int other = 0;
-        int total() const { return errors + warnings + other; }
-    };
-    const std::vector<Bin>& bins() const { return m_bins; }
-    qint64 fromMs() const { return m_from; }
-    qint64 binMs() const { return m_binMs; }
+    using Bin = LogTimeBins::Bin;
+    const std::vector<Bin>& bins() const { return m_data.bins; }
+    qint64 fromMs() const { return m_data.fromMs; }
+    qint64 binMs() const { return m_data.binMs; }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
 signals:
     void rangeSelected(qint64 fromMs, qint64 toMs);
+    // The widget's width changed the number of bars that fit.
+    void barsChanged(int bars);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -52,17 +49,11 @@ protected:
 private:
     QRect plotRect() const;
     qint64 timeAt(int x) const;
-    void recount();
 
-    std::vector<Bin> m_bins;
-    qint64 m_from = 0;
-    qint64 m_to = 0;
-    qint64 m_binMs = 1000;
-    int m_maxBin = 0;
+    LogTimeBins m_data;
     bool m_utc = true;
     std::optional<int> m_dragFrom;
     int m_dragTo = 0;
-    const std::deque<LogRow>* m_rows = nullptr; // the model's, which outlives this
 };
 
 } // namespace aio::ui

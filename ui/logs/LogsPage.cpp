@@ -331,9 +331,6 @@ void LogsPage::buildUi()
     m_searchDelay = new QTimer(this);
     m_searchDelay->setSingleShot(true);
     m_searchDelay->setInterval(250);
-    m_histogramDelay = new QTimer(this);
-    m_histogramDelay->setSingleShot(true);
-    m_histogramDelay->setInterval(500);
     m_statusTimer = new QTimer(this);
     m_statusTimer->setInterval(1000);
 
@@ -405,7 +402,10 @@ void LogsPage::buildUi()
     connect(m_view->horizontalHeader(), &QHeaderView::sectionClicked, this, &LogsPage::sortBy);
     connect(m_clearRange, &QToolButton::clicked, this,
             [this] { setTimeRange(std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max()); });
-    connect(m_histogramDelay, &QTimer::timeout, this, [this] { m_histogram->setRows(m_model->rows()); });
+    connect(m_histogram, &LogHistogram::barsChanged, this, [this](int bars) {
+        if (m_session)
+            m_session->setHistogramBars(bars);
+    });
     connect(m_statusTimer, &QTimer::timeout, this, &LogsPage::updateStatus);
     connect(m_cancelReset, &QPushButton::clicked, this, [this] {
         m_searchField->clear();
@@ -515,6 +515,7 @@ void LogsPage::started(const Opened& result)
         m_cancelReset->show();
     });
     m_session->setPaused(m_pause->isChecked());
+    m_session->setHistogramBars(m_histogram->isVisible() ? m_histogram->barsThatFit() : 0);
     applyFilter();
     applySearch();
     m_session->start();
@@ -598,7 +599,7 @@ void LogsPage::unsort()
     m_view->horizontalHeader()->setSortIndicatorShown(false);
     if (m_session) {
         if (m_pausedBySort)
-            m_session->setPaused(false);
+            m_session->setPaused(m_pause->isChecked()); // as the admin left it
         m_session->setFilter(m_filter); // time order again: the next update is a reset
     }
     m_pausedBySort = false;
@@ -658,6 +659,8 @@ void LogsPage::applyUpdate(const std::shared_ptr<const LogViewUpdate>& update)
 {
     if (m_sortColumn >= 0) {
         // Sorted rows are a still picture: only a new filter or search changes them (sorted again).
+        if (update->histogram)
+            m_histogram->setBins(*update->histogram);
         if (update->delta.reset) {
             m_model->apply(*update);
             m_progress->hide();
@@ -668,26 +671,30 @@ void LogsPage::applyUpdate(const std::shared_ptr<const LogViewUpdate>& update)
         }
         return;
     }
+    // The line the admin is on, found again after the update: a reset (a new filter) or a late
+    // line merged in before it moves it to another row.
     const QModelIndex current = m_view->currentIndex();
-    const std::optional<LogRow> keep = update->delta.reset && current.isValid()
-        ? std::optional<LogRow>(m_model->rows()[size_t(current.row())])
-        : std::nullopt;
+    const LogViewDelta& delta = update->delta;
+    const bool moves = current.isValid() && (delta.reset || current.row() >= delta.dropFront + delta.replaceFrom);
+    const std::optional<LogRow> keep
+        = moves ? std::optional<LogRow>(m_model->rows()[size_t(current.row())]) : std::nullopt;
     m_model->apply(*update);
-    if (update->delta.reset) {
+    if (delta.reset) {
         m_progress->hide();
         m_cancelReset->hide();
-        if (keep && !m_follow->isChecked()) {
-            // The line the admin was on, found again after a new filter.
-            const std::deque<LogRow>& rows = m_model->rows();
-            auto it = std::lower_bound(rows.begin(), rows.end(), keep->timeMs,
-                                       [](const LogRow& r, qint64 t) { return r.timeMs < t; });
-            for (; it != rows.end() && it->timeMs == keep->timeMs; ++it) {
-                if ((it->ref & ~LogRow::kMatchBit) == (keep->ref & ~LogRow::kMatchBit)) {
-                    const QModelIndex found = m_model->index(int(it - rows.begin()), 0);
-                    m_view->setCurrentIndex(found);
+    }
+    if (keep) {
+        const std::deque<LogRow>& rows = m_model->rows();
+        auto it = std::lower_bound(rows.begin(), rows.end(), keep->timeMs,
+                                   [](const LogRow& r, qint64 t) { return r.timeMs < t; });
+        for (; it != rows.end() && it->timeMs == keep->timeMs; ++it) {
+            if ((it->ref & ~LogRow::kMatchBit) == (keep->ref & ~LogRow::kMatchBit)) {
+                const QModelIndex found = m_model->index(int(it - rows.begin()), current.column());
+                m_view->selectionModel()->setCurrentIndex(
+                    found, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                if (delta.reset && !m_follow->isChecked())
                     m_view->scrollTo(found, QAbstractItemView::PositionAtCenter);
-                    break;
-                }
+                break;
             }
         }
     }
@@ -696,12 +703,10 @@ void LogsPage::applyUpdate(const std::shared_ptr<const LogViewUpdate>& update)
         m_view->scrollToBottom();
         m_scrolling = false;
     }
-    if (!m_histogramDelay->isActive())
-        m_histogramDelay->start();
-    if (update->delta.reset) {
-        m_histogram->setRows(m_model->rows());
+    if (update->histogram)
+        m_histogram->setBins(*update->histogram);
+    if (update->delta.reset)
         showDetails();
-    }
     updateMatchLabel();
     emit rowsUpdated();
 }

@@ -143,7 +143,6 @@ private:
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancelReset = nullptr;
     QTimer* m_searchDelay = nullptr;
-    QTimer* m_histogramDelay = nullptr;
     QTimer* m_statusTimer = nullptr;
     bool m_scrolling = false; // the page itself moves the scroll bar
     QString m_saveNote;

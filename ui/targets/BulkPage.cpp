@@ -21,7 +21,7 @@
 namespace aio::ui {
 
 namespace {
-enum Column { NameColumn, AddressColumn, GroupColumn, TagsColumn, ResultColumn };
+enum BulkColumn { NameColumn, AddressColumn, GroupColumn, TagsColumn, ResultColumn };
 }
 
 BulkPage::BulkPage(SecretStore* secrets, QWidget* parent)
