@@ -3,6 +3,7 @@
 // same run. The target: at least 0.8× OpenSSH's rate.
 //   bench_logs_ssh [--vm VM_EXPOSED] [--lines 1000000] [--runs 3]   (testbed up: tests/testbed/up)
 
+#include "bench/common/OpenSshOptions.h"
 #include "core/logs/LogStream.h"
 #include "core/ssh/SshSession.h"
 #include "integration/ssh/SshTestbed.h"
@@ -64,20 +65,8 @@ int main(int argc, char** argv)
                 double(bytes) / 1e6);
 
     // OpenSSH: ssh HOST cat FILE > /dev/null.
-    const QStringList sshArgs{QStringLiteral("-q"),
-                              QStringLiteral("-o"),
-                              QStringLiteral("BatchMode=yes"),
-                              QStringLiteral("-o"),
-                              QStringLiteral("StrictHostKeyChecking=yes"),
-                              QStringLiteral("-o"),
-                              QStringLiteral("UserKnownHostsFile=") + s.userKnownHostsFiles.value(0),
-                              QStringLiteral("-i"),
-                              s.identityFiles.value(0),
-                              QStringLiteral("-p"),
-                              QString::number(s.port ? s.port : 22),
-                              s.user + QLatin1Char('@') + s.host.toString(),
-                              QStringLiteral("cat"),
-                              remote};
+    const QStringList sshArgs = bench::openSshOptions(s, QStringLiteral("-p"))
+        + QStringList{s.user + QLatin1Char('@') + s.host.toString(), QStringLiteral("cat"), remote};
     double sshBest = 0;
     for (int i = 0; i < runs; ++i) {
         QProcess p;

@@ -2,6 +2,7 @@
 // same host, in the same run. Prints a Markdown table for docs/benchmarks.md ("SSH transfer").
 //   bench_ssh_transfer [--vm VM_READY] [--mb 100] [--env /run/aio-testbed/testbed.env]
 
+#include "bench/common/OpenSshOptions.h"
 #include "integration/ssh/SshTestbed.h"
 
 #include "core/ssh/SshSession.h"
@@ -126,17 +127,7 @@ int main(int argc, char** argv)
     (void)ssh.run(RemoteCommand::args({QStringLiteral("rm"), QStringLiteral("-f"), remote}).asRoot());
 
     const QString userHost = s.user + QLatin1Char('@') + s.host.toString();
-    const QStringList common{QStringLiteral("-q"),
-                             QStringLiteral("-o"),
-                             QStringLiteral("BatchMode=yes"),
-                             QStringLiteral("-o"),
-                             QStringLiteral("StrictHostKeyChecking=yes"),
-                             QStringLiteral("-o"),
-                             QStringLiteral("UserKnownHostsFile=") + s.userKnownHostsFiles.value(0),
-                             QStringLiteral("-i"),
-                             s.identityFiles.value(0),
-                             QStringLiteral("-P"),
-                             QString::number(s.port ? s.port : 22)};
+    const QStringList common = bench::openSshOptions(s, QStringLiteral("-P"));
     const QString back = dir.filePath(QStringLiteral("back"));
     for (const auto& [tool, extra] :
          {std::pair{QStringLiteral("OpenSSH scp (SFTP mode)"), QStringList{}},
