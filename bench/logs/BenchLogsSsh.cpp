@@ -100,6 +100,7 @@ int main(int argc, char** argv)
 
     // Ours: the file source, read to its end into a buffer (split, parsed, indexed).
     double oursBest = 0;
+    double oursFirst = 0; // the process's first: every byte the buffer keeps is memory it never used
     qint64 got = 0;
     for (int i = 0; i < runs; ++i) {
         Result<LogSourceSpec> spec
@@ -121,6 +122,8 @@ int main(int argc, char** argv)
             return 2;
         }
         got = buffer.endLine();
+        if (i == 0)
+            oursFirst = double(got) / seconds;
         oursBest = std::max(oursBest, double(got) / seconds);
     }
     (void)ssh.run(RemoteCommand::args({QStringLiteral("rm"), QStringLiteral("-f"), remote}));
@@ -132,5 +135,7 @@ int main(int argc, char** argv)
                 engineBest / 1e6, engineBest * 120 / 1e6, engineBest / sshBest);
     std::printf("LogStream into LogBuffer:    %.2f M lines/s (%.0f MB/s) = %.2fx OpenSSH (target 0.8x)\n",
                 oursBest / 1e6, oursBest * 120 / 1e6, oursBest / sshBest);
+    std::printf("  its first run (memory never used by this process): %.2f M lines/s = %.2fx OpenSSH\n",
+                oursFirst / 1e6, oursFirst / sshBest);
     return 0;
 }

@@ -3,21 +3,54 @@
 #include <QMutexLocker>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+
+#include <sys/mman.h>
 
 namespace aio {
 
 namespace {
 
-std::shared_ptr<LogChunk> newChunk(qint64 firstLine, quint32 bytes, quint32 lines)
+constexpr size_t kHugePage = 2 * 1024 * 1024;
+
+// An open chunk's bytes: whole huge pages when there are kHugePage or more (the kernel backs them
+// with one where transparent huge pages are on for madvise; else they are ordinary pages).
+char* allocateBytes(quint32 bytes, bool open)
+{
+    if (open && bytes >= kHugePage) {
+        const size_t size = (size_t(bytes) + kHugePage - 1) / kHugePage * kHugePage;
+        void* p = std::aligned_alloc(kHugePage, size);
+#ifdef MADV_HUGEPAGE
+        if (p)
+            (void)madvise(p, size, MADV_HUGEPAGE); // a hint: without it, ordinary pages
+#endif
+        if (p)
+            return static_cast<char*>(p);
+    }
+    auto* p = static_cast<char*>(std::malloc(std::max<size_t>(bytes, 1)));
+    if (!p)
+        throw std::bad_alloc();
+    return p;
+}
+
+std::shared_ptr<LogChunk> newChunk(qint64 firstLine, quint32 bytes, quint32 lines, bool open = false)
 {
     auto c = std::make_shared<LogChunk>();
     c->firstLine = firstLine;
-    c->bytes.reset(new char[bytes]);
+    c->bytes.reset(allocateBytes(bytes, open));
     c->capacity = bytes;
     c->lines.reset(new LogLineMeta[lines]);
     c->lineCapacity = lines;
     return c;
+}
+
+// Sealing keeps an array that is at least this full as it is: bytes 7/8, the index (a sixth of
+// their size for 120-byte lines) 3/4.
+bool nearlyFull(quint32 used, quint32 capacity, quint32 eighths)
+{
+    return quint64(used) * 8 >= quint64(capacity) * eighths;
 }
 
 } // namespace
@@ -76,7 +109,7 @@ LogBuffer::LogBuffer(Options options)
         if (!m_spill.open(QIODevice::ReadWrite | QIODevice::Truncate))
             m_spillError = m_spill.errorString();
     }
-    auto c = newChunk(0, kChunkBytes, kChunkLines);
+    auto c = newChunk(0, kFirstChunkBytes, kFirstChunkLines, true);
     m_open = c.get();
     m_memory = c->footprint();
     m_chunks.push_back(std::move(c));
@@ -177,16 +210,53 @@ void LogBuffer::sealAndOpen(quint32 needBytes)
 {
     LogChunk* open = m_open;
     const quint32 n = open->published.load(std::memory_order_relaxed);
-    // The sealed copy holds exactly what was written; readers of the open one keep theirs.
-    auto sealed = newChunk(open->firstLine, std::max<quint32>(open->used, 1), std::max<quint32>(n, 1));
-    std::memcpy(sealed->bytes.get(), open->bytes.get(), open->used);
-    std::memcpy(static_cast<void*>(sealed->lines.get()), open->lines.get(), size_t(n) * sizeof(LogLineMeta));
+    // The sealed chunk holds what was written: the open chunk's own arrays where they are nearly
+    // full and no snapshot holds the open chunk (no copy, no fresh memory), else copies of exactly
+    // their size (readers of the open chunk keep theirs).
+    auto next = newChunk(open->firstLine + n, std::max(kChunkBytes, needBytes), kChunkLines, true);
+    auto sealed = std::make_shared<LogChunk>();
+    sealed->firstLine = open->firstLine;
     sealed->used = open->used;
     sealed->published.store(n, std::memory_order_relaxed);
-    auto next = newChunk(open->firstLine + n, std::max(kChunkBytes, needBytes), kChunkLines);
+    const qint64 openFootprint = open->footprint();
+    const auto copyBytes = [&] {
+        sealed->capacity = std::max<quint32>(open->used, 1);
+        sealed->bytes.reset(allocateBytes(sealed->capacity, false));
+        std::memcpy(sealed->bytes.get(), open->bytes.get(), open->used);
+    };
+    const auto copyLines = [&] {
+        sealed->lineCapacity = std::max<quint32>(n, 1);
+        sealed->lines.reset(new LogLineMeta[sealed->lineCapacity]);
+        std::memcpy(static_cast<void*>(sealed->lines.get()), open->lines.get(), size_t(n) * sizeof(LogLineMeta));
+    };
+    const bool keepBytes = nearlyFull(open->used, open->capacity, 7);
+    const bool keepLines = nearlyFull(n, open->lineCapacity, 6);
+    if (!keepBytes)
+        copyBytes();
+    if (!keepLines)
+        copyLines();
 
+    // Whether a snapshot holds the open chunk is known under the lock (snapshots are taken under
+    // it); moving an array is all that is done under it, so readers do not wait for copies.
     QMutexLocker lock(&m_mutex);
-    m_memory += next->footprint() - open->footprint();
+    if ((keepBytes || keepLines) && m_chunks.back().use_count() == 1) {
+        if (keepBytes) {
+            sealed->bytes = std::move(open->bytes);
+            sealed->capacity = open->capacity;
+        }
+        if (keepLines) {
+            sealed->lines = std::move(open->lines);
+            sealed->lineCapacity = open->lineCapacity;
+        }
+    } else if (keepBytes || keepLines) {
+        lock.unlock();
+        if (keepBytes)
+            copyBytes();
+        if (keepLines)
+            copyLines();
+        lock.relock();
+    }
+    m_memory += next->footprint() - openFootprint;
     if (n == 0) {
         m_chunks.pop_back(); // an empty chunk is not worth keeping (a long line is next)
     } else {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace aio {
 
@@ -58,7 +59,7 @@ bool isWordChar(char c)
 // A level word at text[at…] that stands alone (not inside a longer word).
 LogLevel levelWordAt(QByteArrayView text, qsizetype at)
 {
-    if (at > 0 && isWordChar(text[at - 1]))
+    if (at < 0 || at >= text.size() || (at > 0 && isWordChar(text[at - 1])))
         return LogLevel::None;
     struct Word
     {
@@ -93,23 +94,30 @@ bool nextField(QByteArrayView line, qsizetype& pos, QByteArrayView& field)
         return false;
     if (line[pos] == '"') {
         const qsizetype start = ++pos;
-        while (pos < line.size() && line[pos] != '"') {
-            if (line[pos] == '\\' && pos + 1 < line.size())
-                ++pos;
+        for (;;) {
+            const void* quote = std::memchr(line.data() + pos, '"', size_t(line.size() - pos));
+            if (!quote)
+                return false; // unterminated
+            const qsizetype q = static_cast<const char*>(quote) - line.data();
+            // Escaped when an odd number of backslashes stands before it.
+            qsizetype backslashes = 0;
+            while (q - 1 - backslashes >= start && line[q - 1 - backslashes] == '\\')
+                ++backslashes;
+            pos = q;
+            if (backslashes % 2 == 0)
+                break;
             ++pos;
         }
-        if (pos >= line.size())
-            return false; // unterminated
         field = line.sliced(start, pos - start);
         ++pos;
         return true;
     }
     if (line[pos] == '[') {
         const qsizetype start = ++pos;
-        while (pos < line.size() && line[pos] != ']')
-            ++pos;
-        if (pos >= line.size())
+        const void* close = std::memchr(line.data() + pos, ']', size_t(line.size() - pos));
+        if (!close)
             return false;
+        pos = static_cast<const char*>(close) - line.data();
         field = line.sliced(start, pos - start);
         ++pos;
         return true;
@@ -260,8 +268,13 @@ std::optional<qint64> parseIsoTimeNs(QByteArrayView& text)
     const std::optional<qint64> t = civilToMs(year, month, day, hour, minute, second, 0);
     if (!t)
         return std::nullopt;
+    // Nanoseconds since 1970 fit a 64-bit integer for the years 1678 to 2262 only.
+    const qint64 ms = *t - offsetMinutes * 60'000;
+    constexpr qint64 kMaxMs = std::numeric_limits<qint64>::max() / 1'000'000 - 1000;
+    if (ms > kMaxMs || ms < -kMaxMs)
+        return std::nullopt;
     text = text.sliced(pos);
-    return (*t - offsetMinutes * 60'000) * 1'000'000 + ns;
+    return ms * 1'000'000 + ns;
 }
 
 std::optional<qint64> parseNginxLocalTimeMs(QByteArrayView text)
@@ -307,37 +320,67 @@ std::optional<DockerLine> splitDockerTimestamp(QByteArrayView line)
     return DockerLine{*t, rest};
 }
 
-std::optional<AccessLogLine> parseAccessLine(QByteArrayView line)
+namespace {
+
+// The fields of an access line up to $body_bytes_sent: what every access line must have, and all
+// that ingest needs (time and status). pos is left after the bytes.
+bool parseAccessHead(QByteArrayView line, qsizetype& pos, AccessLogLine& a, QByteArrayView& request)
 {
-    AccessLogLine a;
-    qsizetype pos = 0;
     QByteArrayView ignored;
     QByteArrayView time;
-    QByteArrayView request;
     QByteArrayView status;
     QByteArrayView bytes;
     if (!nextField(line, pos, a.client) || !nextField(line, pos, ignored) || !nextField(line, pos, a.user))
-        return std::nullopt;
+        return false;
     // [$time_local]
     while (pos < line.size() && line[pos] == ' ')
         ++pos;
     if (pos >= line.size() || line[pos] != '[' || !nextField(line, pos, time))
-        return std::nullopt;
-    const std::optional<qint64> t = parseNginxLocalTimeMs(time);
-    if (!t)
-        return std::nullopt;
-    a.timeMs = *t;
+        return false;
+    // Lines come many a second: the last time read is kept, per thread.
+    struct LastTime
+    {
+        char text[32];
+        qsizetype size = 0;
+        qint64 ms = 0;
+    };
+    thread_local LastTime last;
+    if (time.size() == last.size && std::memcmp(time.data(), last.text, size_t(time.size())) == 0) {
+        a.timeMs = last.ms;
+    } else {
+        const std::optional<qint64> t = parseNginxLocalTimeMs(time);
+        if (!t)
+            return false;
+        a.timeMs = *t;
+        if (time.size() <= qsizetype(sizeof last.text)) {
+            std::memcpy(last.text, time.data(), size_t(time.size()));
+            last.size = time.size();
+            last.ms = *t;
+        }
+    }
     while (pos < line.size() && line[pos] == ' ')
         ++pos;
     if (pos >= line.size() || line[pos] != '"' || !nextField(line, pos, request))
-        return std::nullopt;
+        return false;
     if (!nextField(line, pos, status) || !nextField(line, pos, bytes))
-        return std::nullopt;
+        return false;
     const std::optional<qint64> s = parseInt(status);
     if (!s || *s < 100 || *s > 999)
-        return std::nullopt;
+        return false;
     a.status = int(*s);
     a.bytes = parseInt(bytes).value_or(0);
+    return true;
+}
+
+} // namespace
+
+std::optional<AccessLogLine> parseAccessLine(QByteArrayView line)
+{
+    AccessLogLine a;
+    qsizetype pos = 0;
+    QByteArrayView request;
+    if (!parseAccessHead(line, pos, a, request))
+        return std::nullopt;
     // "GET /path HTTP/1.1"; a bad request line ("-" or garbage) keeps it whole as the path.
     const qsizetype sp1 = request.indexOf(' ');
     const qsizetype sp2 = sp1 < 0 ? -1 : request.lastIndexOf(' ');
@@ -433,10 +476,13 @@ LineFacts lineFacts(LogFormat format, QByteArrayView line)
         return f;
     }
     case LogFormat::NginxAccess: {
-        const std::optional<AccessLogLine> a = parseAccessLine(line);
-        if (!a)
+        // Only as far as the status: the rest of the line is parsed when it is shown.
+        AccessLogLine a;
+        qsizetype pos = 0;
+        QByteArrayView request;
+        if (!parseAccessHead(line, pos, a, request))
             return {};
-        return LineFacts{a->timeMs, levelOfStatus(a->status), quint16(a->status)};
+        return LineFacts{a.timeMs, levelOfStatus(a.status), quint16(a.status)};
     }
     case LogFormat::NginxError:
         return parseNginxErrorLine(line);

@@ -91,22 +91,25 @@ QString LogStream::fileScript(const LogSourceSpec& spec, const LogPosition& from
                               const QByteArray& tag)
 {
     // Markers: "\036TAG file INODE OFFSET" (reading this inode from OFFSET on), "\036TAG at INODE
-    // OFFSET" (what came before was the file up to OFFSET). Each chunk is at most 4 MiB.
+    // OFFSET" (what came before was the file up to OFFSET). Each chunk is at most 32 MiB: starting
+    // the processes of a chunk costs about 15 ms on a small VM, so a log read from its start moves
+    // at about 190 MB/s in 4 MiB chunks and 650 MB/s in 32 MiB ones (cat: 1.4 GB/s).
     QString s
         = QStringLiteral("f=%1; ino=%2; off=%3; back=%4; follow=%5; M=\"$(printf '\\036')\"%6\n")
               .arg(shellQuote(spec.path), shellQuote(QString::fromLatin1(from.inode)),
                    QString::number(std::max<qint64>(from.offset, 0)), QString::number(options.tailLines),
                    options.follow ? QStringLiteral("1") : QStringLiteral("0"), shellQuote(QString::fromLatin1(tag)));
-    // readfrom FILE: the bytes of inode $ino from $off on (at most 4 MiB), through a descriptor opened
+    // readfrom FILE: the bytes of inode $ino from $off on, through a descriptor opened
     // once, so a rename between looking and reading cannot make it read another file or nothing.
+    // (at most 32 MiB a chunk)
     s += QStringLiteral(R"SH(mark() { printf '%s %s %s %s\n' "$M" "$1" "$2" "$3"; }
 readfrom() {
   { command exec 3<"$1"; } 2>/dev/null || return 1
-  if [ "$(stat -Lc %i /dev/fd/3)" != "$ino" ]; then command exec 3<&-; return 1; fi
-  size=$(stat -Lc %s /dev/fd/3)
+  st=$(stat -Lc '%i %s' /dev/fd/3); size=${st#* }
+  if [ "${st% *}" != "$ino" ]; then command exec 3<&-; return 1; fi
   if [ "$size" -lt "$off" ]; then off=0; mark file "$ino" 0; fi
   if [ "$size" -le "$off" ]; then command exec 3<&-; return 1; fi
-  n=$((size - off)); [ "$n" -gt 4194304 ] && n=4194304
+  n=$((size - off)); [ "$n" -gt 33554432 ] && n=33554432
   dd bs=1048576 iflag=skip_bytes,count_bytes skip="$off" count="$n" status=none <&3; off=$((off + n)); mark at "$ino" "$off"
   command exec 3<&-
 }
@@ -176,8 +179,7 @@ Result<CommandOutcome> LogStream::runOnce(const LogStartOptions& options, const 
         QRandomGenerator::system()->fillRange(r);
         m_tag = QByteArray::number(r[0], 36) + QByteArray::number(r[1], 36);
         m_marker = QByteArray(1, kMarkerStart) + m_tag + ' ';
-        m_pending.clear();
-        m_partial.clear();
+        clearPending();
         const QString script = fileScript(m_spec, m_position, options, m_tag);
         if (m_spec.container.isEmpty())
             c.script = script;
@@ -247,12 +249,12 @@ public:
     }
     // Blocks while kMaxQueued bytes wait, that is when parsing is far behind the network. It is
     // called from the session's worker thread, so that holds back every channel of the connection.
-    void push(QByteArray bytes)
+    void push(std::vector<Span> spans, qsizetype bytes)
     {
         std::unique_lock lock(m_mutex);
         m_changed.wait(lock, [this] { return m_queued < kMaxQueued; });
-        m_queued += bytes.size();
-        m_queue.push_back(std::move(bytes));
+        m_queued += bytes;
+        m_queue.push_back(Batch{std::move(spans), bytes});
         m_changed.notify_all();
     }
     // Until everything pushed is in the buffer.
@@ -270,17 +272,20 @@ private:
             m_changed.wait(lock, [this] { return m_stop || !m_queue.empty(); });
             if (m_queue.empty())
                 return; // stopped, and nothing left
-            QByteArray bytes = std::move(m_queue.front());
+            Batch batch = std::move(m_queue.front());
             m_queue.pop_front();
             m_busy = true;
             lock.unlock();
             const qint64 from = m_buffer.endLine();
-            m_buffer.appendBytes(bytes, QDateTime::currentMSecsSinceEpoch());
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            for (const Span& span : batch.spans)
+                m_buffer.appendBytes(QByteArrayView(span.owner).sliced(span.from, span.size), now);
+            batch.spans.clear(); // the pieces are freed here, not under the lock
             if (m_onLines && m_buffer.endLine() > from)
                 m_onLines(from, m_buffer.endLine());
             lock.lock();
             m_busy = false;
-            m_queued -= bytes.size();
+            m_queued -= batch.bytes;
             m_changed.notify_all();
         }
     }
@@ -289,7 +294,12 @@ private:
     const LinesSink& m_onLines;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<QByteArray> m_queue;
+    struct Batch
+    {
+        std::vector<Span> spans;
+        qsizetype bytes = 0;
+    };
+    std::deque<Batch> m_queue;
     qsizetype m_queued = 0;
     bool m_busy = false;
     bool m_stop = false;
@@ -317,13 +327,24 @@ void LogStream::stopReaderInContainer(const QByteArray& tag, const CancelToken& 
     (void)m_host.run(c, {}, cancel); // best effort, bounded
 }
 
-void LogStream::addPending(const char* data, qsizetype size)
+void LogStream::addPending(const QByteArray& piece, qsizetype from, qsizetype size)
 {
     if (size <= 0)
         return;
-    if (!m_partial.isEmpty())
-        m_pending += std::exchange(m_partial, {});
-    m_pending.append(data, size);
+    if (!m_partial.isEmpty()) {
+        const qsizetype n = m_partial.size();
+        m_pending.push_back(Span{std::exchange(m_partial, {}), 0, n});
+        m_pendingBytes += n;
+    }
+    m_pending.push_back(Span{piece, from, size}); // shares the piece: no copy
+    m_pendingBytes += size;
+}
+
+void LogStream::clearPending()
+{
+    m_pending.clear();
+    m_pendingBytes = 0;
+    m_partial.clear();
 }
 
 void LogStream::onFilePiece(const QByteArray& piece, const EventSink& events)
@@ -346,14 +367,14 @@ void LogStream::onFilePiece(const QByteArray& piece, const EventSink& events)
             from = i + 1;
         }
         if (at < 0) {
-            addPending(data + pos, size - pos);
+            addPending(piece, pos, size - pos);
             return;
         }
         // The whole lines before the marker's line wait for it; data before the marker on its own
         // line is the start of a line the chunk cut.
         const void* lastEnd = at > pos ? memrchr(data + pos, '\n', size_t(at - pos)) : nullptr;
         const qsizetype lineStart = lastEnd ? static_cast<const char*>(lastEnd) - data + 1 : pos;
-        addPending(data + pos, lineStart - pos);
+        addPending(piece, pos, lineStart - pos);
         const QByteArray before(data + lineStart, at - lineStart);
         const void* nl = std::memchr(data + at, '\n', size_t(size - at));
         if (!nl)
@@ -372,8 +393,8 @@ void LogStream::onMarker(QByteArrayView marker, const QByteArray& before, const 
     const qint64 offset = words.value(2).toLongLong();
     if (kind == "at") {
         // Whole lines: the buffer keeps no partial one. Split and parsed on the appender's thread.
-        if (!m_pending.isEmpty())
-            m_appender->push(std::exchange(m_pending, {}));
+        if (!m_pending.empty())
+            m_appender->push(std::exchange(m_pending, {}), std::exchange(m_pendingBytes, 0));
         m_partial += before;
         m_position.inode = inode;
         m_position.offset = offset - m_partial.size();
@@ -384,8 +405,7 @@ void LogStream::onMarker(QByteArrayView marker, const QByteArray& before, const 
         }
         const bool rotated = !m_position.inode.isEmpty() && m_position.inode != inode;
         const bool truncated = m_position.inode == inode && offset == 0 && m_position.offset > 0;
-        m_pending.clear();
-        m_partial.clear();
+        clearPending();
         m_position.inode = inode;
         m_position.offset = offset;
         if ((rotated || truncated) && events)
@@ -474,8 +494,7 @@ Status LogStream::run(const LogStartOptions& options, const CancelToken& cancel,
             why = r.error().message;
         }
         // What was cut off is read again on the next run: only confirmed lines were kept.
-        m_pending.clear();
-        m_partial.clear();
+        clearPending();
         if (m_buffer.endLine() > linesBefore)
             failures = 0; // it worked for a while: a new drop starts the waits over
         ++failures;

@@ -21,7 +21,13 @@ bool inside(QByteArrayView field, QByteArrayView line)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const QByteArrayView input(reinterpret_cast<const char*>(data), qsizetype(size));
-    if (const std::optional<aio::AccessLogLine> a = aio::parseAccessLine(input)) {
+    // Ingest reads an access line only up to its status: it must agree with the whole parse.
+    const std::optional<aio::AccessLogLine> whole = aio::parseAccessLine(input);
+    const aio::LineFacts accessFacts = aio::lineFacts(aio::LogFormat::NginxAccess, input);
+    if (whole ? (accessFacts.status != whole->status || accessFacts.timeMs != whole->timeMs)
+              : (accessFacts.status != 0 || accessFacts.timeMs != 0))
+        abort();
+    if (const std::optional<aio::AccessLogLine>& a = whole) {
         for (QByteArrayView f : {a->client, a->user, a->method, a->path, a->protocol, a->referer, a->userAgent})
             if (!inside(f, input))
                 abort();

@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <optional>
+
 #include <thread>
 
 using namespace aio;
@@ -24,6 +26,7 @@ private slots:
     void longLinesGetAChunkOfTheirOwnOrAreCutAndCounted();
     void costsLittleMoreThanTheBytes();
     void readersSeeWholeLinesWhileTheWriterAppends();
+    void aSnapshotKeepsItsLinesWhenTheirChunkIsSealed();
 };
 
 static QByteArray lineText(qint64 i)
@@ -207,6 +210,37 @@ void TestLogBuffer::readersSeeWholeLinesWhileTheWriterAppends()
     writer.join();
     QVERIFY(ok);
     QCOMPARE(b.endLine(), n);
+}
+
+void TestLogBuffer::aSnapshotKeepsItsLinesWhenTheirChunkIsSealed()
+{
+    // Sealing a nearly full chunk keeps its arrays (no copy) unless a snapshot holds it: then the
+    // snapshot keeps the arrays it holds and the buffer copies. Both ways the lines stay whole.
+    for (const bool hold : {true, false}) {
+        LogBuffer b;
+        const auto text = [](qint64 i) {
+            return QByteArray::number(i).rightJustified(119, '.');
+        };
+        qint64 n = 0;
+        while (b.snapshot().parts().size() < 2) // into the first full-size chunk
+            b.appendLine(text(n++), 1);
+        std::optional<LogSnapshot> held;
+        if (hold)
+            held = b.snapshot();
+        const qint64 heldEnd = n;
+        for (qint64 i = 0; i < 3 * qint64(LogBuffer::kChunkLines); ++i)
+            b.appendLine(text(n++), 1);
+        const LogSnapshot now = b.snapshot();
+        QVERIFY(now.parts().size() >= 3);
+        for (qint64 i = 0; i < n; i += 101)
+            QCOMPARE(now.line(i), QByteArrayView(text(i)));
+        QCOMPARE(now.line(n - 1), QByteArrayView(text(n - 1)));
+        if (held) {
+            QCOMPARE(held->endLine(), heldEnd);
+            for (qint64 i = 0; i < heldEnd; i += 7)
+                QCOMPARE(held->line(i), QByteArrayView(text(i)));
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestLogBuffer)

@@ -122,6 +122,17 @@ void TestLogLine::accessLinesInCombinedAndMainFormats()
     QCOMPARE(bad->status, 400);
     QVERIFY(bad->method.isEmpty());
     QCOMPARE(bad->path, QByteArrayView(R"(\x16\x03\x01)"));
+
+    // nginx escapes a quote in a request as \" and a backslash as \\: a field ends at the first
+    // quote after an even number of backslashes.
+    const QByteArray escaped
+        = R"L(198.18.0.1 - - [03/Dec/2026:04:31:49 +0000] "GET /a\"b\\ HTTP/1.1" 404 5 "-" "ua\\")L";
+    const std::optional<AccessLogLine> e = parseAccessLine(escaped);
+    QVERIFY(e);
+    QCOMPARE(e->path, QByteArrayView(R"(/a\"b\\)"));
+    QCOMPARE(e->status, 404);
+    QCOMPARE(e->userAgent, QByteArrayView(R"(ua\\)"));
+    QCOMPARE(lineFacts(LogFormat::NginxAccess, escaped).status, quint16(404));
 }
 
 void TestLogLine::malformedAccessLinesGiveNoFields()
