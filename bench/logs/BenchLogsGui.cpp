@@ -20,7 +20,6 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QLocale>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -28,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -110,7 +110,8 @@ int main(int argc, char** argv)
 
     Target target;
     target.name = QStringLiteral("bench");
-    ui::LogsPage page(target, nullptr);
+    auto pageOwner = std::make_unique<ui::LogsPage>(target, nullptr);
+    ui::LogsPage& page = *pageOwner;
     page.resize(1280, 800);
     LogSession::Options options;
     options.start.tailLines = 0;
@@ -182,5 +183,8 @@ int main(int argc, char** argv)
     std::printf("%-34s %8zu %8.2f %8.2f %8.2f\n", "idle page (reference)", idle.ticks, idle.p50, idle.p99, idle.max);
     std::printf("%-34s %8zu %8.2f %8.2f %8.2f\n", "following", busy.ticks, busy.p50, busy.p99, busy.max);
     std::printf("p99 / 16 ms budget: %.2f; max / 16 ms: %.2f\n", busy.p99 / 16.0, busy.max / 16.0);
+    // Closing the page stops its session: the reader it started ends before this process does.
+    pageOwner.reset();
+    LogSession::waitForStopped(10'000);
     return rows >= total ? 0 : 2;
 }

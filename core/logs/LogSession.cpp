@@ -1,5 +1,7 @@
 #include "core/logs/LogSession.h"
 
+#include "core/common/ThreadPriority.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QMetaObject>
@@ -150,6 +152,7 @@ void LogSession::start()
         countThread();
         std::thread([shared, i, setStatus, start = m_options.start] {
             CountedThread counted;
+            lowerThisThreadsPriority();
             LogStream& stream = *shared->streams[size_t(i)];
             stream.setLinesSink([s = shared.get()](qint64, qint64) { s->notify(); });
             const Status status = stream.run(start, shared->cancel, [&](const LogStream::Event& e) {
@@ -172,6 +175,7 @@ void LogSession::start()
     countThread();
     std::thread([shared, poster] {
         CountedThread counted;
+        lowerThisThreadsPriority();
         LogViewIndex index(shared->formats);
         const CancelToken::Subscription wakeOnCancel = shared->cancel.onCancel([s = shared.get()] {
             std::lock_guard lock(s->mutex);

@@ -1,6 +1,7 @@
 #include "core/logs/LogStream.h"
 
 #include "core/common/ShellQuote.h"
+#include "core/common/ThreadPriority.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>
@@ -121,8 +122,9 @@ if [ -z "$ino" ]; then
   if [ "$back" -ge 0 ]; then off=$((size - $(head -c "$size" -- "$f" | tail -n "$back" | wc -c))); else off=0; fi
 fi
 mark file "$ino" "$off"
+idle=0
 while :; do
-  readfrom "$f" && continue
+  readfrom "$f" && { idle=0; continue; }
   cur=$(stat -Lc %i -- "$f" 2>/dev/null)
   if [ "$cur" != "$ino" ]; then
     old=$(find "$dir" -maxdepth 1 -inum "$ino" 2>/dev/null | head -n 1)
@@ -136,6 +138,9 @@ while :; do
     fi
   fi
   [ "$follow" = 1 ] || exit 0
+  # Every 5 s without news, a line that nobody needs: if the reader went away (the connection
+  # dropped), writing it ends this script instead of leaving it polling a file forever.
+  idle=$((idle + 1)); if [ "$idle" -ge 20 ]; then mark alive "$ino" "$off"; idle=0; fi
   sleep 0.25
 done
 )SH");
@@ -236,7 +241,10 @@ public:
     Appender(LogBuffer& buffer, const LinesSink& onLines)
         : m_buffer(buffer)
         , m_onLines(onLines)
-        , m_thread([this] { loop(); })
+        , m_thread([this] {
+            lowerThisThreadsPriority();
+            loop();
+        })
     { }
     ~Appender()
     {

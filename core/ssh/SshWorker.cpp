@@ -1,5 +1,6 @@
 #include "core/ssh/SshWorker.h"
 
+#include "core/common/ThreadPriority.h"
 #include "core/ssh/ChannelRelay.h"
 #include "core/ssh/ExecOutput.h"
 #include "core/ssh/SftpClient.h"
@@ -498,6 +499,7 @@ SshWorker::SshWorker(SshSettings settings, SshCallbacks callbacks)
     }();
     (void)waitAtExit;
     std::thread([impl = d] {
+        lowerThisThreadsPriority(); // the GUI first when the CPU is busy
         impl->run();
         Teardowns& t = teardowns();
         std::lock_guard lock(t.mutex);

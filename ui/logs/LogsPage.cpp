@@ -4,6 +4,7 @@
 #include "core/ssh/SshSession.h"
 #include "ui/logs/LogHistogram.h"
 #include "ui/logs/LogLineDelegate.h"
+#include "ui/logs/LogRowView.h"
 #include "ui/logs/LogTableModel.h"
 #include "ui/ssh/SessionGate.h"
 #include "ui/ssh/SshHostFactory.h"
@@ -33,7 +34,6 @@
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
-#include <QTableView>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -274,18 +274,12 @@ void LogsPage::buildUi()
     m_histogram = new LogHistogram(splitter);
     m_histogram->setObjectName(QStringLiteral("logHistogram"));
     m_model = new LogTableModel(this);
-    m_view = new QTableView(splitter);
+    m_view = new LogRowView(splitter);
     m_view->setObjectName(QStringLiteral("logView"));
     m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setWordWrap(false);
-    m_view->setShowGrid(false);
-    m_view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_view->setRowHeight(fontMetrics().height() + 4);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setHighlightSections(false);
     m_view->horizontalHeader()->setSectionsClickable(true);

@@ -19,7 +19,6 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
-class QTableView;
 class QTimer;
 class QToolButton;
 
@@ -31,6 +30,7 @@ namespace aio::ui {
 
 class LogHistogram;
 class LogLineDelegate;
+class LogRowView;
 class LogTableModel;
 class MessageBanner;
 class SessionGate;
@@ -65,7 +65,7 @@ public:
     void open();
 
     LogTableModel* model() const { return m_model; }
-    QTableView* view() const { return m_view; }
+    LogRowView* view() const { return m_view; }
     LogSession* session() const { return m_session; }
     LogHistogram* histogram() const { return m_histogram; }
     QString statusText() const;
@@ -134,7 +134,7 @@ private:
     QLabel* m_range = nullptr;
     QToolButton* m_clearRange = nullptr;
     LogHistogram* m_histogram = nullptr;
-    QTableView* m_view = nullptr;
+    LogRowView* m_view = nullptr;
     LogTableModel* m_model = nullptr;
     LogLineDelegate* m_delegate = nullptr;
     QPlainTextEdit* m_details = nullptr;

@@ -8,6 +8,7 @@
 #include "core/common/Profile.h"
 #include "core/common/Translations.h"
 #include "ui/logs/LogHistogram.h"
+#include "ui/logs/LogRowView.h"
 #include "ui/logs/LogTableModel.h"
 #include "ui/logs/LogsPage.h"
 #include "ui/widgets/FileDialog.h"
@@ -21,7 +22,6 @@
 #include <QMenu>
 #include <QScrollBar>
 #include <QSignalSpy>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>

@@ -36,6 +36,7 @@ private slots:
     void containerOutputArrivesThroughTheCommand();
     void theViewersRowsFollowTheStandInAndNginxInOrder();
     void aSourceThatDoesNotExistSaysSo();
+    void aReaderWhoseConnectionDroppedEndsOnTheVm();
 
 private:
     // n requests to vm-exposed's nginx, from inside the VM, with paths /logtest-TAG-FROM … .
@@ -341,6 +342,56 @@ void TestLogsVm::aSourceThatDoesNotExistSaysSo()
     QVERIFY(!LogSourceSpec::containerOutput(QStringLiteral("x; rm -rf /"), true).ok());
     QVERIFY(!LogSourceSpec::file(QStringLiteral("x"), QStringLiteral("relative/path"), LogFormat::Plain, true).ok());
     QVERIFY(!LogSourceSpec::file(QStringLiteral("x"), QStringLiteral("/var/log/a\nb"), LogFormat::Plain, true).ok());
+}
+
+void TestLogsVm::aReaderWhoseConnectionDroppedEndsOnTheVm()
+{
+    // A followed file that stays quiet: when the connection drops, nothing is written that would
+    // end the reader with a broken pipe; its keep-alive line (every 5 s) does.
+    const QString file
+        = QStringLiteral("/tmp/aio-quiet-%1.log").arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+    QString out;
+    QCOMPARE(m_tb.vmExec(QStringLiteral("vm-exposed"),
+                         {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo one > %1").arg(file)}, &out),
+             0);
+    const auto readers = [&] {
+        QString pids;
+        const QString pattern = QStringLiteral("[") + file.left(1) + QStringLiteral("]") + file.mid(1);
+        m_tb.vmExec(
+            QStringLiteral("vm-exposed"),
+            {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("pgrep -f -- '%1' || true").arg(pattern)},
+            &pids);
+        return pids.split(QLatin1Char('\n'), Qt::SkipEmptyParts).size();
+    };
+    {
+        SshSession session(m_ssh.settings(QStringLiteral("VM_EXPOSED"), m_dir.filePath(QStringLiteral("known_hosts"))));
+        QVERIFY(session.connectToHost().ok());
+        Result<LogSourceSpec> spec = LogSourceSpec::file(QStringLiteral("quiet"), file, LogFormat::Plain, false);
+        QVERIFY(spec.ok());
+        LogBuffer buffer;
+        LogStream stream(*spec, session, buffer);
+        CancelToken cancel;
+        std::atomic<int> connected{0};
+        std::thread reader([&] {
+            (void)stream.run(LogStartOptions{}, cancel, [&](const LogStream::Event& e) {
+                if (e.kind == LogStream::Event::Kind::Connected)
+                    ++connected;
+            });
+        });
+        const auto stop = qScopeGuard([&] {
+            cancel.cancel();
+            reader.join();
+        });
+        QVERIFY(test::waitUntil([&] { return connected.load() > 0 && buffer.endLine() == 1; }, 30'000));
+        QVERIFY(readers() >= 1);
+        QVERIFY(killSessionReading(file));
+        // The session reconnects and starts a new reader; the old one is gone within about 5 s.
+        QVERIFY(test::waitUntil([&] { return connected.load() >= 2; }, 30'000));
+        QVERIFY2(test::waitUntil([&] { return readers() == 1; }, 12'000), qPrintable(QString::number(readers())));
+    }
+    // Cancelled, the last reader is stopped too.
+    QVERIFY2(test::waitUntil([&] { return readers() == 0; }, 12'000), qPrintable(QString::number(readers())));
+    m_tb.vmExec(QStringLiteral("vm-exposed"), {QStringLiteral("rm"), QStringLiteral("-f"), file}, &out);
 }
 
 QTEST_GUILESS_MAIN(TestLogsVm)
