@@ -113,6 +113,7 @@ void LogRowView::scrollTo(const QModelIndex& index, ScrollHint hint)
         break;
     case PositionAtCenter:
         to = top - (height - m_rowHeight) / 2;
+        to -= to % m_rowHeight; // whole rows at the top
         break;
     }
     verticalScrollBar()->setValue(int(std::clamp<qint64>(to, 0, verticalScrollBar()->maximum())));
