@@ -86,13 +86,32 @@ std::vector<LogSnapshot::Part> LogSnapshot::parts() const
 {
     std::vector<Part> out;
     out.reserve(m_chunks.size());
-    for (const auto& c : m_chunks) {
+    for (size_t i = 0; i < m_chunks.size(); ++i) {
+        const LogChunk* c = m_chunks[i].get();
         const qint64 from = std::max(m_first, c->firstLine);
-        const qint64 to = std::min(m_end, c->firstLine + qint64(c->lineCapacity));
+        qint64 to = std::min(m_end, c->firstLine + qint64(c->lineCapacity));
+        if (i + 1 < m_chunks.size())
+            to = std::min(to, m_chunks[i + 1]->firstLine); // a later chunk holds them (joined)
         if (to > from)
-            out.push_back(Part{c.get(), quint32(from - c->firstLine), quint32(to - c->firstLine)});
+            out.push_back(Part{c, quint32(from - c->firstLine), quint32(to - c->firstLine)});
     }
     return out;
+}
+
+LogSnapshot LogSnapshot::joined(const LogSnapshot& older, const LogSnapshot& newer)
+{
+    if (older.isEmpty() || older.m_end != newer.m_first)
+        return newer;
+    LogSnapshot s;
+    s.m_chunks.reserve(older.m_chunks.size() + newer.m_chunks.size());
+    s.m_chunks = older.m_chunks;
+    // A chunk read back from the spill file may hold lines before older's first or after its end,
+    // and so be there twice: lines are looked up in the last chunk that starts at or before them,
+    // and parts() stops each chunk where the next one starts.
+    s.m_chunks.insert(s.m_chunks.end(), newer.m_chunks.begin(), newer.m_chunks.end());
+    s.m_first = older.m_first;
+    s.m_end = newer.m_end;
+    return s;
 }
 
 // --- LogBuffer
@@ -292,13 +311,15 @@ void LogBuffer::spillLocked(const LogChunk& chunk)
             m_dropped += e.lines;
         m_spilled.clear();
         m_spillBytes = 0;
+        ++m_spillGeneration;
         m_spill.resize(0);
     }
     m_spill.seek(m_spillBytes);
     const bool ok
         = m_spill.write(reinterpret_cast<const char*>(chunk.lines.get()), qint64(n) * qint64(sizeof(LogLineMeta)))
             == qint64(n) * qint64(sizeof(LogLineMeta))
-        && m_spill.write(chunk.bytes.get(), chunk.used) == chunk.used;
+        && m_spill.write(chunk.bytes.get(), chunk.used) == chunk.used
+        && m_spill.flush(); // read back through another handle (loadSpilled)
     if (!ok) {
         m_spillError = m_spill.errorString();
         for (const SpillEntry& e : m_spilled)
@@ -367,27 +388,44 @@ QString LogBuffer::spillError() const
 
 Result<LogSnapshot> LogBuffer::loadSpilled(qint64 from, qint64 to) const
 {
-    QMutexLocker lock(&m_mutex);
-    if (m_spilled.empty() || from < m_spilled.front().firstLine || to > m_chunks.front()->firstLine || from >= to)
-        return Error(ErrorKind::NotFound,
-                     QStringLiteral("Lines %1 to %2 are not in the spill file.").arg(from).arg(to - 1));
+    std::vector<SpillEntry> entries;
+    QString fileName;
+    quint64 generation = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_spilled.empty() || from < m_spilled.front().firstLine || to > m_chunks.front()->firstLine || from >= to)
+            return Error(ErrorKind::NotFound,
+                         QStringLiteral("Lines %1 to %2 are not in the spill file.").arg(from).arg(to - 1));
+        for (const SpillEntry& e : m_spilled)
+            if (e.firstLine + e.lines > from && e.firstLine < to)
+                entries.push_back(e);
+        fileName = m_spill.fileName();
+        generation = m_spillGeneration;
+    }
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error(ErrorKind::Io, QStringLiteral("Could not read older lines back from %1.").arg(fileName),
+                     file.errorString());
     LogSnapshot s;
     s.m_first = from;
     s.m_end = to;
-    for (const SpillEntry& e : m_spilled) {
-        if (e.firstLine + e.lines <= from || e.firstLine >= to)
-            continue;
+    for (const SpillEntry& e : entries) {
         auto c = newChunk(e.firstLine, std::max<quint32>(e.bytes, 1), std::max<quint32>(e.lines, 1));
         const qint64 indexBytes = qint64(e.lines) * qint64(sizeof(LogLineMeta));
-        if (!m_spill.seek(e.offset) || m_spill.read(reinterpret_cast<char*>(c->lines.get()), indexBytes) != indexBytes
-            || m_spill.read(c->bytes.get(), e.bytes) != e.bytes)
-            return Error(ErrorKind::Io,
-                         QStringLiteral("Could not read older lines back from %1.").arg(m_spill.fileName()),
-                         m_spill.errorString());
+        if (!file.seek(e.offset) || file.read(reinterpret_cast<char*>(c->lines.get()), indexBytes) != indexBytes
+            || file.read(c->bytes.get(), e.bytes) != e.bytes)
+            return Error(ErrorKind::Io, QStringLiteral("Could not read older lines back from %1.").arg(fileName),
+                         file.errorString());
         c->used = e.bytes;
         c->published.store(e.lines, std::memory_order_relaxed);
         s.m_chunks.push_back(std::move(c));
     }
+    QMutexLocker lock(&m_mutex);
+    if (generation != m_spillGeneration)
+        return Error(ErrorKind::NotFound,
+                     QStringLiteral("Lines %1 to %2 were overwritten in the spill file while they were read back.")
+                         .arg(from)
+                         .arg(to - 1));
     return s;
 }
 

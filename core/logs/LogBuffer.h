@@ -82,6 +82,9 @@ public:
         quint32 to; // one past
     };
     std::vector<Part> parts() const;
+    // older's lines followed by newer's, when older ends where newer starts (older lines read back
+    // from the spill file, then the lines in memory); else newer alone.
+    static LogSnapshot joined(const LogSnapshot& older, const LogSnapshot& newer);
 
 private:
     friend class LogBuffer;
@@ -141,7 +144,8 @@ public:
     qint64 memoryBytes() const;
     LogFormat format() const { return m_options.format; }
     const Options& options() const { return m_options; }
-    // Reads back spilled lines [from, to) (within [firstSpilledLine(), firstLine())).
+    // Reads back spilled lines [from, to) (within [firstSpilledLine(), firstLine())). The file is
+    // read outside the buffer's lock: neither the writer nor other readers wait for the disk.
     Result<LogSnapshot> loadSpilled(qint64 from, qint64 to) const;
     // The error writing the spill file met, if any (spilling then stops; lines are counted dropped).
     QString spillError() const;
@@ -172,6 +176,7 @@ private:
     mutable QFile m_spill;
     std::vector<SpillEntry> m_spilled;
     qint64 m_spillBytes = 0;
+    quint64 m_spillGeneration = 0; // counts the times the spill file started over
     QString m_spillError;
 };
 

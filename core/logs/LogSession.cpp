@@ -42,6 +42,7 @@ struct CountedThread
 constexpr std::chrono::milliseconds kMinUpdateInterval{50};
 constexpr std::chrono::milliseconds kHistogramInterval{500};
 constexpr qint64 kMinSourceBudget = 4LL * LogBuffer::kChunkBytes;
+constexpr qint64 kSpillLimit = 1LL << 30; // a source's older lines on disk, at most
 
 const bool kMetaTypesRegistered = [] {
     qRegisterMetaType<std::shared_ptr<const aio::LogViewUpdate>>();
@@ -53,6 +54,8 @@ const bool kMetaTypesRegistered = [] {
 
 struct LogSession::Shared
 {
+    // Where the buffers put the lines the budget lets go (owner-only; removed with the session).
+    QTemporaryDir spillDir;
     std::shared_ptr<RemoteHost> host;
     std::vector<std::unique_ptr<LogBuffer>> buffers;
     std::vector<std::unique_ptr<LogStream>> streams;
@@ -71,14 +74,54 @@ struct LogSession::Shared
     int histogramBars = 0;
     bool histogramWanted = false; // the bars changed: count again even without new rows
     CancelToken resetCancel; // cancels the reset under way
+    qint64 olderWanted = 0; // loadOlder(): lines a source to read back
+    bool forgetOlderWanted = false;
+    std::vector<qint64> loadedLines; // older lines read back, a source (for counts)
 
-    std::vector<LogSnapshot> liveSnapshots() const
+    // The indexer's own (no lock): the older lines read back, a source, which end where its
+    // buffer's memory begins.
+    std::vector<LogSnapshot> older;
+
+    // Under the lock.
+    std::vector<LogSnapshot> liveSnapshots()
     {
         std::vector<LogSnapshot> snaps;
         snaps.reserve(buffers.size());
-        for (const auto& b : buffers)
-            snaps.push_back(b->snapshot());
+        for (size_t i = 0; i < buffers.size(); ++i) {
+            LogSnapshot live = buffers[i]->snapshot();
+            if (i < older.size() && !older[i].isEmpty() && older[i].endLine() < live.firstLine()) {
+                // More lines left memory since: they are read back too, to keep one run.
+                Result<LogSnapshot> gap = buffers[i]->loadSpilled(older[i].endLine(), live.firstLine());
+                older[i] = gap ? LogSnapshot::joined(older[i], *gap) : LogSnapshot();
+                if (i < loadedLines.size())
+                    loadedLines[i] = older[i].size();
+            }
+            snaps.push_back(i < older.size() ? LogSnapshot::joined(older[i], live) : live);
+        }
         return snaps;
+    }
+    // Reads up to n older lines of each source back; the count read, or the first error.
+    Result<qint64> readOlder(qint64 n)
+    {
+        older.resize(buffers.size());
+        qint64 read = 0;
+        for (size_t i = 0; i < buffers.size(); ++i) {
+            const LogBuffer& b = *buffers[i];
+            const qint64 first = older[i].isEmpty() ? b.firstLine() : older[i].firstLine();
+            const qint64 from = std::max(b.firstSpilledLine(), first - n);
+            if (from >= first)
+                continue;
+            Result<LogSnapshot> batch = b.loadSpilled(from, first);
+            if (!batch)
+                return batch.error();
+            older[i] = older[i].isEmpty() ? *batch : LogSnapshot::joined(*batch, older[i]);
+            read += first - from;
+        }
+        std::lock_guard lock(mutex);
+        loadedLines.resize(buffers.size());
+        for (size_t i = 0; i < buffers.size(); ++i)
+            loadedLines[i] = older[i].size();
+        return read;
     }
     void notify()
     {
@@ -106,6 +149,10 @@ LogSession::LogSession(std::shared_ptr<RemoteHost> host, QList<LogSourceSpec> so
         LogBuffer::Options o;
         o.budgetBytes = budget;
         o.format = spec.format;
+        if (m_shared->spillDir.isValid()) {
+            o.spillPath = m_shared->spillDir.filePath(QStringLiteral("source-%1.spill").arg(m_shared->buffers.size()));
+            o.spillLimitBytes = kSpillLimit;
+        }
         m_shared->buffers.push_back(std::make_unique<LogBuffer>(o));
         m_shared->streams.push_back(std::make_unique<LogStream>(spec, *m_shared->host, *m_shared->buffers.back()));
         m_shared->formats.push_back(spec.format);
@@ -186,6 +233,7 @@ void LogSession::start()
         for (;;) {
             std::vector<LogSnapshot> snaps;
             CancelToken resetCancel;
+            qint64 olderWanted = 0;
             int bars = 0;
             bool histogramWanted = false;
             {
@@ -194,6 +242,7 @@ void LogSession::start()
                     return shared->cancel.isCancelled()
                         || (!shared->inFlight
                             && (shared->filter || shared->searchChanged || shared->histogramWanted
+                                || shared->olderWanted > 0 || shared->forgetOlderWanted
                                 || (shared->dirty && !shared->paused)));
                 };
                 // The last rows are counted once the interval is over, even if no more come.
@@ -202,6 +251,13 @@ void LogSession::start()
                 shared->wake.wait(lock, ready);
                 if (shared->cancel.isCancelled())
                     return;
+                olderWanted = std::exchange(shared->olderWanted, 0);
+                if (std::exchange(shared->forgetOlderWanted, false)) {
+                    shared->older.clear();
+                    shared->loadedLines.clear();
+                    index.requestReset();
+                    shared->dirty = true;
+                }
                 if (shared->filter) {
                     index.setFilter(std::move(*shared->filter));
                     shared->filter.reset();
@@ -210,7 +266,18 @@ void LogSession::start()
                     index.setSearch(shared->search);
                     shared->searchChanged = false;
                 }
-                if (shared->paused) {
+                if (olderWanted > 0) {
+                    // Read from disk with the lock let go; the rows are read again after.
+                    lock.unlock();
+                    const Result<qint64> read = shared->readOlder(olderWanted);
+                    poster([read](LogSession* s) {
+                        emit s->olderLoaded(read ? *read : 0, read ? QString() : read.error().toString());
+                    });
+                    index.requestReset();
+                    lock.lock();
+                    shared->dirty = true;
+                }
+                if (shared->paused && olderWanted == 0) {
                     snaps = shared->lastShown;
                 } else {
                     shared->dirty = false;
@@ -291,6 +358,11 @@ LogSession::Counts LogSession::counts(int source) const
     c.dropped = b.droppedLines();
     c.truncated = b.truncatedLines();
     c.memoryBytes = b.memoryBytes();
+    {
+        std::lock_guard lock(m_shared->mutex);
+        c.loaded = size_t(source) < m_shared->loadedLines.size() ? m_shared->loadedLines[size_t(source)] : 0;
+    }
+    c.onDisk = std::max<qint64>(0, b.firstLine() - b.firstSpilledLine() - c.loaded);
     return c;
 }
 
@@ -323,6 +395,27 @@ void LogSession::setHistogramBars(int bars)
             return;
         m_shared->histogramBars = std::max(0, bars);
         m_shared->histogramWanted = bars > 0;
+    }
+    m_shared->wake.notify_all();
+}
+
+void LogSession::loadOlder(qint64 lines)
+{
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->olderWanted = std::max<qint64>(1, lines);
+        m_shared->resetCancel.cancel();
+    }
+    m_shared->wake.notify_all();
+}
+
+void LogSession::forgetOlder()
+{
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->olderWanted = 0;
+        m_shared->forgetOlderWanted = true;
+        m_shared->resetCancel.cancel();
     }
     m_shared->wake.notify_all();
 }

@@ -16,6 +16,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QTemporaryDir>
 
 #include <memory>
 #include <optional>
@@ -54,7 +55,9 @@ public:
     struct Counts
     {
         qint64 lines = 0; // kept in memory now
-        qint64 dropped = 0; // let go for the budget (and not spilled)
+        qint64 dropped = 0; // let go for the budget and not kept on disk: gone
+        qint64 onDisk = 0; // let go for the budget, kept in the session's spill file: loadOlder()
+        qint64 loaded = 0; // older lines read back from it and shown
         qint64 truncated = 0;
         qint64 memoryBytes = 0;
     };
@@ -75,6 +78,13 @@ public:
     void setSearch(std::shared_ptr<const LogMatcher> search);
     // How many bars the histogram has room for (0: none is shown); its counts come with the updates.
     void setHistogramBars(int bars);
+    // Reads up to `lines` older lines of each source back from the spill files (where the budget
+    // put them) and shows them before the others: the next update is a reset. olderLoaded says
+    // how it went.
+    static constexpr qint64 kOlderBatch = 1'000'000;
+    void loadOlder(qint64 lines = kOlderBatch);
+    // Lets the older lines read back go again (the rows start where memory does).
+    void forgetOlder();
     // Paused, the rows stop changing (the lines shown are held in memory); sources go on reading.
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
@@ -88,6 +98,8 @@ signals:
     void sourceStatusChanged(int source, const aio::LogSession::SourceStatus& status);
     // While a reset reads many lines (a new filter or search over millions).
     void progress(qint64 done, qint64 total);
+    // After loadOlder(): how many lines were read back, or why they could not be.
+    void olderLoaded(qint64 lines, const QString& error);
 
 private:
     struct Shared;

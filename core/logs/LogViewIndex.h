@@ -120,6 +120,8 @@ public:
     void setFilter(LogViewFilter filter);
     void setSearch(std::shared_ptr<const LogMatcher> search);
     const LogViewFilter& filter() const { return m_filter; }
+    // The next update reads every line again (older lines were put before the first ones).
+    void requestReset() { m_resetPending = true; }
 
     // Takes in the lines of the snapshots (one per source, in the order of the formats) that it
     // has not seen, and lets go of rows whose lines left memory. A reset reads every line and may

@@ -308,6 +308,13 @@ void LogsPage::buildUi()
     m_statusLabel->setTextFormat(Qt::RichText);
     m_statusLabel->setWordWrap(true);
     bottom->addWidget(m_statusLabel, 1);
+    m_loadOlder = new QPushButton(tr("Load older lines"), this);
+    m_loadOlder->setObjectName(QStringLiteral("logLoadOlder"));
+    m_loadOlder->setToolTip(tr("Read back, from this computer's disk, up to %1 older lines of each source that "
+                               "the memory limit let go, and show them before the others")
+                                .arg(QLocale().toString(LogSession::kOlderBatch)));
+    m_loadOlder->hide();
+    bottom->addWidget(m_loadOlder);
     m_wrap = new QCheckBox(tr("Wrap"), this);
     m_wrap->setChecked(true);
     m_wrap->setToolTip(tr("Wrap long lines in the pane of selected lines"));
@@ -401,7 +408,23 @@ void LogsPage::buildUi()
             m_session->setHistogramBars(bars);
     });
     connect(m_statusTimer, &QTimer::timeout, this, &LogsPage::updateStatus);
+    connect(m_loadOlder, &QPushButton::clicked, this, [this] {
+        if (!m_session)
+            return;
+        m_loadingOlder = true;
+        m_loadOlder->setEnabled(false);
+        m_progress->setRange(0, 0);
+        m_progress->setFormat(tr("Reading older lines"));
+        m_progress->show();
+        m_cancelReset->setToolTip(tr("Stop, and show only the lines in memory"));
+        m_cancelReset->show();
+        m_session->loadOlder();
+    });
     connect(m_cancelReset, &QPushButton::clicked, this, [this] {
+        if (m_loadingOlder) {
+            m_session->forgetOlder();
+            return;
+        }
         m_searchField->clear();
         m_onlyMatching->setChecked(false);
         applySearch();
@@ -504,9 +527,19 @@ void LogsPage::started(const Opened& result)
     connect(m_session, &LogSession::progress, this, [this](qint64 done, qint64 total) {
         m_progress->setRange(0, 1000);
         m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
-        m_progress->setFormat(tr("Searching %p%"));
+        m_progress->setFormat(m_loadingOlder ? tr("Showing older lines %p%") : tr("Searching %p%"));
         m_progress->show();
+        m_cancelReset->setToolTip(m_loadingOlder ? tr("Stop, and show only the lines in memory")
+                                                 : tr("Stop the search and show every line"));
         m_cancelReset->show();
+    });
+    connect(m_session, &LogSession::olderLoaded, this, [this](qint64 lines, const QString& error) {
+        if (!error.isEmpty())
+            m_banner->showMessage(MessageBanner::Level::Warning, tr("Older lines could not be read back"), error);
+        else
+            m_saveNote = tr("%n older line(s) read back from disk", nullptr,
+                            int(std::min<qint64>(lines, std::numeric_limits<int>::max())));
+        updateStatus();
     });
     m_session->setPaused(m_pause->isChecked());
     m_session->setHistogramBars(m_histogram->isVisible() ? m_histogram->barsThatFit() : 0);
@@ -657,8 +690,7 @@ void LogsPage::applyUpdate(const std::shared_ptr<const LogViewUpdate>& update)
             m_histogram->setBins(*update->histogram);
         if (update->delta.reset) {
             m_model->apply(*update);
-            m_progress->hide();
-            m_cancelReset->hide();
+            endReset();
             sortRows();
             updateMatchLabel();
             emit rowsUpdated();
@@ -673,10 +705,8 @@ void LogsPage::applyUpdate(const std::shared_ptr<const LogViewUpdate>& update)
     const std::optional<LogRow> keep
         = moves ? std::optional<LogRow>(m_model->rows()[size_t(current.row())]) : std::nullopt;
     m_model->apply(*update);
-    if (delta.reset) {
-        m_progress->hide();
-        m_cancelReset->hide();
-    }
+    if (delta.reset)
+        endReset();
     if (keep) {
         const std::deque<LogRow>& rows = m_model->rows();
         auto it = std::lower_bound(rows.begin(), rows.end(), keep->timeMs,
@@ -703,6 +733,14 @@ void LogsPage::applyUpdate(const std::shared_ptr<const LogViewUpdate>& update)
         showDetails();
     updateMatchLabel();
     emit rowsUpdated();
+}
+
+void LogsPage::endReset()
+{
+    m_progress->hide();
+    m_cancelReset->hide();
+    m_loadingOlder = false;
+    m_loadOlder->setEnabled(true);
 }
 
 void LogsPage::goToMatch(bool forward)
@@ -745,6 +783,7 @@ void LogsPage::updateStatus()
     }
     QStringList parts;
     const QLocale locale;
+    bool anyOnDisk = false;
     for (int i = 0; i < m_session->sources().size(); ++i) {
         const LogSession::SourceStatus s = m_session->status(i);
         const LogSession::Counts c = m_session->counts(i);
@@ -776,9 +815,14 @@ void LogsPage::updateStatus()
             = QStringLiteral("<span style='color:%1'>&#9679;</span> <b>%2</b> %3 · %4")
                   .arg(color, m_session->sources()[i].id.toHtmlEscaped(), state.toHtmlEscaped(),
                        tr("%n line(s)", nullptr, int(std::min<qint64>(c.lines, std::numeric_limits<int>::max()))));
+        if (c.onDisk > 0)
+            part += QStringLiteral(" · ") + tr("%1 older lines on disk").arg(locale.toString(c.onDisk)).toHtmlEscaped();
+        if (c.loaded > 0)
+            part += QStringLiteral(" · ") + tr("%1 read back").arg(locale.toString(c.loaded)).toHtmlEscaped();
         if (c.dropped > 0)
             part += QStringLiteral(" · ")
                 + tr("%1 older lines let go (memory limit)").arg(locale.toString(c.dropped)).toHtmlEscaped();
+        anyOnDisk = anyOnDisk || c.onDisk > 0;
         parts << part;
     }
     QString text = parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;"));
@@ -795,6 +839,7 @@ void LogsPage::updateStatus()
     if (!m_saveNote.isEmpty())
         text += QStringLiteral(" · ") + m_saveNote.toHtmlEscaped();
     m_statusLabel->setText(text);
+    m_loadOlder->setVisible(anyOnDisk || m_loadingOlder);
 }
 
 QString LogsPage::statusText() const

@@ -87,6 +87,7 @@ private:
     void applyFilter();
     void applySearch();
     void goToMatch(bool forward);
+    void endReset(); // a reset's rows arrived: its progress goes
     void setFollow(bool follow);
     void updateStatus();
     void updateMatchLabel();
@@ -142,6 +143,8 @@ private:
     QLabel* m_statusLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancelReset = nullptr;
+    QPushButton* m_loadOlder = nullptr;
+    bool m_loadingOlder = false; // the reset under way reads older lines back
     QTimer* m_searchDelay = nullptr;
     QTimer* m_statusTimer = nullptr;
     bool m_scrolling = false; // the page itself moves the scroll bar

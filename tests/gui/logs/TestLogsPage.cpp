@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -238,6 +239,56 @@ private slots:
         QVERIFY(banner && banner->isVisible());
         QCOMPARE(banner->title(), QStringLiteral("The logs could not be opened"));
         QVERIFY(page.findChild<QPushButton*>(QStringLiteral("logRetry")));
+    }
+
+    void olderLinesTheMemoryLimitLetGoAreReadBackFromDisk()
+    {
+        // 200,000 lines (24 MB) into a session whose memory holds about 8 MB: the oldest go to
+        // the session's spill file, and "Load older lines" shows them again, before the others.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("app.log"));
+        const int n = 200'000;
+        QByteArray all;
+        for (int i = 0; i < n; ++i)
+            all += appLine(kBase + i, "INFO", "line " + QByteArray::number(i).rightJustified(80, '.'));
+        QVERIFY(append(path, all));
+        Target target;
+        target.name = QStringLiteral("local");
+        LogsPage page(target, nullptr);
+        page.resize(1280, 800);
+        LogSession::Options options;
+        options.start.tailLines = -1;
+        options.budgetBytes = 1; // the least a source gets: 4 chunks
+        page.setSessionOptions(options);
+        page.setOpener([root = dir.path(), path](const CancelToken&) -> Result<LogsPage::Opened> {
+            return LogsPage::Opened{std::make_shared<test::LocalShellHost>(root),
+                                    {*LogSourceSpec::file(QStringLiteral("app"), path, LogFormat::Application, false)}};
+        });
+        QSignalSpy opened(&page, &LogsPage::opened);
+        page.show();
+        QVERIFY(opened.wait(10000));
+        LogTableModel* model = page.model();
+        QTRY_VERIFY_WITH_TIMEOUT(page.session()->counts(0).lines + page.session()->counts(0).onDisk == n, 20000);
+        const LogSession::Counts before = page.session()->counts(0);
+        QVERIFY2(before.onDisk > 0 && before.dropped == 0, qPrintable(QString::number(before.onDisk)));
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), int(before.lines), 10000);
+        auto* load = page.findChild<QPushButton*>(QStringLiteral("logLoadOlder"));
+        QVERIFY(load);
+        QTRY_VERIFY(load->isVisible());
+        QVERIFY(page.statusText().contains(QStringLiteral("older lines on disk")));
+
+        load->click();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), n, 20000);
+        // In order, from the first line of the file.
+        for (int row : {0, 1, int(before.onDisk) - 1, int(before.onDisk), n - 1})
+            QVERIFY2(model->index(row, LogTableModel::MessageColumn)
+                         .data()
+                         .toString()
+                         .endsWith(QStringLiteral(" ") + QString::number(row).rightJustified(80, QLatin1Char('.'))),
+                     qPrintable(model->index(row, LogTableModel::MessageColumn).data().toString()));
+        QTRY_VERIFY(!load->isVisible()); // nothing more on disk
+        QCOMPARE(page.session()->counts(0).loaded, before.onDisk);
     }
 
     void cleanupTestCase()

@@ -27,6 +27,7 @@ private slots:
     void costsLittleMoreThanTheBytes();
     void readersSeeWholeLinesWhileTheWriterAppends();
     void aSnapshotKeepsItsLinesWhenTheirChunkIsSealed();
+    void olderLinesReadBackInBatchesJoinTheLinesInMemory();
 };
 
 static QByteArray lineText(qint64 i)
@@ -241,6 +242,43 @@ void TestLogBuffer::aSnapshotKeepsItsLinesWhenTheirChunkIsSealed()
                 QCOMPARE(held->line(i), QByteArrayView(text(i)));
         }
     }
+}
+
+void TestLogBuffer::olderLinesReadBackInBatchesJoinTheLinesInMemory()
+{
+    // What "Load older lines" does: batches read back from the spill file, each ending where the
+    // last began (often inside a chunk), joined before the lines in memory: every line once.
+    QTemporaryDir dir;
+    LogBuffer::Options o;
+    o.budgetBytes = 2 * LogBuffer::kChunkBytes;
+    o.spillPath = dir.filePath(QStringLiteral("spill"));
+    LogBuffer b(o);
+    const qint64 n = 100'000;
+    for (qint64 i = 0; i < n; ++i)
+        b.appendLine(lineText(i), 1);
+    QCOMPARE(b.firstSpilledLine(), 0);
+    QVERIFY(b.firstLine() > 30'000);
+    LogSnapshot older;
+    for (qint64 first = b.firstLine(); first > 0;) {
+        const qint64 from = std::max<qint64>(0, first - 12'345);
+        Result<LogSnapshot> batch = b.loadSpilled(from, first);
+        QVERIFY(batch.ok());
+        older = older.isEmpty() ? *batch : LogSnapshot::joined(*batch, older);
+        first = from;
+    }
+    const LogSnapshot all = LogSnapshot::joined(older, b.snapshot());
+    QCOMPARE(all.firstLine(), 0);
+    QCOMPARE(all.endLine(), n);
+    qint64 next = 0;
+    for (const LogSnapshot::Part& part : all.parts()) {
+        QCOMPARE(part.chunk->firstLine + part.from, next); // no line twice, none missing
+        next = part.chunk->firstLine + part.to;
+    }
+    QCOMPARE(next, n);
+    for (qint64 i = 0; i < n; i += 991)
+        QCOMPARE(all.line(i), QByteArrayView(lineText(i)));
+    // Not adjacent: the newer one alone.
+    QCOMPARE(LogSnapshot::joined(*b.loadSpilled(0, 10), b.snapshot()).firstLine(), b.firstLine());
 }
 
 QTEST_APPLESS_MAIN(TestLogBuffer)
