@@ -285,51 +285,72 @@ void LogBuffer::sealAndOpen(quint32 needBytes)
     m_open = next.get();
     m_chunks.push_back(std::move(next));
     evictLocked();
+    lock.unlock();
+    writeSpill();
 }
 
 void LogBuffer::evictLocked()
 {
     while (m_memory > m_options.budgetBytes && m_chunks.size() > 1) {
-        const std::shared_ptr<LogChunk> oldest = std::move(m_chunks.front());
+        std::shared_ptr<LogChunk> oldest = std::move(m_chunks.front());
         m_chunks.pop_front();
         m_memory -= oldest->footprint();
-        spillLocked(*oldest);
+        if (m_spill.isOpen() && m_spillError.isEmpty())
+            m_toSpill.push_back(std::move(oldest));
+        else
+            m_dropped += oldest->published.load(std::memory_order_relaxed);
     }
 }
 
-void LogBuffer::spillLocked(const LogChunk& chunk)
+void LogBuffer::writeSpill()
 {
-    const quint32 n = chunk.published.load(std::memory_order_relaxed);
-    if (!m_spill.isOpen() || !m_spillError.isEmpty()) {
-        m_dropped += n;
-        return;
-    }
-    const qint64 size = qint64(n) * qint64(sizeof(LogLineMeta)) + chunk.used;
-    if (m_spillBytes + size > m_options.spillLimitBytes) {
-        // Full: start over, so what is kept stays one run of lines that ends where memory begins.
-        for (const SpillEntry& e : m_spilled)
-            m_dropped += e.lines;
-        m_spilled.clear();
-        m_spillBytes = 0;
-        ++m_spillGeneration;
-        m_spill.resize(0);
-    }
-    m_spill.seek(m_spillBytes);
-    const bool ok
-        = m_spill.write(reinterpret_cast<const char*>(chunk.lines.get()), qint64(n) * qint64(sizeof(LogLineMeta)))
-            == qint64(n) * qint64(sizeof(LogLineMeta))
-        && m_spill.write(chunk.bytes.get(), chunk.used) == chunk.used
-        && m_spill.flush(); // read back through another handle (loadSpilled)
-    if (!ok) {
+    // Only the writer writes the file, so it does without the lock; the entries change under it.
+    for (;;) {
+        std::shared_ptr<LogChunk> chunk;
+        bool restart = false;
+        qint64 at = 0;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_toSpill.empty())
+                return;
+            chunk = m_toSpill.front();
+            const qint64 size
+                = qint64(chunk->published.load(std::memory_order_relaxed)) * qint64(sizeof(LogLineMeta)) + chunk->used;
+            if (m_spillBytes + size > m_options.spillLimitBytes) {
+                // Full: start over, so what is kept stays one run of lines that ends where memory
+                // begins.
+                for (const SpillEntry& e : m_spilled)
+                    m_dropped += e.lines;
+                m_spilled.clear();
+                m_spillBytes = 0;
+                ++m_spillGeneration;
+                restart = true;
+            }
+            at = m_spillBytes;
+        }
+        const quint32 n = chunk->published.load(std::memory_order_relaxed);
+        const qint64 indexBytes = qint64(n) * qint64(sizeof(LogLineMeta));
+        const bool ok = (!restart || m_spill.resize(0)) && m_spill.seek(at)
+            && m_spill.write(reinterpret_cast<const char*>(chunk->lines.get()), indexBytes) == indexBytes
+            && m_spill.write(chunk->bytes.get(), chunk->used) == chunk->used
+            && m_spill.flush(); // read back through another handle (loadSpilled)
+        QMutexLocker lock(&m_mutex);
+        m_toSpill.pop_front();
+        if (ok) {
+            m_spilled.push_back(SpillEntry{chunk->firstLine, n, at, chunk->used});
+            m_spillBytes = at + indexBytes + chunk->used;
+            continue;
+        }
         m_spillError = m_spill.errorString();
         for (const SpillEntry& e : m_spilled)
             m_dropped += e.lines;
         m_dropped += n;
+        for (const auto& c : m_toSpill)
+            m_dropped += c->published.load(std::memory_order_relaxed);
         m_spilled.clear();
+        m_toSpill.clear();
         return;
     }
-    m_spilled.push_back(SpillEntry{chunk.firstLine, n, m_spillBytes, chunk.used});
-    m_spillBytes += size;
 }
 
 LogSnapshot LogBuffer::snapshot() const
@@ -365,7 +386,9 @@ qint64 LogBuffer::droppedLines() const
 qint64 LogBuffer::firstSpilledLine() const
 {
     QMutexLocker lock(&m_mutex);
-    return m_spilled.empty() ? m_chunks.front()->firstLine : m_spilled.front().firstLine;
+    if (!m_spilled.empty())
+        return m_spilled.front().firstLine;
+    return m_toSpill.empty() ? m_chunks.front()->firstLine : m_toSpill.front()->firstLine;
 }
 
 qint64 LogBuffer::truncatedLines() const
@@ -389,37 +412,60 @@ QString LogBuffer::spillError() const
 Result<LogSnapshot> LogBuffer::loadSpilled(qint64 from, qint64 to) const
 {
     std::vector<SpillEntry> entries;
+    std::vector<std::shared_ptr<const LogChunk>> pending; // not written yet: still in memory
     QString fileName;
     quint64 generation = 0;
+    const auto notThere = [&] {
+        return Error(ErrorKind::NotFound,
+                     QStringLiteral("Lines %1 to %2 are not in the spill file.").arg(from).arg(to - 1));
+    };
     {
         QMutexLocker lock(&m_mutex);
-        if (m_spilled.empty() || from < m_spilled.front().firstLine || to > m_chunks.front()->firstLine || from >= to)
-            return Error(ErrorKind::NotFound,
-                         QStringLiteral("Lines %1 to %2 are not in the spill file.").arg(from).arg(to - 1));
+        if (from >= to || to > m_chunks.front()->firstLine)
+            return notThere();
+        // The chunks that hold [from, to), which must follow one another without a gap.
+        qint64 next = -1;
+        const auto covers = [&](qint64 first, qint64 lines) {
+            if (first + lines <= from || first >= to)
+                return false;
+            if (next < 0 ? first > from : first != next)
+                next = -2; // a gap
+            else
+                next = first + lines;
+            return true;
+        };
         for (const SpillEntry& e : m_spilled)
-            if (e.firstLine + e.lines > from && e.firstLine < to)
+            if (next != -2 && covers(e.firstLine, e.lines))
                 entries.push_back(e);
+        for (const auto& c : m_toSpill)
+            if (next != -2 && covers(c->firstLine, c->published.load(std::memory_order_relaxed)))
+                pending.push_back(c);
+        if (next < to)
+            return notThere();
         fileName = m_spill.fileName();
         generation = m_spillGeneration;
     }
-    QFile file(fileName);
-    if (!file.open(QIODevice::ReadOnly))
-        return Error(ErrorKind::Io, QStringLiteral("Could not read older lines back from %1.").arg(fileName),
-                     file.errorString());
     LogSnapshot s;
     s.m_first = from;
     s.m_end = to;
-    for (const SpillEntry& e : entries) {
-        auto c = newChunk(e.firstLine, std::max<quint32>(e.bytes, 1), std::max<quint32>(e.lines, 1));
-        const qint64 indexBytes = qint64(e.lines) * qint64(sizeof(LogLineMeta));
-        if (!file.seek(e.offset) || file.read(reinterpret_cast<char*>(c->lines.get()), indexBytes) != indexBytes
-            || file.read(c->bytes.get(), e.bytes) != e.bytes)
+    if (!entries.empty()) {
+        QFile file(fileName);
+        if (!file.open(QIODevice::ReadOnly))
             return Error(ErrorKind::Io, QStringLiteral("Could not read older lines back from %1.").arg(fileName),
                          file.errorString());
-        c->used = e.bytes;
-        c->published.store(e.lines, std::memory_order_relaxed);
-        s.m_chunks.push_back(std::move(c));
+        for (const SpillEntry& e : entries) {
+            auto c = newChunk(e.firstLine, std::max<quint32>(e.bytes, 1), std::max<quint32>(e.lines, 1));
+            const qint64 indexBytes = qint64(e.lines) * qint64(sizeof(LogLineMeta));
+            if (!file.seek(e.offset) || file.read(reinterpret_cast<char*>(c->lines.get()), indexBytes) != indexBytes
+                || file.read(c->bytes.get(), e.bytes) != e.bytes)
+                return Error(ErrorKind::Io, QStringLiteral("Could not read older lines back from %1.").arg(fileName),
+                             file.errorString());
+            c->used = e.bytes;
+            c->published.store(e.lines, std::memory_order_relaxed);
+            s.m_chunks.push_back(std::move(c));
+        }
     }
+    s.m_chunks.insert(s.m_chunks.end(), pending.begin(), pending.end());
     QMutexLocker lock(&m_mutex);
     if (generation != m_spillGeneration)
         return Error(ErrorKind::NotFound,

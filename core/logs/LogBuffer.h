@@ -161,10 +161,10 @@ private:
     void sealAndOpen(quint32 needBytes);
     void appendFacts(QByteArrayView line, const LineFacts& facts, qint64 arrivalMs);
     void evictLocked();
-    void spillLocked(const LogChunk& chunk);
+    void writeSpill(); // the writer, without the lock
 
     Options m_options;
-    mutable QMutex m_mutex; // guards m_chunks, the counters and the spill file
+    mutable QMutex m_mutex; // guards m_chunks, the counters and the spill file's entries
     std::deque<std::shared_ptr<LogChunk>> m_chunks;
     LogChunk* m_open = nullptr; // the last chunk (written by the writer without the lock)
     qint64 m_memory = 0;
@@ -175,6 +175,9 @@ private:
     // Spill.
     mutable QFile m_spill;
     std::vector<SpillEntry> m_spilled;
+    // Chunks out of memory's count, not yet in the file: written by the writer outside the lock
+    // (a disk can take long), read back from here meanwhile.
+    std::deque<std::shared_ptr<LogChunk>> m_toSpill;
     qint64 m_spillBytes = 0;
     quint64 m_spillGeneration = 0; // counts the times the spill file started over
     QString m_spillError;

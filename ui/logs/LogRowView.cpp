@@ -29,6 +29,15 @@ LogRowView::LogRowView(QWidget* parent)
     connect(m_header, &QHeaderView::geometriesChanged, this, relayout);
 }
 
+LogRowView::~LogRowView()
+{
+    // The header is deleted with the widget's children, after this object stopped being a
+    // LogRowView: what it says then must not reach the slots above.
+    disconnect(m_header, nullptr, this, nullptr);
+    for (const QMetaObject::Connection& c : std::as_const(m_modelConnections))
+        disconnect(c);
+}
+
 void LogRowView::setModel(QAbstractItemModel* model)
 {
     for (const QMetaObject::Connection& c : std::as_const(m_modelConnections))

@@ -21,6 +21,7 @@ class LogRowView : public QAbstractItemView
 
 public:
     explicit LogRowView(QWidget* parent = nullptr);
+    ~LogRowView() override;
 
     void setModel(QAbstractItemModel* model) override;
     QHeaderView* horizontalHeader() const { return m_header; }
