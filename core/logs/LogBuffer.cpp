@@ -3,6 +3,7 @@
 #include <QMutexLocker>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -15,31 +16,40 @@ namespace {
 
 constexpr size_t kHugePage = 2 * 1024 * 1024;
 
-// An open chunk's bytes: whole huge pages when there are kHugePage or more (the kernel backs them
-// with one where transparent huge pages are on for madvise; else they are ordinary pages).
-char* allocateBytes(quint32 bytes, bool open)
+// An open chunk's bytes: whole huge pages of their own when there are kHugePage or more, mapped
+// at a huge page's boundary (the kernel backs them with huge pages where transparent huge pages
+// are on for madvise; else they are ordinary pages). Mapped, not from malloc: the hint must not
+// stay on heap memory that is reused for other things.
+std::unique_ptr<char[], LogChunk::Free> allocateBytes(quint32& bytes, bool open)
 {
     if (open && bytes >= kHugePage) {
         const size_t size = (size_t(bytes) + kHugePage - 1) / kHugePage * kHugePage;
-        void* p = std::aligned_alloc(kHugePage, size);
+        void* raw = mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (raw != MAP_FAILED) {
+            const uintptr_t start = uintptr_t(raw);
+            const uintptr_t aligned = (start + kHugePage - 1) & ~uintptr_t(kHugePage - 1);
+            if (aligned > start)
+                munmap(raw, aligned - start);
+            if (kHugePage - (aligned - start) > 0)
+                munmap(reinterpret_cast<char*>(aligned) + size, kHugePage - (aligned - start));
 #ifdef MADV_HUGEPAGE
-        if (p)
-            (void)madvise(p, size, MADV_HUGEPAGE); // a hint: without it, ordinary pages
+            (void)madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE); // a hint
 #endif
-        if (p)
-            return static_cast<char*>(p);
+            bytes = quint32(size); // all of it is usable, and counted
+            return std::unique_ptr<char[], LogChunk::Free>(reinterpret_cast<char*>(aligned), LogChunk::Free{size});
+        }
     }
     auto* p = static_cast<char*>(std::malloc(std::max<size_t>(bytes, 1)));
     if (!p)
         throw std::bad_alloc();
-    return p;
+    return std::unique_ptr<char[], LogChunk::Free>(p, LogChunk::Free{});
 }
 
 std::shared_ptr<LogChunk> newChunk(qint64 firstLine, quint32 bytes, quint32 lines, bool open = false)
 {
     auto c = std::make_shared<LogChunk>();
     c->firstLine = firstLine;
-    c->bytes.reset(allocateBytes(bytes, open));
+    c->bytes = allocateBytes(bytes, open);
     c->capacity = bytes;
     c->lines.reset(new LogLineMeta[lines]);
     c->lineCapacity = lines;
@@ -54,6 +64,14 @@ bool nearlyFull(quint32 used, quint32 capacity, quint32 eighths)
 }
 
 } // namespace
+
+void LogChunk::Free::operator()(char* p) const
+{
+    if (p && mapped)
+        munmap(p, mapped);
+    else
+        std::free(p);
+}
 
 // --- LogSnapshot
 
@@ -111,6 +129,19 @@ LogSnapshot LogSnapshot::joined(const LogSnapshot& older, const LogSnapshot& new
     s.m_chunks.insert(s.m_chunks.end(), newer.m_chunks.begin(), newer.m_chunks.end());
     s.m_first = older.m_first;
     s.m_end = newer.m_end;
+    return s;
+}
+
+LogSnapshot LogSnapshot::from(qint64 first) const
+{
+    LogSnapshot s;
+    s.m_first = std::clamp(first, m_first, m_end);
+    s.m_end = m_end;
+    for (size_t i = 0; i < m_chunks.size(); ++i) {
+        const qint64 next = i + 1 < m_chunks.size() ? m_chunks[i + 1]->firstLine : m_end;
+        if (next > s.m_first || i + 1 == m_chunks.size())
+            s.m_chunks.push_back(m_chunks[i]);
+    }
     return s;
 }
 
@@ -240,7 +271,7 @@ void LogBuffer::sealAndOpen(quint32 needBytes)
     const qint64 openFootprint = open->footprint();
     const auto copyBytes = [&] {
         sealed->capacity = std::max<quint32>(open->used, 1);
-        sealed->bytes.reset(allocateBytes(sealed->capacity, false));
+        sealed->bytes = allocateBytes(sealed->capacity, false);
         std::memcpy(sealed->bytes.get(), open->bytes.get(), open->used);
     };
     const auto copyLines = [&] {
@@ -457,9 +488,13 @@ Result<LogSnapshot> LogBuffer::loadSpilled(qint64 from, qint64 to) const
             auto c = newChunk(e.firstLine, std::max<quint32>(e.bytes, 1), std::max<quint32>(e.lines, 1));
             const qint64 indexBytes = qint64(e.lines) * qint64(sizeof(LogLineMeta));
             if (!file.seek(e.offset) || file.read(reinterpret_cast<char*>(c->lines.get()), indexBytes) != indexBytes
-                || file.read(c->bytes.get(), e.bytes) != e.bytes)
+                || file.read(c->bytes.get(), e.bytes) != e.bytes) {
+                QMutexLocker lock(&m_mutex);
+                if (generation != m_spillGeneration) // the file started over while it was read
+                    return notThere();
                 return Error(ErrorKind::Io, QStringLiteral("Could not read older lines back from %1.").arg(fileName),
                              file.errorString());
+            }
             c->used = e.bytes;
             c->published.store(e.lines, std::memory_order_relaxed);
             s.m_chunks.push_back(std::move(c));

@@ -49,10 +49,11 @@ struct LogChunk
 {
     struct Free
     {
-        void operator()(char* p) const { std::free(p); }
+        size_t mapped; // bytes mapped with mmap (an open chunk's huge pages); 0 (value-initialized): malloc'd
+        void operator()(char* p) const;
     };
     qint64 firstLine = 0;
-    std::unique_ptr<char[], Free> bytes; // malloc'd, or aligned to a huge page (an open chunk)
+    std::unique_ptr<char[], Free> bytes;
     quint32 capacity = 0;
     quint32 used = 0;
     std::unique_ptr<LogLineMeta[]> lines;
@@ -85,6 +86,8 @@ public:
     // older's lines followed by newer's, when older ends where newer starts (older lines read back
     // from the spill file, then the lines in memory); else newer alone.
     static LogSnapshot joined(const LogSnapshot& older, const LogSnapshot& newer);
+    // Its lines from `first` on (the chunks wholly before it are let go).
+    LogSnapshot from(qint64 first) const;
 
 private:
     friend class LogBuffer;

@@ -341,7 +341,7 @@ bool parseAccessHead(QByteArrayView line, qsizetype& pos, AccessLogLine& a, QByt
     struct LastTime
     {
         char text[32];
-        qsizetype size = 0;
+        qsizetype size = -1; // nothing cached yet: not even an empty time matches
         qint64 ms = 0;
     };
     thread_local LastTime last;

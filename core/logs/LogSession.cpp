@@ -79,32 +79,63 @@ struct LogSession::Shared
     std::vector<qint64> loadedLines; // older lines read back, a source (for counts)
 
     // The indexer's own (no lock): the older lines read back, a source, which end where its
-    // buffer's memory begins.
+    // buffer's memory begins, and how many of them the admin asked for (they stay that many: as
+    // more lines leave memory, they are read back too and the oldest read back are let go).
     std::vector<LogSnapshot> older;
+    std::vector<qint64> olderCap;
 
-    // Under the lock.
-    std::vector<LogSnapshot> liveSnapshots()
+    // Under the lock: what each buffer holds now.
+    std::vector<LogSnapshot> bufferSnapshots() const
     {
         std::vector<LogSnapshot> snaps;
         snaps.reserve(buffers.size());
-        for (size_t i = 0; i < buffers.size(); ++i) {
-            LogSnapshot live = buffers[i]->snapshot();
-            if (i < older.size() && !older[i].isEmpty() && older[i].endLine() < live.firstLine()) {
-                // More lines left memory since: they are read back too, to keep one run.
-                Result<LogSnapshot> gap = buffers[i]->loadSpilled(older[i].endLine(), live.firstLine());
-                older[i] = gap ? LogSnapshot::joined(older[i], *gap) : LogSnapshot();
-                if (i < loadedLines.size())
-                    loadedLines[i] = older[i].size();
-            }
-            snaps.push_back(i < older.size() ? LogSnapshot::joined(older[i], live) : live);
-        }
+        for (const auto& b : buffers)
+            snaps.push_back(b->snapshot());
         return snaps;
     }
-    // Reads up to n older lines of each source back; the count read, or the first error.
+    // Without the lock (it reads the disk): the older lines joined before the buffers' lines.
+    std::vector<LogSnapshot> withOlder(std::vector<LogSnapshot> live)
+    {
+        bool changed = false;
+        for (size_t i = 0; i < live.size() && i < older.size(); ++i) {
+            if (older[i].isEmpty())
+                continue;
+            if (older[i].endLine() < live[i].firstLine()) {
+                // More lines left memory since: they are read back too, to keep one run.
+                Result<LogSnapshot> gap = buffers[i]->loadSpilled(older[i].endLine(), live[i].firstLine());
+                older[i] = gap ? LogSnapshot::joined(older[i], *gap) : LogSnapshot();
+                if (older[i].size() > olderCap[i])
+                    older[i] = older[i].from(older[i].endLine() - olderCap[i]);
+                changed = true;
+            }
+            live[i] = LogSnapshot::joined(older[i], live[i]);
+        }
+        if (changed)
+            countOlder();
+        return live;
+    }
+    void countOlder()
+    {
+        std::lock_guard lock(mutex);
+        loadedLines.assign(buffers.size(), 0);
+        for (size_t i = 0; i < older.size() && i < buffers.size(); ++i)
+            loadedLines[i] = older[i].size();
+    }
+    // Under the lock (the indexer's own lists, and the counts).
+    void dropOlderLocked()
+    {
+        older.clear();
+        olderCap.clear();
+        loadedLines.clear();
+    }
+    // Reads up to n older lines of each source back: the count read, or why not. Lines that are
+    // no longer on disk (the spill file started over meanwhile) are not an error: there is less.
     Result<qint64> readOlder(qint64 n)
     {
         older.resize(buffers.size());
+        olderCap.resize(buffers.size());
         qint64 read = 0;
+        std::optional<Error> failed;
         for (size_t i = 0; i < buffers.size(); ++i) {
             const LogBuffer& b = *buffers[i];
             const qint64 first = older[i].isEmpty() ? b.firstLine() : older[i].firstLine();
@@ -112,15 +143,18 @@ struct LogSession::Shared
             if (from >= first)
                 continue;
             Result<LogSnapshot> batch = b.loadSpilled(from, first);
-            if (!batch)
-                return batch.error();
+            if (!batch) {
+                if (batch.error().kind != ErrorKind::NotFound && !failed)
+                    failed = batch.error();
+                continue;
+            }
             older[i] = older[i].isEmpty() ? *batch : LogSnapshot::joined(*batch, older[i]);
+            olderCap[i] = older[i].size();
             read += first - from;
         }
-        std::lock_guard lock(mutex);
-        loadedLines.resize(buffers.size());
-        for (size_t i = 0; i < buffers.size(); ++i)
-            loadedLines[i] = older[i].size();
+        countOlder();
+        if (failed)
+            return *failed;
         return read;
     }
     void notify()
@@ -234,6 +268,7 @@ void LogSession::start()
             std::vector<LogSnapshot> snaps;
             CancelToken resetCancel;
             qint64 olderWanted = 0;
+            bool joinOlder = false;
             int bars = 0;
             bool histogramWanted = false;
             {
@@ -252,11 +287,10 @@ void LogSession::start()
                 if (shared->cancel.isCancelled())
                     return;
                 olderWanted = std::exchange(shared->olderWanted, 0);
-                if (std::exchange(shared->forgetOlderWanted, false)) {
-                    shared->older.clear();
-                    shared->loadedLines.clear();
+                bool forgot = std::exchange(shared->forgetOlderWanted, false);
+                if (forgot) {
+                    shared->dropOlderLocked();
                     index.requestReset();
-                    shared->dirty = true;
                 }
                 if (shared->filter) {
                     index.setFilter(std::move(*shared->filter));
@@ -270,24 +304,32 @@ void LogSession::start()
                     // Read from disk with the lock let go; the rows are read again after.
                     lock.unlock();
                     const Result<qint64> read = shared->readOlder(olderWanted);
-                    poster([read](LogSession* s) {
-                        emit s->olderLoaded(read ? *read : 0, read ? QString() : read.error().toString());
-                    });
-                    index.requestReset();
                     lock.lock();
-                    shared->dirty = true;
+                    if (std::exchange(shared->forgetOlderWanted, false)) {
+                        // Stopped while it read: the lines go again, and nothing is said.
+                        shared->dropOlderLocked();
+                        forgot = true;
+                    } else {
+                        poster([read](LogSession* s) {
+                            emit s->olderLoaded(read ? *read : 0, read ? QString() : read.error().toString());
+                        });
+                    }
+                    index.requestReset();
                 }
-                if (shared->paused && olderWanted == 0) {
-                    snaps = shared->lastShown;
-                } else {
+                joinOlder = !shared->paused || olderWanted > 0 || forgot;
+                if (joinOlder) {
                     shared->dirty = false;
-                    snaps = shared->liveSnapshots();
+                    snaps = shared->bufferSnapshots();
+                } else {
+                    snaps = shared->lastShown;
                 }
                 shared->resetCancel = CancelToken();
                 resetCancel = shared->resetCancel;
                 bars = shared->histogramBars;
                 histogramWanted = std::exchange(shared->histogramWanted, false);
             }
+            if (joinOlder)
+                snaps = shared->withOlder(std::move(snaps)); // may read the disk: without the lock
             qint64 lastProgress = -1;
             LogViewDelta delta = index.update(snaps, resetCancel, [&](qint64 done, qint64 total) {
                 if (done == lastProgress)

@@ -140,7 +140,7 @@ while :; do
   [ "$follow" = 1 ] || exit 0
   # Every 5 s without news, a line that nobody needs: if the reader went away (the connection
   # dropped), writing it ends this script instead of leaving it polling a file forever.
-  idle=$((idle + 1)); if [ "$idle" -ge 20 ]; then mark alive "$ino" "$off"; idle=0; fi
+  idle=$((idle + 1)); if [ "$idle" -ge 20 ]; then mark alive "$ino" "$off" || exit 0; idle=0; fi
   sleep 0.25
 done
 )SH");

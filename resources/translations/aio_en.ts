@@ -132,5 +132,12 @@
             <numerusform>%n lines</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n older line(s) read back from disk</source>
+        <translation>
+            <numerusform>%n older line read back from disk</numerusform>
+            <numerusform>%n older lines read back from disk</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -175,11 +175,17 @@ QModelIndex LogRowView::moveCursor(CursorAction action, Qt::KeyboardModifiers)
         row = rows - 1;
         break;
     case MoveLeft:
-        visual = std::max(0, visual - 1);
+    case MoveRight: {
+        // The next column shown that way, if there is one.
+        const int step = action == MoveLeft ? -1 : 1;
+        for (int v = visual + step; v >= 0 && v < m_header->count(); v += step) {
+            if (!m_header->isSectionHidden(m_header->logicalIndex(v))) {
+                visual = v;
+                break;
+            }
+        }
         break;
-    case MoveRight:
-        visual = std::min(m_header->count() - 1, visual + 1);
-        break;
+    }
     }
     row = std::clamp(row, 0, rows - 1);
     return model()->index(row, m_header->logicalIndex(std::max(0, visual)), rootIndex());
@@ -278,7 +284,8 @@ void LogRowView::paintEvent(QPaintEvent* event)
         base.state |= QStyle::State_Active;
     const QModelIndex current = currentIndex();
     const int first = std::max(firstVisibleRow(), rowAt(area.top()) < 0 ? 0 : rowAt(area.top()));
-    const int end = endVisibleRow();
+    const int bottom = rowAt(area.bottom());
+    const int end = bottom < 0 ? endVisibleRow() : std::min(endVisibleRow(), bottom + 1);
     int firstVisual = m_header->visualIndexAt(area.left());
     int lastVisual = m_header->visualIndexAt(area.right());
     if (firstVisual < 0)

@@ -289,6 +289,25 @@ private slots:
                      qPrintable(model->index(row, LogTableModel::MessageColumn).data().toString()));
         QTRY_VERIFY(!load->isVisible()); // nothing more on disk
         QCOMPARE(page.session()->counts(0).loaded, before.onDisk);
+
+        // The log goes on: the lines that leave memory now are read back too, and the oldest
+        // read back go, so what was loaded stays as many lines (memory stays bounded).
+        QByteArray more;
+        for (int i = n; i < n + 50'000; ++i)
+            more += appLine(kBase + i, "INFO", "line " + QByteArray::number(i).rightJustified(80, '.'));
+        QVERIFY(append(path, more));
+        const auto total = [&] {
+            const LogSession::Counts c = page.session()->counts(0);
+            return c.lines + c.onDisk + c.loaded;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(total(), qint64(n + 50'000), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(qint64(model->rowCount()),
+                                  page.session()->counts(0).lines + page.session()->counts(0).loaded, 20000);
+        QCOMPARE(page.session()->counts(0).loaded, before.onDisk);
+        QVERIFY(model->index(model->rowCount() - 1, LogTableModel::MessageColumn)
+                    .data()
+                    .toString()
+                    .endsWith(QString::number(n + 50'000 - 1).rightJustified(80, QLatin1Char('.'))));
     }
 
     void cleanupTestCase()

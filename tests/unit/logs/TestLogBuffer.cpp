@@ -277,6 +277,17 @@ void TestLogBuffer::olderLinesReadBackInBatchesJoinTheLinesInMemory()
     QCOMPARE(next, n);
     for (qint64 i = 0; i < n; i += 991)
         QCOMPARE(all.line(i), QByteArrayView(lineText(i)));
+    // Cut from a line on (older lines kept to what the admin asked for): the rest, each once.
+    const LogSnapshot cut = all.from(54'321);
+    QCOMPARE(cut.firstLine(), 54'321);
+    QCOMPARE(cut.endLine(), n);
+    next = 54'321;
+    for (const LogSnapshot::Part& part : cut.parts()) {
+        QCOMPARE(part.chunk->firstLine + part.from, next);
+        next = part.chunk->firstLine + part.to;
+    }
+    QCOMPARE(next, n);
+    QCOMPARE(cut.line(54'321), QByteArrayView(lineText(54'321)));
     // Not adjacent: the newer one alone.
     QCOMPARE(LogSnapshot::joined(*b.loadSpilled(0, 10), b.snapshot()).firstLine(), b.firstLine());
 }
