@@ -51,6 +51,16 @@ private:
     int m_rows;
 };
 
+// The view over the model, 20-pixel rows, on screen.
+bool shown(LogRowView& view, QAbstractItemModel& model)
+{
+    view.setModel(&model);
+    view.setRowHeight(20);
+    view.resize(600, 420);
+    view.show();
+    return QTest::qWaitForWindowExposed(&view);
+}
+
 } // namespace
 
 class TestLogRowView : public QObject
@@ -67,11 +77,7 @@ void TestLogRowView::placesAMillionRowsByArithmetic()
 {
     RowsModel model(1'000'000);
     LogRowView view;
-    view.setModel(&model);
-    view.setRowHeight(20);
-    view.resize(600, 420);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(shown(view, model));
     QCOMPARE(view.horizontalHeader()->count(), 3);
     const int visible = view.viewport()->height();
     QCOMPARE(view.verticalScrollBar()->maximum(), 1'000'000 * 20 - visible);
@@ -99,12 +105,8 @@ void TestLogRowView::clicksShiftClicksAndKeysSelectWholeRows()
 {
     RowsModel model(1'000'000);
     LogRowView view;
-    view.setModel(&model);
     view.setSelectionMode(QAbstractItemView::ExtendedSelection);
-    view.setRowHeight(20);
-    view.resize(600, 420);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(shown(view, model));
     QItemSelectionModel* selection = view.selectionModel();
 
     QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, QPoint(30, 3 * 20 + 5));
@@ -143,11 +145,7 @@ void TestLogRowView::appendedAndDroppedRowsKeepTheScrollRangeRight()
 {
     RowsModel model(100);
     LogRowView view;
-    view.setModel(&model);
-    view.setRowHeight(20);
-    view.resize(600, 420);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(shown(view, model));
     const int visible = view.viewport()->height();
     QCOMPARE(view.verticalScrollBar()->maximum(), 100 * 20 - visible);
     for (int i = 0; i < 50; ++i) // a followed log: rows arrive in batches, the view stays at the end
