@@ -38,15 +38,21 @@ Result<ChannelRelay::Opened> ChannelRelay::openDirectTcpip(ssh_session session, 
     return Opened{std::make_unique<ChannelRelay>(channel, fds[0]), fds[1]};
 }
 
-ChannelRelay::ChannelRelay(ssh_channel channel, int fd)
+ChannelRelay::ChannelRelay(ssh_channel channel, int fd, std::unique_ptr<ForwardFilter> filter, QByteArray toRemote)
     : m_channel(channel)
     , m_fd(fd)
+    , m_filter(std::move(filter))
+    , m_toRemote(std::move(toRemote))
 {
     ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
 }
 
 ChannelRelay::~ChannelRelay()
 {
+    if (m_filter) {
+        reportMoved();
+        m_filter->ended();
+    }
     if (m_channel) {
         if (!ssh_channel_is_closed(m_channel))
             ssh_channel_close(m_channel);
@@ -73,13 +79,69 @@ bool ChannelRelay::flushToLocal()
     return true;
 }
 
+void ChannelRelay::flushToRemote()
+{
+    while (!m_toRemote.isEmpty() && !m_broken) {
+        if (!ssh_channel_is_open(m_channel) || ssh_channel_is_closed(m_channel))
+            return;
+        const uint32_t window = ssh_channel_window_size(m_channel);
+        if (window == 0)
+            return; // written when the remote grows the window
+        const qsizetype n = std::min<qsizetype>({m_toRemote.size(), qsizetype(window), kChunk});
+        if (ssh_channel_write(m_channel, m_toRemote.constData(), uint32_t(n)) != int(n)) {
+            m_broken = true;
+            return;
+        }
+        m_toRemote.remove(0, n);
+        m_stats.toRemote += n;
+    }
+}
+
+void ChannelRelay::reportMoved()
+{
+    if (!m_filter)
+        return;
+    const qint64 toLocal = m_stats.toLocal - m_reportedToLocal;
+    const qint64 toRemote = m_stats.toRemote - m_reportedToRemote;
+    if (toLocal || toRemote) {
+        m_filter->moved(toLocal, toRemote);
+        m_reportedToLocal = m_stats.toLocal;
+        m_reportedToRemote = m_stats.toRemote;
+    }
+}
+
+void ChannelRelay::readSocketFiltered()
+{
+    char buf[kChunk];
+    for (int rounds = 0; !m_broken && !m_localEof && !m_closing && rounds < kMaxRoundsPerService; ++rounds) {
+        flushToRemote();
+        if (m_toRemote.size() >= kMaxQueued)
+            return; // back-pressure: read again when the channel took some
+        const ssize_t r = ::recv(m_fd, buf, sizeof buf, 0);
+        if (r > 0) {
+            QByteArray local;
+            if (m_filter->fromLocal(QByteArrayView(buf, r), m_toRemote, local) == ForwardFilter::Verdict::Close) {
+                m_closing = true;
+                m_toLocal.append(local);
+            }
+        } else if (r == 0) {
+            m_localEof = true;
+        } else {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                m_broken = true;
+            return;
+        }
+    }
+    flushToRemote();
+}
+
 void ChannelRelay::readChannel()
 {
     // libssh grows the channel's window back to a full window on every read, whatever it still
     // holds unread, so reading a little at a time for a slow reader would let the sender fill
     // memory without bound. So the channel is read only when the queue is empty, and then only
     // what libssh holds at that moment: at most one window waits here, at most one in libssh.
-    if (m_broken || m_remoteEof || !m_toLocal.isEmpty())
+    if (m_broken || m_remoteEof || m_closing || !m_toLocal.isEmpty())
         return;
     const int available = ssh_channel_poll(m_channel, 0);
     if (available == SSH_EOF) {
@@ -157,18 +219,33 @@ short ChannelRelay::service()
         ::shutdown(m_fd, SHUT_WR);
         m_localShutdown = true;
     }
-    readSocket();
+    if (m_filter) {
+        readSocketFiltered();
+        if (m_localEof && m_toRemote.isEmpty() && !m_eofSent && !m_broken) {
+            ssh_channel_send_eof(m_channel);
+            m_eofSent = true;
+        }
+        flushToLocal();
+        reportMoved();
+    } else {
+        readSocket();
+    }
     m_stats.queued = m_toLocal.size();
     const bool channelGone = ssh_channel_is_closed(m_channel) && m_remoteEof;
-    if (m_broken || (m_toLocal.isEmpty() && (channelGone || (m_localEof && m_remoteEof)))) {
+    const bool localDone = m_localEof && m_toRemote.isEmpty();
+    if (m_broken || (m_toLocal.isEmpty() && (m_closing || channelGone || (localDone && m_remoteEof)))) {
         m_finished = true;
         return 0;
     }
     short events = 0;
     if (!m_toLocal.isEmpty())
         events |= POLLOUT;
-    if (!m_localEof && ssh_channel_window_size(m_channel) > 0)
+    if (m_filter) {
+        if (!m_localEof && !m_closing && m_toRemote.size() < kMaxQueued)
+            events |= POLLIN;
+    } else if (!m_localEof && ssh_channel_window_size(m_channel) > 0) {
         events |= POLLIN;
+    }
     return events;
 }
 

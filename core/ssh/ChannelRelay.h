@@ -8,6 +8,7 @@
 #include <QtGlobal>
 
 #include "core/common/Result.h"
+#include "core/ssh/ForwardFilter.h"
 
 #include <QByteArray>
 #include <QString>
@@ -35,6 +36,9 @@ namespace aio {
 // Half-close: an EOF on either side is passed on (ssh_channel_send_eof / shutdown(SHUT_WR)) while
 // the other direction keeps flowing. Bytes that arrived before the remote's close are still
 // handed to the socket (libssh keeps a channel open until its buffer is read).
+// A ForwardFilter, when given, sees every byte from the socket before it goes to the channel (the
+// tunnels' authenticating proxy) and is told what moved; what it produces waits in a queue that
+// is written as the channel's window allows (the socket is not read while it holds kMaxQueued).
 class ChannelRelay
 {
 public:
@@ -50,8 +54,9 @@ public:
     };
     static Result<Opened> openDirectTcpip(ssh_session session, const QString& host, quint16 port);
 
-    // The socket is made non-blocking.
-    ChannelRelay(ssh_channel channel, int fd);
+    // The socket is made non-blocking. `toRemote`: bytes the filter already produced from what
+    // the socket sent before the relay took it over (the first request, read by whoever accepted it).
+    ChannelRelay(ssh_channel channel, int fd, std::unique_ptr<ForwardFilter> filter = {}, QByteArray toRemote = {});
     ~ChannelRelay();
     ChannelRelay(const ChannelRelay&) = delete;
     ChannelRelay& operator=(const ChannelRelay&) = delete;
@@ -75,12 +80,21 @@ public:
 
 private:
     bool flushToLocal();
+    void flushToRemote();
     void readChannel();
     void readSocket();
+    void readSocketFiltered();
+    void reportMoved();
 
     ssh_channel m_channel = nullptr;
     int m_fd = -1;
     QByteArray m_toLocal;
+    std::unique_ptr<ForwardFilter> m_filter;
+    QByteArray m_toRemote; // with a filter: produced, waiting for the channel's window
+    qint64 m_reportedToLocal = 0;
+    qint64 m_reportedToRemote = 0;
+    bool m_closing = false; // the filter ended the connection: flush its answer, then finish
+    bool m_eofSent = false;
     bool m_remoteEof = false;
     bool m_localEof = false;
     bool m_localShutdown = false;

@@ -1,6 +1,7 @@
 #include "core/ssh/SshSession.h"
 
 #include "core/common/ShellQuote.h"
+#include "core/ssh/ForwardFilter.h"
 #include "core/ssh/SshLogging.h"
 #include "core/ssh/SshWorker.h"
 
@@ -373,6 +374,12 @@ Result<QByteArray> SshSession::download(const QString& remotePath, bool sudo)
         return named(Error(ErrorKind::PermissionDenied, tr("Could not read %1 with sudo.").arg(remotePath),
                            firstLine(r->stderrData)));
     return std::move(r->stdoutData);
+}
+
+void SshSession::forwardSocket(int fd, const QString& host, quint16 port, std::unique_ptr<ForwardFilter> filter,
+                               QByteArray toRemote)
+{
+    m_worker->adoptForward(fd, host, port, std::move(filter), std::move(toRemote));
 }
 
 Result<int> SshSession::openDirectTcpip(const QString& host, quint16 port)

@@ -13,6 +13,7 @@
 namespace aio {
 
 class SshWorker;
+class ForwardFilter;
 
 // An SSH connection to one target, on libssh. A worker thread owns the libssh session and all
 // its channels; this object's methods are thread-safe. The RemoteHost calls block the calling
@@ -52,6 +53,13 @@ public:
     // QLocalSocket::setSocketDescriptor, or read/write it directly); closing it closes the channel.
     // Bytes are relayed by the session's worker thread. Blocking.
     Result<int> openDirectTcpip(const QString& host, quint16 port);
+    // Takes over `fd`, a connected local stream socket (one a tunnel's listener accepted), and
+    // relays it to a new direct-tcpip channel to host:port, through `filter` when given (see
+    // ForwardFilter; `toRemote` is what the filter already produced). Returns at once: the worker
+    // connects if needed and opens the channel; if that fails the filter's openFailed() answer is
+    // written to the socket and the socket closed. The socket is the worker's from this call on.
+    void forwardSocket(int fd, const QString& host, quint16 port, std::unique_ptr<ForwardFilter> filter = {},
+                       QByteArray toRemote = {});
 
     // Destroying a session never waits: its worker thread ends the connection on its own (a
     // login in progress cannot be interrupted inside libssh). Waits until every destroyed

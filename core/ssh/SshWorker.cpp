@@ -196,6 +196,40 @@ struct SshWorker::Impl
         return opened->callerFd;
     }
 
+    void adoptForward(int fd, const QString& host, quint16 port, std::unique_ptr<ForwardFilter> filter,
+                      QByteArray toRemote)
+    {
+        Status st = ensureConnected({});
+        ssh_channel channel = nullptr;
+        if (st) {
+            channel = ssh_channel_new(conn->session());
+            const QByteArray target = host.toUtf8();
+            if (!channel || ssh_channel_open_forward(channel, target.constData(), port, "127.0.0.1", 0) != SSH_OK) {
+                const QString detail = QString::fromUtf8(ssh_get_error(conn->session()));
+                if (channel)
+                    ssh_channel_free(channel);
+                channel = nullptr;
+                st = Error(
+                    ErrorKind::ConnectionRefused,
+                    SshWorker::tr("The host could not open a connection to %1:%2 for the tunnel.").arg(host).arg(port),
+                    detail);
+            }
+        }
+        if (!channel) {
+            if (filter) {
+                const QByteArray answer = filter->openFailed(st.error());
+                if (!answer.isEmpty()) [[maybe_unused]]
+                    auto w = ::send(fd, answer.constData(), size_t(answer.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+                filter->ended();
+            }
+            ::close(fd);
+            return;
+        }
+        forwards.push_back(
+            ForwardOp{std::make_unique<ChannelRelay>(channel, fd, std::move(filter), std::move(toRemote)), 0});
+        serviceForwards();
+    }
+
     // Moves a relay's bytes and keeps its socket registered for what it waits for.
     void serviceForward(ForwardOp& f)
     {
@@ -578,6 +612,16 @@ SshWorker::ExecResult SshWorker::exec(const ExecRequest& request)
             impl->waiting.push_back(op);
     });
     return f.get();
+}
+
+void SshWorker::adoptForward(int fd, const QString& host, quint16 port, std::unique_ptr<ForwardFilter> filter,
+                             QByteArray toRemote)
+{
+    // std::function needs a copyable callable: the filter travels in a shared_ptr until the job runs.
+    auto owned = std::make_shared<std::unique_ptr<ForwardFilter>>(std::move(filter));
+    post([impl = d.get(), fd, host, port, owned, toRemote = std::move(toRemote)]() mutable {
+        impl->adoptForward(fd, host, port, std::move(*owned), std::move(toRemote));
+    });
 }
 
 Result<int> SshWorker::openForward(const QString& host, quint16 port)

@@ -19,6 +19,7 @@
 namespace aio {
 
 class SshConnection;
+class ForwardFilter;
 struct ExecOp;
 
 // One worker thread per SshSession owns the libssh session, its channels and its SFTP
@@ -74,6 +75,10 @@ public:
     // A direct-tcpip channel to host:port (as the server resolves it), relayed to a local socket
     // pair; returns the caller's end.
     Result<int> openForward(const QString& host, quint16 port);
+    // Takes over a connected local stream socket and relays it to a new direct-tcpip channel;
+    // returns at once (see SshSession::forwardSocket).
+    void adoptForward(int fd, const QString& host, quint16 port, std::unique_ptr<ForwardFilter> filter,
+                      QByteArray toRemote);
     // SFTP primitives. Paths are remote absolute paths.
     Result<QString> sftpWriteTemp(const QString& finalPath, const QByteArray& content, int mode);
     Status sftpRename(const QString& from, const QString& to);
