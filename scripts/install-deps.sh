@@ -15,6 +15,8 @@ packages=(
   # testbed: VM-like hosts with sshd, a Docker-compatible engine, nginx, ACME
   openssh-server openssh-client iproute2 nftables curl debootstrap podman runc uidmap
   nginx certbot pebble python3 python3-cryptography
+  # the tunnels' browser test (headless Chromium through a one-time link)
+  chromium
   apt-utils iptables netavark conmon openssl docker-registry
 )
 

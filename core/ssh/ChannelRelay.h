@@ -88,7 +88,10 @@ private:
 
     ssh_channel m_channel = nullptr;
     int m_fd = -1;
-    QByteArray m_toLocal;
+    qsizetype queuedToLocal() const { return m_toLocal.size() - m_toLocalPos; }
+
+    QByteArray m_toLocal; // from m_toLocalPos on: from the channel, for the socket
+    qsizetype m_toLocalPos = 0;
     std::unique_ptr<ForwardFilter> m_filter;
     QByteArray m_toRemote; // with a filter: produced, waiting for the channel's window
     qint64 m_reportedToLocal = 0;

@@ -197,7 +197,7 @@ AuthProxy::Decision AuthProxy::decide(HttpRequestHead head)
         QByteArray out = "HTTP/1.1 303 See Other\r\nLocation: " + location + "\r\nSet-Cookie: " + cookie
             + "\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nContent-Length: 0\r\nConnection: "
               "close\r\n\r\n";
-        return {false, out};
+        return {false, out, false};
     }
     if (!hasSessionCookie(head))
         return {false,
@@ -244,7 +244,8 @@ ForwardFilter::Verdict AuthProxyConnection::fromLocal(QByteArrayView data, QByte
         }
         AuthProxy::Decision d = m_proxy->decide(std::move(piece.head));
         if (!d.forward) {
-            m_counters->refused.fetch_add(1);
+            if (d.refused)
+                m_counters->refused.fetch_add(1);
             toLocal = d.bytes;
             return Verdict::Close;
         }

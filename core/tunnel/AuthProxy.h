@@ -72,6 +72,7 @@ public:
     {
         bool forward = false;
         QByteArray bytes; // the rewritten head, or the whole local answer
+        bool refused = true; // when not forwarded: refused (403/400), or a link redeemed (303)
     };
     Decision decide(HttpRequestHead head);
 

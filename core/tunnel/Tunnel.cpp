@@ -545,7 +545,11 @@ void Tunnel::tick()
     m_status.bytesToBrowser = m_counters->toBrowser.load();
     m_status.bytesToSandbox = m_counters->toSandbox.load();
     m_status.refused = m_counters->refused.load();
-    if (m_status.state == State::Reconnecting && !m_busy) {
+    if ((m_status.state == State::Up || m_status.state == State::Degraded) && !m_busy && !m_ssh->isConnected()) {
+        // The session saw its connection end (the VM or the network closed it): said at once,
+        // not at the next probe; the next attempt is due in a second.
+        scheduleReconnect(tr("the SSH connection was lost"));
+    } else if (m_status.state == State::Reconnecting && !m_busy) {
         const qint64 left = m_retryDelayMs - m_retryTimer.elapsed();
         m_status.retryInSeconds = int(std::max<qint64>(0, (left + 999) / 1000));
         if (left <= 0)

@@ -140,4 +140,58 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>aio::Tunnel</name>
+    <message numerus="yes">
+        <source>up · %n connection(s)</source>
+        <translation>
+            <numerusform>up · %n connection</numerusform>
+            <numerusform>up · %n connections</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>reconnecting in %n s</source>
+        <translation>
+            <numerusform>reconnecting in %n s</numerusform>
+            <numerusform>reconnecting in %n s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>aio::AuthProxy</name>
+    <message numerus="yes">
+        <source>Each link the app gives opens one browser session, once, within %n minute(s). Open the page again from AIO Sandbox Manager.</source>
+        <translation>
+            <numerusform>Each link the app gives opens one browser session, once, within %n minute. Open the page again from AIO Sandbox Manager.</numerusform>
+            <numerusform>Each link the app gives opens one browser session, once, within %n minutes. Open the page again from AIO Sandbox Manager.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>aio::cli::TunnelCommand</name>
+    <message numerus="yes">
+        <source>%1, for one browser, once, within %n minute(s):</source>
+        <translation>
+            <numerusform>%1, for one browser, once, within %n minute:</numerusform>
+            <numerusform>%1, for one browser, once, within %n minutes:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped. %n connection(s) served, </source>
+        <translation>
+            <numerusform>Stopped. %n connection served, </numerusform>
+            <numerusform>Stopped. %n connections served, </numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>aio::ui::TunnelPage</name>
+    <message numerus="yes">
+        <source>The link to %1 is on the clipboard; it opens one browser, once, within %n minute(s).</source>
+        <translation>
+            <numerusform>The link to %1 is on the clipboard; it opens one browser, once, within %n minute.</numerusform>
+            <numerusform>The link to %1 is on the clipboard; it opens one browser, once, within %n minutes.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

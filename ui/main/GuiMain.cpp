@@ -6,6 +6,7 @@
 #include "ui/checklist/ChecklistCapability.h"
 #include "ui/deploy/DeployCapability.h"
 #include "ui/logs/LogsCapability.h"
+#include "ui/tunnels/TunnelCapability.h"
 #include "ui/main/MainWindow.h"
 #include "ui/widgets/Background.h"
 
@@ -78,6 +79,7 @@ int runGui(QApplication& app, const GuiOptions& options)
     registerDeployCapability();
     registerChecklistCapability();
     registerLogsCapability();
+    registerTunnelCapability();
 
     QDir().mkpath(Profile::configDir());
     MainWindow window(&inventory, &secrets, Profile::configDir() + QStringLiteral("/window.ini"));
