@@ -6,8 +6,8 @@
 #include "ui/checklist/ChecklistCapability.h"
 #include "ui/deploy/DeployCapability.h"
 #include "ui/logs/LogsCapability.h"
-#include "ui/tunnels/TunnelCapability.h"
 #include "ui/main/MainWindow.h"
+#include "ui/tunnels/TunnelCapability.h"
 #include "ui/widgets/Background.h"
 
 #include <QApplication>
