@@ -7,6 +7,7 @@
 #include "core/common/Profile.h"
 #include "core/inventory/SecretStore.h"
 #include "core/ssh/SshSession.h"
+#include "core/tunnel/LaunchPage.h"
 #include "core/tunnel/Tunnel.h"
 #include "core/tunnel/TunnelSetup.h"
 
@@ -175,8 +176,13 @@ public:
 
         if (!parser.isSet(noBrowser)
             && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))) {
+            // The browser gets a start page holding the link: a link on xdg-open's command line
+            // would be readable by every user of this workstation (LaunchPage).
             const QString opener = QStandardPaths::findExecutable(QStringLiteral("xdg-open"));
-            if (opener.isEmpty() || !QProcess::startDetached(opener, {link->toString(QUrl::FullyEncoded)}))
+            const Result<QUrl> page = LaunchPage::write(*link);
+            if (!page)
+                context.warn(page.error().toString());
+            else if (opener.isEmpty() || !QProcess::startDetached(opener, {page->toString(QUrl::FullyEncoded)}))
                 context.warn(tr("Could not start a browser (xdg-open); open the link above yourself."));
         }
 

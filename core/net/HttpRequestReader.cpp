@@ -87,6 +87,13 @@ QByteArray HttpRequestHead::serialize() const
     return out;
 }
 
+bool HttpRequestReader::isWebSocketUpgrade(const HttpRequestHead& head)
+{
+    return head.method == "GET" && head.count("Upgrade") == 1
+        && trimmedOws(head.header("Upgrade")).compare("websocket", Qt::CaseInsensitive) == 0
+        && head.listsToken("Connection", "upgrade") && !head.has("Content-Length") && !head.has("Transfer-Encoding");
+}
+
 Status HttpRequestReader::fail(const QString& why)
 {
     m_state = State::Failed;
@@ -122,6 +129,10 @@ Result<HttpRequestHead> HttpRequestReader::parseHead(QByteArrayView head)
             if (h.target.isEmpty()
                 || !std::all_of(h.target.begin(), h.target.end(), [](char c) { return c > 0x20 && c < 0x7f; }))
                 return Error(ErrorKind::Protocol, tr("The request target has characters it may not have."));
+            // Origin-form only: an absolute URI would let the server route by its host, not by
+            // the Host the proxy sets; "*" (OPTIONS) has no use here.
+            if (!h.target.startsWith('/'))
+                return Error(ErrorKind::Protocol, tr("The request target is not a path."));
             if (h.version != "HTTP/1.1" && h.version != "HTTP/1.0")
                 return Error(ErrorKind::Protocol, tr("Only HTTP/1.0 and HTTP/1.1 are spoken here."));
             continue;
@@ -147,7 +158,7 @@ Result<HttpRequestHead> HttpRequestReader::parseHead(QByteArrayView head)
 
 Status HttpRequestReader::startBody(const HttpRequestHead& head)
 {
-    m_upgradeAfterBody = head.has("Upgrade") && head.listsToken("Connection", "upgrade");
+    m_upgradeAfterBody = isWebSocketUpgrade(head);
     const int lengths = head.count("Content-Length");
     const bool chunked = head.has("Transfer-Encoding");
     if (chunked) {
@@ -230,13 +241,13 @@ Status HttpRequestReader::feed(QByteArrayView data, QList<Piece>& out)
             for (qsizetype i = m_buffer.indexOf('\n', before); i >= 0 && i < scanEnd;
                  i = m_buffer.indexOf('\n', i + 1)) {
                 if (i == 0 || m_buffer.at(i - 1) != '\r') {
-                    flushBody();
+                    body.clear(); // what came with the refused bytes is not passed on
                     return fail(tr("A line ends in a bare LF."));
                 }
             }
             if (end < 0) {
                 if (m_buffer.size() >= kMaxHead) {
-                    flushBody();
+                    body.clear(); // what came with the refused bytes is not passed on
                     return fail(tr("A request head of more than %1 bytes.").arg(kMaxHead));
                 }
                 data = {};
@@ -268,14 +279,14 @@ Status HttpRequestReader::feed(QByteArrayView data, QList<Piece>& out)
             bool tooLong = false;
             if (!takeLine(data, line, tooLong)) {
                 if (tooLong) {
-                    flushBody();
+                    body.clear(); // what came with the refused bytes is not passed on
                     return fail(tr("A chunk-size line of more than %1 bytes.").arg(kMaxLine));
                 }
                 break;
             }
             body.append(line);
             if (!line.endsWith("\r\n")) {
-                flushBody();
+                body.clear(); // what came with the refused bytes is not passed on
                 return fail(tr("A chunk-size line does not end in CRLF."));
             }
             QByteArrayView size(line);
@@ -283,16 +294,17 @@ Status HttpRequestReader::feed(QByteArrayView data, QList<Piece>& out)
             if (const qsizetype semi = size.indexOf(';'); semi >= 0) {
                 const QByteArrayView ext = size.sliced(semi);
                 if (!std::all_of(ext.begin(), ext.end(), isFieldValueChar)) {
-                    flushBody();
+                    body.clear(); // what came with the refused bytes is not passed on
                     return fail(tr("A chunk extension has control characters."));
                 }
                 size = size.first(semi);
             }
-            size = trimmedOws(size);
+            while (!size.isEmpty() && (size.back() == ' ' || size.back() == '\t'))
+                size.chop(1); // BWS before a chunk extension
             if (size.isEmpty() || size.size() > 15 || !std::all_of(size.begin(), size.end(), [](char c) {
                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
                 })) {
-                flushBody();
+                body.clear(); // what came with the refused bytes is not passed on
                 return fail(tr("A chunk size is not a hexadecimal number."));
             }
             m_remaining = size.toByteArray().toLongLong(nullptr, 16);
@@ -314,7 +326,7 @@ Status HttpRequestReader::feed(QByteArrayView data, QList<Piece>& out)
             // The CRLF after a chunk's data, possibly split across feeds.
             const char expected = m_remaining == 2 ? '\r' : '\n';
             if (data.front() != expected) {
-                flushBody();
+                body.clear(); // what came with the refused bytes is not passed on
                 return fail(tr("A chunk's data is not followed by CRLF."));
             }
             body.append(data.first(1));
@@ -328,14 +340,14 @@ Status HttpRequestReader::feed(QByteArrayView data, QList<Piece>& out)
             bool tooLong = false;
             if (!takeLine(data, line, tooLong)) {
                 if (tooLong) {
-                    flushBody();
+                    body.clear(); // what came with the refused bytes is not passed on
                     return fail(tr("A trailer line of more than %1 bytes.").arg(kMaxLine));
                 }
                 break;
             }
             body.append(line);
             if (!line.endsWith("\r\n") || line.chopped(2).contains('\r')) {
-                flushBody();
+                body.clear(); // what came with the refused bytes is not passed on
                 return fail(tr("A trailer line does not end in CRLF."));
             }
             if (line == "\r\n")

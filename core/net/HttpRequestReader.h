@@ -59,9 +59,11 @@ public:
     // accept it; the connection should then get a 400 and be closed (the reader stays failed).
     Status feed(QByteArrayView data, QList<Piece>& out);
 
-    // True when the last head asked to switch protocols (Connection: upgrade with Upgrade):
-    // after that request's body everything is passed on as Body pieces, unread.
+    // True once a WebSocket upgrade request (GET, Upgrade: websocket, Connection: upgrade, no
+    // body) was read: everything after it is passed on as Body pieces, unread. Other protocol
+    // switches (h2c …) are not followed: the proxy removes their Upgrade fields.
     bool raw() const { return m_state == State::Raw; }
+    static bool isWebSocketUpgrade(const HttpRequestHead& head);
     // Bytes held back waiting for the rest of a head or a chunk-size line.
     qsizetype pending() const { return m_buffer.size(); }
 

@@ -58,8 +58,17 @@ ChannelRelay::~ChannelRelay()
             ssh_channel_close(m_channel);
         ssh_channel_free(m_channel);
     }
-    if (m_fd >= 0)
+    if (m_fd >= 0) {
+        if (m_closing) {
+            // The client may still be sending (a refused upload): closing with unread bytes
+            // would reset the connection and lose the answer just written. Say we are done, and
+            // discard what is already here.
+            ::shutdown(m_fd, SHUT_WR);
+            char sink[4096];
+            for (int i = 0; i < 64 && ::recv(m_fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) { }
+        }
         ::close(m_fd);
+    }
 }
 
 bool ChannelRelay::flushToLocal()
@@ -88,19 +97,27 @@ bool ChannelRelay::flushToLocal()
 
 void ChannelRelay::flushToRemote()
 {
-    while (!m_toRemote.isEmpty() && !m_broken) {
+    while (queuedToRemote() > 0 && !m_broken) {
         if (!ssh_channel_is_open(m_channel) || ssh_channel_is_closed(m_channel))
             return;
         const uint32_t window = ssh_channel_window_size(m_channel);
         if (window == 0)
             return; // written when the remote grows the window
-        const qsizetype n = std::min<qsizetype>({m_toRemote.size(), qsizetype(window), kChunk});
-        if (ssh_channel_write(m_channel, m_toRemote.constData(), uint32_t(n)) != int(n)) {
+        const qsizetype n = std::min<qsizetype>({queuedToRemote(), qsizetype(window), kChunk});
+        if (ssh_channel_write(m_channel, m_toRemote.constData() + m_toRemotePos, uint32_t(n)) != int(n)) {
             m_broken = true;
             return;
         }
-        m_toRemote.remove(0, n);
+        m_toRemotePos += n; // an offset, as for m_toLocal
         m_stats.toRemote += n;
+    }
+    if (m_toRemotePos > 0 && m_toRemotePos == m_toRemote.size()) {
+        m_toRemote.resize(0);
+        m_toRemotePos = 0;
+    } else if (m_toRemotePos >= kMaxQueued / 2 && m_toRemotePos * 2 >= m_toRemote.size()) {
+        // A queue that never quite empties: drop what was sent, now and then (amortised).
+        m_toRemote.remove(0, m_toRemotePos);
+        m_toRemotePos = 0;
     }
 }
 
@@ -122,7 +139,7 @@ void ChannelRelay::readSocketFiltered()
     char buf[kChunk];
     for (int rounds = 0; !m_broken && !m_localEof && !m_closing && rounds < kMaxRoundsPerService; ++rounds) {
         flushToRemote();
-        if (m_toRemote.size() >= kMaxQueued)
+        if (queuedToRemote() >= kMaxQueued)
             return; // back-pressure: read again when the channel took some
         const ssize_t r = ::recv(m_fd, buf, sizeof buf, 0);
         if (r > 0) {
@@ -231,7 +248,7 @@ short ChannelRelay::service()
     }
     if (m_filter) {
         readSocketFiltered();
-        if (m_localEof && m_toRemote.isEmpty() && !m_eofSent && !m_broken) {
+        if (m_localEof && queuedToRemote() == 0 && !m_eofSent && !m_broken) {
             ssh_channel_send_eof(m_channel);
             m_eofSent = true;
         }
@@ -242,7 +259,7 @@ short ChannelRelay::service()
     }
     m_stats.queued = queuedToLocal();
     const bool channelGone = ssh_channel_is_closed(m_channel) && m_remoteEof;
-    const bool localDone = m_localEof && m_toRemote.isEmpty();
+    const bool localDone = m_localEof && queuedToRemote() == 0;
     if (m_broken || (queuedToLocal() == 0 && (m_closing || channelGone || (localDone && m_remoteEof)))) {
         m_finished = true;
         return 0;
@@ -251,7 +268,7 @@ short ChannelRelay::service()
     if (queuedToLocal() > 0)
         events |= POLLOUT;
     if (m_filter) {
-        if (!m_localEof && !m_closing && m_toRemote.size() < kMaxQueued)
+        if (!m_localEof && !m_closing && queuedToRemote() < kMaxQueued)
             events |= POLLIN;
     } else if (!m_localEof && ssh_channel_window_size(m_channel) > 0) {
         events |= POLLIN;

@@ -89,11 +89,13 @@ private:
     ssh_channel m_channel = nullptr;
     int m_fd = -1;
     qsizetype queuedToLocal() const { return m_toLocal.size() - m_toLocalPos; }
+    qsizetype queuedToRemote() const { return m_toRemote.size() - m_toRemotePos; }
 
     QByteArray m_toLocal; // from m_toLocalPos on: from the channel, for the socket
     qsizetype m_toLocalPos = 0;
     std::unique_ptr<ForwardFilter> m_filter;
-    QByteArray m_toRemote; // with a filter: produced, waiting for the channel's window
+    QByteArray m_toRemote; // with a filter, from m_toRemotePos on: produced, waiting for the channel's window
+    qsizetype m_toRemotePos = 0;
     qint64 m_reportedToLocal = 0;
     qint64 m_reportedToRemote = 0;
     bool m_closing = false; // the filter ended the connection: flush its answer, then finish

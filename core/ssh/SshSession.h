@@ -56,8 +56,9 @@ public:
     // Takes over `fd`, a connected local stream socket (one a tunnel's listener accepted), and
     // relays it to a new direct-tcpip channel to host:port, through `filter` when given (see
     // ForwardFilter; `toRemote` is what the filter already produced). Returns at once: the worker
-    // connects if needed and opens the channel; if that fails the filter's openFailed() answer is
-    // written to the socket and the socket closed. The socket is the worker's from this call on.
+    // opens the channel if the session is connected (it never logs in for this: the caller
+    // reconnects); if that fails the filter's openFailed() answer is written to the socket and
+    // the socket closed. The socket is the worker's from this call on.
     void forwardSocket(int fd, const QString& host, quint16 port, std::unique_ptr<ForwardFilter> filter = {},
                        QByteArray toRemote = {});
 

@@ -199,7 +199,14 @@ struct SshWorker::Impl
     void adoptForward(int fd, const QString& host, quint16 port, std::unique_ptr<ForwardFilter> filter,
                       QByteArray toRemote)
     {
-        Status st = ensureConnected({});
+        // No login here: a browser's connection must not start one (each noVNC retry would try a
+        // refused password again, and a host that does not answer would hold every relay for a
+        // connect timeout). The tunnel's own state machine reconnects; until then the client
+        // gets the filter's answer at once.
+        Status st;
+        if (!conn || !ssh_is_connected(conn->session()))
+            st = Error(ErrorKind::ConnectionLost,
+                       SshWorker::tr("The SSH connection is down; the tunnel is reconnecting."));
         ssh_channel channel = nullptr;
         if (st) {
             channel = ssh_channel_new(conn->session());

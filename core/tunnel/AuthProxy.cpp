@@ -22,11 +22,9 @@ QByteArray htmlEscaped(const QString& text)
     return text.toHtmlEscaped().toUtf8();
 }
 
-void noteOpenFailure(TunnelCounters& counters, const Error& why)
+void noteOpenFailure(TunnelCounters& counters)
 {
     counters.openFailures.fetch_add(1);
-    std::lock_guard lock(counters.mutex);
-    counters.lastOpenError = why;
 }
 
 } // namespace
@@ -109,14 +107,15 @@ bool AuthProxy::hasSessionCookie(const HttpRequestHead& head) const
 
 void AuthProxy::stripSessionCookie(HttpRequestHead& head) const
 {
-    const QByteArray name = cookieName();
     QList<QByteArray> kept;
     for (const auto& [n, v] : head.headers) {
         if (n.compare("Cookie", Qt::CaseInsensitive) != 0)
             continue;
         for (const QByteArray& pair : v.split(';')) {
             const QByteArray p = pair.trimmed();
-            if (!p.isEmpty() && !p.startsWith(name + '='))
+            // Every tunnel's cookie goes (browsers send each 127.0.0.1 cookie to every port):
+            // none of them is the sandbox's business.
+            if (!p.isEmpty() && !p.startsWith("aiosm_"))
                 kept.append(p);
         }
     }
@@ -167,6 +166,16 @@ AuthProxy::Decision AuthProxy::decide(HttpRequestHead head)
             false,
             page(403, "Forbidden", tr("Forbidden"), tr("Requests from other web pages are refused by this tunnel."))};
 
+    // Browsers say where a request comes from: only this tunnel's own pages (same-origin) and
+    // what the admin opened (none: a typed or launched address) get in. A page on another
+    // 127.0.0.1 port is same-site, and cookies do not keep ports apart, so without this check it
+    // could make authenticated requests (an <img>, a frame) through this tunnel.
+    if (const QByteArray site = head.header("Sec-Fetch-Site").trimmed().toLower();
+        head.count("Sec-Fetch-Site") > 1 || (!site.isEmpty() && site != "same-origin" && site != "none"))
+        return {
+            false,
+            page(403, "Forbidden", tr("Forbidden"), tr("Requests from other web pages are refused by this tunnel."))};
+
     const QByteArray target = head.target;
     const qsizetype q = target.indexOf('?');
     if (q >= 0 && target.indexOf(kLinkParam.toByteArray() + '=', q) >= 0) {
@@ -193,7 +202,7 @@ AuthProxy::Decision AuthProxy::decide(HttpRequestHead head)
         QByteArray location = target.first(q);
         if (!query.isEmpty())
             location += '?' + query.toString(QUrl::FullyEncoded).toLatin1();
-        const QByteArray cookie = cookieName() + '=' + m_session + "; Path=/; HttpOnly; SameSite=Strict";
+        const QByteArray cookie = cookieName() + '=' + m_session + "; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict";
         QByteArray out = "HTTP/1.1 303 See Other\r\nLocation: " + location + "\r\nSet-Cookie: " + cookie
             + "\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nContent-Length: 0\r\nConnection: "
               "close\r\n\r\n";
@@ -208,8 +217,20 @@ AuthProxy::Decision AuthProxy::decide(HttpRequestHead head)
                          .arg(m_options.targetName))};
 
     stripSessionCookie(head);
-    for (const char* name : {"Authorization", "Proxy-Authorization", "X-AIO-API-Key", "X-AIO-Proxy-Port"})
+    for (const char* name : {"Authorization", "Proxy-Authorization", "X-AIO-API-Key", "X-AIO-Proxy-Port", "Forwarded",
+                             "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"})
         head.remove(name);
+    if (head.has("Upgrade") && !HttpRequestReader::isWebSocketUpgrade(head)) {
+        // A protocol switch the proxy does not follow (h2c …): the request goes on as plain HTTP.
+        head.remove("Upgrade");
+        QList<QByteArray> tokens;
+        for (const QByteArray& t : head.header("Connection").split(','))
+            if (const QByteArray v = t.trimmed(); !v.isEmpty() && v.compare("upgrade", Qt::CaseInsensitive) != 0)
+                tokens.append(v);
+        head.remove("Connection");
+        if (!tokens.isEmpty())
+            head.headers.append({QByteArrayLiteral("Connection"), tokens.join(", ")});
+    }
     const QByteArray upstream = m_options.upstreamHost + ':' + QByteArray::number(m_options.upstreamPort);
     head.set(QByteArrayLiteral("Host"), upstream);
     if (head.has("Origin"))
@@ -261,7 +282,7 @@ ForwardFilter::Verdict AuthProxyConnection::fromLocal(QByteArrayView data, QByte
 
 QByteArray AuthProxyConnection::openFailed(const Error& why)
 {
-    noteOpenFailure(*m_counters, why);
+    noteOpenFailure(*m_counters);
     return m_proxy->unreachable(why);
 }
 
@@ -292,7 +313,8 @@ ForwardFilter::Verdict CountingForward::fromLocal(QByteArrayView data, QByteArra
 
 QByteArray CountingForward::openFailed(const Error& why)
 {
-    noteOpenFailure(*m_counters, why);
+    Q_UNUSED(why);
+    noteOpenFailure(*m_counters);
     return {};
 }
 

@@ -27,9 +27,7 @@ struct TunnelCounters
     std::atomic<qint64> toBrowser{0}; // bytes from the sandbox to local clients
     std::atomic<qint64> toSandbox{0}; // bytes from local clients to the sandbox
     std::atomic<qint64> refused{0}; // requests the proxy answered 403/400 itself
-    std::atomic<qint64> openFailures{0}; // connections the host could not open
-    std::mutex mutex; // guards lastOpenError
-    Error lastOpenError;
+    std::atomic<qint64> openFailures{0}; // connections the host could not open (or SSH was down)
 };
 
 // The authenticating proxy's rules, shared by every connection of one tunnel (thread-safe).
@@ -38,8 +36,10 @@ struct TunnelCounters
 // presented a one-time secret: the app opens http://127.0.0.1:PORT/PATH?_aiosm=SECRET; the proxy
 // answers with an HttpOnly, SameSite=Strict cookie (named after the port: cookies do not keep
 // ports apart) and a redirect to PATH, and refuses (403) every request without that cookie. It
-// checks Host (DNS rebinding: a web page's own name pointed at 127.0.0.1) and Origin, sets Host
-// and Origin to the sandbox's own, drops any credentials and X-AIO-Proxy-Port the client sent,
+// checks Host (DNS rebinding: a web page's own name pointed at 127.0.0.1), Origin and
+// Sec-Fetch-Site (only same-origin requests and what the admin opened), sets Host and Origin to
+// the sandbox's own, drops any credentials, forwarding fields and X-AIO-Proxy-Port the client
+// sent and every tunnel's cookie,
 // and adds the sandbox's credentials (SandboxCredentials) to every request, the WebSocket
 // upgrade included (noVNC's WebSocket cannot carry headers from the browser).
 class AuthProxy

@@ -7,6 +7,8 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFuture>
+#include <QLoggingCategory>
+#include <QPointer>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -30,6 +32,9 @@ namespace {
 constexpr int kFirstRequestTimeoutMs = 120'000; // a browser's preconnected socket may wait this long
 constexpr int kMaxRetryDelayMs = 30'000;
 constexpr int kMaxPending = 256;
+constexpr int kLingerMs = 2000; // how long a refused client may go on sending before it is closed
+
+Q_LOGGING_CATEGORY(lcTunnel, "aio.tunnel")
 
 // Connect and probe jobs block (libssh, the keychain is not involved); they run here, never on
 // the owner's thread. Process-wide and never destroyed, so no one waits for a job at teardown.
@@ -42,6 +47,31 @@ QThreadPool* tunnelJobs()
         return p;
     }();
     return pool;
+}
+
+// Runs `job` on the tunnels' pool and `done` with its result on the main thread, unless `owner`
+// is gone by then (checked there, on the owner's thread: no continuation ever runs for a
+// destroyed tunnel, and nobody waits for a job).
+template <typename Job, typename Done>
+void runJob(QObject* owner, Job job, Done done)
+{
+    QPointer<QObject> guard(owner);
+    tunnelJobs()->start([guard, job = std::move(job), done = std::move(done)]() mutable {
+        auto result = job();
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard, done = std::move(done), result = std::move(result)]() mutable {
+                if (guard)
+                    done(std::move(result));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+// Ends a session's connection without waiting for its worker (which may be in a login).
+void disconnectLater(const std::shared_ptr<SshSession>& ssh)
+{
+    tunnelJobs()->start([ssh] { ssh->disconnectFromHost(); });
 }
 
 void setNoDelay(int fd)
@@ -78,7 +108,15 @@ struct Tunnel::Listener
     QString remoteHost;
     quint16 remotePort = 0;
     std::atomic<bool> stopping{false};
+    std::atomic<bool> dead{false}; // the thread ended on an error: the tunnel is Failed
     std::vector<Pending> pending;
+    struct Closing
+    {
+        int fd = -1;
+        QElapsedTimer age;
+    };
+    std::vector<Closing> closing; // answered and shut down; read until the client closes
+    QElapsedTimer acceptPause; // running: accept() ran out of descriptors a moment ago
     std::thread thread;
 
     ~Listener()
@@ -92,6 +130,8 @@ struct Tunnel::Listener
             thread.join();
         for (Pending& p : pending)
             drop(p);
+        for (Closing& c : closing)
+            ::close(c.fd);
         if (listenFd >= 0)
             ::close(listenFd);
         if (wakeFd >= 0)
@@ -118,8 +158,11 @@ struct Tunnel::Listener
     {
         for (;;) {
             const int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0)
+            if (fd < 0) {
+                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                    acceptPause.start(); // the listener stays readable: wait a little, not spin
                 return;
+            }
             setNoDelay(fd);
             Pending p;
             p.fd = fd;
@@ -130,8 +173,9 @@ struct Tunnel::Listener
                 continue;
             }
             if (int(pending.size()) >= kMaxPending) {
-                ::close(fd); // a flood of idle connections: the oldest ones stay
-                continue;
+                // A flood of idle connections: the oldest one goes, so the browser still gets in.
+                drop(pending.front());
+                pending.erase(pending.begin());
             }
             p.filter = std::make_unique<AuthProxyConnection>(proxy, counters);
             pending.push_back(std::move(p));
@@ -155,6 +199,11 @@ struct Tunnel::Listener
             if (p.filter->fromLocal(QByteArrayView(buf, r), toRemote, toLocal) == ForwardFilter::Verdict::Close) {
                 [[maybe_unused]] auto w = ::send(p.fd, toLocal.constData(), size_t(toLocal.size()), MSG_NOSIGNAL);
                 ::shutdown(p.fd, SHUT_WR);
+                // Closing now, with the rest of a refused upload unread, would reset the
+                // connection and the client would never see the answer: read until it closes.
+                closing.push_back(Closing{p.fd, {}});
+                closing.back().age.start();
+                p.fd = -1;
                 drop(p);
                 return false;
             }
@@ -171,20 +220,32 @@ struct Tunnel::Listener
         while (!stopping) {
             fds.clear();
             fds.push_back({wakeFd, POLLIN, 0});
-            fds.push_back({listenFd, POLLIN, 0});
-            int timeout = -1;
+            const bool paused = acceptPause.isValid() && acceptPause.elapsed() < 200;
+            fds.push_back({paused ? -1 : listenFd, POLLIN, 0}); // a negative fd is ignored by poll
+            int timeout = paused ? 200 : -1;
+            const auto wake = [&timeout](qint64 left) {
+                const int ms = int(std::max<qint64>(0, left));
+                timeout = timeout < 0 ? ms : std::min(timeout, ms);
+            };
             for (const Pending& p : pending) {
                 fds.push_back({p.fd, POLLIN, 0});
-                const int left = int(std::max<qint64>(0, kFirstRequestTimeoutMs - p.age.elapsed()));
-                timeout = timeout < 0 ? left : std::min(timeout, left);
+                wake(kFirstRequestTimeoutMs - p.age.elapsed());
             }
-            if (::poll(fds.data(), nfds_t(fds.size()), timeout) < 0 && errno != EINTR)
+            for (const Closing& c : closing) {
+                fds.push_back({c.fd, POLLIN, 0});
+                wake(kLingerMs - c.age.elapsed());
+            }
+            if (::poll(fds.data(), nfds_t(fds.size()), timeout) < 0 && errno != EINTR) {
+                qCWarning(lcTunnel) << "the tunnel's listener stopped:" << strerror(errno);
+                dead = true;
                 break;
+            }
             if (fds[0].revents) {
                 uint64_t v;
                 [[maybe_unused]] auto r = ::read(wakeFd, &v, sizeof v);
             }
             const size_t before = pending.size();
+            const size_t closingBefore = closing.size(); // read() may add more, not in fds
             for (size_t i = 0; i < before; ++i) {
                 Pending& p = pending[i];
                 if (fds[i + 2].revents && !read(p))
@@ -192,7 +253,19 @@ struct Tunnel::Listener
                 if (p.fd >= 0 && p.age.elapsed() >= kFirstRequestTimeoutMs)
                     drop(p);
             }
+            for (size_t i = 0; i < closing.size(); ++i) {
+                Closing& c = closing[i];
+                char sink[4096];
+                const bool readable = i < closingBefore && fds[2 + before + i].revents != 0;
+                const ssize_t r = readable ? ::recv(c.fd, sink, sizeof sink, 0) : 1;
+                if ((readable && r <= 0 && !(r < 0 && (errno == EAGAIN || errno == EINTR)))
+                    || c.age.elapsed() >= kLingerMs) {
+                    ::close(c.fd);
+                    c.fd = -1;
+                }
+            }
             std::erase_if(pending, [](const Pending& p) { return p.fd < 0; });
+            std::erase_if(closing, [](const Closing& c) { return c.fd < 0; });
             if (fds[1].revents)
                 accept();
         }
@@ -206,6 +279,8 @@ struct Tunnel::ProbeOutcome
     int ms = -1;
     Error error;
     bool sshUp = false;
+    bool opened = false; // the channel to the sandbox opened: SSH itself works
+    int openMs = 0;
 };
 
 namespace {
@@ -280,6 +355,9 @@ Status Tunnel::start()
     if (l->listenFd < 0 || l->wakeFd < 0)
         return Error(ErrorKind::Io, tr("Could not create the tunnel's socket."),
                      QString::fromLocal8Bit(strerror(errno)));
+    // A port just left by the last run (connections in TIME_WAIT) can be bound again at once.
+    const int reuse = 1;
+    ::setsockopt(l->listenFd, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(m_options.localPort);
@@ -324,7 +402,7 @@ void Tunnel::stop()
 {
     m_tick.stop();
     m_listener.reset();
-    m_ssh->disconnectFromHost(); // ends the connections relayed so far
+    disconnectLater(m_ssh); // ends the connections relayed so far
     setState(State::Stopped);
 }
 
@@ -402,16 +480,18 @@ void Tunnel::connectNow()
         return;
     m_busy = true;
     std::shared_ptr<SshSession> ssh = m_ssh;
-    QtConcurrent::run(tunnelJobs(), [ssh] { return ssh->connectToHost(); }).then(this, [this](Status st) {
-        m_busy = false;
-        if (!m_listener)
-            return;
-        if (!st) {
-            onFailure(st.error(), false);
-            return;
-        }
-        probeNow();
-    });
+    runJob(
+        this, [ssh] { return ssh->connectToHost(); },
+        [this](Status st) {
+            m_busy = false;
+            if (!m_listener)
+                return;
+            if (!st) {
+                onFailure(st.error(), false);
+                return;
+            }
+            probeNow();
+        });
 }
 
 void Tunnel::probeNow()
@@ -426,48 +506,53 @@ void Tunnel::probeNow()
     const quint16 port = m_options.remotePort;
     const int timeoutMs = m_options.probeTimeoutMs;
     const SandboxCredentials creds = m_options.credentials;
-    QtConcurrent::run(tunnelJobs(), [ssh, host, port, timeoutMs, creds] {
-        ProbeOutcome out;
-        QElapsedTimer t;
-        t.start();
-        Result<int> fd = ssh->openDirectTcpip(host, port);
-        out.sshUp = ssh->isConnected();
-        if (!fd) {
-            out.error = fd.error();
-            return out;
-        }
-        const QByteArray hostHeader = host.toUtf8() + ':' + QByteArray::number(port);
-        QDeadlineTimer deadline(timeoutMs);
-        Result<int> ping = probeRequest(
-            *fd, "GET /v1/ping HTTP/1.1\r\nHost: " + hostHeader + "\r\nUser-Agent: aio-sandbox-manager\r\n\r\n",
-            deadline);
-        if (ping) {
-            out.ping = *ping;
-            out.ms = int(t.elapsed());
-            Result<QList<QPair<QByteArray, QByteArray>>> h = creds.headers();
-            if (creds.kind() != SandboxCredentials::Kind::None && h) {
-                QByteArray req = "GET /v1/sandbox HTTP/1.1\r\nHost: " + hostHeader
-                    + "\r\nUser-Agent: aio-sandbox-manager\r\nConnection: close\r\n";
-                for (const auto& [n, v] : *h)
-                    req += n + ": " + v + "\r\n";
-                Result<int> auth = probeRequest(*fd, req + "\r\n", deadline);
-                if (auth)
-                    out.auth = *auth;
-                else
-                    out.error = auth.error();
-            } else if (!h) {
-                out.error = h.error();
+    runJob(
+        this,
+        [ssh, host, port, timeoutMs, creds] {
+            ProbeOutcome out;
+            QElapsedTimer t;
+            t.start();
+            Result<int> fd = ssh->openDirectTcpip(host, port);
+            out.sshUp = ssh->isConnected();
+            out.openMs = int(t.elapsed());
+            if (!fd) {
+                out.error = fd.error();
+                return out;
             }
-        } else {
-            out.error = ping.error();
-        }
-        ::close(*fd);
-        return out;
-    }).then(this, [this](const ProbeOutcome& out) {
-        m_busy = false;
-        if (m_listener)
-            onProbe(out);
-    });
+            out.opened = true;
+            const QByteArray hostHeader = host.toUtf8() + ':' + QByteArray::number(port);
+            QDeadlineTimer deadline(timeoutMs);
+            Result<int> ping = probeRequest(
+                *fd, "GET /v1/ping HTTP/1.1\r\nHost: " + hostHeader + "\r\nUser-Agent: aio-sandbox-manager\r\n\r\n",
+                deadline);
+            if (ping) {
+                out.ping = *ping;
+                out.ms = int(t.elapsed());
+                Result<QList<QPair<QByteArray, QByteArray>>> h = creds.headers();
+                if (creds.kind() != SandboxCredentials::Kind::None && h) {
+                    QByteArray req = "GET /v1/sandbox HTTP/1.1\r\nHost: " + hostHeader
+                        + "\r\nUser-Agent: aio-sandbox-manager\r\nConnection: close\r\n";
+                    for (const auto& [n, v] : *h)
+                        req += n + ": " + v + "\r\n";
+                    Result<int> auth = probeRequest(*fd, req + "\r\n", deadline);
+                    if (auth)
+                        out.auth = *auth;
+                    else
+                        out.error = auth.error();
+                } else if (!h) {
+                    out.error = h.error();
+                }
+            } else {
+                out.error = ping.error();
+            }
+            ::close(*fd);
+            return out;
+        },
+        [this](const ProbeOutcome& out) {
+            m_busy = false;
+            if (m_listener)
+                onProbe(out);
+        });
 }
 
 void Tunnel::onFailure(const Error& error, bool sshUp)
@@ -486,15 +571,28 @@ void Tunnel::onFailure(const Error& error, bool sshUp)
                      .arg(m_options.remotePort));
         return;
     }
-    if (sshUp && error.kind == ErrorKind::Timeout)
-        m_ssh->disconnectFromHost(); // a connection that no longer answers (sleep, a new network)
     scheduleReconnect(error.withDetail());
 }
 
 void Tunnel::onProbe(const ProbeOutcome& out)
 {
-    if (out.ping == 0) {
+    if (!out.opened) {
+        if (out.sshUp && out.openMs >= m_options.probeTimeoutMs) {
+            // The host took longer than a probe may to answer a channel request: a connection
+            // that no longer carries anything (after a sleep, on a new network). Start afresh.
+            disconnectLater(m_ssh);
+            scheduleReconnect(tr("the host did not answer for %n s", nullptr, out.openMs / 1000));
+            return;
+        }
         onFailure(out.error, out.sshUp);
+        return;
+    }
+    if (out.ping == 0) {
+        // SSH carried the request; the sandbox did not answer it properly. The connection stays:
+        // the admin's other connections through it are fine.
+        m_retryDelayMs = 0;
+        m_status.attempt = 0;
+        setState(State::Degraded, tr("the sandbox did not answer /v1/ping: %1").arg(out.error.withDetail()));
         return;
     }
     m_retryDelayMs = 0;
@@ -545,7 +643,9 @@ void Tunnel::tick()
     m_status.bytesToBrowser = m_counters->toBrowser.load();
     m_status.bytesToSandbox = m_counters->toSandbox.load();
     m_status.refused = m_counters->refused.load();
-    if ((m_status.state == State::Up || m_status.state == State::Degraded) && !m_busy && !m_ssh->isConnected()) {
+    if (m_listener && m_listener->dead && m_status.state != State::Failed) {
+        setState(State::Failed, tr("the listener on 127.0.0.1:%1 stopped; stop and start the tunnel").arg(m_port));
+    } else if ((m_status.state == State::Up || m_status.state == State::Degraded) && !m_busy && !m_ssh->isConnected()) {
         // The session saw its connection end (the VM or the network closed it): said at once,
         // not at the next probe; the next attempt is due in a second.
         scheduleReconnect(tr("the SSH connection was lost"));

@@ -156,6 +156,13 @@
             <numerusform>reconnecting in %n s</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>the host did not answer for %n s</source>
+        <translation>
+            <numerusform>the host did not answer for %n s</numerusform>
+            <numerusform>the host did not answer for %n s</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>aio::AuthProxy</name>

@@ -8,6 +8,7 @@
 #include "ui/logs/LogsCapability.h"
 #include "ui/main/MainWindow.h"
 #include "ui/tunnels/TunnelCapability.h"
+#include "ui/tunnels/TunnelRegistry.h"
 #include "ui/widgets/Background.h"
 
 #include <QApplication>
@@ -88,9 +89,10 @@ int runGui(QApplication& app, const GuiOptions& options)
     window.show();
     runInBackground(
         &window, [inventoryPath] { return Inventory::read(inventoryPath); },
-        [&inventory, &window, inventoryPath, started](const Inventory::Loaded& loaded) {
+        [&inventory, &window, &secrets, inventoryPath, started](const Inventory::Loaded& loaded) {
             if (Status s = inventory.adopt(inventoryPath, loaded); !s)
                 qCWarning(lcGui).noquote() << s.error().toString();
+            TunnelRegistry::instance(&secrets)->startMarked(inventory);
 
             // After the paint that shows them.
             QTimer::singleShot(0, &window, [&inventory, started] {
@@ -99,6 +101,7 @@ int runGui(QApplication& app, const GuiOptions& options)
             });
         });
     const int code = app.exec();
+    TunnelRegistry::shutdown(); // before the secrets and the inventory go
     SecretStore::clearMemory();
     return code;
 }

@@ -1,10 +1,13 @@
 #include "ui/tunnels/TunnelPage.h"
 
+#include "core/tunnel/LaunchPage.h"
 #include "core/tunnel/Tunnel.h"
 #include "core/tunnel/TunnelSetup.h"
 #include "ui/tunnels/TunnelRegistry.h"
+#include "ui/widgets/Background.h"
 #include "ui/widgets/MessageBanner.h"
 
+#include <QCheckBox>
 #include <QClipboard>
 #include <QDesktopServices>
 #include <QFormLayout>
@@ -39,6 +42,7 @@ TunnelPage::TunnelPage(const Target& target, SecretStore* secrets, QWidget* pare
 {
     setObjectName(QStringLiteral("tunnelPage"));
     buildUi();
+    connect(m_registry, &TunnelRegistry::settingsChanged, this, &TunnelPage::refresh);
     connect(m_registry, &TunnelRegistry::tunnelsChanged, this, [this](const QUuid& id) {
         if (id == m_target.id)
             attach(m_registry->tunnel(id));
@@ -103,6 +107,19 @@ void TunnelPage::buildUi()
     m_port->setMaximumWidth(90);
     m_port->setToolTip(tr("The port on 127.0.0.1 of this workstation; empty for any free port"));
     controls->addWidget(m_port);
+    controls->addSpacing(12);
+    m_withApp = new QCheckBox(tr("Start with the app"), this);
+    m_withApp->setObjectName(QStringLiteral("tunnelWithApp"));
+    m_withApp->setToolTip(tr("Start this tunnel whenever AIO Sandbox Manager starts, on the local port above"));
+    connect(m_withApp, &QCheckBox::toggled, this, [this](bool on) {
+        if (m_updating)
+            return;
+        const quint16 port = m_tunnel ? m_tunnel->port() : quint16(m_port->text().toUInt());
+        if (Status s = m_registry->setStartsWithApp(m_target.id, on, m_port->text().isEmpty() && !m_tunnel ? 0 : port);
+            !s)
+            m_banner->showMessage(MessageBanner::Level::Error, tr("Not saved"), s.error().toString());
+    });
+    controls->addWidget(m_withApp);
     controls->addStretch(1);
     layout->addLayout(controls);
 
@@ -146,11 +163,18 @@ void TunnelPage::attach(Tunnel* tunnel)
 void TunnelPage::refresh()
 {
     const bool running = m_tunnel;
+    m_updating = true;
+    m_withApp->setEnabled(m_registry->settingsLoaded() && m_target.isVm());
+    m_withApp->setChecked(m_registry->startsWithApp(m_target.id));
+    m_updating = false;
     m_start->setEnabled(!running && !m_starting && m_target.isVm());
     m_stop->setEnabled(running);
     m_port->setEnabled(!running && !m_starting);
     if (!running) {
-        m_state->setText(m_starting ? tr("starting…") : tr("not running"));
+        const QString failed = m_registry->lastStartError(m_target.id);
+        m_state->setText(m_starting             ? tr("starting…")
+                             : failed.isEmpty() ? tr("not running")
+                                                : tr("not running: the start with the app failed: %1").arg(failed));
         m_route->setText(tr("127.0.0.1:%1 → 127.0.0.1:%2 on %3 over SSH")
                              .arg(m_port->text().isEmpty() ? tr("(any free port)") : m_port->text())
                              .arg(m_sandboxPort)
@@ -254,7 +278,18 @@ void TunnelPage::openService(const QString& name, bool copyOnly)
                         .arg(service->title));
                 return;
             }
-            self->m_openUrl(*link);
+            // The browser gets a start page that holds the link, never the link itself on a
+            // command line other users can read (LaunchPage); written off the GUI thread.
+            runInBackground(
+                self.data(), [url = *link] { return LaunchPage::write(url); },
+                [self](const Result<QUrl>& page) {
+                    if (!page) {
+                        self->m_banner->showMessage(MessageBanner::Level::Error, tr("The browser was not opened"),
+                                                    page.error().toString());
+                        return;
+                    }
+                    self->m_openUrl(*page);
+                });
         });
     });
 }

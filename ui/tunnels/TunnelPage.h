@@ -61,9 +61,11 @@ private:
     QPushButton* m_start = nullptr;
     QPushButton* m_stop = nullptr;
     QLineEdit* m_port = nullptr;
+    QCheckBox* m_withApp = nullptr;
     QList<QPushButton*> m_openButtons;
     QToolButton* m_copy = nullptr;
     bool m_starting = false;
+    bool m_updating = false; // refresh() sets the check box: not a click
     quint16 m_sandboxPort = 8080;
 };
 

@@ -6,16 +6,125 @@
 #include "ui/ssh/SshHostFactory.h"
 #include "ui/widgets/Background.h"
 
+#include "core/inventory/Inventory.h"
+
 #include <QApplication>
+#include <QLoggingCategory>
+#include <QThreadPool>
 
 namespace aio::ui {
 
-TunnelRegistry* TunnelRegistry::instance(SecretStore* secrets)
+namespace {
+
+Q_LOGGING_CATEGORY(lcTunnelsUi, "aio.ui.tunnels")
+
+QPointer<TunnelRegistry>& theRegistry()
 {
     static QPointer<TunnelRegistry> registry;
-    if (!registry)
-        registry = new TunnelRegistry(secrets, QCoreApplication::instance());
     return registry;
+}
+
+// The settings file is written in order, one write at a time, off the GUI thread.
+QThreadPool* settingsWriter()
+{
+    static QThreadPool* pool = [] {
+        auto* p = new QThreadPool;
+        p->setMaxThreadCount(1);
+        return p;
+    }();
+    return pool;
+}
+
+} // namespace
+
+TunnelRegistry* TunnelRegistry::instance(SecretStore* secrets)
+{
+    if (!theRegistry())
+        theRegistry() = new TunnelRegistry(secrets, QCoreApplication::instance());
+    return theRegistry();
+}
+
+void TunnelRegistry::shutdown()
+{
+    if (TunnelRegistry* r = theRegistry()) {
+        const QList<QUuid> ids = r->m_tunnels.keys();
+        for (const QUuid& id : ids)
+            r->stop(id);
+        delete r;
+    }
+}
+
+bool TunnelRegistry::startsWithApp(const QUuid& targetId) const
+{
+    return m_settings.value(targetId).autostart;
+}
+
+Status TunnelRegistry::setStartsWithApp(const QUuid& targetId, bool on, quint16 localPort)
+{
+    if (m_settingsError)
+        return *m_settingsError;
+    TunnelSettings::Entry e;
+    e.target = targetId;
+    e.autostart = on;
+    e.localPort = localPort;
+    if (on)
+        m_settings.insert(targetId, e);
+    else
+        m_settings.remove(targetId);
+    saveSettings();
+    emit settingsChanged();
+    return {};
+}
+
+void TunnelRegistry::saveSettings()
+{
+    QList<TunnelSettings::Entry> entries = m_settings.values();
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.target.toString() < b.target.toString(); });
+    const QString path = m_settingsPath;
+    settingsWriter()->start([path, entries] {
+        if (Status s = TunnelSettings::write(path, entries); !s)
+            qCWarning(lcTunnelsUi).noquote() << s.error().toString();
+    });
+}
+
+void TunnelRegistry::loadSettings(const QString& path, std::function<void()> then)
+{
+    m_settingsPath = path;
+    runInBackground(
+        this, [path] { return TunnelSettings::read(path); },
+        [this, then = std::move(then)](const Result<QList<TunnelSettings::Entry>>& read) {
+            m_settingsLoaded = true;
+            if (!read) {
+                m_settingsError = read.error();
+                qCWarning(lcTunnelsUi).noquote() << read.error().toString();
+            } else {
+                for (const TunnelSettings::Entry& e : *read)
+                    m_settings.insert(e.target, e);
+            }
+            emit settingsChanged();
+            then();
+        });
+}
+
+void TunnelRegistry::startMarked(const Inventory& inventory, const QString& settingsPath)
+{
+    QList<Target> targets = inventory.targets(TargetKind::Vm);
+    loadSettings(settingsPath, [this, targets] {
+        for (const Target& t : targets) {
+            const TunnelSettings::Entry e = m_settings.value(t.id);
+            if (!e.autostart)
+                continue;
+            start(t, e.localPort, 8080, [this, id = t.id, name = t.name](Result<Tunnel*> started) {
+                if (!started) {
+                    m_startErrors.insert(id, started.error().toString());
+                    qCWarning(lcTunnelsUi).noquote()
+                        << "tunnel to" << name << "did not start:" << started.error().toString();
+                    emit tunnelsChanged(id);
+                }
+            });
+        }
+    });
 }
 
 TunnelRegistry::TunnelRegistry(SecretStore* secrets, QObject* parent)
@@ -38,24 +147,33 @@ void TunnelRegistry::start(const Target& target, quint16 localPort, quint16 sand
         done(running);
         return;
     }
+    m_waiting[target.id].append(std::move(done)); // told when the start in progress ends
+    if (m_starting.contains(target.id))
+        return; // told with the start in progress
     const int generation = ++m_nextGeneration;
     m_starting.insert(target.id, generation);
     SecretStore* store = m_secrets;
     const QString data = Profile::dataDir();
     runInBackground(
         this, [data, target, store] { return TunnelSetup::credentialsFor(data, target, store); },
-        [this, target, localPort, sandboxPort, generation,
-         done = std::move(done)](const Result<TunnelSetup::Found>& found) {
+        [this, target, localPort, sandboxPort, generation](const Result<TunnelSetup::Found>& found) {
             if (m_starting.value(target.id) != generation) // stopped meanwhile
                 return;
             m_starting.remove(target.id);
+            // Everyone who asked while this start ran is told.
+            const auto tell = [this, id = target.id](Result<Tunnel*> result) {
+                const QList<std::function<void(Result<Tunnel*>)>> waiting = m_waiting.take(id);
+                for (const auto& w : waiting)
+                    w(result);
+            };
+            m_startErrors.remove(target.id);
             if (!found) {
-                done(found.error().onTarget(target.name));
+                tell(found.error().onTarget(target.name));
                 return;
             }
             Result<std::shared_ptr<SshSession>> session = m_factory->createSession(target);
             if (!session) {
-                done(session.error().onTarget(target.name));
+                tell(session.error().onTarget(target.name));
                 return;
             }
             Tunnel::Options o;
@@ -67,18 +185,21 @@ void TunnelRegistry::start(const Target& target, quint16 localPort, quint16 sand
             t->setProperty("credentialsNote", found->note);
             if (Status s = t->start(); !s) {
                 delete t;
-                done(s.error().onTarget(target.name));
+                tell(s.error().onTarget(target.name));
                 return;
             }
             m_tunnels.insert(target.id, t);
             emit tunnelsChanged(target.id);
-            done(t);
+            tell(t);
         });
 }
 
 void TunnelRegistry::stop(const QUuid& targetId)
 {
     m_starting.remove(targetId);
+    const QList<std::function<void(Result<Tunnel*>)>> waiting = m_waiting.take(targetId);
+    for (const auto& w : waiting)
+        w(Error(ErrorKind::Cancelled, tr("The tunnel was stopped before it started.")));
     if (Tunnel* t = m_tunnels.take(targetId)) {
         t->stop();
         t->deleteLater(); // its session ends its connections on its own thread

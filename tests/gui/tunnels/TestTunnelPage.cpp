@@ -7,14 +7,18 @@
 #include "common/LocalSshd.h"
 #include "common/WaitUntil.h"
 #include "core/common/Profile.h"
+#include "core/inventory/Inventory.h"
 #include "core/inventory/Target.h"
+#include "core/tunnel/TunnelSettings.h"
 #include "ui/tunnels/TunnelPage.h"
 #include "ui/tunnels/TunnelRegistry.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -122,6 +126,9 @@ private slots:
         QVERIFY(known.open(QIODevice::WriteOnly));
         known.write("[127.0.0.1]:" + QByteArray::number(m_sshd.port()) + ' ' + parts.value(0) + ' ' + parts.value(1)
                     + '\n');
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        m_freePort = probe.serverPort();
     }
 
     void oneClickOpensAWorkingLinkAndStopEndsIt()
@@ -140,14 +147,24 @@ private slots:
         QTest::mouseClick(page.findChild<QPushButton*>(QStringLiteral("tunnelOpen-vnc")), Qt::LeftButton);
         QVERIFY2(test::waitUntil([&] { return !opened.isEmpty(); }, 30'000), qPrintable(state->text()));
         QVERIFY2(state->text().startsWith(QStringLiteral("up")), qPrintable(state->text()));
-        const QUrl link = opened.first();
+        // The browser is given a private start page that holds the link (not the link itself).
+        const QUrl startPage = opened.first();
+        QVERIFY(startPage.isLocalFile());
+        QFile pageFile(startPage.toLocalFile());
+        QVERIFY(pageFile.open(QIODevice::ReadOnly));
+        QCOMPARE(pageFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
+        const QByteArray html = pageFile.readAll();
+        const qsizetype at = html.indexOf("url=") + 4;
+        const QUrl link(QString::fromUtf8(html.mid(at, html.indexOf('"', at) - at))
+                            .replace(QStringLiteral("&amp;"), QStringLiteral("&")));
         QCOMPARE(link.path(), QStringLiteral("/vnc/index.html"));
         const quint16 port = quint16(link.port());
         const QByteArray redirect
             = get(port, link.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded).toLatin1());
         QCOMPARE(statusOf(redirect), 303);
-        const qsizetype at = redirect.indexOf("Set-Cookie: ");
-        const QByteArray cookie = redirect.mid(at + 12, redirect.indexOf(';', at) - at - 12);
+        const qsizetype c = redirect.indexOf("Set-Cookie: ");
+        const QByteArray cookie = redirect.mid(c + 12, redirect.indexOf(';', c) - c - 12);
         const QByteArray page200 = get(port, "/vnc/index.html?autoconnect=true", cookie);
         QCOMPARE(statusOf(page200), 200);
         QVERIFY(page200.contains("noVNC"));
@@ -186,6 +203,55 @@ private slots:
         TunnelRegistry::instance(nullptr)->stop(target.id);
     }
 
+    void aTunnelMarkedToStartWithTheAppStartsWithIt()
+    {
+        const Target target = vm(QStringLiteral("daily-vm"));
+        {
+            TunnelPage page(target, nullptr);
+            auto* withApp = page.findChild<QCheckBox*>(QStringLiteral("tunnelWithApp"));
+            // The settings are read once the app has its inventory; a page made before waits.
+            Inventory none;
+            TunnelRegistry::instance(nullptr)->startMarked(none);
+            QVERIFY(test::waitUntil([&] { return withApp->isEnabled(); }, 10'000));
+            QVERIFY(!withApp->isChecked());
+            page.findChild<QLineEdit*>(QStringLiteral("tunnelPort"))->setText(QString::number(m_freePort));
+            withApp->click();
+        }
+        // Written in the background, then read by the next start of the app.
+        Result<QList<TunnelSettings::Entry>> saved = QList<TunnelSettings::Entry>();
+        QVERIFY(test::waitUntil(
+            [&] {
+                saved = TunnelSettings::read(TunnelSettings::defaultPath());
+                return saved && saved->size() == 1;
+            },
+            10'000));
+        QCOMPARE(saved->first().target, target.id);
+        QVERIFY(saved->first().autostart);
+        QCOMPARE(saved->first().localPort, m_freePort);
+
+        TunnelRegistry::shutdown(); // the app quits …
+        Inventory inventory; // … and starts again
+        inventory.loadFromList({target});
+        TunnelRegistry* registry = TunnelRegistry::instance(nullptr);
+        registry->startMarked(inventory);
+        QVERIFY(test::waitUntil([&] { return registry->tunnel(target.id) != nullptr; }, 10'000));
+        QCOMPARE(registry->tunnel(target.id)->port(), m_freePort);
+        TunnelPage page(target, nullptr);
+        QVERIFY(page.findChild<QCheckBox*>(QStringLiteral("tunnelWithApp"))->isChecked());
+        // The far end here is no sandbox on 8080 of this machine: what the tab says is the truth.
+        auto* state = page.findChild<QLabel*>(QStringLiteral("tunnelState"));
+        QVERIFY2(test::waitUntil([&] { return !state->text().startsWith(QStringLiteral("connecting")); }, 30'000),
+                 qPrintable(state->text()));
+        page.findChild<QCheckBox*>(QStringLiteral("tunnelWithApp"))->click();
+        QVERIFY(test::waitUntil(
+            [&] {
+                saved = TunnelSettings::read(TunnelSettings::defaultPath());
+                return saved && saved->isEmpty();
+            },
+            10'000));
+        TunnelRegistry::shutdown();
+    }
+
 private:
     Target vm(const QString& name) const
     {
@@ -202,6 +268,7 @@ private:
     QTemporaryDir m_home;
     QTemporaryDir m_profile;
     test::LocalSshd m_sshd;
+    quint16 m_freePort = 0;
 };
 
 QTEST_MAIN(TestTunnelPage)

@@ -131,6 +131,10 @@ private slots:
             << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
         QTest::newRow("chunk without CRLF")
             << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\naXY");
+        QTest::newRow("absolute-form target") << QByteArray("GET http://evil.example/ HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTest::newRow("asterisk target") << QByteArray("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTest::newRow("space before chunk size")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n 1\r\na\r\n0\r\n\r\n");
         QTest::newRow("head too large") << QByteArray("GET / HTTP/1.1\r\nX: " + QByteArray(70000, 'a'));
     }
     void readerRefusesWhatCouldSmuggleARequest()
@@ -149,6 +153,49 @@ private slots:
         QCOMPARE(f.body, QByteArray("GET /not-a-request HTTP/1.1\r\n\r\n"));
     }
 
+    void onlyAWebSocketUpgradeMakesTheConnectionRaw()
+    {
+        // h2c (or any other switch) is not followed: the next request is read and rewritten too.
+        const Fed f = feedAll("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n\r\n"
+                              "GET /second HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(f.ok);
+        QCOMPARE(f.heads.size(), 2);
+        // A POST with Upgrade: websocket is no WebSocket handshake either.
+        QCOMPARE(feedAll("POST /websockify HTTP/1.1\r\nHost: x\r\nConnection: upgrade\r\nUpgrade: websocket\r\n"
+                         "Content-Length: 0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                     .heads.size(),
+                 2);
+        auto proxy = makeProxy();
+        HttpRequestHead h = get("/");
+        h.headers.append(field("Cookie", cookieFor(*proxy)));
+        h.headers.append(field("Connection", "keep-alive, Upgrade"));
+        h.headers.append(field("Upgrade", "h2c"));
+        const AuthProxy::Decision d = proxy->decide(h);
+        QVERIFY(d.forward);
+        const HttpRequestHead out = feedAll(d.bytes).heads.value(0);
+        QVERIFY(!out.has("Upgrade"));
+        QCOMPARE(out.header("Connection"), QByteArray("keep-alive"));
+    }
+
+    void otherPagesOfThisWorkstationAreRefused()
+    {
+        // Cookies do not keep ports apart: a page on another 127.0.0.1 port would carry ours.
+        auto proxy = makeProxy();
+        const QByteArray cookie = cookieFor(*proxy);
+        for (const QByteArray& site : {QByteArray("same-site"), QByteArray("cross-site")}) {
+            HttpRequestHead h = get("/vnc/index.html");
+            h.headers.append(field("Cookie", cookie));
+            h.headers.append(field("Sec-Fetch-Site", site));
+            QVERIFY2(proxy->decide(h).bytes.startsWith("HTTP/1.1 403 "), site.constData());
+        }
+        for (const QByteArray& site : {QByteArray("same-origin"), QByteArray("none")}) {
+            HttpRequestHead h = get("/vnc/index.html");
+            h.headers.append(field("Cookie", cookie));
+            h.headers.append(field("Sec-Fetch-Site", site));
+            QVERIFY2(proxy->decide(h).forward, site.constData());
+        }
+    }
+
     void aLinkLetsOneBrowserInOnceAndTheCookieIsStrict()
     {
         auto proxy = makeProxy();
@@ -165,6 +212,7 @@ private slots:
         const QByteArray cookie = headerOf(first.bytes, "Set-Cookie");
         QVERIFY(cookie.startsWith("aiosm_41234="));
         QVERIFY(cookie.contains("; HttpOnly"));
+        QVERIFY(cookie.contains("; Max-Age="));
         QVERIFY(cookie.contains("; SameSite=Strict"));
 
         const AuthProxy::Decision again = proxy->decide(get(target));
@@ -230,7 +278,9 @@ private slots:
         auto proxy = makeProxy();
         const QByteArray cookie = cookieFor(*proxy);
         HttpRequestHead h = get("/websockify");
-        h.headers.append(field("Cookie", "theme=dark; " + cookie + "; lang=en"));
+        h.headers.append(field("Cookie", "theme=dark; " + cookie + "; aiosm_5555=other-tunnel; lang=en"));
+        h.headers.append(field("X-Forwarded-For", "10.0.0.1"));
+        h.headers.append(field("Forwarded", "for=10.0.0.1"));
         h.headers.append(field("Authorization", "Bearer client-token"));
         h.headers.append(field("X-AIO-API-Key", "client-key"));
         h.headers.append(field("X-AIO-Proxy-Port", "9222"));
@@ -248,6 +298,8 @@ private slots:
         QCOMPARE(out.count("X-AIO-API-Key"), 1);
         QVERIFY(!out.has("Authorization"));
         QVERIFY(!out.has("X-AIO-Proxy-Port"));
+        QVERIFY(!out.has("X-Forwarded-For"));
+        QVERIFY(!out.has("Forwarded"));
         QCOMPARE(out.header("Cookie"), QByteArray("theme=dark; lang=en"));
         QCOMPARE(out.header("Upgrade"), QByteArray("websocket"));
     }
