@@ -17,7 +17,8 @@ targets="FuzzShellQuote:ssh/corpus/shellquote FuzzKnownHosts:ssh/corpus/knownhos
 FuzzConnectionCheck:ssh/corpus/connectioncheck FuzzHttpResponseReader:net/corpus/httpresponse
 FuzzWebSocketFrame:net/corpus/websocketframe FuzzSshConfigImporter:inventory/corpus/sshconfig
 FuzzKubeconfigImporter:inventory/corpus/kubeconfig FuzzDeployAnswers:deploy/corpus/answers
-FuzzRemoteOutput:deploy/corpus/remoteoutput FuzzLogLine:logs/corpus/logline"
+FuzzRemoteOutput:deploy/corpus/remoteoutput FuzzLogLine:logs/corpus/logline
+FuzzHttpRequestReader:net/corpus/httprequest FuzzAuthProxy:net/corpus/authproxy"
 names=$(for t in $targets; do printf '%s ' "${t%%:*}"; done)
 # shellcheck disable=SC2086
 cmake --build "$build" --target $names
