@@ -61,7 +61,9 @@ Result<QList<QPair<QByteArray, QByteArray>>> SandboxCredentials::headers() const
     const QDateTime now = m_cache->now ? m_cache->now() : QDateTime::currentDateTimeUtc();
     if (m_cache->token.isEmpty() || now.secsTo(m_cache->expires) < kRenewSeconds) {
         const QDateTime expires = now.addSecs(kLifetimeSeconds);
-        const QJsonObject claims{{QStringLiteral("iat"), now.toSecsSinceEpoch()},
+        // iat a little in the past: a sandbox whose clock is a few seconds behind would
+        // otherwise see a token from the future.
+        const QJsonObject claims{{QStringLiteral("iat"), now.toSecsSinceEpoch() - 30},
                                  {QStringLiteral("sub"), QStringLiteral("aio-sandbox-manager")}};
         Result<QByteArray> token = m_signer->signWithExpiry(expires, claims);
         if (!token)

@@ -605,7 +605,9 @@ void Tunnel::onProbe(const ProbeOutcome& out)
     if (out.auth == 401 || out.auth == 403) {
         setState(State::Degraded,
                  tr("it answered HTTP %1 to a request signed with the key kept for this target, so that key is not the "
-                    "one the sandbox trusts (JWT_PUBLIC_KEY or SANDBOX_API_KEY). Deploy again to give it the kept key.")
+                    "one the sandbox trusts (JWT_PUBLIC_KEY or SANDBOX_API_KEY). Deploy again to give it the kept key. "
+                    "(With a "
+                    "JWT, a clock minutes apart between this workstation and the VM does the same.)")
                      .arg(out.auth));
         if (!m_status.credentialsRefused) {
             m_status.credentialsRefused = true;
