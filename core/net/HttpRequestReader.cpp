@@ -225,14 +225,22 @@ Status HttpRequestReader::feed(QByteArrayView data, QList<Piece>& out)
             data = {};
             break;
         case State::Head: {
-            const qsizetype before = m_buffer.size();
-            if (before == 0) {
-                // Tolerated before a request (RFC 9112 2.2): empty lines left over from the last one.
-                while (data.startsWith("\r\n"))
-                    data = data.sliced(2);
-                if (data.isEmpty())
+            // Tolerated before a request (RFC 9112 2.2): empty lines left over from the last one,
+            // also when a CRLF is split across two reads (a lone CR waits in the buffer).
+            while (!data.isEmpty() && (m_buffer.isEmpty() || m_buffer == "\r")) {
+                if (m_buffer.isEmpty() && data.front() == '\r') {
+                    m_buffer = "\r";
+                    data = data.sliced(1);
+                } else if (m_buffer == "\r" && data.front() == '\n') {
+                    m_buffer.clear();
+                    data = data.sliced(1);
+                } else {
                     break;
+                }
             }
+            if (data.isEmpty())
+                break;
+            const qsizetype before = m_buffer.size();
             const qsizetype room = kMaxHead - before;
             m_buffer.append(data.first(std::min(data.size(), room)));
             const qsizetype end = m_buffer.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));

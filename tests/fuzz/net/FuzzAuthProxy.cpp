@@ -67,8 +67,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             abort();
         if (h.has("Authorization") || h.has("X-AIO-Proxy-Port") || h.has("Proxy-Authorization"))
             abort();
-        if (!cookie.isEmpty() && h.header("Cookie").contains(cookie))
-            abort();
+        // No cookie named like a tunnel's goes on (a value that merely contains the text is the
+        // client's own business: it holds the cookie anyway).
+        for (const QByteArray& pair : h.header("Cookie").split(';'))
+            if (pair.trimmed().startsWith("aiosm_"))
+                abort();
     }
     if (counters->active.load() != 0)
         abort();

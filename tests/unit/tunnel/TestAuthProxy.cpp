@@ -112,6 +112,18 @@ private slots:
         }
     }
 
+    void emptyLinesBeforeARequestAreSkippedHoweverTheyArrive()
+    {
+        const QByteArray input = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (qsizetype piece : {0, 1, 2, 3}) {
+            const Fed f = feedAll(input, piece);
+            QVERIFY(f.ok);
+            QCOMPARE(f.heads.size(), 2);
+            QCOMPARE(f.heads[1].target, QByteArray("/b"));
+        }
+        QVERIFY(!feedAll("\rGET / HTTP/1.1\r\nHost: x\r\n\r\n", 1).ok); // a lone CR is no empty line
+    }
+
     void readerRefusesWhatCouldSmuggleARequest_data()
     {
         QTest::addColumn<QByteArray>("input");
