@@ -234,6 +234,8 @@ Status HttpRequestReader::feed(QByteArrayView data, QList<Piece>& out)
                 } else if (m_buffer == "\r" && data.front() == '\n') {
                     m_buffer.clear();
                     data = data.sliced(1);
+                    if (++m_emptyLines > kMaxEmptyLines)
+                        return fail(tr("More than %1 empty lines before a request.").arg(kMaxEmptyLines));
                 } else {
                     break;
                 }
@@ -263,6 +265,7 @@ Status HttpRequestReader::feed(QByteArrayView data, QList<Piece>& out)
             }
             const qsizetype headSize = end + 4;
             data = data.sliced(headSize - before);
+            m_emptyLines = 0;
             Result<HttpRequestHead> head = parseHead(QByteArrayView(m_buffer).first(headSize));
             m_buffer.clear();
             flushBody();

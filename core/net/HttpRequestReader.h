@@ -46,6 +46,7 @@ public:
     static constexpr qsizetype kMaxHead = 64 * 1024;
     static constexpr int kMaxFields = 200;
     static constexpr qsizetype kMaxLine = 4096;
+    static constexpr int kMaxEmptyLines = 16; // CRLFs tolerated before a request
 
     struct Piece
     {
@@ -79,6 +80,7 @@ private:
     QByteArray m_buffer; // a head or a line in progress
     qint64 m_remaining = 0; // of Content-Length or the current chunk
     bool m_upgradeAfterBody = false;
+    int m_emptyLines = 0;
 };
 
 } // namespace aio

@@ -150,8 +150,8 @@ QByteArray AuthProxy::badRequest(const QString& why) const
 QByteArray AuthProxy::unreachable(const Error& why) const
 {
     return page(502, "Bad Gateway", tr("The sandbox on %1 cannot be reached right now").arg(m_options.targetName),
-                tr("%1 The tunnel reconnects by itself; reload this page in a few seconds. The app's Tunnel tab "
-                   "shows what it is doing.")
+                tr("%1 Reload this page in a few seconds: the tunnel reconnects by itself, unless the app's "
+                   "Tunnel tab says it needs you (a changed host key, a refused login).")
                     .arg(why.withDetail()));
 }
 
@@ -170,15 +170,18 @@ AuthProxy::Decision AuthProxy::decide(HttpRequestHead head)
     // what the admin opened (none: a typed or launched address) get in. A page on another
     // 127.0.0.1 port is same-site, and cookies do not keep ports apart, so without this check it
     // could make authenticated requests (an <img>, a frame) through this tunnel.
-    if (const QByteArray site = head.header("Sec-Fetch-Site").trimmed().toLower();
-        head.count("Sec-Fetch-Site") > 1 || (!site.isEmpty() && site != "same-origin" && site != "none"))
+    // A link being redeemed is the exception: the secret is the proof, and the app's start page
+    // is a file:// page, from which the browser's navigation counts as cross-site.
+    const QByteArray target = head.target;
+    const qsizetype q = target.indexOf('?');
+    const bool redeeming = q >= 0 && target.indexOf(kLinkParam.toByteArray() + '=', q) >= 0;
+    if (const QByteArray site = head.header("Sec-Fetch-Site").trimmed().toLower(); !redeeming
+        && (head.count("Sec-Fetch-Site") > 1 || (!site.isEmpty() && site != "same-origin" && site != "none")))
         return {
             false,
             page(403, "Forbidden", tr("Forbidden"), tr("Requests from other web pages are refused by this tunnel."))};
 
-    const QByteArray target = head.target;
-    const qsizetype q = target.indexOf('?');
-    if (q >= 0 && target.indexOf(kLinkParam.toByteArray() + '=', q) >= 0) {
+    if (redeeming) {
         // Redeem a one-time link: cookie and a redirect to the same address without the secret.
         QUrlQuery query(QString::fromLatin1(target.mid(q + 1)));
         const QByteArray secret = query.queryItemValue(QString::fromLatin1(kLinkParam)).toLatin1();
@@ -203,9 +206,17 @@ AuthProxy::Decision AuthProxy::decide(HttpRequestHead head)
         if (!query.isEmpty())
             location += '?' + query.toString(QUrl::FullyEncoded).toLatin1();
         const QByteArray cookie = cookieName() + '=' + m_session + "; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict";
-        QByteArray out = "HTTP/1.1 303 See Other\r\nLocation: " + location + "\r\nSet-Cookie: " + cookie
-            + "\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nContent-Length: 0\r\nConnection: "
-              "close\r\n\r\n";
+        // A page that moves on by itself, not a 303: a redirect would stay part of a navigation
+        // that began cross-site (the start page), and the browser would withhold the Strict
+        // cookie from it. A navigation this page starts is same-origin and carries the cookie.
+        const QByteArray href = QString::fromLatin1(location).toHtmlEscaped().toLatin1();
+        const QByteArray body = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                                "<meta http-equiv=\"refresh\" content=\"0;url="
+            + href + "\"><title>AIO Sandbox Manager</title></head>\n<body><p><a href=\"" + href
+            + "\">Continue</a></p></body></html>\n";
+        QByteArray out = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nSet-Cookie: " + cookie
+            + "\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
         return {false, out, false};
     }
     if (!hasSessionCookie(head))

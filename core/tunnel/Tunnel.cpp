@@ -186,7 +186,9 @@ struct Tunnel::Listener
     bool read(Pending& p)
     {
         char buf[64 * 1024];
-        for (;;) {
+        // A few reads a wake-up: a client that never stops sending cannot hold this thread
+        // (and with it every other client, and Stop).
+        for (int round = 0; round < 8 && !stopping; ++round) {
             const ssize_t r = ::recv(p.fd, buf, sizeof buf, 0);
             if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
                 drop(p);
@@ -212,6 +214,7 @@ struct Tunnel::Listener
                 return false;
             }
         }
+        return true; // more later: poll says when
     }
 
     void run()
@@ -280,6 +283,7 @@ struct Tunnel::ProbeOutcome
     Error error;
     bool sshUp = false;
     bool opened = false; // the channel to the sandbox opened: SSH itself works
+    bool wasConnected = false; // before the probe (else its time includes a login)
     int openMs = 0;
 };
 
@@ -512,6 +516,7 @@ void Tunnel::probeNow()
             ProbeOutcome out;
             QElapsedTimer t;
             t.start();
+            out.wasConnected = ssh->isConnected();
             Result<int> fd = ssh->openDirectTcpip(host, port);
             out.sshUp = ssh->isConnected();
             out.openMs = int(t.elapsed());
@@ -577,7 +582,7 @@ void Tunnel::onFailure(const Error& error, bool sshUp)
 void Tunnel::onProbe(const ProbeOutcome& out)
 {
     if (!out.opened) {
-        if (out.sshUp && out.openMs >= m_options.probeTimeoutMs) {
+        if (out.wasConnected && out.sshUp && out.openMs >= m_options.probeTimeoutMs) {
             // The host took longer than a probe may to answer a channel request: a connection
             // that no longer carries anything (after a sleep, on a new network). Start afresh.
             disconnectLater(m_ssh);

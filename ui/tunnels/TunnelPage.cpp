@@ -116,8 +116,10 @@ void TunnelPage::buildUi()
             return;
         const quint16 port = m_tunnel ? m_tunnel->port() : quint16(m_port->text().toUInt());
         if (Status s = m_registry->setStartsWithApp(m_target.id, on, m_port->text().isEmpty() && !m_tunnel ? 0 : port);
-            !s)
+            !s) {
             m_banner->showMessage(MessageBanner::Level::Error, tr("Not saved"), s.error().toString());
+            refresh(); // the box shows what is kept, not the click
+        }
     });
     controls->addWidget(m_withApp);
     controls->addStretch(1);

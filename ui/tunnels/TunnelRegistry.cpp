@@ -46,6 +46,8 @@ TunnelRegistry* TunnelRegistry::instance(SecretStore* secrets)
 
 void TunnelRegistry::shutdown()
 {
+    // A "Start with the app" ticked just before quitting is still written (a short, bounded wait).
+    settingsWriter()->waitForDone(2000);
     if (TunnelRegistry* r = theRegistry()) {
         const QList<QUuid> ids = r->m_tunnels.keys();
         for (const QUuid& id : ids)
