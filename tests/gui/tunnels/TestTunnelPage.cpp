@@ -7,6 +7,7 @@
 #include "common/LocalSshd.h"
 #include "common/WaitUntil.h"
 #include "core/common/Profile.h"
+#include "core/common/Translations.h"
 #include "core/inventory/Inventory.h"
 #include "core/inventory/Target.h"
 #include "core/tunnel/TunnelSettings.h"
@@ -113,6 +114,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_home.isValid() && m_profile.isValid());
+        installTranslations(*QCoreApplication::instance()); // "1 connection", as the app says it
         qputenv("HOME", m_home.path().toUtf8());
         Profile::setDirectory(m_profile.path());
         const QString problem = m_sshd.start();
@@ -135,6 +137,8 @@ private slots:
     {
         FakeSandbox sandbox;
         const Target target = vm(QStringLiteral("sandbox-vm"));
+        Inventory none; // as the app does once its inventory is read: the settings are read
+        TunnelRegistry::instance(nullptr)->startMarked(none);
         TunnelPage page(target, nullptr);
         page.setSandboxPort(sandbox.port());
         QList<QUrl> opened;
