@@ -24,6 +24,17 @@ start_xvfb() {
     export DISPLAY=":$display" AIO_TEST_XVFB_PID=$xvfb_pid
 }
 
+# Stops it and waits (at most 5 s) until it is gone. An Xvfb still exiting when the next test
+# starts its own could remove the new one's socket under it: that test's clients (the keyring's
+# prompt) then find no display.
+stop_xvfb() {
+    kill "$AIO_TEST_XVFB_PID" 2>/dev/null || return 0
+    for _ in $(seq 50); do
+        kill -0 "$AIO_TEST_XVFB_PID" 2>/dev/null || return 0
+        sleep 0.1
+    done
+}
+
 if [ -z "${AIO_IN_TEST_SESSION:-}" ]; then
     tmp=$(mktemp -d -t aio-keyring.XXXXXX)
     trap 'rm -rf "$tmp"' EXIT
@@ -33,7 +44,7 @@ if [ -z "${AIO_IN_TEST_SESSION:-}" ]; then
     unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK DISPLAY
     if [ "$mode" = none ]; then
         start_xvfb
-        trap 'kill "$AIO_TEST_XVFB_PID" 2>/dev/null; rm -rf "$tmp"' EXIT
+        trap 'stop_xvfb; rm -rf "$tmp"' EXIT
         set +e
         "$@"
         rc=$?
@@ -75,7 +86,7 @@ locked | refusing)
     # private Xvfb for "locked", nowhere for "refusing".
     if [ "$mode" = locked ]; then
         start_xvfb
-        trap 'kill "$keyring" "$AIO_TEST_XVFB_PID" 2>/dev/null; wait "$keyring" 2>/dev/null || true' EXIT
+        trap 'kill "$keyring" 2>/dev/null; wait "$keyring" 2>/dev/null || true; stop_xvfb' EXIT
         dbus-update-activation-environment DISPLAY="$DISPLAY"
     fi
     dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
