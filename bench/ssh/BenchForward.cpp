@@ -9,6 +9,7 @@
 //      MB/s; the peak RSS above the baseline of this process, and the ssh client's peak RSS.
 //   3. throughput: --fast-mb MB through one forwarded connection, read as fast as possible.
 
+#include "bench/common/OpenSshForward.h"
 #include "common/LocalSshd.h"
 
 #include "core/ssh/SshSession.h"
@@ -34,6 +35,9 @@
 #include <vector>
 
 using namespace aio;
+using aio::bench::connectTo;
+using aio::bench::freePort;
+using aio::bench::SshL;
 
 namespace {
 
@@ -124,22 +128,6 @@ private:
     std::vector<int> m_open;
 };
 
-int connectTo(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    for (int i = 0; i < 100; ++i) {
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0)
-            return fd;
-        QThread::msleep(50); // ssh -L may not listen yet
-    }
-    ::close(fd);
-    return -1;
-}
-
 // Reads until EOF, at most `rateMBps` MB/s (0: as fast as it can). Returns the bytes read.
 qint64 drain(int fd, double rateMBps)
 {
@@ -188,60 +176,6 @@ qint64 statusKb(qint64 pid, const char* field)
         if (line.startsWith(field))
             return line.mid(qsizetype(strlen(field))).trimmed().split(' ').value(0).toLongLong();
     return -1;
-}
-
-class SshL
-{
-public:
-    SshL(const test::LocalSshd& sshd, quint16 localPort, quint16 targetPort)
-    {
-        m_p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_p.start(QStringLiteral("ssh"),
-                  {QStringLiteral("-N"),
-                   QStringLiteral("-T"),
-                   QStringLiteral("-o"),
-                   QStringLiteral("BatchMode=yes"),
-                   QStringLiteral("-o"),
-                   QStringLiteral("StrictHostKeyChecking=no"),
-                   QStringLiteral("-o"),
-                   QStringLiteral("UserKnownHostsFile=/dev/null"),
-                   QStringLiteral("-o"),
-                   QStringLiteral("LogLevel=ERROR"),
-                   QStringLiteral("-o"),
-                   QStringLiteral("ServerAliveInterval=0"),
-                   QStringLiteral("-F"),
-                   QStringLiteral("/dev/null"),
-                   QStringLiteral("-i"),
-                   sshd.path(QStringLiteral("client")),
-                   QStringLiteral("-p"),
-                   QString::number(sshd.port()),
-                   QStringLiteral("-L"),
-                   QStringLiteral("127.0.0.1:%1:127.0.0.1:%2").arg(localPort).arg(targetPort),
-                   sshd.settings(QString()).user + QStringLiteral("@127.0.0.1")});
-        m_p.waitForStarted(5000);
-    }
-    ~SshL()
-    {
-        m_p.terminate();
-        m_p.waitForFinished(5000);
-    }
-    qint64 pid() const { return m_p.processId(); }
-
-private:
-    QProcess m_p;
-};
-
-quint16 freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
 }
 
 } // namespace

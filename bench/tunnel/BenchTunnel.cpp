@@ -6,6 +6,7 @@
 // server of this program on 127.0.0.1 (a thread per connection). Markdown on stdout, for
 // docs/benchmarks.md.
 
+#include "bench/common/OpenSshForward.h"
 #include "common/LocalSshd.h"
 #include "core/ssh/SshSession.h"
 #include "core/tunnel/Tunnel.h"
@@ -32,6 +33,9 @@
 #include <vector>
 
 using namespace aio;
+using aio::bench::connectTo;
+using aio::bench::freePort;
+using aio::bench::SshL;
 
 namespace {
 
@@ -168,25 +172,6 @@ private:
     std::vector<std::thread> m_conns;
 };
 
-int connectTo(quint16 port)
-{
-    for (int i = 0; i < 100; ++i) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a.sin_port = htons(port);
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-            const int one = 1;
-            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            return fd;
-        }
-        ::close(fd);
-        QThread::msleep(50); // ssh -L may not listen yet
-    }
-    return -1;
-}
-
 // One client connection: sends GETs, reads responses (Content-Length), optionally hashing.
 struct Client
 {
@@ -243,46 +228,6 @@ struct Client
         return length;
     }
 };
-
-class SshL
-{
-public:
-    SshL(const test::LocalSshd& sshd, quint16 localPort, quint16 targetPort)
-    {
-        m_p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_p.start(QStringLiteral("ssh"),
-                  {QStringLiteral("-N"), QStringLiteral("-T"), QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
-                   QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=no"), QStringLiteral("-o"),
-                   QStringLiteral("UserKnownHostsFile=/dev/null"), QStringLiteral("-o"),
-                   QStringLiteral("LogLevel=ERROR"), QStringLiteral("-F"), QStringLiteral("/dev/null"),
-                   QStringLiteral("-i"), sshd.path(QStringLiteral("client")), QStringLiteral("-p"),
-                   QString::number(sshd.port()), QStringLiteral("-L"),
-                   QStringLiteral("127.0.0.1:%1:127.0.0.1:%2").arg(localPort).arg(targetPort),
-                   sshd.settings(QString()).user + QStringLiteral("@127.0.0.1")});
-        m_p.waitForStarted(5000);
-    }
-    ~SshL()
-    {
-        m_p.terminate();
-        m_p.waitForFinished(5000);
-    }
-
-private:
-    QProcess m_p;
-};
-
-quint16 freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 // A way in: the port, the Host to send, and the cookie (the proxy's).
 struct Way
